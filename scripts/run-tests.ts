@@ -1,0 +1,47 @@
+/**
+ * `npm test`: the type check, then every vitest tier, then the one summary line CI reads:
+ * `N passed, N failed` (vitest's own summary is not read by CI).
+ */
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { repoRoot } from './dev-settings';
+
+const resultsFile = resolve(repoRoot, '.data', 'test-results.json');
+mkdirSync(resolve(repoRoot, '.data'), { recursive: true });
+rmSync(resultsFile, { force: true });
+
+const bin = (name: string) => resolve(repoRoot, 'node_modules', '.bin', name);
+let passed = 0;
+let failed = 0;
+
+console.log('▶ typecheck (tsc --noEmit)');
+const typecheck = spawnSync(bin('tsc'), ['--noEmit'], { cwd: repoRoot, stdio: 'inherit' });
+if (typecheck.status === 0) passed += 1;
+else failed += 1;
+
+console.log('▶ vitest (unit, integration, api, replay, e2e)');
+const vitest = spawnSync(
+  bin('vitest'),
+  ['run', '--reporter=default', '--reporter=json', `--outputFile.json=${resultsFile}`, ...process.argv.slice(2)],
+  { cwd: repoRoot, stdio: 'inherit' },
+);
+
+if (existsSync(resultsFile)) {
+  const results = JSON.parse(readFileSync(resultsFile, 'utf8')) as {
+    numPassedTests: number;
+    numFailedTests: number;
+    numFailedTestSuites: number;
+    testResults: { status: string; assertionResults: unknown[] }[];
+  };
+  passed += results.numPassedTests;
+  failed += results.numFailedTests;
+  // A file that failed to load (or a failing hook) has no failed test of its own: count it.
+  failed += results.testResults.filter((file) => file.status === 'failed' && file.assertionResults.length === 0).length;
+} else {
+  failed += 1;
+}
+if (vitest.status !== 0 && failed === 0) failed += 1;
+
+console.log(`\n${passed} passed, ${failed} failed`);
+process.exit(failed === 0 ? 0 : 1);

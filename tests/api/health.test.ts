@@ -1,0 +1,62 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { buildApp } from '../../api/app';
+import { createApiDeps, type ApiDeps } from '../../api/deps';
+import { testConfig } from '../support/services';
+
+// Port 1 on loopback: nothing listens there, so connections are refused at once.
+const DEAD_PORT = '1';
+
+describe('GET /api/health over HTTP', () => {
+  const opened: { deps: ApiDeps; close: () => Promise<void> }[] = [];
+  afterEach(async () => {
+    for (const { deps, close } of opened.splice(0)) {
+      await close();
+      await deps.close();
+    }
+  });
+
+  async function serve(overrides: Record<string, string> = {}) {
+    const deps = await createApiDeps(testConfig(overrides));
+    const app = await buildApp(deps, { logger: false });
+    const address = await app.listen({ port: 0, host: '127.0.0.1' });
+    opened.push({ deps, close: () => app.close() });
+    const response = await fetch(`${address}/api/health`);
+    return { status: response.status, body: (await response.json()) as Record<string, unknown> };
+  }
+
+  it('answers 200 when Temporal, Postgres and Redis all answer', async () => {
+    const { status, body } = await serve();
+    expect(status).toBe(200);
+    expect(body).toMatchObject({ status: 'ok', temporal: 'ok', database: 'ok', redis: 'ok', failing: [] });
+  });
+
+  it('answers 503 naming the database when Postgres does not answer', async () => {
+    const { status, body } = await serve({ DATABASE_URL: `postgres://postgres@127.0.0.1:${DEAD_PORT}/nothing` });
+    expect(status).toBe(503);
+    expect(body.failing).toEqual(['database']);
+    expect(body.database).toMatch(/^unavailable/);
+    expect(body.temporal).toBe('ok');
+  });
+
+  it('answers 503 naming Redis when Redis does not answer', async () => {
+    const { status, body } = await serve({ REDIS_URL: `redis://127.0.0.1:${DEAD_PORT}` });
+    expect(status).toBe(503);
+    expect(body.failing).toEqual(['redis']);
+  });
+
+  it('answers 503 naming Temporal when Temporal does not answer', async () => {
+    const { status, body } = await serve({ TEMPORAL_ADDRESS: `127.0.0.1:${DEAD_PORT}` });
+    expect(status).toBe(503);
+    expect(body.failing).toEqual(['temporal']);
+    expect(body.database).toBe('ok');
+  });
+
+  it('serves the OpenAPI document at /docs/json', async () => {
+    const deps = await createApiDeps(testConfig());
+    const app = await buildApp(deps, { logger: false });
+    opened.push({ deps, close: () => app.close() });
+    const response = await app.inject({ method: 'GET', url: '/docs/json' });
+    expect(response.statusCode).toBe(200);
+    expect(response.json().paths).toHaveProperty('/api/health');
+  });
+});

@@ -1,0 +1,61 @@
+/**
+ * Starts (or reuses) the real parts once for the whole run: a Temporal dev server of the tests'
+ * own (port 17233, in memory, namespace supervision-test), a test database on the Postgres the
+ * platform would use, and Redis under a test key prefix. Nothing here touches a developer's data.
+ */
+import { mkdirSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { bundleWorkflowCode } from '@temporalio/worker';
+import type { TestProject } from 'vitest/node';
+import { repoRoot } from '../../scripts/dev-settings';
+import { resolvePostgres } from '../../scripts/postgres';
+import { resolveRedis } from '../../scripts/redis';
+import { startTemporalDevServer } from '../../scripts/temporal-server';
+import { runMigrations } from '../../db/migrate';
+import { workflowsPath } from '../../worker/create-worker';
+import { writeFile } from 'node:fs/promises';
+
+export const TEST_TEMPORAL_PORT = 17233;
+export const TEST_NAMESPACE = 'supervision-test';
+
+export default async function setup(project: TestProject) {
+  const log = (line: string) => console.log(`[test setup] ${line}`);
+  const [temporal, postgres, redis] = await Promise.all([
+    startTemporalDevServer({ port: TEST_TEMPORAL_PORT, dbFile: null, namespace: TEST_NAMESPACE, headless: true, log }),
+    resolvePostgres({ databaseName: 'supervision_test', log }),
+    resolveRedis(log),
+  ]);
+  await runMigrations(postgres.url);
+
+  // Bundle the workflow code once for every test worker; also proves no Node built-in slipped in.
+  const bundle = await bundleWorkflowCode({ workflowsPath, logger: { info() {}, warn() {}, error: console.error, debug() {}, trace() {}, log() {} } as never });
+  const bundleDir = resolve(repoRoot, '.data', 'test');
+  mkdirSync(bundleDir, { recursive: true });
+  const bundlePath = resolve(bundleDir, 'workflow-bundle.js');
+  await writeFile(bundlePath, bundle.code);
+
+  project.provide('testServices', {
+    temporalAddress: temporal.address,
+    namespace: TEST_NAMESPACE,
+    databaseUrl: postgres.url,
+    redisUrl: redis.url,
+    workflowBundlePath: bundlePath,
+  });
+
+  return async () => {
+    await temporal.stop();
+    await Promise.all([postgres.stop(), redis.stop()]);
+  };
+}
+
+declare module 'vitest' {
+  export interface ProvidedContext {
+    testServices: {
+      temporalAddress: string;
+      namespace: string;
+      databaseUrl: string;
+      redisUrl: string;
+      workflowBundlePath: string;
+    };
+  }
+}

@@ -1,0 +1,25 @@
+import { fileURLToPath } from 'node:url';
+import { NativeConnection, Worker } from '@temporalio/worker';
+import type { Config } from '../config/env';
+import { temporalConnectionOptions } from '../config/temporal-connection';
+import { createActivities, type ActivityDeps } from '../activities';
+
+export const workflowsPath = fileURLToPath(new URL('../workflows/index.ts', import.meta.url));
+
+/** One worker process: every workflow of workflows/ and the activities bound to their deps. */
+export async function createSupervisionWorker(options: {
+  config: Config;
+  deps: ActivityDeps;
+  connection?: NativeConnection;
+  taskQueue?: string;
+}) {
+  const connection = options.connection ?? (await NativeConnection.connect(await temporalConnectionOptions(options.config)));
+  const worker = await Worker.create({
+    connection,
+    namespace: options.config.TEMPORAL_NAMESPACE,
+    taskQueue: options.taskQueue ?? options.config.TEMPORAL_TASK_QUEUE,
+    workflowsPath,
+    activities: createActivities(options.deps),
+  });
+  return { worker, connection };
+}

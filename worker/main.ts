@@ -1,0 +1,18 @@
+/** `npm run worker`: one worker process. Run as many as the load needs, on any machine. */
+import { loadConfigOrExit } from '../config/env';
+import { connectDatabase } from '../db/client';
+import { createQueues } from '../jobs/queues';
+import { connectRedis } from '../jobs/redis';
+import { createSupervisionWorker } from './create-worker';
+
+const config = loadConfigOrExit();
+const database = connectDatabase(config.DATABASE_URL);
+const redis = connectRedis(config.REDIS_URL);
+const queues = createQueues(redis, config.QUEUE_PREFIX);
+
+const { worker, connection } = await createSupervisionWorker({ config, deps: { config, db: database.db, queues } });
+console.log(`worker: polling task queue "${config.TEMPORAL_TASK_QUEUE}" in namespace "${config.TEMPORAL_NAMESPACE}" at ${config.TEMPORAL_ADDRESS}`);
+// Worker.run() resolves after SIGINT/SIGTERM once in-flight tasks finish.
+await worker.run();
+await Promise.all([queues.close(), database.close(), connection.close()]);
+redis.disconnect();

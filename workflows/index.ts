@@ -1,0 +1,2 @@
+// Every workflow the worker registers. Only @temporalio/workflow, domain/ and `import type` here.
+export { probe } from './probe';
