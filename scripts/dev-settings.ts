@@ -7,6 +7,11 @@ import { z } from 'zod';
 
 export const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 
+/** Where local state lives (Temporal's SQLite file, embedded Postgres, Redis): DATA_DIR or .data/. */
+export function dataDir(): string {
+  return resolve(repoRoot, process.env.DATA_DIR || '.data');
+}
+
 const searchAttributeType = z.enum(['Keyword', 'Text', 'Int', 'Double', 'Bool', 'Datetime', 'KeywordList']);
 
 const devSettingsSchema = z.object({

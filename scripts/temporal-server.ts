@@ -11,7 +11,7 @@ import { dirname, resolve } from 'node:path';
 import { Connection } from '@temporalio/client';
 import { msToTs } from '@temporalio/common/lib/time';
 import proto from '@temporalio/proto';
-import { readDevSettings, repoRoot, type DevSettings } from './dev-settings';
+import { dataDir, readDevSettings, type DevSettings } from './dev-settings';
 import { ensureTemporalCli } from './temporal-cli';
 
 const IndexedValueType = proto.temporal.api.enums.v1.IndexedValueType;
@@ -68,7 +68,7 @@ export async function startTemporalDevServer(options: DevServerOptions = {}): Pr
   const port = options.port ?? settings.server.port;
   const uiPort = options.uiPort ?? settings.server.uiPort;
   const namespace = options.namespace ?? settings.namespace.name;
-  const dbFile = options.dbFile === undefined ? resolve(repoRoot, settings.server.dbFile) : options.dbFile;
+  const dbFile = options.dbFile === undefined ? resolve(dataDir(), settings.server.dbFile) : options.dbFile;
   const address = `${ip}:${port}`;
 
   let child: ChildProcess | null = null;
@@ -83,7 +83,7 @@ export async function startTemporalDevServer(options: DevServerOptions = {}): Pr
     }
     for (const [name, type] of Object.entries(settings.namespace.searchAttributes)) args.push('--search-attribute', `${name}=${type}`);
     for (const [key, value] of Object.entries(settings.dynamicConfig)) args.push('--dynamic-config-value', `${key}=${JSON.stringify(value)}`);
-    const logFile = options.logFile ?? resolve(repoRoot, '.data', 'temporal', `server-${port}.log`);
+    const logFile = options.logFile ?? resolve(dataDir(), 'temporal', `server-${port}.log`);
     mkdirSync(dirname(logFile), { recursive: true });
     const out = openSync(logFile, 'a');
     child = spawn(bin, args, { stdio: ['ignore', out, out] });

@@ -15,7 +15,7 @@ describe('Postgres through drizzle', () => {
     expect(read).toMatchObject({ name, nameEn: 'Test Bureau' });
     expect(read!.createdAt).toBeInstanceOf(Date);
     // It really is a Postgres server answering, not an in-process stand-in.
-    const [{ version }] = await database.sql<{ version: string }[]>`select version()`;
-    expect(version).toMatch(/^PostgreSQL \d+/);
+    const [row] = await database.sql<{ version: string }[]>`select version()`;
+    expect(row!.version).toMatch(/^PostgreSQL \d+/);
   });
 });

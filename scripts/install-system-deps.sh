@@ -1,0 +1,17 @@
+#!/usr/bin/env bash
+# What npm cannot install: the Temporal CLI (built from Go, cached outside the checkout) and,
+# for browser tests, Debian's Chromium. Each step is skipped when already there.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+export PATH="$PATH:/usr/local/go/bin"
+
+node_modules/.bin/tsx scripts/temporal-cli.ts >/dev/null
+
+if [ -d tests/e2e ] && ls tests/e2e/*.test.ts >/dev/null 2>&1 && ! command -v chromium >/dev/null 2>&1; then
+  if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
+    echo "installing Chromium for the browser tests (apt-get)…"
+    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null
+  else
+    echo "Chromium is missing: install it (Debian: apt-get install chromium) for the browser tests." >&2
+  fi
+fi

@@ -1,0 +1,167 @@
+/**
+ * `npm run up`: brings the whole platform up on this machine and keeps it running until Ctrl-C,
+ * which stops what it started. A second run reuses what is already there and loses nothing.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { build } from 'vite';
+import { loadConfigOrExit } from '../config/env';
+import { connectDatabase } from '../db/client';
+import { runMigrations } from '../db/migrate';
+import { seed } from '../db/seed';
+import { dataDir, readDevSettings, repoRoot } from './dev-settings';
+import { resolvePostgres } from './postgres';
+import { resolveRedis } from './redis';
+import { startTemporalDevServer, type DevServer } from './temporal-server';
+
+const startedAt = Date.now();
+const step = (text: string) => console.log(`\x1b[1m▸ ${text}\x1b[0m  (${((Date.now() - startedAt) / 1000).toFixed(1)} s)`);
+const stops: (() => Promise<void>)[] = [];
+const children: ChildProcess[] = [];
+
+async function main() {
+  mkdirSync(dataDir(), { recursive: true });
+  const settings = readDevSettings();
+
+  step('Temporal');
+  const temporalAddress = process.env.TEMPORAL_ADDRESS;
+  const local = !temporalAddress || /^(127\.0\.0\.1|localhost):\d+$/.test(temporalAddress);
+  let devServer: DevServer | null = null;
+  if (local) {
+    const port = temporalAddress ? Number(temporalAddress.split(':')[1]) : settings.server.port;
+    devServer = await startTemporalDevServer({ port, uiPort: port + 1000, namespace: process.env.TEMPORAL_NAMESPACE || undefined });
+    stops.push(() => devServer!.stop());
+    console.log(`  ${devServer.started ? 'started' : 'reusing'} Temporal dev server at ${devServer.address}`);
+  } else {
+    console.log(`  using the Temporal cluster at ${temporalAddress}`);
+  }
+
+  step('Postgres and Redis');
+  const [postgres, redis] = await Promise.all([
+    resolvePostgres({ databaseName: 'supervision' }),
+    resolveRedis(),
+  ]);
+  stops.push(postgres.stop, redis.stop);
+  console.log(`  Postgres: ${postgres.origin} · Redis: ${redis.origin}`);
+
+  const env: Record<string, string> = {
+    ...(process.env as Record<string, string>),
+    DATABASE_URL: postgres.url,
+    REDIS_URL: redis.url,
+    TEMPORAL_ADDRESS: devServer?.address ?? temporalAddress!,
+    SESSION_SECRET: process.env.SESSION_SECRET || persistentSecret(),
+  };
+  if (devServer) env.TEMPORAL_NAMESPACE = devServer.namespace;
+  const config = loadConfigOrExit(env);
+
+  step('Database migrations and first-start data');
+  await runMigrations(config.DATABASE_URL);
+  const database = connectDatabase(config.DATABASE_URL, { max: 2 });
+  const created = await seed(database.db, { adminPassword: config.ADMIN_PASSWORD, demo: config.SEED_DEMO });
+  await database.close();
+
+  step('User interface');
+  await buildUiIfStale();
+
+  step('Worker and API');
+  const tsx = resolve(repoRoot, 'node_modules', '.bin', 'tsx');
+  for (const [name, entry] of [
+    ['worker', 'worker/main.ts'],
+    ['api', 'api/main.ts'],
+  ] as const) {
+    const child = spawn(tsx, [entry], { cwd: repoRoot, env, stdio: ['ignore', 'inherit', 'inherit'] });
+    child.on('exit', (code, signal) => {
+      if (!shuttingDown) {
+        console.error(`${name} exited (${signal ?? code}); stopping the platform.`);
+        void shutdown(1);
+      }
+    });
+    children.push(child);
+  }
+  const appUrl = `http://127.0.0.1:${config.PORT}`;
+  await waitForHealth(`${appUrl}/api/health`);
+
+  console.log('\n\x1b[1m督查督办 supervision platform is up\x1b[0m' + `  (ready in ${((Date.now() - startedAt) / 1000).toFixed(1)} s)`);
+  console.log(`  App:              ${appUrl}`);
+  console.log(`  API docs:         ${appUrl}/docs`);
+  if (devServer?.uiUrl) console.log(`  Temporal Web UI:  ${devServer.uiUrl}/namespaces/${devServer.namespace}/workflows`);
+  if (created.length > 0) {
+    console.log('\n  Accounts created now (passwords are shown only this once):');
+    for (const account of created) console.log(`    ${account.role.padEnd(10)} ${account.username.padEnd(12)} ${account.password}`);
+  }
+  console.log('\n  Ctrl-C stops everything this command started.');
+}
+
+/** The session secret survives restarts so logins do too; kept out of the checkout. */
+function persistentSecret(): string {
+  const file = join(dataDir(), 'session-secret');
+  if (!existsSync(file)) writeFileSync(file, randomBytes(32).toString('hex'), { mode: 0o600 });
+  return readFileSync(file, 'utf8').trim();
+}
+
+function newestMtime(dir: string): number {
+  let newest = 0;
+  for (const entry of readdirSync(dir, { withFileTypes: true })) {
+    const path = join(dir, entry.name);
+    newest = Math.max(newest, entry.isDirectory() ? newestMtime(path) : statSync(path).mtimeMs);
+  }
+  return newest;
+}
+
+async function buildUiIfStale() {
+  const index = resolve(repoRoot, 'ui', 'dist', 'index.html');
+  const sources = Math.max(newestMtime(resolve(repoRoot, 'ui', 'src')), statSync(resolve(repoRoot, 'ui', 'index.html')).mtimeMs);
+  if (existsSync(index) && statSync(index).mtimeMs >= sources) {
+    console.log('  UI is up to date');
+    return;
+  }
+  await build({ configFile: resolve(repoRoot, 'ui', 'vite.config.ts'), logLevel: 'warn' });
+  console.log('  UI built into ui/dist');
+}
+
+async function waitForHealth(url: string) {
+  const deadline = Date.now() + 120_000;
+  let last = '';
+  while (Date.now() < deadline) {
+    try {
+      const response = await fetch(url);
+      if (response.ok) return;
+      last = JSON.stringify(await response.json());
+    } catch (error) {
+      last = (error as Error).message;
+    }
+    await new Promise((r) => setTimeout(r, 500));
+  }
+  throw new Error(`the API did not report healthy within 2 minutes: ${last}`);
+}
+
+let shuttingDown = false;
+async function shutdown(code: number) {
+  if (shuttingDown) return;
+  shuttingDown = true;
+  console.log('\nStopping…');
+  await Promise.all(
+    children.map(
+      (child) =>
+        new Promise<void>((done) => {
+          if (child.exitCode !== null || child.signalCode !== null) return done();
+          child.once('exit', () => done());
+          child.kill('SIGTERM');
+          setTimeout(() => child.kill('SIGKILL'), 15_000).unref();
+        }),
+    ),
+  );
+  for (const stop of stops.reverse()) await stop().catch((error: Error) => console.error(error.message));
+  console.log('Stopped.');
+  process.exit(code);
+}
+
+process.on('SIGINT', () => void shutdown(0));
+process.on('SIGTERM', () => void shutdown(0));
+
+main().catch(async (error: Error) => {
+  console.error(`\n✗ ${error.message}`);
+  await shutdown(1);
+});
