@@ -13,7 +13,7 @@ import { resolveRedis } from '../../scripts/redis';
 import { startTemporalDevServer } from '../../scripts/temporal-server';
 import { runMigrations } from '../../db/migrate';
 import { workflowsPath } from '../../worker/create-worker';
-import { writeFile } from 'node:fs/promises';
+import { rm, writeFile } from 'node:fs/promises';
 
 export const TEST_TEMPORAL_PORT = 17233;
 export const TEST_NAMESPACE = 'supervision-test';
@@ -31,7 +31,8 @@ export default async function setup(project: TestProject) {
   const bundle = await bundleWorkflowCode({ workflowsPath, logger: { info() {}, warn() {}, error: console.error, debug() {}, trace() {}, log() {} } as never });
   const bundleDir = resolve(repoRoot, '.data', 'test');
   mkdirSync(bundleDir, { recursive: true });
-  const bundlePath = resolve(bundleDir, 'workflow-bundle.js');
+  // One bundle per run: parallel runs (and edits in between) never overwrite each other's.
+  const bundlePath = resolve(bundleDir, `workflow-bundle-${process.pid}.js`);
   await writeFile(bundlePath, bundle.code);
 
   project.provide('testServices', {
@@ -44,6 +45,7 @@ export default async function setup(project: TestProject) {
 
   return async () => {
     await temporal.stop();
+    await rm(bundlePath, { force: true });
     await Promise.all([postgres.stop(), redis.stop()]);
   };
 }
