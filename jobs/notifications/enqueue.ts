@@ -1,0 +1,44 @@
+import type { Queues } from '../queues';
+import { notificationRequestSchema, type NotificationRequest } from './request';
+
+/** Completed/failed notification jobs are kept this long so a late retry with the same key is still a no-op. */
+const keepFor = { age: 14 * 24 * 3600 };
+
+export interface EnqueueResult {
+  jobId: string;
+}
+
+/**
+ * Hands one notification request to the `notifications` queue. The job id is the request's dedupe key,
+ * so an activity retried after a timeout never enqueues the event twice.
+ *
+ * Throws when Redis does not answer within `timeoutMs`: the calling Temporal activity fails and is
+ * retried until Redis is back (the workflow neither blocks nor loses the notification).
+ */
+export async function enqueueNotification(
+  queues: Pick<Queues, 'notifications'>,
+  request: NotificationRequest,
+  options: { timeoutMs?: number } = {},
+): Promise<EnqueueResult> {
+  const data = notificationRequestSchema.parse(request);
+  const timeoutMs = options.timeoutMs ?? 10_000;
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`Redis did not accept the notification within ${timeoutMs} ms`)), timeoutMs);
+  });
+  try {
+    const job = await Promise.race([
+      queues.notifications.add(data.event, data, {
+        jobId: data.dedupeKey,
+        attempts: 8,
+        backoff: { type: 'exponential', delay: 1000 },
+        removeOnComplete: keepFor,
+        removeOnFail: keepFor,
+      }),
+      timeout,
+    ]);
+    return { jobId: job.id ?? data.dedupeKey };
+  } finally {
+    clearTimeout(timer);
+  }
+}
