@@ -33,6 +33,13 @@ export const configSchema = z.object({
     .default('redis://127.0.0.1:6379'),
   /** Prefix of every BullMQ key, so tests and several platforms can share one Redis. */
   QUEUE_PREFIX: z.string().min(1).default('supervision'),
+  /** E-mail notifications over SMTP (smtp://user:pass@host:587, smtps://host:465). Unset → no e-mail channel. */
+  SMTP_URL: z
+    .string()
+    .regex(/^smtps?:\/\//, 'must be an smtp:// or smtps:// URL')
+    .optional(),
+  /** The From of notification e-mails, e.g. "督查督办 <noreply@example.gov.cn>". */
+  MAIL_FROM: z.string().min(3).optional(),
   PORT: z.coerce.number().int().min(0).max(65535).default(3000),
   HOST: z.string().min(1).default('0.0.0.0'),
   SESSION_SECRET: z.string().min(32, 'must be at least 32 characters'),
