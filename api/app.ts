@@ -1,13 +1,20 @@
 import { randomUUID } from 'node:crypto';
 import Fastify, { type FastifyInstance } from 'fastify';
+import cors from '@fastify/cors';
 import helmet from '@fastify/helmet';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import { jsonSchemaTransform, serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
 import type { ApiDeps } from './deps';
+import { installAuth } from './plugins/auth';
+import { installAuditLog } from './plugins/audit-log';
 import { installErrorHandler } from './plugins/error-handler';
+import { installIdempotency } from './plugins/idempotency';
+import { installRateLimit } from './plugins/rate-limit';
 import { serveUi } from './plugins/ui';
+import { authRoutes } from './routes/auth';
 import { healthRoutes } from './routes/health';
+import { pingDbRoutes } from './routes/ping-db';
 
 /**
  * Builds the API: outside-world plugins first (security, docs), then routes, then the UI.
@@ -29,6 +36,11 @@ export async function buildApp(deps: ApiDeps, options: { logger?: boolean } = {}
       directives: { defaultSrc: ["'self'"], imgSrc: ["'self'", 'data:'], styleSrc: ["'self'", "'unsafe-inline'"], scriptSrc: ["'self'"] },
     },
   });
+  // CORS stays off (same-origin UI) unless CORS_ORIGINS lists the origins allowed to call with credentials.
+  if (deps.config.CORS_ORIGINS) {
+    const origins = deps.config.CORS_ORIGINS.split(',').map((o) => o.trim()).filter(Boolean);
+    await app.register(cors, { origin: origins, credentials: true });
+  }
   await app.register(swagger, {
     openapi: {
       info: { title: 'Supervision platform API (督查督办)', version: '0.1.0' },
@@ -37,8 +49,15 @@ export async function buildApp(deps: ApiDeps, options: { logger?: boolean } = {}
     transform: jsonSchemaTransform,
   });
   await app.register(swaggerUi, { routePrefix: '/docs', uiConfig: { docExpansion: 'list' } });
+  // Request hooks every route gets: who is asking (and may they), then Idempotency-Key replay.
+  await installRateLimit(app, deps);
+  await installAuth(app, deps);
+  installIdempotency(app, deps);
+  installAuditLog(app, deps);
 
   await app.register(healthRoutes(deps));
+  await app.register(authRoutes(deps));
+  await app.register(pingDbRoutes(deps));
 
   await serveUi(app);
   return app;

@@ -3,6 +3,7 @@ export const errorStatus = {
   validation_failed: 400,
   unauthenticated: 401,
   forbidden: 403,
+  csrf_failed: 403,
   not_found: 404,
   wrong_state: 409,
   conflict: 409,

@@ -1,2 +1,6 @@
 // The read model, split by aggregate. Each file owns its tables.
 export * from './org';
+export * from './auth';
+export * from './idempotency';
+export * from './audit';
+export * from './admin-data';

@@ -1,0 +1,274 @@
+/** Reads and writes of the notification tables. Every function takes the database (or a transaction) first. */
+import { and, count, desc, eq, inArray, isNull, lte, or, sql } from 'drizzle-orm';
+import type { Executor } from '../client';
+import { departments, users } from '../schema/org';
+import {
+  notificationDeliveries,
+  notificationPreferences,
+  notifications,
+  notificationWebhooks,
+  type Language,
+  type WebhookKind,
+} from '../schema/notifications';
+
+export type InboxRow = typeof notifications.$inferSelect;
+export type NewInboxRow = typeof notifications.$inferInsert;
+export type DeliveryRow = typeof notificationDeliveries.$inferSelect;
+export type NewDeliveryRow = typeof notificationDeliveries.$inferInsert;
+export type PreferencesRow = typeof notificationPreferences.$inferSelect;
+export type WebhookRow = typeof notificationWebhooks.$inferSelect;
+
+// ---- recipients ------------------------------------------------------------------------------
+
+export interface RecipientUser {
+  id: string;
+  role: string;
+  departmentId: string | null;
+  preferences: PreferencesRow | null;
+}
+
+/** Active users who are department staff of `departmentStaffOf`, supervisors (when asked), or listed by id. */
+export async function findRecipientUsers(
+  db: Executor,
+  query: { departmentStaffOf?: string; supervisors?: boolean; userIds?: string[] },
+): Promise<RecipientUser[]> {
+  const who = [];
+  if (query.departmentStaffOf) who.push(and(eq(users.role, 'department'), eq(users.departmentId, query.departmentStaffOf)));
+  if (query.supervisors) who.push(eq(users.role, 'supervisor'));
+  if (query.userIds && query.userIds.length > 0) who.push(inArray(users.id, query.userIds));
+  if (who.length === 0) return [];
+  const rows = await db
+    .select({ id: users.id, role: users.role, departmentId: users.departmentId, preferences: notificationPreferences })
+    .from(users)
+    .leftJoin(notificationPreferences, eq(notificationPreferences.userId, users.id))
+    .where(and(eq(users.disabled, false), or(...who)));
+  return rows;
+}
+
+export interface DepartmentChannels {
+  department: { id: string; name: string; nameEn: string | null; leaderUserId: string | null };
+  preferences: PreferencesRow | null;
+  webhooks: WebhookRow[];
+}
+
+export async function findDepartmentChannels(db: Executor, departmentId: string): Promise<DepartmentChannels | null> {
+  const [department] = await db
+    .select({ id: departments.id, name: departments.name, nameEn: departments.nameEn, leaderUserId: departments.leaderUserId })
+    .from(departments)
+    .where(eq(departments.id, departmentId));
+  if (!department) return null;
+  const [preferences, webhooks] = await Promise.all([
+    db.select().from(notificationPreferences).where(eq(notificationPreferences.departmentId, departmentId)),
+    db.select().from(notificationWebhooks).where(eq(notificationWebhooks.departmentId, departmentId)).orderBy(notificationWebhooks.createdAt),
+  ]);
+  return { department, preferences: preferences[0] ?? null, webhooks };
+}
+
+// ---- inbox -----------------------------------------------------------------------------------
+
+/** Idempotent: a (dedupeKey, user) pair that already exists is left as it is. */
+export async function insertInboxRows(db: Executor, rows: NewInboxRow[]): Promise<void> {
+  if (rows.length === 0) return;
+  await db.insert(notifications).values(rows).onConflictDoNothing({ target: [notifications.dedupeKey, notifications.userId] });
+}
+
+export async function listInbox(
+  db: Executor,
+  userId: string,
+  page: { page: number; pageSize: number; unreadOnly?: boolean },
+): Promise<{ items: InboxRow[]; total: number; unread: number }> {
+  const mine = eq(notifications.userId, userId);
+  const filter = page.unreadOnly ? and(mine, isNull(notifications.readAt)) : mine;
+  const [items, totals] = await Promise.all([
+    db
+      .select()
+      .from(notifications)
+      .where(filter)
+      .orderBy(desc(notifications.createdAt), desc(notifications.id))
+      .limit(page.pageSize)
+      .offset((page.page - 1) * page.pageSize),
+    db
+      .select({ total: count(), unread: sql<number>`count(*) filter (where ${notifications.readAt} is null)`.mapWith(Number) })
+      .from(notifications)
+      .where(mine),
+  ]);
+  const total = page.unreadOnly ? (totals[0]?.unread ?? 0) : (totals[0]?.total ?? 0);
+  return { items, total, unread: totals[0]?.unread ?? 0 };
+}
+
+/** Records the first time the recipient read it; later reads keep that time. null when not theirs. */
+export async function markInboxRead(db: Executor, userId: string, id: string, now: Date): Promise<InboxRow | null> {
+  const [row] = await db
+    .update(notifications)
+    .set({ readAt: sql`coalesce(${notifications.readAt}, ${now.toISOString()}::timestamptz)` })
+    .where(and(eq(notifications.id, id), eq(notifications.userId, userId)))
+    .returning();
+  return row ?? null;
+}
+
+/** Who received which notification about a task and when they read it — the urge's read receipts. */
+export async function readReceiptsOfTask(db: Executor, taskId: string) {
+  return db
+    .select({
+      notificationId: notifications.id,
+      userId: notifications.userId,
+      event: notifications.event,
+      dedupeKey: notifications.dedupeKey,
+      createdAt: notifications.createdAt,
+      readAt: notifications.readAt,
+    })
+    .from(notifications)
+    .where(eq(notifications.taskId, taskId))
+    .orderBy(notifications.createdAt);
+}
+
+// ---- deliveries ------------------------------------------------------------------------------
+
+export async function insertDeliveries(db: Executor, rows: NewDeliveryRow[]): Promise<void> {
+  if (rows.length === 0) return;
+  await db.insert(notificationDeliveries).values(rows).onConflictDoNothing({ target: notificationDeliveries.dedupeKey });
+}
+
+/** Deliveries of one request that still have to go out (a retried fan-out re-enqueues exactly these). */
+export async function openDeliveriesOf(db: Executor, requestKey: string): Promise<DeliveryRow[]> {
+  return db
+    .select()
+    .from(notificationDeliveries)
+    .where(and(eq(notificationDeliveries.requestKey, requestKey), inArray(notificationDeliveries.status, ['pending', 'held'])));
+}
+
+export async function deliveriesOf(db: Executor, requestKey: string): Promise<DeliveryRow[]> {
+  return db.select().from(notificationDeliveries).where(eq(notificationDeliveries.requestKey, requestKey)).orderBy(notificationDeliveries.createdAt);
+}
+
+export async function findDelivery(db: Executor, id: string): Promise<{ delivery: DeliveryRow; webhook: WebhookRow | null } | null> {
+  const [row] = await db
+    .select({ delivery: notificationDeliveries, webhook: notificationWebhooks })
+    .from(notificationDeliveries)
+    .leftJoin(notificationWebhooks, eq(notificationWebhooks.id, notificationDeliveries.webhookId))
+    .where(eq(notificationDeliveries.id, id));
+  return row ?? null;
+}
+
+export async function markDeliveriesSent(db: Executor, ids: string[], now: Date): Promise<void> {
+  if (ids.length === 0) return;
+  await db
+    .update(notificationDeliveries)
+    .set({ status: 'sent', sentAt: now, updatedAt: now, lastError: null, attempts: sql`${notificationDeliveries.attempts} + 1` })
+    .where(inArray(notificationDeliveries.id, ids));
+}
+
+/** Keeps the error visible; `final` moves the delivery to failed (no more retries will come). */
+export async function recordDeliveryFailure(db: Executor, ids: string[], error: string, final: boolean, now: Date): Promise<void> {
+  if (ids.length === 0) return;
+  await db
+    .update(notificationDeliveries)
+    .set({
+      attempts: sql`${notificationDeliveries.attempts} + 1`,
+      lastError: error.slice(0, 2000),
+      updatedAt: now,
+      ...(final ? { status: 'failed' as const } : {}),
+    })
+    .where(inArray(notificationDeliveries.id, ids));
+}
+
+/** A user's held e-mails whose hold has ended, oldest first. */
+export async function dueHeldDeliveries(db: Executor, userId: string, until: Date): Promise<DeliveryRow[]> {
+  return db
+    .select()
+    .from(notificationDeliveries)
+    .where(
+      and(
+        eq(notificationDeliveries.userId, userId),
+        eq(notificationDeliveries.status, 'held'),
+        lte(notificationDeliveries.heldUntil, until),
+      ),
+    )
+    .orderBy(notificationDeliveries.createdAt);
+}
+
+export async function listDeliveries(
+  db: Executor,
+  filter: { status?: DeliveryRow['status']; requestKey?: string },
+  page: { page: number; pageSize: number },
+): Promise<{ items: DeliveryRow[]; total: number }> {
+  const where = and(
+    filter.status ? eq(notificationDeliveries.status, filter.status) : undefined,
+    filter.requestKey ? eq(notificationDeliveries.requestKey, filter.requestKey) : undefined,
+  );
+  const [items, totals] = await Promise.all([
+    db
+      .select()
+      .from(notificationDeliveries)
+      .where(where)
+      .orderBy(desc(notificationDeliveries.updatedAt))
+      .limit(page.pageSize)
+      .offset((page.page - 1) * page.pageSize),
+    db.select({ total: count() }).from(notificationDeliveries).where(where),
+  ]);
+  return { items, total: totals[0]?.total ?? 0 };
+}
+
+// ---- preferences and webhooks ----------------------------------------------------------------
+
+export interface PreferencesPatch {
+  language?: Language | null;
+  email?: string | null;
+  emailEnabled?: boolean | null;
+  webhooksEnabled?: boolean | null;
+  timeZone?: string | null;
+  quietStart?: string | null;
+  quietEnd?: string | null;
+  digestTime?: string | null;
+}
+
+export async function findUserPreferences(db: Executor, userId: string): Promise<PreferencesRow | null> {
+  const [row] = await db.select().from(notificationPreferences).where(eq(notificationPreferences.userId, userId));
+  return row ?? null;
+}
+
+export async function upsertPreferences(
+  db: Executor,
+  owner: { userId: string } | { departmentId: string },
+  patch: PreferencesPatch,
+  now: Date,
+): Promise<PreferencesRow> {
+  const target = 'userId' in owner ? notificationPreferences.userId : notificationPreferences.departmentId;
+  const [row] = await db
+    .insert(notificationPreferences)
+    .values({ ...owner, ...patch, updatedAt: now })
+    .onConflictDoUpdate({ target, set: { ...patch, updatedAt: now } })
+    .returning();
+  return row!;
+}
+
+export async function insertWebhook(
+  db: Executor,
+  webhook: { departmentId: string; kind: WebhookKind; url: string; secret?: string | null; enabled?: boolean; language?: Language },
+): Promise<WebhookRow> {
+  const [row] = await db.insert(notificationWebhooks).values(webhook).returning();
+  return row!;
+}
+
+export async function updateWebhook(
+  db: Executor,
+  departmentId: string,
+  id: string,
+  patch: Partial<Pick<WebhookRow, 'kind' | 'url' | 'secret' | 'enabled' | 'language'>>,
+  now: Date,
+): Promise<WebhookRow | null> {
+  const [row] = await db
+    .update(notificationWebhooks)
+    .set({ ...patch, updatedAt: now })
+    .where(and(eq(notificationWebhooks.id, id), eq(notificationWebhooks.departmentId, departmentId)))
+    .returning();
+  return row ?? null;
+}
+
+export async function deleteWebhook(db: Executor, departmentId: string, id: string): Promise<boolean> {
+  const rows = await db
+    .delete(notificationWebhooks)
+    .where(and(eq(notificationWebhooks.id, id), eq(notificationWebhooks.departmentId, departmentId)))
+    .returning({ id: notificationWebhooks.id });
+  return rows.length > 0;
+}

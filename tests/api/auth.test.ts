@@ -1,0 +1,134 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { uniqueName } from '../support/services';
+import { createAccount, loginOver, type TestAccount } from './support/accounts';
+import { startApi, type RunningApi } from './support/api-server';
+
+let api: RunningApi;
+let account: TestAccount;
+
+beforeAll(async () => {
+  api = await startApi();
+  account = await createAccount(api.deps.database.db, 'supervisor');
+});
+afterAll(async () => api?.close());
+
+
+describe('login, session cookie and bearer token', () => {
+  it('logs in, sets an HttpOnly SameSite=Lax cookie (not Secure over plain HTTP), and /api/me answers by cookie and by bearer', async () => {
+    const session = await loginOver(api.baseUrl, account);
+    expect(session.setCookie).toMatch(/^sv_session=/);
+    expect(session.setCookie).toMatch(/HttpOnly/i);
+    expect(session.setCookie).toMatch(/SameSite=Lax/i);
+    expect(session.setCookie).not.toMatch(/Secure/i);
+    expect(session.body.user).toMatchObject({ username: account.username, role: 'supervisor', mustChangePassword: false });
+
+    const byCookie = await fetch(`${api.baseUrl}/api/me`, { headers: { cookie: session.cookie } });
+    expect(byCookie.status).toBe(200);
+    expect(await byCookie.json()).toMatchObject({ user: { id: account.id }, csrfToken: session.csrfToken });
+    const byBearer = await fetch(`${api.baseUrl}/api/me`, { headers: { authorization: `Bearer ${session.token}` } });
+    expect(byBearer.status).toBe(200);
+  });
+
+  it('marks the cookie Secure when the request came over TLS (x-forwarded-proto: https)', async () => {
+    const session = await loginOver(api.baseUrl, account, { 'x-forwarded-proto': 'https' });
+    expect(session.setCookie).toMatch(/;\s*Secure/i);
+  });
+
+  it('refuses a wrong password with 401 and the same answer for an unknown user', async () => {
+    const wrong = await fetch(`${api.baseUrl}/api/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username: account.username, password: 'nope-nope' }) });
+    const unknown = await fetch(`${api.baseUrl}/api/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username: uniqueName('ghost'), password: 'nope-nope' }) });
+    expect(wrong.status).toBe(401);
+    expect(unknown.status).toBe(401);
+    expect(await wrong.json()).toEqual(await unknown.json());
+  });
+
+  it('logout really ends the session: the token and the cookie stop working', async () => {
+    const session = await loginOver(api.baseUrl, account);
+    const out = await fetch(`${api.baseUrl}/api/auth/logout`, { method: 'POST', headers: { authorization: `Bearer ${session.token}` } });
+    expect(out.status).toBe(204);
+    expect((await fetch(`${api.baseUrl}/api/me`, { headers: { authorization: `Bearer ${session.token}` } })).status).toBe(401);
+    expect((await fetch(`${api.baseUrl}/api/me`, { headers: { cookie: session.cookie } })).status).toBe(401);
+  });
+
+  it('answers 401 without credentials and with a made-up token', async () => {
+    expect((await fetch(`${api.baseUrl}/api/me`)).status).toBe(401);
+    const forged = await fetch(`${api.baseUrl}/api/me`, { headers: { authorization: 'Bearer forged-token' } });
+    expect(forged.status).toBe(401);
+    expect(await forged.json()).toMatchObject({ error: { code: 'unauthenticated' } });
+  });
+});
+
+describe('CSRF on cookie sessions', () => {
+  it('refuses a cookie-authenticated write without the x-csrf-token header, accepts it with the header, and never asks bearer requests', async () => {
+    const session = await loginOver(api.baseUrl, account);
+    const without = await fetch(`${api.baseUrl}/api/auth/logout`, { method: 'POST', headers: { cookie: session.cookie } });
+    expect(without.status).toBe(403);
+    expect(await without.json()).toMatchObject({ error: { code: 'csrf_failed' } });
+    const wrong = await fetch(`${api.baseUrl}/api/auth/logout`, { method: 'POST', headers: { cookie: session.cookie, 'x-csrf-token': 'x'.repeat(43) } });
+    expect(wrong.status).toBe(403);
+    // Reads need no token.
+    expect((await fetch(`${api.baseUrl}/api/me`, { headers: { cookie: session.cookie } })).status).toBe(200);
+    const withToken = await fetch(`${api.baseUrl}/api/auth/logout`, { method: 'POST', headers: { cookie: session.cookie, 'x-csrf-token': session.csrfToken } });
+    expect(withToken.status).toBe(204);
+
+    const bearer = await loginOver(api.baseUrl, account);
+    expect((await fetch(`${api.baseUrl}/api/auth/logout`, { method: 'POST', headers: { authorization: `Bearer ${bearer.token}` } })).status).toBe(204);
+  });
+});
+
+describe('POST /api/me/password', () => {
+  it('changes the password, ends the other sessions, keeps this one, and clears mustChangePassword', async () => {
+    const user = await createAccount(api.deps.database.db, 'department', { mustChangePassword: true });
+    const other = await loginOver(api.baseUrl, user);
+    const current = await loginOver(api.baseUrl, user);
+    expect(current.body.user).toMatchObject({ mustChangePassword: true });
+    const auth = { authorization: `Bearer ${current.token}` };
+
+    const wrongCurrent = await fetch(`${api.baseUrl}/api/me/password`, { method: 'POST', headers: { ...auth, 'content-type': 'application/json' }, body: JSON.stringify({ current: 'not-it-at-all', next: 'a-new-password-1' }) });
+    expect(wrongCurrent.status).toBe(422);
+    expect(await wrongCurrent.json()).toMatchObject({ error: { details: { fields: [{ field: 'body.current' }] } } });
+    const tooShort = await fetch(`${api.baseUrl}/api/me/password`, { method: 'POST', headers: { ...auth, 'content-type': 'application/json' }, body: JSON.stringify({ current: user.password, next: 'short' }) });
+    expect(tooShort.status).toBe(400);
+    expect(await tooShort.json()).toMatchObject({ error: { details: { fields: [{ field: 'body.next' }] } } });
+    const missing = await fetch(`${api.baseUrl}/api/me/password`, { method: 'POST', headers: { ...auth, 'content-type': 'application/json' }, body: JSON.stringify({ current: user.password }) });
+    expect(missing.status).toBe(400);
+    expect(JSON.stringify(await missing.json())).toContain('body.next');
+
+    const changed = await fetch(`${api.baseUrl}/api/me/password`, { method: 'POST', headers: { ...auth, 'content-type': 'application/json' }, body: JSON.stringify({ current: user.password, next: 'a-new-password-1' }) });
+    expect(changed.status).toBe(204);
+    expect((await fetch(`${api.baseUrl}/api/me`, { headers: { authorization: `Bearer ${other.token}` } })).status).toBe(401);
+    const me = await fetch(`${api.baseUrl}/api/me`, { headers: auth });
+    expect(await me.json()).toMatchObject({ user: { mustChangePassword: false } });
+    await loginOver(api.baseUrl, { username: user.username, password: 'a-new-password-1' });
+  });
+});
+
+describe('login rate limits', () => {
+  it('locks a username after 10 failed attempts, even with the right password next', async () => {
+    const victim = await createAccount(api.deps.database.db, 'leader');
+    for (let i = 0; i < 10; i++) {
+      const response = await fetch(`${api.baseUrl}/api/auth/login`, {
+        method: 'POST',
+        // A different address each time: the per-username limit must hold on its own.
+        headers: { 'content-type': 'application/json', 'x-forwarded-for': `10.1.${i}.1` },
+        body: JSON.stringify({ username: victim.username, password: 'wrong-guess' }),
+      });
+      expect(response.status).toBe(401);
+    }
+    const locked = await fetch(`${api.baseUrl}/api/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-forwarded-for': '10.1.99.1' }, body: JSON.stringify({ username: victim.username, password: victim.password }) });
+    expect(locked.status).toBe(429);
+    expect(await locked.json()).toMatchObject({ error: { code: 'rate_limited' } });
+  });
+
+  it('limits attempts per address (30 a minute) across usernames', async () => {
+    const address = `10.2.${Math.floor(Math.random() * 250)}.${Math.floor(Math.random() * 250)}`;
+    const statuses: number[] = [];
+    for (let i = 0; i < 31; i++) {
+      const response = await fetch(`${api.baseUrl}/api/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-forwarded-for': address }, body: JSON.stringify({ username: uniqueName('spray'), password: 'wrong-guess' }) });
+      statuses.push(response.status);
+    }
+    expect(statuses.slice(0, 30).every((s) => s === 401)).toBe(true);
+    expect(statuses[30]).toBe(429);
+  });
+});
+

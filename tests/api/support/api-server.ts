@@ -1,0 +1,27 @@
+/** Starts the real API (real Postgres/Redis/Temporal from the global setup) on a free port. */
+import type { FastifyInstance } from 'fastify';
+import { buildApp } from '../../../api/app';
+import { createApiDeps, type ApiDeps } from '../../../api/deps';
+import { testConfig } from '../../support/services';
+
+export interface RunningApi {
+  app: FastifyInstance;
+  deps: ApiDeps;
+  baseUrl: string;
+  close(): Promise<void>;
+}
+
+export async function startApi(overrides: Record<string, string> = {}): Promise<RunningApi> {
+  const deps = await createApiDeps(testConfig(overrides));
+  const app = await buildApp(deps, { logger: false });
+  const baseUrl = await app.listen({ port: 0, host: '127.0.0.1' });
+  return {
+    app,
+    deps,
+    baseUrl,
+    async close() {
+      await app.close();
+      await deps.close();
+    },
+  };
+}
