@@ -4,3 +4,4 @@ export * from './auth';
 export * from './idempotency';
 export * from './audit';
 export * from './admin-data';
+export * from './notifications';

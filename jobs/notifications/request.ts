@@ -50,6 +50,11 @@ export const notificationRequestSchema = z.object({
   requesterUserId: z.uuid().optional(),
   /** Why (light reason, return comment, decision) in both languages. */
   reason: localizedReason.optional(),
+  /**
+   * urge_escalated only: which step of the escalation this is. department_leader → the department's
+   * responsible leader; supervision_office → every supervisor. Absent → both at once.
+   */
+  escalationLevel: z.enum(['department_leader', 'supervision_office']).optional(),
   /** Free text from a person, e.g. the urge message; shown as-is. */
   message: z.string().max(4000).optional(),
   occurredAt: z.iso.datetime({ offset: true }),

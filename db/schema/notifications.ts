@@ -1,0 +1,133 @@
+import { sql } from 'drizzle-orm';
+import { boolean, check, index, integer, jsonb, pgTable, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
+import { departments, users } from './org';
+
+export const notificationChannels = ['inbox', 'email', 'webhook'] as const;
+export type NotificationChannel = (typeof notificationChannels)[number];
+
+/** pending → sent, or → held (quiet hours / digest) → sent, or → failed after the last retry. */
+export const deliveryStatuses = ['pending', 'held', 'sent', 'failed'] as const;
+export type DeliveryStatus = (typeof deliveryStatuses)[number];
+
+export const webhookKinds = ['generic', 'wecom', 'dingtalk'] as const;
+export type WebhookKind = (typeof webhookKinds)[number];
+
+export const languages = ['zh', 'en'] as const;
+export type Language = (typeof languages)[number];
+
+/** The in-app inbox: one row per notification and recipient, with the read receipt urging relies on. */
+export const notifications = pgTable(
+  'notifications',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    /** The request's dedupe key: with userId, unique, so a retried job never writes twice. */
+    dedupeKey: text('dedupe_key').notNull(),
+    userId: uuid('user_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    event: text('event').notNull(),
+    urgent: boolean('urgent').notNull(),
+    itemId: text('item_id').notNull(),
+    taskId: text('task_id'),
+    subject: text('subject').notNull(),
+    body: text('body').notNull(),
+    /** The request as received, for the UI to link and for audit. */
+    data: jsonb('data').notNull(),
+    occurredAt: timestamp('occurred_at', { withTimezone: true }).notNull(),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+    readAt: timestamp('read_at', { withTimezone: true }),
+  },
+  (t) => [
+    uniqueIndex('notifications_dedupe_user_idx').on(t.dedupeKey, t.userId),
+    index('notifications_user_created_idx').on(t.userId, t.createdAt.desc()),
+    index('notifications_task_idx').on(t.taskId),
+  ],
+);
+
+/**
+ * One row per (notification, channel, recipient): the at-most-once ledger and the visible state of
+ * every push delivery (e-mail, webhook), including the last error of one that keeps failing.
+ */
+export const notificationDeliveries = pgTable(
+  'notification_deliveries',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    /** `<request dedupe key>/<channel>/<recipient>`: unique, so fan-out retries never duplicate a delivery. */
+    dedupeKey: text('dedupe_key').notNull().unique(),
+    requestKey: text('request_key').notNull(),
+    channel: text('channel', { enum: notificationChannels }).notNull(),
+    userId: uuid('user_id').references(() => users.id, { onDelete: 'cascade' }),
+    webhookId: uuid('webhook_id'),
+    /** E-mail address or webhook URL (without secrets) at the time of fan-out. */
+    target: text('target').notNull(),
+    language: text('language', { enum: languages }).notNull().default('zh'),
+    subject: text('subject').notNull(),
+    body: text('body').notNull(),
+    /** Webhooks: the JSON body to post (signed at send time, since signatures carry a timestamp). */
+    payload: jsonb('payload'),
+    status: text('status', { enum: deliveryStatuses }).notNull().default('pending'),
+    attempts: integer('attempts').notNull().default(0),
+    lastError: text('last_error'),
+    heldUntil: timestamp('held_until', { withTimezone: true }),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+    updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
+    sentAt: timestamp('sent_at', { withTimezone: true }),
+  },
+  (t) => [
+    index('notification_deliveries_request_idx').on(t.requestKey),
+    index('notification_deliveries_held_idx').on(t.userId, t.heldUntil).where(sql`status = 'held'`),
+    index('notification_deliveries_status_idx').on(t.status, t.updatedAt),
+  ],
+);
+
+/**
+ * Which channels reach whom. A row is either a user's own settings or a department's
+ * (exactly one of userId / departmentId). Missing rows mean the defaults: inbox only, zh.
+ */
+export const notificationPreferences = pgTable(
+  'notification_preferences',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    userId: uuid('user_id')
+      .unique()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    departmentId: uuid('department_id')
+      .unique()
+      .references(() => departments.id, { onDelete: 'cascade' }),
+    language: text('language', { enum: languages }),
+    /** User: their address. */
+    email: text('email'),
+    /** User: wants e-mail. Department: its staff may get e-mail (an office can switch it off). */
+    emailEnabled: boolean('email_enabled'),
+    /** Department: its webhooks are used. */
+    webhooksEnabled: boolean('webhooks_enabled'),
+    timeZone: text('time_zone'),
+    /** 'HH:MM' local; non-urgent e-mail inside [quietStart, quietEnd) is held and sent as one digest at quietEnd. */
+    quietStart: text('quiet_start'),
+    quietEnd: text('quiet_end'),
+    /** 'HH:MM' local; when set, every non-urgent e-mail waits for one daily digest at this time. */
+    digestTime: text('digest_time'),
+    updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [check('notification_preferences_owner', sql`(${t.userId} is null) <> (${t.departmentId} is null)`)],
+);
+
+/** A department's outgoing webhooks: a generic signed JSON endpoint or a WeCom / DingTalk group robot. */
+export const notificationWebhooks = pgTable(
+  'notification_webhooks',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    departmentId: uuid('department_id')
+      .notNull()
+      .references(() => departments.id, { onDelete: 'cascade' }),
+    kind: text('kind', { enum: webhookKinds }).notNull(),
+    url: text('url').notNull(),
+    /** HMAC-SHA256 key (generic: X-Signature header; DingTalk: its own sign query parameter). */
+    secret: text('secret'),
+    enabled: boolean('enabled').notNull().default(true),
+    language: text('language', { enum: languages }).notNull().default('zh'),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+    updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [index('notification_webhooks_department_idx').on(t.departmentId)],
+);

@@ -1,0 +1,67 @@
+import { UnrecoverableError } from 'bullmq';
+import { dueHeldDeliveries, findDelivery, markDeliveriesSent, recordDeliveryFailure } from '../../db/queries/notifications';
+import { isPermanentMailError } from './channels/email';
+import { postWebhook, WebhookError } from './channels/webhook';
+import type { NotificationDeps } from './deps';
+import { renderDigest } from './messages';
+
+export type DeliveryOutcome = 'sent' | 'already_done' | 'held' | 'missing';
+
+/**
+ * Sends one e-mail or webhook delivery. A delivery already sent (or failed) is never sent again, so a
+ * retried or duplicated job is harmless. A failure is recorded on the delivery row before rethrowing,
+ * and the last attempt (or a permanent error) leaves it `failed` with its error.
+ *
+ * A crash between the send and the row update would resend on retry; receivers can recognise the
+ * resend by the stable Message-ID / x-supervision-delivery header.
+ */
+export async function deliverOne(deps: NotificationDeps, deliveryId: string, isFinalAttempt: boolean): Promise<DeliveryOutcome> {
+  const found = await findDelivery(deps.db, deliveryId);
+  if (!found) return 'missing';
+  const { delivery, webhook } = found;
+  if (delivery.status === 'sent' || delivery.status === 'failed') return 'already_done';
+  if (delivery.status === 'held') return 'held'; // the digest job carries it
+  const now = deps.now();
+  try {
+    if (delivery.channel === 'email') {
+      if (!deps.mailer) throw new UnrecoverableError('e-mail channel is not configured (SMTP_URL unset)');
+      await deps.mailer.send({ to: delivery.target, subject: delivery.subject, text: delivery.body, messageId: `<${delivery.id}@supervision.notifications>` });
+    } else if (delivery.channel === 'webhook') {
+      if (!webhook) throw new UnrecoverableError('the webhook was removed before delivery');
+      if (!webhook.enabled) throw new UnrecoverableError('the webhook was disabled before delivery');
+      await postWebhook(webhook, delivery.payload, delivery.id, { now, timeoutMs: deps.delivery.webhookTimeoutMs, fetch: deps.fetch });
+    } else {
+      throw new UnrecoverableError(`channel ${delivery.channel} has no sender`);
+    }
+  } catch (error) {
+    const permanent = error instanceof UnrecoverableError || (error instanceof WebhookError && error.permanent) || isPermanentMailError(error);
+    await recordDeliveryFailure(deps.db, [delivery.id], (error as Error).message, isFinalAttempt || permanent, deps.now());
+    if (permanent && !(error instanceof UnrecoverableError)) throw new UnrecoverableError((error as Error).message);
+    throw error;
+  }
+  await markDeliveriesSent(deps.db, [delivery.id], deps.now());
+  return 'sent';
+}
+
+/** Sends one e-mail gathering a user's held notifications whose hold ended by `until`. */
+export async function sendDigest(deps: NotificationDeps, userId: string, until: Date, isFinalAttempt: boolean): Promise<number> {
+  const held = await dueHeldDeliveries(deps.db, userId, until);
+  if (held.length === 0) return 0;
+  const ids = held.map((d) => d.id);
+  try {
+    if (!deps.mailer) throw new UnrecoverableError('e-mail channel is not configured (SMTP_URL unset)');
+    const latest = held[held.length - 1]!;
+    const digest = renderDigest(
+      held.map((d) => d.subject),
+      latest.language,
+    );
+    await deps.mailer.send({ to: latest.target, subject: digest.subject, text: digest.body, messageId: `<digest-${userId}-${until.getTime()}@supervision.notifications>` });
+  } catch (error) {
+    const permanent = error instanceof UnrecoverableError || isPermanentMailError(error);
+    await recordDeliveryFailure(deps.db, ids, (error as Error).message, isFinalAttempt || permanent, deps.now());
+    if (permanent && !(error instanceof UnrecoverableError)) throw new UnrecoverableError((error as Error).message);
+    throw error;
+  }
+  await markDeliveriesSent(deps.db, ids, deps.now());
+  return ids.length;
+}

@@ -1,0 +1,24 @@
+import type { Database } from '../../db/client';
+import type { Queues } from '../queues';
+import type { Mailer } from './channels/email';
+
+/** What the notification processors touch. Tests pass their own clock, retry timings and mailer. */
+export interface NotificationDeps {
+  db: Database;
+  queues: Pick<Queues, 'notifications'>;
+  /** null → the e-mail channel is off (no SMTP_URL). */
+  mailer: Mailer | null;
+  now: () => Date;
+  delivery: DeliveryPolicy;
+  fetch?: typeof fetch;
+}
+
+export interface DeliveryPolicy {
+  /** Tries per e-mail/webhook delivery before it is marked failed. */
+  attempts: number;
+  /** First retry delay; doubles each time (BullMQ exponential backoff). */
+  backoffMs: number;
+  webhookTimeoutMs: number;
+}
+
+export const defaultDeliveryPolicy: DeliveryPolicy = { attempts: 8, backoffMs: 2000, webhookTimeoutMs: 10_000 };

@@ -1,0 +1,56 @@
+import { Worker } from 'bullmq';
+import type { Config } from '../config/env';
+import type { Database } from '../db/client';
+import { createMailer, type Mailer } from './notifications/channels/email';
+import { defaultDeliveryPolicy, type DeliveryPolicy } from './notifications/deps';
+import { createNotificationProcessor } from './notifications/processor';
+import { queueNames, type Queues } from './queues';
+import { connectRedis } from './redis';
+
+export interface NotificationProcessorDeps {
+  config: Config;
+  db: Database;
+  queues: Pick<Queues, 'notifications'>;
+  /** Default: from SMTP_URL / MAIL_FROM; null turns e-mail off. */
+  mailer?: Mailer | null;
+  delivery?: Partial<DeliveryPolicy>;
+  concurrency?: number;
+  now?: () => Date;
+  log?: (message: string, details?: Record<string, unknown>) => void;
+}
+
+/**
+ * Runs the notification pipeline's BullMQ worker on its own Redis connection (workers block on it).
+ * Any number of processes may run it; jobs are shared out by BullMQ.
+ */
+export function startNotificationProcessors(deps: NotificationProcessorDeps) {
+  const { config } = deps;
+  const ownMailer = deps.mailer === undefined && config.SMTP_URL ? createMailer(config.SMTP_URL, config.MAIL_FROM ?? '督查督办 <noreply@localhost>') : null;
+  const mailer = deps.mailer === undefined ? ownMailer : deps.mailer;
+  const connection = connectRedis(config.REDIS_URL);
+  const log = deps.log ?? (() => {});
+  const worker = new Worker(
+    queueNames.notifications,
+    createNotificationProcessor({
+      db: deps.db,
+      queues: deps.queues,
+      mailer,
+      now: deps.now ?? (() => new Date()),
+      delivery: { ...defaultDeliveryPolicy, ...deps.delivery },
+    }),
+    { connection, prefix: config.QUEUE_PREFIX, concurrency: deps.concurrency ?? 20 },
+  );
+  worker.on('failed', (job, error) => {
+    log('notification job failed', { jobId: job?.id, name: job?.name, attemptsMade: job?.attemptsMade, error: error.message });
+  });
+  // Redis outages surface here; the worker reconnects by itself.
+  worker.on('error', (error) => log('notification worker error', { error: error.message }));
+  return {
+    worker,
+    async close() {
+      await worker.close();
+      connection.disconnect();
+      ownMailer?.close();
+    },
+  };
+}
