@@ -5,3 +5,4 @@ export * from './idempotency';
 export * from './audit';
 export * from './admin-data';
 export * from './notifications';
+export * from './items';

@@ -1,0 +1,134 @@
+// The read model of supervision items: rows projected from the workflows by activities, never
+// written by the API. Every row carries the workflow's version; a projection only moves forward.
+import { sql } from 'drizzle-orm';
+import { boolean, index, integer, jsonb, pgTable, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
+
+const at = (name: string) => timestamp(name, { withTimezone: true, mode: 'date' });
+
+export const items = pgTable(
+  'items',
+  {
+    id: uuid('id').primaryKey(),
+    code: text('code').notNull().unique(),
+    kind: text('kind').notNull(),
+    title: text('title').notNull(),
+    description: text('description').notNull().default(''),
+    source: text('source').notNull().default(''),
+    status: text('status').notNull(),
+    light: text('light').notNull(),
+    /** User id of the issuing leader. */
+    issuedBy: uuid('issued_by').notNull(),
+    dueAt: at('due_at').notNull(),
+    public: boolean('public').notNull().default(false),
+    createdAt: at('created_at').notNull(),
+    /** When the workflow started (createdAt is the launch request). */
+    launchedAt: at('launched_at').notNull(),
+    completedAt: at('completed_at'),
+    cancelledAt: at('cancelled_at'),
+    archivedAt: at('archived_at'),
+    redEver: boolean('red_ever').notNull().default(false),
+    /** Department ids of every task (for "items of my department" without a join). */
+    departmentIds: uuid('department_ids').array().notNull().default(sql`'{}'::uuid[]`),
+    workflowId: text('workflow_id').notNull(),
+    version: integer('version').notNull(),
+    projectedAt: at('projected_at').notNull().defaultNow(),
+  },
+  (t) => [
+    index('items_status_idx').on(t.status),
+    index('items_light_idx').on(t.light),
+    index('items_kind_idx').on(t.kind),
+    index('items_issued_by_idx').on(t.issuedBy),
+    index('items_due_at_idx').on(t.dueAt),
+    index('items_created_at_idx').on(t.createdAt),
+    index('items_department_ids_idx').using('gin', t.departmentIds),
+  ],
+);
+
+export const tasks = pgTable(
+  'tasks',
+  {
+    id: uuid('id').primaryKey(),
+    itemId: uuid('item_id').notNull(),
+    departmentId: uuid('department_id').notNull(),
+    role: text('role').notNull(),
+    status: text('status').notNull(),
+    light: text('light').notNull(),
+    lightReasonCode: text('light_reason_code').notNull(),
+    lightReasonEn: text('light_reason_en').notNull(),
+    lightReasonZh: text('light_reason_zh').notNull(),
+    signDueAt: at('sign_due_at').notNull(),
+    warnAt: at('warn_at').notNull(),
+    dueAt: at('due_at').notNull(),
+    originalDueAt: at('original_due_at').notNull(),
+    outcome: text('outcome'),
+    redEver: boolean('red_ever').notNull().default(false),
+    postponed: boolean('postponed').notNull().default(false),
+    lastReportAt: at('last_report_at'),
+    percent: integer('percent'),
+    urgeCount: integer('urge_count').notNull().default(0),
+    returnCount: integer('return_count').notNull().default(0),
+    startedAt: at('started_at').notNull(),
+    signedAt: at('signed_at'),
+    submittedAt: at('submitted_at'),
+    acceptedAt: at('accepted_at'),
+    closedAt: at('closed_at'),
+    transferredTo: uuid('transferred_to'),
+    /** The task this one was opened from by a transfer. */
+    transferredFrom: uuid('transferred_from'),
+    /** Due date given as N working days: recomputed when the calendar changes. */
+    workingDays: integer('working_days'),
+    /** Pending requests awaiting a supervisor, as the API shows them. */
+    pendingExtension: jsonb('pending_extension'),
+    pendingTransfer: jsonb('pending_transfer'),
+    workflowId: text('workflow_id').notNull(),
+    version: integer('version').notNull(),
+    projectedAt: at('projected_at').notNull().defaultNow(),
+  },
+  (t) => [
+    index('tasks_item_idx').on(t.itemId),
+    index('tasks_department_status_idx').on(t.departmentId, t.status),
+    index('tasks_status_idx').on(t.status),
+    index('tasks_light_idx').on(t.light),
+    index('tasks_due_at_idx').on(t.dueAt),
+    index('tasks_working_days_idx')
+      .on(t.workingDays)
+      .where(sql`${t.workingDays} is not null and ${t.closedAt} is null`),
+  ],
+);
+
+/**
+ * The timeline: one row per recorded event of an item or a task, with actor and reason in plain
+ * words. `stream` is the emitting workflow id; (stream, seq) is unique, so a replayed or retried
+ * projection never duplicates an entry.
+ */
+export const itemEvents = pgTable(
+  'item_events',
+  {
+    id: text('id').primaryKey(),
+    itemId: uuid('item_id').notNull(),
+    taskId: uuid('task_id'),
+    stream: text('stream').notNull(),
+    seq: integer('seq').notNull(),
+    /** The task's (or item's) state version right after the event. */
+    version: integer('version').notNull(),
+    type: text('type').notNull(),
+    actorUserId: text('actor_user_id').notNull(),
+    actorName: text('actor_name').notNull(),
+    actorRole: text('actor_role').notNull(),
+    actorDepartmentId: text('actor_department_id'),
+    reasonCode: text('reason_code'),
+    reasonEn: text('reason_en'),
+    reasonZh: text('reason_zh'),
+    payload: jsonb('payload').notNull().default(sql`'{}'::jsonb`),
+    at: at('at').notNull(),
+  },
+  (t) => [
+    uniqueIndex('item_events_stream_seq_idx').on(t.stream, t.seq),
+    index('item_events_item_at_idx').on(t.itemId, t.at),
+    index('item_events_task_idx').on(t.taskId),
+  ],
+);
+
+export type ItemRow = typeof items.$inferSelect;
+export type TaskRow = typeof tasks.$inferSelect;
+export type ItemEventRow = typeof itemEvents.$inferSelect;

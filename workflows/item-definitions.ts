@@ -1,0 +1,136 @@
+// The item workflow's contract: its input, its state, and the Update / Signal / Query definitions
+// the API and the task workflows use. Import these, never names.
+import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
+import { toIso } from '../domain';
+import type { Actor, Instant, ItemKind, ItemStatus, Light, TaskWire } from '../domain';
+import type { TaskInput, TaskSpec } from './task-definitions';
+
+/** The item as launched (the form, validated and resolved by the launch service). */
+export interface ItemFields {
+  id: string;
+  code: string;
+  kind: ItemKind;
+  title: string;
+  description: string;
+  source: string;
+  /** User id of the issuing leader. */
+  issuedBy: string;
+  public: boolean;
+  dueAt: Instant;
+  createdAt: Instant;
+}
+
+export interface ItemOptions {
+  /** How long a completed (or cancelled) item stays before it is archived and its workflows end. */
+  archiveAfterMs: number;
+  /** Template option, passed to every task: urge escalation period (null = never). */
+  urgeEscalateAfterMs: number | null;
+  /** Tests only: continue-as-new once history exceeds this many events (item and tasks alike). */
+  continueAsNewAfterEvents?: number;
+}
+
+export interface ItemState {
+  item: ItemFields;
+  status: ItemStatus;
+  light: Light;
+  /** Some task was red at some point. */
+  redEver: boolean;
+  completedAt: Instant | null;
+  cancelledAt: Instant | null;
+  cancelReason: string | null;
+  archivedAt: Instant | null;
+  /** Last known state of every task (transferred and cancelled ones too), in opening order. */
+  tasks: TaskWire[];
+  /** Increments per change; projections never move the items row to a lower version. */
+  version: number;
+}
+
+export interface ItemCarried {
+  state: ItemState;
+  /** Task ids whose workflow was already started (never start one twice). */
+  started: string[];
+  recentUpdates: Array<[string, ItemWire]>;
+  timelineSeq: number;
+}
+
+export interface ItemInput {
+  item: ItemFields;
+  tasks: TaskSpec[];
+  options: ItemOptions;
+  /** The supervisor (or leader) who launched it. */
+  launchedBy: Actor;
+  carried?: ItemCarried;
+}
+
+/** The API's Item shape (API.md "Shapes") plus bookkeeping. */
+export interface ItemWire {
+  id: string;
+  code: string;
+  kind: ItemKind;
+  title: string;
+  description: string;
+  source: string;
+  status: ItemStatus;
+  light: Light;
+  issuedBy: string;
+  dueAt: string;
+  public: boolean;
+  createdAt: string;
+  completedAt: string | null;
+  cancelledAt: string | null;
+  archivedAt: string | null;
+  redEver: boolean;
+  version: number;
+  tasks: TaskWire[];
+}
+
+export function itemToWire(s: ItemState): ItemWire {
+  const { item } = s;
+  return {
+    id: item.id,
+    code: item.code,
+    kind: item.kind,
+    title: item.title,
+    description: item.description,
+    source: item.source,
+    status: s.status,
+    light: s.light,
+    issuedBy: item.issuedBy,
+    dueAt: toIso(item.dueAt),
+    public: item.public,
+    createdAt: toIso(item.createdAt),
+    completedAt: toIso(s.completedAt),
+    cancelledAt: toIso(s.cancelledAt),
+    archivedAt: toIso(s.archivedAt),
+    redEver: s.redEver,
+    version: s.version,
+    tasks: s.tasks,
+  };
+}
+
+// ---- Updates ----
+
+export interface CancelItemArgs {
+  actor: Actor;
+  reason: string;
+}
+/** Supervisor only; ends every open task with the reason and returns the item once they are closed. */
+export const cancelItemUpdate = defineUpdate<ItemWire, [CancelItemArgs]>('cancel');
+
+// ---- Signals (task workflows → item) ----
+
+/** A task workflow's new state; with `openTransfer` when an approved transfer needs a new task. */
+export interface TaskChangedArgs {
+  task: TaskWire;
+  openTransfer?: {
+    /** The new task, built by the old task from domain's open_transfer_task effect (fresh id, same clocks). */
+    spec: TaskInput['task'];
+    /** The supervisor who approved the transfer. */
+    actor: Actor;
+  };
+}
+export const taskChangedSignal = defineSignal<[TaskChangedArgs]>('taskChanged');
+
+// ---- Queries ----
+
+export const itemStateQuery = defineQuery<ItemWire>('itemState');
