@@ -11,10 +11,17 @@ import { installAuditLog } from './plugins/audit-log';
 import { installErrorHandler } from './plugins/error-handler';
 import { installIdempotency } from './plugins/idempotency';
 import { installRateLimit } from './plugins/rate-limit';
+import { mountBullBoard } from './plugins/bull-board';
 import { serveUi } from './plugins/ui';
+import { auditLogRoutes } from './routes/audit-log';
 import { authRoutes } from './routes/auth';
+import { calendarRoutes } from './routes/calendar';
+import { departmentRoutes } from './routes/departments';
 import { healthRoutes } from './routes/health';
+import { notificationRoutes } from './routes/notifications';
 import { pingDbRoutes } from './routes/ping-db';
+import { templateRoutes } from './routes/templates';
+import { userRoutes } from './routes/users';
 
 /**
  * Builds the API: outside-world plugins first (security, docs), then routes, then the UI.
@@ -58,6 +65,14 @@ export async function buildApp(deps: ApiDeps, options: { logger?: boolean } = {}
   await app.register(healthRoutes(deps));
   await app.register(authRoutes(deps));
   await app.register(pingDbRoutes(deps));
+  await app.register(departmentRoutes(deps));
+  await app.register(userRoutes(deps));
+  await app.register(calendarRoutes(deps));
+  await app.register(templateRoutes(deps));
+  await app.register(auditLogRoutes(deps));
+
+  await app.register(notificationRoutes(deps));
+  await mountBullBoard(app, deps);
 
   await serveUi(app);
   return app;
