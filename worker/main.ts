@@ -2,6 +2,7 @@
 import { loadConfigOrExit } from '../config/env';
 import { connectDatabase } from '../db/client';
 import { createQueues } from '../jobs/queues';
+import { startNotificationProcessors } from '../jobs/run-processors';
 import { connectRedis } from '../jobs/redis';
 import { createSupervisionWorker } from './create-worker';
 
@@ -10,9 +11,18 @@ const database = connectDatabase(config.DATABASE_URL);
 const redis = connectRedis(config.REDIS_URL);
 const queues = createQueues(redis, config.QUEUE_PREFIX);
 
+// BullMQ side of the process: delivers the notifications that activities enqueue.
+const notifications = startNotificationProcessors({
+  config,
+  db: database.db,
+  queues,
+  log: (message, details) => console.error(`worker: ${message}`, details ?? ''),
+});
+
 const { worker, connection } = await createSupervisionWorker({ config, deps: { config, db: database.db, queues } });
 console.log(`worker: polling task queue "${config.TEMPORAL_TASK_QUEUE}" in namespace "${config.TEMPORAL_NAMESPACE}" at ${config.TEMPORAL_ADDRESS}`);
 // Worker.run() resolves after SIGINT/SIGTERM once in-flight tasks finish.
 await worker.run();
+await notifications.close();
 await Promise.all([queues.close(), database.close(), connection.close()]);
 redis.disconnect();
