@@ -1,6 +1,19 @@
 import type { FastifyError, FastifyInstance } from 'fastify';
 import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod';
-import { AppError, type ErrorBody } from '../errors';
+import { AppError, type ErrorBody, type ErrorCode } from '../errors';
+
+/**
+ * Constraint violations that slipped past a service's own checks (two racing creates of the same
+ * name, a bad id reaching SQL) are the caller's problem, not a 500.
+ */
+function databaseRefusal(error: unknown): { status: number; code: ErrorCode; message: string } | null {
+  const code = (error as { code?: unknown }).code ?? (error as { cause?: { code?: unknown } }).cause?.code;
+  if (typeof code !== 'string' || !/^[0-9A-Z]{5}$/.test(code)) return null;
+  if (code === '23505') return { status: 409, code: 'conflict', message: 'This already exists.' };
+  if (code === '23503') return { status: 422, code: 'rule_violation', message: 'This refers to something that does not exist.' };
+  if (code === '22P02' || code === '22007' || code === '22008' || code === '22003') return { status: 400, code: 'validation_failed', message: 'A value has the wrong format.' };
+  return null;
+}
 
 /** One place that turns every thrown error into `{error: {code, message, details?}}`; 5xx hide their cause. */
 export function installErrorHandler(app: FastifyInstance) {
@@ -17,6 +30,8 @@ export function installErrorHandler(app: FastifyInstance) {
         error: { code: 'validation_failed', message: `Invalid ${fields.map((f) => f.field).join(', ')}`, details: { fields } },
       } satisfies ErrorBody);
     }
+    const fromDatabase = databaseRefusal(error);
+    if (fromDatabase) return reply.code(fromDatabase.status).send({ error: { code: fromDatabase.code, message: fromDatabase.message } } satisfies ErrorBody);
     const status = error.statusCode ?? 500;
     if (status < 500) {
       // Fastify's own 4xx: bad JSON, body too large, unsupported media type…

@@ -1,0 +1,46 @@
+import { z } from 'zod';
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import type { ApiDeps } from '../deps';
+import { errorBody } from '../schemas/errors';
+import { pageOf, pageQuery } from '../schemas/pagination';
+import { listAuditLogPage } from '../services/audit-log';
+
+const entry = z.object({
+  id: z.number().int(),
+  at: z.string(),
+  actorId: z.string().nullable(),
+  actorUsername: z.string().nullable(),
+  actorRole: z.string().nullable(),
+  actorDepartmentId: z.string().nullable(),
+  action: z.string(),
+  path: z.string(),
+  targetId: z.string().nullable(),
+  status: z.number().int(),
+  requestId: z.string(),
+  prevHash: z.string(),
+  hash: z.string(),
+});
+
+export function auditLogRoutes(deps: ApiDeps): FastifyPluginAsyncZod {
+  return async (app) => {
+    app.get(
+      '/api/audit-log',
+      {
+        config: { access: ['auditor', 'admin'] },
+        schema: {
+          tags: ['audit'],
+          summary: 'The append-only log of writes and audit reads, newest first',
+          querystring: pageQuery.extend({
+            actor: z.string().max(100).optional().describe('user id or username'),
+            action: z.string().max(200).optional().describe('part of "METHOD /route", e.g. "POST /api/tasks"'),
+            target: z.string().max(200).optional(),
+            from: z.iso.datetime({ offset: true }).pipe(z.coerce.date()).optional(),
+            to: z.iso.datetime({ offset: true }).pipe(z.coerce.date()).optional(),
+          }),
+          response: { 200: pageOf(entry), 400: errorBody, 401: errorBody, 403: errorBody },
+        },
+      },
+      async (request) => listAuditLogPage(deps, request.query),
+    );
+  };
+}

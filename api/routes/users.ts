@@ -1,0 +1,58 @@
+import { z } from 'zod';
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import { requireUser } from '../authz';
+import type { ApiDeps } from '../deps';
+import { errorBody, idParams } from '../schemas/errors';
+import { pageOf, pageQuery } from '../schemas/pagination';
+import { roleSchema, userSchema, usernameSchema } from '../schemas/users';
+import { MIN_PASSWORD_LENGTH } from '../services/passwords';
+import { changeUser, createUser, listUsersPage } from '../services/users';
+
+const password = z.string().min(MIN_PASSWORD_LENGTH).max(200);
+const displayName = z.string().trim().min(1).max(100);
+const errors = { 400: errorBody, 401: errorBody, 403: errorBody, 404: errorBody, 409: errorBody, 422: errorBody };
+
+export function userRoutes(deps: ApiDeps): FastifyPluginAsyncZod {
+  return async (app) => {
+    app.get(
+      '/api/users',
+      {
+        config: { access: ['admin'] },
+        schema: {
+          tags: ['organisation'],
+          summary: 'Users',
+          querystring: pageQuery.extend({ role: roleSchema.optional(), departmentId: z.uuid().optional(), q: z.string().max(100).optional() }),
+          response: { 200: pageOf(userSchema), ...errors },
+        },
+      },
+      async (request) => listUsersPage(deps, request.query),
+    );
+    app.post(
+      '/api/users',
+      {
+        config: { access: ['admin'] },
+        schema: {
+          tags: ['organisation'],
+          summary: 'Create a user (must change the password at first login)',
+          body: z.object({ username: usernameSchema, displayName, role: roleSchema, departmentId: z.uuid().nullable().optional(), password }).strict(),
+          response: { 201: userSchema, ...errors },
+        },
+      },
+      async (request, reply) => reply.code(201).send(await createUser(deps, request.body)),
+    );
+    app.patch(
+      '/api/users/:id',
+      {
+        config: { access: ['admin'] },
+        schema: {
+          tags: ['organisation'],
+          summary: 'Change a user; a new password, role or lock ends their sessions',
+          params: idParams,
+          body: z.object({ displayName, role: roleSchema, departmentId: z.uuid().nullable(), password, disabled: z.boolean() }).partial().strict(),
+          response: { 200: userSchema, ...errors },
+        },
+      },
+      async (request) => changeUser(deps, request.params.id, request.body, requireUser(request)),
+    );
+  };
+}

@@ -1,0 +1,66 @@
+/** The working-day calendar: built-in Chinese public holidays and make-up days, plus admin overrides. */
+import chineseDays from 'chinese-days';
+import { listCalendarOverrides, replaceYearOverrides, type CalendarOverrideRow } from '../../db/queries/calendar';
+import type { Executor } from '../../db/client';
+import { buildChinaCalendar } from '../../domain/calendar-data';
+import { dayNumber, type WorkCalendar } from '../../domain/calendar';
+import type { ApiDeps } from '../deps';
+import { AppError } from '../errors';
+import { onCalendarChanged } from './calendar-change';
+
+export interface NamedDay {
+  date: string;
+  /** The holiday it belongs to, e.g. "National Day / 国庆节". */
+  name: string | null;
+}
+
+// getDayDetail names statutory days "English,中文,n"; plain weekdays/weekends by weekday.
+function holidayName(date: string): string | null {
+  const [en, zh] = chineseDays.getDayDetail(date).name.split(',');
+  return zh ? `${en} / ${zh}` : null;
+}
+
+/** The calendar of the given years with the stored overrides applied: what deadlines are computed on. */
+export async function loadWorkCalendar(db: Executor, fromYear: number, toYear = fromYear): Promise<WorkCalendar> {
+  const overrides = await listCalendarOverrides(db, fromYear, toYear);
+  return buildChinaCalendar({ fromYear, toYear, overrides: overrides.map((o) => ({ date: o.date, kind: o.kind, note: o.note ?? undefined })) });
+}
+
+export async function calendarOfYear(deps: Pick<ApiDeps, 'database'>, year: number) {
+  const builtIn = buildChinaCalendar({ fromYear: year, toYear: year });
+  const overrides = await listCalendarOverrides(deps.database.db, year);
+  const effective = await loadWorkCalendar(deps.database.db, year);
+  const named = (dates: Iterable<string>): NamedDay[] => [...dates].map((date) => ({ date, name: holidayName(date) }));
+  return {
+    year,
+    builtIn: { holidays: named(builtIn.holidays), workdays: named(builtIn.workdays) },
+    overrides: overrides.map((o) => ({ date: o.date, kind: o.kind, note: o.note })),
+    /** Days off that would otherwise be working days, after overrides. */
+    holidays: [...effective.holidays],
+    /** Weekend days that are working days (调休), after overrides. */
+    workdays: [...effective.workdays],
+  };
+}
+
+function checkYearOverrides(year: number, overrides: readonly CalendarOverrideRow[]) {
+  const seen = new Set<string>();
+  overrides.forEach((o, index) => {
+    const field = `body.overrides.${index}.date`;
+    try {
+      dayNumber(o.date);
+    } catch {
+      throw new AppError('validation_failed', `${o.date} is not a real date`, { fields: [{ field, message: 'not a real date' }] });
+    }
+    if (!o.date.startsWith(`${year}-`)) throw new AppError('validation_failed', `${o.date} is not in ${year}`, { fields: [{ field, message: `not in ${year}` }] });
+    if (seen.has(o.date)) throw new AppError('validation_failed', `${o.date} appears twice`, { fields: [{ field, message: 'appears twice' }] });
+    seen.add(o.date);
+  });
+}
+
+/** Replaces the year's overrides, then tells open workflows (see onCalendarChanged). */
+export async function putYearOverrides(deps: ApiDeps, year: number, overrides: CalendarOverrideRow[], by: { id: string }) {
+  checkYearOverrides(year, overrides);
+  await deps.database.db.transaction((tx) => replaceYearOverrides(tx, year, overrides, by.id));
+  const affectedWorkflows = await onCalendarChanged(deps, year);
+  return { ...(await calendarOfYear(deps, year)), affectedWorkflows };
+}

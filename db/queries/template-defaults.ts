@@ -1,0 +1,64 @@
+import type { TemplateSettings } from '../schema/admin-data';
+
+/** A completion report's fields every kind starts with; admins extend or replace them. */
+const baseCompletionFields = {
+  type: 'object',
+  required: ['result'],
+  properties: {
+    result: { type: 'string', minLength: 1, maxLength: 5000, title: '落实情况 / What was done' },
+    evidence: { type: 'array', items: { type: 'string', maxLength: 500 }, maxItems: 20, title: '佐证材料 / Evidence (references)' },
+  },
+  additionalProperties: false,
+};
+
+/**
+ * The shipped defaults per item kind, used until an admin saves a template of that kind (a stored
+ * template replaces its default whole). Short, exact durations: working-day deadlines are computed
+ * on the platform calendar.
+ */
+export const defaultTemplates: Record<'meeting_resolution' | 'leadership_instruction' | 'approval_document' | 'routine', TemplateSettings> = {
+  meeting_resolution: {
+    defaultDeadline: { workingDays: 20 },
+    warnBefore: 'P3D',
+    signWithin: 'P1D',
+    reportEvery: 'P7D',
+    escalateAfter: 'P2D',
+    urgeEscalateAfter: 'P3D',
+    paceMarginPercent: null,
+    completionFields: baseCompletionFields,
+  },
+  leadership_instruction: {
+    defaultDeadline: { workingDays: 10 },
+    warnBefore: 'P2D',
+    signWithin: 'P1D',
+    reportEvery: 'P3D',
+    escalateAfter: 'P1D',
+    urgeEscalateAfter: 'P2D',
+    paceMarginPercent: null,
+    completionFields: baseCompletionFields,
+  },
+  approval_document: {
+    defaultDeadline: { workingDays: 15 },
+    warnBefore: 'P3D',
+    signWithin: 'P1D',
+    reportEvery: 'P7D',
+    escalateAfter: 'P2D',
+    urgeEscalateAfter: 'P3D',
+    paceMarginPercent: null,
+    completionFields: {
+      ...baseCompletionFields,
+      required: ['result', 'documentNumber'],
+      properties: { ...baseCompletionFields.properties, documentNumber: { type: 'string', minLength: 1, maxLength: 100, title: '回复文号 / Reply document number' } },
+    },
+  },
+  routine: {
+    defaultDeadline: { duration: 'P90D' },
+    warnBefore: 'P7D',
+    signWithin: 'P2D',
+    reportEvery: 'P30D',
+    escalateAfter: 'P3D',
+    urgeEscalateAfter: 'P5D',
+    paceMarginPercent: 20,
+    completionFields: baseCompletionFields,
+  },
+};
