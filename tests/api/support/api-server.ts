@@ -11,9 +11,11 @@ export interface RunningApi {
   close(): Promise<void>;
 }
 
-export async function startApi(overrides: Record<string, string> = {}): Promise<RunningApi> {
+/** `beforeListen` may add test-only routes; the app's hooks (auth, idempotency, audit) apply to them too. */
+export async function startApi(overrides: Record<string, string> = {}, beforeListen?: (app: FastifyInstance, deps: ApiDeps) => void | Promise<void>): Promise<RunningApi> {
   const deps = await createApiDeps(testConfig(overrides));
   const app = await buildApp(deps, { logger: false });
+  await beforeListen?.(app, deps);
   const baseUrl = await app.listen({ port: 0, host: '127.0.0.1' });
   return {
     app,

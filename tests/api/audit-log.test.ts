@@ -1,0 +1,175 @@
+import { spawnSync } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
+import postgres from 'postgres';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { connectDatabase } from '../../db/client';
+import { runMigrations } from '../../db/migrate';
+import { appendAuditEntry, verifyAuditChain } from '../../db/queries/audit-log';
+import { testServices, uniqueName } from '../support/services';
+import { createAccount, createDepartment, loginOver, type TestAccount } from './support/accounts';
+import { startApi, type RunningApi } from './support/api-server';
+import { client } from './support/http';
+
+let api: RunningApi;
+let adminAccount: TestAccount;
+let admin: ReturnType<typeof client>;
+let auditor: ReturnType<typeof client>;
+let supervisor: ReturnType<typeof client>;
+let departmentId: string;
+
+beforeAll(async () => {
+  api = await startApi({}, (app) => {
+    // Stands in for the engine's history routes: a read marked for the audit log.
+    app.get('/api/test/items/:id/history', { config: { auditRead: true, access: ['auditor', 'supervisor', 'leader'] } }, async () => ({ events: [] }));
+  });
+  const db = api.deps.database.db;
+  departmentId = (await createDepartment(db)).id;
+  adminAccount = await createAccount(db, 'admin');
+  admin = client(api.baseUrl, (await loginOver(api.baseUrl, adminAccount)).token);
+  auditor = client(api.baseUrl, (await loginOver(api.baseUrl, await createAccount(db, 'auditor'))).token);
+  supervisor = client(api.baseUrl, (await loginOver(api.baseUrl, await createAccount(db, 'supervisor', { departmentId }))).token);
+});
+afterAll(async () => api?.close());
+
+describe('what the audit log records', () => {
+  it('records a write with who, role, department, route, target, outcome and request id', async () => {
+    const requestId = uniqueName('req');
+    const created = await admin.post('/api/departments', { name: uniqueName('记录') }, { 'x-request-id': requestId });
+    expect(created.status).toBe(201);
+    const found = await auditor.get(`/api/audit-log?target=${created.body.id}`);
+    expect(found.status).toBe(200);
+    expect(found.body.items).toEqual([
+      expect.objectContaining({
+        actorId: adminAccount.id,
+        actorUsername: adminAccount.username,
+        actorRole: 'admin',
+        action: 'POST /api/departments',
+        path: '/api/departments',
+        targetId: created.body.id,
+        status: 201,
+        requestId,
+      }),
+    ]);
+  });
+
+  it('records refused writes with their outcome, and logins with the user who logged in', async () => {
+    const requestId = uniqueName('req');
+    const refused = await supervisor.post('/api/departments', { name: uniqueName('拒绝') }, { 'x-request-id': requestId });
+    expect(refused.status).toBe(403);
+    const login = await loginOver(api.baseUrl, adminAccount, { 'x-request-id': `${requestId}-login` });
+    expect(login.token).toBeTruthy();
+    const entries = (await admin.get(`/api/audit-log?action=${encodeURIComponent('/api/')}&pageSize=200`)).body.items as { requestId: string; status: number; actorDepartmentId: string | null; action: string; actorId: string }[];
+    expect(entries.find((e) => e.requestId === requestId)).toMatchObject({ status: 403, actorDepartmentId: departmentId, action: 'POST /api/departments' });
+    expect(entries.find((e) => e.requestId === `${requestId}-login`)).toMatchObject({ status: 200, action: 'POST /api/auth/login', actorId: adminAccount.id });
+  });
+
+  it('records reads of routes marked auditRead, and not ordinary reads', async () => {
+    const target = randomUUID();
+    expect((await auditor.get(`/api/test/items/${target}/history`)).status).toBe(200);
+    expect((await auditor.get('/api/departments?q=none')).status).toBe(200);
+    const found = await auditor.get(`/api/audit-log?target=${target}`);
+    expect(found.body.items).toEqual([expect.objectContaining({ action: 'GET /api/test/items/:id/history', actorRole: 'auditor', status: 200 })]);
+  });
+
+  it('filters by actor (id or username), action, target and time, pages, and is for auditors and admins only', async () => {
+    const from = new Date(Date.now() - 1000).toISOString();
+    // An admin of its own, so only this test's writes match the actor.
+    const writerAccount = await createAccount(api.deps.database.db, 'admin');
+    const writer = client(api.baseUrl, (await loginOver(api.baseUrl, writerAccount)).token);
+    const names = [uniqueName('页'), uniqueName('页'), uniqueName('页')];
+    for (const name of names) await writer.post('/api/departments', { name });
+    const to = new Date(Date.now() + 1000).toISOString();
+    const query = `actor=${writerAccount.username}&action=${encodeURIComponent('POST /api/departments')}&from=${encodeURIComponent(from)}&to=${encodeURIComponent(to)}`;
+    const page1 = await auditor.get(`/api/audit-log?${query}&pageSize=2`);
+    expect(page1.status).toBe(200);
+    expect(page1.body).toMatchObject({ total: 3, page: 1, pageSize: 2 });
+    expect(page1.body.items).toHaveLength(2);
+    const page2 = await auditor.get(`/api/audit-log?${query}&pageSize=2&page=2`);
+    expect(page2.body.items).toHaveLength(1);
+    const byId = await auditor.get(`/api/audit-log?actor=${writerAccount.id}&from=${encodeURIComponent(from)}&to=${encodeURIComponent(to)}`);
+    expect(byId.body.total).toBe(4); // its login, then the three writes
+    expect((await auditor.get('/api/audit-log?from=yesterday')).status).toBe(400);
+    expect((await supervisor.get('/api/audit-log')).status).toBe(403);
+  });
+});
+
+describe('append-only and hash-chained', () => {
+  it('the database refuses UPDATE, DELETE and TRUNCATE of audit_log', async () => {
+    const sql = api.deps.database.sql;
+    await expect(sql`update audit_log set status = 200 where id = (select max(id) from audit_log)`).rejects.toThrow(/append-only/);
+    await expect(sql`delete from audit_log where id = (select max(id) from audit_log)`).rejects.toThrow(/append-only/);
+    await expect(sql`truncate audit_log`).rejects.toThrow(/append-only/);
+  });
+
+  it('the shared test database chain verifies intact', async () => {
+    const report = await verifyAuditChain(api.deps.database.db);
+    expect(report).toMatchObject({ ok: true, firstBroken: null });
+    expect(report.checked).toBeGreaterThan(0);
+  });
+
+  describe('tampering, in a database of its own', () => {
+    const name = `supervision_audit_${randomUUID().slice(0, 8)}`;
+    const url = (() => {
+      const u = new URL(testServices().databaseUrl);
+      u.pathname = `/${name}`;
+      return u.toString();
+    })();
+
+    afterAll(async () => {
+      const admin = new URL(url);
+      admin.pathname = '/postgres';
+      const sql = postgres(admin.toString(), { max: 1, onnotice: () => {} });
+      await sql.unsafe(`drop database if exists "${name}" with (force)`);
+      await sql.end();
+    });
+
+    function runVerifyCommand() {
+      return spawnSync('npx', ['tsx', 'scripts/audit-log-verify.ts'], { env: { ...process.env, DATABASE_URL: url }, encoding: 'utf8' });
+    }
+
+    it('verify names the first edited row, and the first row after a removed one; the npm command fails', async () => {
+      await runMigrations(url);
+      const database = connectDatabase(url, { max: 2 });
+      try {
+        for (let i = 0; i < 5; i++) {
+          await appendAuditEntry(database.db, {
+            at: new Date(),
+            actorId: null,
+            actorUsername: 'someone',
+            actorRole: 'admin',
+            actorDepartmentId: null,
+            action: 'POST /api/departments',
+            path: '/api/departments',
+            targetId: `target-${i}`,
+            status: 201,
+            requestId: `req-${i}`,
+          });
+        }
+        expect(await verifyAuditChain(database.db)).toEqual({ ok: true, checked: 5, firstBroken: null });
+        const intact = runVerifyCommand();
+        expect(intact.status).toBe(0);
+        expect(intact.stdout).toMatch(/intact: 5 rows/);
+
+        const ids = (await database.sql<{ id: string }[]>`select id from audit_log order by id`).map((r) => Number(r.id));
+        // Only a superuser can switch triggers off for a session; that is what an attacker would need.
+        await database.sql.begin(async (tx) => {
+          await tx`set local session_replication_role = replica`;
+          await tx`update audit_log set status = 200 where id = ${ids[2]!}`;
+        });
+        expect(await verifyAuditChain(database.db)).toMatchObject({ ok: false, checked: 2, firstBroken: { id: ids[2], reason: expect.stringMatching(/edited/) } });
+        const broken = runVerifyCommand();
+        expect(broken.status).toBe(1);
+        expect(broken.stderr).toContain(`BROKEN at row ${ids[2]}`);
+
+        await database.sql.begin(async (tx) => {
+          await tx`set local session_replication_role = replica`;
+          await tx`update audit_log set status = 201 where id = ${ids[2]!}`;
+          await tx`delete from audit_log where id = ${ids[1]!}`;
+        });
+        expect(await verifyAuditChain(database.db)).toMatchObject({ ok: false, firstBroken: { id: ids[2], reason: expect.stringMatching(/removed/) } });
+      } finally {
+        await database.close();
+      }
+    });
+  });
+});
