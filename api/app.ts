@@ -18,8 +18,11 @@ import { authRoutes } from './routes/auth';
 import { calendarRoutes } from './routes/calendar';
 import { departmentRoutes } from './routes/departments';
 import { healthRoutes } from './routes/health';
+import { itemRoutes } from './routes/items';
 import { notificationRoutes } from './routes/notifications';
 import { pingDbRoutes } from './routes/ping-db';
+import { publicRoutes } from './routes/public';
+import { taskRoutes } from './routes/tasks';
 import { templateRoutes } from './routes/templates';
 import { userRoutes } from './routes/users';
 
@@ -70,6 +73,9 @@ export async function buildApp(deps: ApiDeps, options: { logger?: boolean } = {}
   await app.register(calendarRoutes(deps));
   await app.register(templateRoutes(deps));
   await app.register(auditLogRoutes(deps));
+  await app.register(itemRoutes(deps));
+  await app.register(taskRoutes(deps));
+  await app.register(publicRoutes(deps));
 
   await app.register(notificationRoutes(deps));
   await mountBullBoard(app, deps);

@@ -1,0 +1,59 @@
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import { requireUser } from '../authz';
+import type { ApiDeps } from '../deps';
+import { errorBody, idParams } from '../schemas/errors';
+import { cancelItemBody, itemDetailSchema, itemListQuery, itemPage, itemWireSchema, launchedItemSchema, launchItemBody } from '../schemas/items';
+import { getItemDetail, listItemsFor } from '../services/item-queries';
+import { cancelItem, launchItem } from '../services/items';
+
+const errors = { 400: errorBody, 401: errorBody, 403: errorBody, 404: errorBody, 409: errorBody, 422: errorBody, 503: errorBody };
+
+export function itemRoutes(deps: ApiDeps): FastifyPluginAsyncZod {
+  return async (app) => {
+    app.post(
+      '/api/items',
+      {
+        config: { access: ['supervisor', 'leader'] },
+        schema: {
+          tags: ['items'],
+          summary: 'Launch an item: checked whole, then its workflow starts (Idempotency-Key welcome)',
+          body: launchItemBody,
+          response: { 201: launchedItemSchema, ...errors },
+        },
+      },
+      async (request, reply) => reply.code(201).send(await launchItem(deps, requireUser(request), request.body, request.idempotencyKey)),
+    );
+    app.get(
+      '/api/items',
+      {
+        schema: {
+          tags: ['items'],
+          summary: 'Items from the read model, newest first; department staff see only items with a task of theirs',
+          querystring: itemListQuery,
+          response: { 200: itemPage, ...errors },
+        },
+      },
+      async (request) => listItemsFor(deps, requireUser(request), request.query),
+    );
+    app.get(
+      '/api/items/:id',
+      {
+        schema: {
+          tags: ['items'],
+          summary: 'An item with its tasks (lights, both deadline clocks, outcomes) and its timeline',
+          params: idParams,
+          response: { 200: itemDetailSchema, ...errors },
+        },
+      },
+      async (request) => getItemDetail(deps, requireUser(request), request.params.id),
+    );
+    app.post(
+      '/api/items/:id/cancel',
+      {
+        config: { access: ['supervisor'] },
+        schema: { tags: ['items'], summary: 'Cancel an item: every open task closes with the reason', params: idParams, body: cancelItemBody, response: { 200: itemWireSchema, ...errors } },
+      },
+      async (request) => cancelItem(deps, requireUser(request), request.params.id, request.body.reason, request.idempotencyKey),
+    );
+  };
+}

@@ -1,0 +1,159 @@
+import { z } from 'zod';
+import { ITEM_KINDS, ITEM_STATUSES, LIGHTS, OUTCOMES, TASK_ROLES, TASK_STATUSES } from '../../domain/types';
+import { pageOf, pageQuery } from './pagination';
+
+/** ISO-8601 instant with a zone; deeper checks (real date, future) are the service's. */
+export const isoInstant = z.string().max(40).regex(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:\d{2})$/, 'an ISO-8601 instant with a zone, e.g. 2026-12-31T10:00:00Z');
+/** Parsed by domain parseDuration in the service, so the message says what is wrong with it. */
+const isoDuration = z.string().min(1).max(40);
+const text = (max: number) => z.string().max(max);
+
+export const launchTaskBody = z.object({
+  departmentId: z.uuid(),
+  role: z.enum(TASK_ROLES),
+  dueAt: isoInstant.optional(),
+});
+
+export const launchItemBody = z.object({
+  kind: z.enum(ITEM_KINDS),
+  title: z.string().trim().min(1).max(200),
+  description: text(20_000).optional(),
+  source: text(500).optional(),
+  /** The issuing leader; a leader launching without it issues the item themselves. */
+  issuedBy: z.uuid().optional(),
+  dueAt: isoInstant.optional(),
+  dueInWorkingDays: z.number().int().min(1).max(3650).optional(),
+  warnBefore: isoDuration.optional(),
+  signWithin: isoDuration.optional(),
+  reportEvery: isoDuration.nullable().optional(),
+  public: z.boolean().default(false),
+  tasks: z.array(launchTaskBody).min(1).max(100),
+});
+export type LaunchItemBody = z.infer<typeof launchItemBody>;
+
+export const taskWireSchema = z.object({
+  id: z.string(),
+  itemId: z.string(),
+  departmentId: z.string(),
+  role: z.enum(TASK_ROLES),
+  status: z.enum(TASK_STATUSES),
+  light: z.enum(LIGHTS),
+  lightReason: z.object({ code: z.string(), en: z.string(), zh: z.string() }).nullable().optional(),
+  signDueAt: z.string(),
+  warnAt: z.string(),
+  dueAt: z.string(),
+  originalDueAt: z.string(),
+  outcome: z.enum(OUTCOMES).nullable(),
+  redEver: z.boolean(),
+  lastReportAt: z.string().nullable(),
+  percent: z.number().nullable().optional(),
+  postponed: z.boolean().optional(),
+  signedAt: z.string().nullable().optional(),
+  submittedAt: z.string().nullable().optional(),
+  acceptedAt: z.string().nullable().optional(),
+  pendingExtension: z.object({ reason: z.string(), newDueAt: z.string(), requestedAt: z.string() }).nullable().optional(),
+  pendingTransfer: z.object({ reason: z.string(), suggestedDepartmentId: z.string().nullable(), requestedAt: z.string() }).nullable().optional(),
+  transferredTo: z.string().nullable().optional(),
+  urgeCount: z.number().optional(),
+  returnCount: z.number().optional(),
+  workingDays: z.number().nullable().optional(),
+  version: z.number().optional(),
+});
+
+export const launchedItemSchema = z.object({
+  id: z.string(),
+  code: z.string(),
+  workflowId: z.string(),
+  kind: z.enum(ITEM_KINDS),
+  title: z.string(),
+  light: z.enum(LIGHTS),
+  status: z.enum(ITEM_STATUSES),
+  issuedBy: z.string(),
+  dueAt: z.string(),
+  public: z.boolean(),
+  createdAt: z.string(),
+  tasks: z.array(taskWireSchema),
+});
+
+export const itemSummarySchema = z.object({
+  id: z.string(),
+  code: z.string(),
+  kind: z.enum(ITEM_KINDS),
+  title: z.string(),
+  status: z.enum(ITEM_STATUSES),
+  light: z.enum(LIGHTS),
+  issuedBy: z.string(),
+  dueAt: z.string(),
+  public: z.boolean(),
+  createdAt: z.string(),
+  completedAt: z.string().nullable(),
+  departmentIds: z.array(z.string()),
+});
+
+export const timelineEntrySchema = z.object({
+  id: z.string(),
+  taskId: z.string().nullable(),
+  type: z.string(),
+  at: z.string(),
+  actor: z.object({ userId: z.string(), name: z.string(), role: z.string(), departmentId: z.string().nullable() }),
+  reason: z.object({ code: z.string().nullable(), en: z.string(), zh: z.string().nullable() }).nullable(),
+  data: z.unknown(),
+});
+
+export const itemDetailSchema = itemSummarySchema.omit({ departmentIds: true }).extend({
+  description: z.string(),
+  source: z.string(),
+  workflowId: z.string(),
+  cancelledAt: z.string().nullable(),
+  redEver: z.boolean(),
+  tasks: z.array(taskWireSchema),
+  timeline: z.array(timelineEntrySchema),
+});
+
+export const itemListQuery = pageQuery.extend({
+  kind: z.enum(ITEM_KINDS).optional(),
+  status: z.enum(ITEM_STATUSES).optional(),
+  light: z.enum(LIGHTS).optional(),
+  departmentId: z.uuid().optional(),
+  issuedBy: z.uuid().optional(),
+  q: z.string().trim().min(1).max(200).optional(),
+  from: isoInstant.optional(),
+  to: isoInstant.optional(),
+});
+export type ItemListQuery = z.infer<typeof itemListQuery>;
+
+export const itemPage = pageOf(itemSummarySchema);
+
+/** The item workflow's own answer (ItemWire), e.g. after a cancel. */
+export const itemWireSchema = z.object({
+  id: z.string(),
+  code: z.string(),
+  kind: z.enum(ITEM_KINDS),
+  title: z.string(),
+  description: z.string(),
+  source: z.string(),
+  status: z.enum(ITEM_STATUSES),
+  light: z.enum(LIGHTS),
+  issuedBy: z.string(),
+  dueAt: z.string(),
+  public: z.boolean(),
+  createdAt: z.string(),
+  completedAt: z.string().nullable(),
+  cancelledAt: z.string().nullable(),
+  archivedAt: z.string().nullable(),
+  redEver: z.boolean(),
+  version: z.number(),
+  tasks: z.array(taskWireSchema),
+});
+
+export const cancelItemBody = z.object({ reason: z.string().trim().min(1).max(2000) });
+
+export const publicItemSchema = z.object({
+  title: z.string(),
+  kind: z.enum(ITEM_KINDS),
+  departments: z.array(z.string()),
+  dueAt: z.string(),
+  status: z.enum(ITEM_STATUSES),
+  light: z.enum(LIGHTS),
+});
+export const publicItemPage = pageOf(publicItemSchema);

@@ -1,0 +1,158 @@
+// Launch form → a checked plan: every rule of a launch is decided here, before anything is written
+// or started, and every refusal names its field. Deadlines are resolved on the working-day
+// calendar (with admin overrides) now, so workflow code never computes a calendar.
+import type { ItemTemplate } from '../../db/queries/templates';
+import {
+  DAY_MS,
+  DurationError,
+  InstantError,
+  initialTaskState,
+  parseDuration,
+  resolveDeadlines,
+  toInstant,
+  validateNewTask,
+  type DeadlinePolicy,
+  type Instant,
+  type TaskState,
+  type WorkCalendar,
+} from '../../domain';
+import { AppError } from '../errors';
+import type { LaunchItemBody } from '../schemas/items';
+
+const badRequest = (field: string, message: string) => new AppError('validation_failed', `${field}: ${message}`, { fields: [{ field, message }] });
+const refused = (field: string, message: string) => new AppError('rule_violation', message, { fields: [{ field, message }] });
+
+function duration(value: string, field: string): number {
+  try {
+    return parseDuration(value);
+  } catch (error) {
+    if (error instanceof DurationError) throw badRequest(field, error.message);
+    throw error;
+  }
+}
+
+function instant(value: string, field: string): Instant {
+  try {
+    return toInstant(value);
+  } catch (error) {
+    if (error instanceof InstantError) throw badRequest(field, error.message);
+    throw error;
+  }
+}
+
+export interface LaunchTiming {
+  warnBeforeMs: number;
+  signWithinMs: number;
+  reportEveryMs: number | null;
+  escalateAfterMs: number;
+  urgeEscalateAfterMs: number | null;
+  /** The item's deadline as given: an instant, or N working days from launch. */
+  due: { at: Instant } | { workingDays: number };
+  /** Per task, in form order: its own due instant when the form gave one. */
+  taskDue: (Instant | undefined)[];
+}
+
+/** Parses durations and instants of the form, template defaults filled in (400 naming the field). */
+export function parseLaunchTiming(input: LaunchItemBody, template: ItemTemplate, now: Instant): LaunchTiming {
+  if (input.dueAt !== undefined && input.dueInWorkingDays !== undefined) {
+    throw badRequest('body.dueInWorkingDays', 'give either dueAt or dueInWorkingDays, not both');
+  }
+  const warnBeforeMs = duration(input.warnBefore ?? template.warnBefore, input.warnBefore === undefined ? 'template.warnBefore' : 'body.warnBefore');
+  const signWithinMs = duration(input.signWithin ?? template.signWithin, input.signWithin === undefined ? 'template.signWithin' : 'body.signWithin');
+  if (signWithinMs <= 0) throw badRequest('body.signWithin', 'must be longer than zero');
+  const reportSource = input.reportEvery === undefined ? template.reportEvery : input.reportEvery;
+  const reportEveryMs = reportSource === null ? null : duration(reportSource, input.reportEvery === undefined ? 'template.reportEvery' : 'body.reportEvery');
+  if (reportEveryMs !== null && reportEveryMs <= 0) throw badRequest('body.reportEvery', 'must be longer than zero');
+  const escalateAfterMs = duration(template.escalateAfter, 'template.escalateAfter');
+  const urgeEscalateAfterMs = template.urgeEscalateAfter ? duration(template.urgeEscalateAfter, 'template.urgeEscalateAfter') : null;
+
+  let due: LaunchTiming['due'];
+  if (input.dueAt !== undefined) due = { at: instant(input.dueAt, 'body.dueAt') };
+  else if (input.dueInWorkingDays !== undefined) due = { workingDays: input.dueInWorkingDays };
+  else if ('workingDays' in template.defaultDeadline) due = { workingDays: template.defaultDeadline.workingDays };
+  else due = { at: now + duration(template.defaultDeadline.duration, 'template.defaultDeadline') };
+
+  const taskDue = input.tasks.map((t, i) => (t.dueAt === undefined ? undefined : instant(t.dueAt, `body.tasks.${i}.dueAt`)));
+  return { warnBeforeMs, signWithinMs, reportEveryMs, escalateAfterMs, urgeEscalateAfterMs, due, taskDue };
+}
+
+/** Years the calendar must cover for this launch (a working-day count may run well past a year). */
+export function calendarYears(timing: LaunchTiming, now: Instant): { fromYear: number; toYear: number } {
+  const chinaYear = (ms: Instant) => new Date(ms + 8 * 3_600_000).getUTCFullYear();
+  const latest = Math.max(
+    'at' in timing.due ? timing.due.at : now + (timing.due.workingDays * 2 + 40) * DAY_MS,
+    ...timing.taskDue.filter((d): d is Instant => d !== undefined),
+  );
+  // Rolling a deadline off a holiday at year end can cross into January.
+  return { fromYear: chinaYear(now), toYear: Math.min(chinaYear(latest + 15 * DAY_MS), chinaYear(now) + 20) };
+}
+
+/** Rules about the set of tasks that need no database: one lead, no department twice. */
+export function checkTaskSet(input: LaunchItemBody): void {
+  const leads = input.tasks.filter((t) => t.role === 'lead').length;
+  if (leads !== 1) throw refused('body.tasks', `exactly one task must have the role "lead" (found ${leads})`);
+  const seen = new Map<string, number>();
+  input.tasks.forEach((t, i) => {
+    const first = seen.get(t.departmentId);
+    if (first !== undefined) throw refused(`body.tasks.${i}.departmentId`, `department already given for tasks.${first}; one task per department`);
+    seen.set(t.departmentId, i);
+  });
+}
+
+export interface PlannedTask {
+  id: string;
+  departmentId: string;
+  role: 'lead' | 'assist';
+  dueAt: Instant;
+  warnAt: Instant;
+  signDueAt: Instant;
+  policy: DeadlinePolicy;
+  /** The state the workflow opens it with: answered at once and listed before the first projection. */
+  initial: TaskState;
+}
+
+export interface LaunchPlan {
+  dueAt: Instant;
+  tasks: PlannedTask[];
+}
+
+/** Resolves every deadline on the calendar and checks them (422 naming the field). */
+export function planDeadlines(
+  input: LaunchItemBody,
+  timing: LaunchTiming,
+  template: ItemTemplate,
+  calendar: WorkCalendar,
+  ids: { itemId: string; taskIds: string[] },
+  now: Instant,
+): LaunchPlan {
+  const base = { startAt: now, warnBeforeMs: timing.warnBeforeMs, signWithinMs: timing.signWithinMs };
+  const item = resolveDeadlines('at' in timing.due ? { ...base, dueAt: timing.due.at } : { ...base, dueInWorkingDays: timing.due.workingDays }, calendar);
+  const dueField = input.dueInWorkingDays !== undefined ? 'body.dueInWorkingDays' : 'body.dueAt';
+  if (item.dueAt <= now) throw refused(dueField, 'the due date must be in the future');
+
+  const tasks = input.tasks.map((t, i): PlannedTask => {
+    const own = timing.taskDue[i];
+    const field = `body.tasks.${i}.dueAt`;
+    if (own !== undefined && own <= now) throw refused(field, 'the task’s due date must be in the future');
+    if (own !== undefined && own > item.dueAt) throw refused(field, 'a task cannot be due after its item');
+    const resolved = own === undefined ? item : resolveDeadlines({ ...base, dueAt: own }, calendar);
+    const policy: DeadlinePolicy = {
+      warnBeforeMs: timing.warnBeforeMs,
+      signWithinMs: timing.signWithinMs,
+      reportEveryMs: timing.reportEveryMs,
+      escalateAfterMs: timing.escalateAfterMs,
+      paceMarginPercent: template.paceMarginPercent,
+      // Only a deadline counted in working days moves when the calendar changes.
+      workingDays: own === undefined && 'workingDays' in timing.due ? { count: timing.due.workingDays, from: now } : null,
+      signWithinWorkingDays: null,
+    };
+    // Signing in can never be due after the task itself (short demo deadlines, long sign-in periods).
+    const signDueAt = Math.min(resolved.signDueAt, resolved.dueAt);
+    const warnAt = resolved.warnAt;
+    const newTask = { id: ids.taskIds[i]!, itemId: ids.itemId, departmentId: t.departmentId, role: t.role, dueAt: resolved.dueAt, warnAt, signDueAt, policy };
+    const violation = validateNewTask(newTask, now);
+    if (violation) throw refused(violation.field ? `body.${violation.field}` : field, violation.message);
+    return { ...newTask, initial: initialTaskState(newTask, now, calendar) };
+  });
+  return { dueAt: item.dueAt, tasks };
+}

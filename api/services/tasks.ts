@@ -1,0 +1,131 @@
+/**
+ * Department and supervisor actions on a task: each is one Temporal Update on the task workflow,
+ * whose validator decides wrong state / forbidden / rule violation. Here: find the task in the read
+ * model (another department's task answers 404, like a missing one), check what only the API can
+ * (the completion form against its template), and pass the Idempotency-Key on as the Update id so
+ * a repeat applies once and returns the first result.
+ */
+import { randomUUID } from 'node:crypto';
+import type { UpdateDefinition } from '@temporalio/common';
+import { existingDepartmentIds, findItem, findTask } from '../../db/queries/items';
+import { getTemplate } from '../../db/queries/templates';
+import type { TaskRow } from '../../db/schema/items';
+import { InstantError, toInstant, type Actor, type ItemKind, type TaskWire } from '../../domain';
+import {
+  completeUpdate,
+  decideExtensionUpdate,
+  decideTransferUpdate,
+  progressUpdate,
+  requestExtensionUpdate,
+  requestTransferUpdate,
+  reviewUpdate,
+  signUpdate,
+  urgeUpdate,
+} from '../../workflows/definitions';
+import { actorOf, canReadDepartment, type SessionUser } from '../authz';
+import type { ApiDeps } from '../deps';
+import { AppError } from '../errors';
+import { validateCompletionFields } from './completion-form';
+import { appErrorOfUpdate } from './workflow-errors';
+
+type TaskDeps = Pick<ApiDeps, 'database' | 'temporal'>;
+
+/** Who asks, and the key that makes the action idempotent (the Update id). */
+export interface ActionContext {
+  user: SessionUser;
+  idempotencyKey: string | null;
+}
+
+/** The task as the caller may see it; 404 for a task of another department (existence must not leak). */
+export async function findVisibleTask(deps: Pick<ApiDeps, 'database'>, user: SessionUser, taskId: string): Promise<TaskRow> {
+  const task = await findTask(deps.database.db, taskId);
+  if (!task || !canReadDepartment(user, task.departmentId)) throw new AppError('not_found', 'No such task.');
+  return task;
+}
+
+async function runUpdate<A extends { actor: Actor }>(
+  deps: TaskDeps,
+  ctx: ActionContext,
+  task: TaskRow,
+  update: UpdateDefinition<TaskWire, [A]>,
+  args: Omit<A, 'actor'>,
+): Promise<TaskWire> {
+  try {
+    return await deps.temporal.workflow.getHandle(task.workflowId).executeUpdate(update, {
+      args: [{ ...args, actor: actorOf(ctx.user) } as A],
+      updateId: ctx.idempotencyKey ?? randomUUID(),
+    });
+  } catch (error) {
+    throw appErrorOfUpdate(error, `The task is ${task.status.replace('_', ' ')} and no longer accepts actions.`);
+  }
+}
+
+function instantField(value: string, field: string): number {
+  try {
+    return toInstant(value);
+  } catch (error) {
+    if (error instanceof InstantError) throw new AppError('validation_failed', `${field}: ${error.message}`, { fields: [{ field, message: error.message }] });
+    throw error;
+  }
+}
+
+async function checkDepartmentExists(deps: TaskDeps, departmentId: string | undefined, field: string) {
+  if (departmentId === undefined) return;
+  const known = await existingDepartmentIds(deps.database.db, [departmentId]);
+  if (!known.has(departmentId)) throw new AppError('rule_violation', 'no such department', { fields: [{ field, message: 'no such department' }] });
+}
+
+// ---- the responsible department ----
+
+export async function signTask(deps: TaskDeps, ctx: ActionContext, taskId: string) {
+  return runUpdate(deps, ctx, await findVisibleTask(deps, ctx.user, taskId), signUpdate, {});
+}
+
+export async function reportProgress(deps: TaskDeps, ctx: ActionContext, taskId: string, body: { text: string; percent?: number }) {
+  const task = await findVisibleTask(deps, ctx.user, taskId);
+  return runUpdate(deps, ctx, task, progressUpdate, body.percent === undefined ? { text: body.text } : { text: body.text, percent: body.percent });
+}
+
+export async function requestExtension(deps: TaskDeps, ctx: ActionContext, taskId: string, body: { reason: string; newDueAt: string }) {
+  const task = await findVisibleTask(deps, ctx.user, taskId);
+  return runUpdate(deps, ctx, task, requestExtensionUpdate, { reason: body.reason, newDueAt: instantField(body.newDueAt, 'body.newDueAt') });
+}
+
+export async function requestTransfer(deps: TaskDeps, ctx: ActionContext, taskId: string, body: { reason: string; suggestedDepartmentId?: string }) {
+  const task = await findVisibleTask(deps, ctx.user, taskId);
+  await checkDepartmentExists(deps, body.suggestedDepartmentId, 'body.suggestedDepartmentId');
+  return runUpdate(deps, ctx, task, requestTransferUpdate, body);
+}
+
+export async function submitCompletion(deps: TaskDeps, ctx: ActionContext, taskId: string, body: { summary: string; fields?: Record<string, unknown> }) {
+  const task = await findVisibleTask(deps, ctx.user, taskId);
+  const item = await findItem(deps.database.db, task.itemId);
+  if (!item) throw new AppError('not_found', 'No such task.');
+  const template = await getTemplate(deps.database.db, item.kind as ItemKind);
+  const problems = validateCompletionFields(template, body.fields ?? {});
+  if (problems.length > 0) {
+    throw new AppError('validation_failed', `The completion form is incomplete: ${problems.map((p) => `${p.field} ${p.message}`).join('; ')}`, { fields: problems });
+  }
+  return runUpdate(deps, ctx, task, completeUpdate, body);
+}
+
+// ---- the supervision office ----
+
+export async function reviewTask(deps: TaskDeps, ctx: ActionContext, taskId: string, body: { decision: 'accept' | 'return'; comment: string }) {
+  return runUpdate(deps, ctx, await findVisibleTask(deps, ctx.user, taskId), reviewUpdate, body);
+}
+
+export async function decideExtension(deps: TaskDeps, ctx: ActionContext, taskId: string, body: { approve: boolean; comment?: string }) {
+  return runUpdate(deps, ctx, await findVisibleTask(deps, ctx.user, taskId), decideExtensionUpdate, body);
+}
+
+export async function decideTransfer(deps: TaskDeps, ctx: ActionContext, taskId: string, body: { approve: boolean; departmentId?: string; comment?: string }) {
+  const task = await findVisibleTask(deps, ctx.user, taskId);
+  if (body.approve) await checkDepartmentExists(deps, body.departmentId, 'body.departmentId');
+  return runUpdate(deps, ctx, task, decideTransferUpdate, body);
+}
+
+/** Supervisors and leaders. */
+export async function urgeTask(deps: TaskDeps, ctx: ActionContext, taskId: string, body: { message: string }) {
+  return runUpdate(deps, ctx, await findVisibleTask(deps, ctx.user, taskId), urgeUpdate, body);
+}
