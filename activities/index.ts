@@ -1,11 +1,17 @@
 import type { ActivityDeps } from './deps';
+import { createNotifyActivities } from './notify';
+import { createProjectionActivities } from './projection';
 
 export type { ActivityDeps } from './deps';
+export type { NotifyInput, NotifyResult } from './notify';
+export type { ProjectItemInput, ProjectTaskInput, TimelineEntry } from './projection';
 
 /** Activities with their dependencies injected; the worker registers what this returns. */
 export function createActivities(deps: ActivityDeps) {
-  void deps;
-  return {};
+  return {
+    ...createProjectionActivities(deps.db),
+    ...createNotifyActivities(deps.queues),
+  };
 }
 
 export type Activities = ReturnType<typeof createActivities>;

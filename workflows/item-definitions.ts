@@ -35,6 +35,8 @@ export interface ItemState {
   light: Light;
   /** Some task was red at some point. */
   redEver: boolean;
+  /** When the item workflow started. */
+  launchedAt: Instant;
   completedAt: Instant | null;
   cancelledAt: Instant | null;
   cancelReason: string | null;
@@ -76,6 +78,7 @@ export interface ItemWire {
   dueAt: string;
   public: boolean;
   createdAt: string;
+  launchedAt: string;
   completedAt: string | null;
   cancelledAt: string | null;
   archivedAt: string | null;
@@ -99,6 +102,7 @@ export function itemToWire(s: ItemState): ItemWire {
     dueAt: toIso(item.dueAt),
     public: item.public,
     createdAt: toIso(item.createdAt),
+    launchedAt: toIso(s.launchedAt),
     completedAt: toIso(s.completedAt),
     cancelledAt: toIso(s.cancelledAt),
     archivedAt: toIso(s.archivedAt),
@@ -116,6 +120,12 @@ export interface CancelItemArgs {
 }
 /** Supervisor only; ends every open task with the reason and returns the item once they are closed. */
 export const cancelItemUpdate = defineUpdate<ItemWire, [CancelItemArgs]>('cancel');
+
+/**
+ * Answers once every task workflow of the item has started (so task Updates find them): call it
+ * right after starting the item, or with executeUpdateWithStart, before answering the launch.
+ */
+export const tasksOpenedUpdate = defineUpdate<ItemWire, []>('tasksOpened');
 
 // ---- Signals (task workflows → item) ----
 

@@ -1,0 +1,53 @@
+// Versioned upserts of the items read model. A row only ever moves to a higher version, so a
+// retried, replayed or out-of-order projection is harmless.
+import { getTableColumns, sql, type SQL } from 'drizzle-orm';
+import type { PgTable } from 'drizzle-orm/pg-core';
+import type { Executor } from '../client';
+import { itemEvents, items, tasks } from '../schema/items';
+
+export type ItemRowInput = typeof items.$inferInsert;
+export type TaskRowInput = typeof tasks.$inferInsert;
+export type ItemEventInput = typeof itemEvents.$inferInsert;
+
+/** `set col = excluded.col` for every column but the key. */
+function excludedSet(table: PgTable, skip: string[]): Record<string, SQL> {
+  const set: Record<string, SQL> = {};
+  for (const [key, column] of Object.entries(getTableColumns(table))) {
+    if (!skip.includes(key)) set[key] = sql.raw(`excluded."${column.name}"`);
+  }
+  return set;
+}
+
+/** true when the row was written (new, or newer than what was there). */
+export async function upsertItemRow(db: Executor, row: ItemRowInput): Promise<boolean> {
+  const written = await db
+    .insert(items)
+    .values(row)
+    .onConflictDoUpdate({
+      target: items.id,
+      set: excludedSet(items, ['id']),
+      setWhere: sql`${items.version} < excluded.version`,
+    })
+    .returning({ id: items.id });
+  return written.length === 1;
+}
+
+export async function upsertTaskRow(db: Executor, row: TaskRowInput): Promise<boolean> {
+  const written = await db
+    .insert(tasks)
+    .values(row)
+    .onConflictDoUpdate({
+      target: tasks.id,
+      set: excludedSet(tasks, ['id']),
+      setWhere: sql`${tasks.version} < excluded.version`,
+    })
+    .returning({ id: tasks.id });
+  return written.length === 1;
+}
+
+/** Appends timeline entries; an entry already there (same stream and seq) is left as it was. */
+export async function insertItemEvents(db: Executor, rows: ItemEventInput[]): Promise<number> {
+  if (rows.length === 0) return 0;
+  const inserted = await db.insert(itemEvents).values(rows).onConflictDoNothing().returning({ id: itemEvents.id });
+  return inserted.length;
+}

@@ -1,0 +1,131 @@
+// What the engine tests share: a worker on the test's own task queue, a client, and launch helpers.
+import { randomUUID } from 'node:crypto';
+import type { Client, WorkflowHandle } from '@temporalio/client';
+import type { Actor, DeadlinePolicy, ItemKind, TaskRole } from '../../../domain';
+import { connectDatabase } from '../../../db/client';
+import { createQueues } from '../../../jobs/queues';
+import { connectRedis } from '../../../jobs/redis';
+import { item as itemWorkflow } from '../../../workflows';
+import { itemWorkflowId, taskWorkflowId, tasksOpenedUpdate, type ItemInput, type ItemOptions, type TaskSpec } from '../../../workflows/definitions';
+import { testConfig } from '../../support/services';
+import { startTestWorker, testClient } from '../../support/temporal';
+
+export const supervisor = (): Actor => ({ userId: randomUUID(), name: '督查员', role: 'supervisor', departmentId: null });
+export const leader = (): Actor => ({ userId: randomUUID(), name: '领导', role: 'leader', departmentId: null });
+export const staffOf = (departmentId: string): Actor => ({ userId: randomUUID(), name: '承办人', role: 'department', departmentId });
+
+export function policy(overrides: Partial<DeadlinePolicy> = {}): DeadlinePolicy {
+  return {
+    warnBeforeMs: 60_000,
+    signWithinMs: 3_600_000,
+    reportEveryMs: null,
+    escalateAfterMs: 3_600_000,
+    paceMarginPercent: null,
+    workingDays: null,
+    ...overrides,
+  };
+}
+
+export interface TaskPlan {
+  departmentId?: string;
+  role?: TaskRole;
+  /** Due this long after launch. */
+  dueInMs?: number;
+  policy?: Partial<DeadlinePolicy>;
+}
+
+export interface LaunchPlan {
+  kind?: ItemKind;
+  tasks?: TaskPlan[];
+  options?: Partial<ItemOptions>;
+}
+
+export async function engineHarness(configOverrides: Record<string, string> = {}) {
+  const config = testConfig(configOverrides);
+  const database = connectDatabase(config.DATABASE_URL, { max: 4 });
+  const redis = connectRedis(config.REDIS_URL);
+  const queues = createQueues(redis, config.QUEUE_PREFIX);
+  const worker = await startTestWorker(config, { config, db: database.db, queues });
+  const { client, connection } = await testClient(config);
+  const launchedBy = supervisor();
+
+  async function launch(plan: LaunchPlan = {}) {
+    const now = Date.now();
+    const itemId = randomUUID();
+    const specs: TaskSpec[] = (plan.tasks ?? [{}]).map((t, i) => ({
+      id: randomUUID(),
+      departmentId: t.departmentId ?? randomUUID(),
+      role: t.role ?? (i === 0 ? 'lead' : 'assist'),
+      dueAt: now + (t.dueInMs ?? 3_600_000),
+      policy: policy(t.policy),
+    }));
+    const input: ItemInput = {
+      item: {
+        id: itemId,
+        code: `DB-${itemId.slice(0, 8)}`,
+        kind: plan.kind ?? 'leadership_instruction',
+        title: '测试督办事项',
+        description: '',
+        source: 'test',
+        issuedBy: randomUUID(),
+        public: false,
+        dueAt: Math.max(...specs.map((s) => s.dueAt)),
+        createdAt: now,
+      },
+      tasks: specs,
+      options: { archiveAfterMs: 3_600_000, urgeEscalateAfterMs: null, ...plan.options },
+      launchedBy,
+    };
+    const handle = await client.workflow.start(itemWorkflow, {
+      taskQueue: config.TEMPORAL_TASK_QUEUE,
+      workflowId: itemWorkflowId(itemId),
+      args: [input],
+    });
+    await handle.executeUpdate(tasksOpenedUpdate);
+    const taskHandles = specs.map((s) => client.workflow.getHandle(taskWorkflowId(s.id)));
+    return { input, handle, specs, taskHandles, itemId };
+  }
+
+  return {
+    config,
+    database,
+    queues,
+    client,
+    launchedBy,
+    launch,
+    async close() {
+      await worker.shutdown();
+      await connection.close();
+      await queues.close();
+      redis.disconnect();
+      await database.close();
+    },
+  };
+}
+
+export type EngineHarness = Awaited<ReturnType<typeof engineHarness>>;
+
+/** Polls until `probe` returns a truthy value (or fails with the last value seen). */
+export async function eventually<T>(probe: () => Promise<T>, ok: (v: T) => boolean, timeoutMs = 20_000, everyMs = 150): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  let last: T | undefined;
+  let lastError: unknown;
+  while (Date.now() < deadline) {
+    try {
+      last = await probe();
+      if (ok(last)) return last;
+    } catch (error) {
+      lastError = error;
+    }
+    await new Promise((r) => setTimeout(r, everyMs));
+  }
+  throw new Error(`condition not met in ${timeoutMs} ms; last value: ${JSON.stringify(last)}; last error: ${String(lastError)}`);
+}
+
+/** Whether any UpdateAccepted event in the workflow's history carries this update id. */
+export async function historyHasUpdate(client: Client, handle: WorkflowHandle, updateId: string): Promise<boolean> {
+  const history = await client.workflow.getHandle(handle.workflowId).fetchHistory();
+  return (history.events ?? []).some(
+    (e) => e.workflowExecutionUpdateAcceptedEventAttributes?.acceptedRequest?.meta?.updateId === updateId,
+  );
+}

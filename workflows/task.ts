@@ -1,0 +1,451 @@
+// One department task: its lights driven by one durable timer, every action an Update checked by the
+// domain rules before it enters history, every change projected and told to the item workflow.
+import {
+  allHandlersFinished,
+  condition,
+  continueAsNew,
+  currentUpdateInfo,
+  getExternalWorkflowHandle,
+  log,
+  patched,
+  proxyActivities,
+  setHandler,
+  uuid4,
+  workflowInfo,
+} from '@temporalio/workflow';
+import type { UpdateDefinition } from '@temporalio/common';
+import {
+  applyTaskEvent,
+  evaluateLight,
+  isClosedStatus,
+  nextWakeAt,
+  openTask,
+  TaskRuleError,
+  taskToWire,
+  validateTaskAction,
+} from '../domain';
+import type { Actor, Instant, TaskEffect, TaskEvent, TaskState, TaskWire } from '../domain';
+import type { Activities, NotifyInput, TimelineEntry } from '../activities';
+import { taskChangedSignal, type TaskChangedArgs } from './item-definitions';
+import { RecentUpdates } from './recent-updates';
+import { asFailure, malformed, ruleFailure } from './rule-failure';
+import { SYSTEM_ACTOR } from './system-actor';
+import {
+  cancelTaskSignal,
+  completeUpdate,
+  deadlinesRecomputedSignal,
+  decideExtensionUpdate,
+  decideTransferUpdate,
+  progressUpdate,
+  releaseTaskSignal,
+  requestExtensionUpdate,
+  requestTransferUpdate,
+  reviewUpdate,
+  signUpdate,
+  taskDetailQuery,
+  taskStateQuery,
+  urgeUpdate,
+  type TaskCarried,
+  type TaskInput,
+  type UrgeEscalation,
+} from './task-definitions';
+
+export type { TaskInput } from './task-definitions';
+
+// Projection and notification only ever wait out an outage: infinite retries with capped backoff.
+const { projectTask, notify } = proxyActivities<Activities>({
+  startToCloseTimeout: '30 seconds',
+  retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '1 minute' },
+});
+
+/** Department actions that answer an urge (and so stop its escalation). */
+const ANSWERS_URGE: ReadonlySet<TaskEvent['type']> = new Set(['sign', 'progress', 'extension_request', 'transfer_request', 'complete']);
+
+/** Domain notify kinds the notification pipeline delivers (see jobs/notifications/request.ts). */
+const DELIVERED_KINDS: ReadonlySet<string> = new Set([
+  'assigned',
+  'yellow',
+  'red',
+  'urged',
+  'returned',
+  'extension_decided',
+  'transfer_decided',
+  'accepted',
+  'cancelled',
+]);
+
+/** Patch: stop scheduling notify activities for kinds the pipeline drops anyway. */
+const SKIP_UNDELIVERED_NOTIFY = 'skip-undelivered-notify';
+
+export async function task(input: TaskInput): Promise<TaskWire> {
+  const workflowId = workflowInfo().workflowId;
+  const { options } = input;
+
+  // ---- State (restored as is after continue-as-new) ----
+  let state: TaskState;
+  let urge: UrgeEscalation | null = input.carried?.urge ?? null;
+  let timelineSeq = input.carried?.timelineSeq ?? 0;
+  const recent = new RecentUpdates<TaskWire>(input.carried?.recentUpdates);
+  let released = false;
+  /** Set on every state change: the timer loop re-arms. */
+  let dirty = false;
+
+  // The outbox: what the pump still has to project, notify and tell the item.
+  let timeline: TimelineEntry[] = [];
+  let notifications: NotifyInput[] = [];
+  let projectionDue = false;
+  let parentDue: TaskChangedArgs | null = null;
+  let pumping = false;
+  const outboxEmpty = () => !projectionDue && parentDue === null && notifications.length === 0 && timeline.length === 0;
+
+  function record(type: string, actor: Actor, at: Instant, reason: TimelineEntry['reason'], payload: Record<string, unknown> = {}) {
+    timeline.push({
+      stream: workflowId,
+      seq: ++timelineSeq,
+      itemId: state.itemId,
+      taskId: state.id,
+      version: state.version,
+      type,
+      actor,
+      reason,
+      payload,
+      at,
+    });
+    projectionDue = true;
+  }
+
+  function queueNotify(effect: Extract<TaskEffect, { type: 'notify' }>, at: Instant, requesterUserId?: string) {
+    if (patched(SKIP_UNDELIVERED_NOTIFY) && !DELIVERED_KINDS.has(effect.kind)) return;
+    const n: NotifyInput = {
+      workflowId,
+      eventRef: state.version,
+      suffix: effect.kind,
+      event: effect.kind,
+      item: input.item,
+      taskId: state.id,
+      departmentId: state.departmentId,
+      occurredAt: at,
+    };
+    if (effect.reason) n.reason = effect.reason;
+    if (effect.detail) n.message = effect.detail;
+    if (requesterUserId) n.requesterUserId = requesterUserId;
+    notifications.push(n);
+  }
+
+  function tellParent(openTransfer?: TaskChangedArgs['openTransfer']) {
+    const keep = parentDue?.openTransfer;
+    const transfer = openTransfer ?? keep;
+    parentDue = transfer ? { task: taskToWire(state), openTransfer: transfer } : { task: taskToWire(state) };
+  }
+
+  /** Carries out a transition's effects and records the event itself. */
+  function commit(previous: TaskState, next: TaskState, effects: TaskEffect[], event: TaskEvent, reason: TimelineEntry['reason']) {
+    state = next;
+    dirty = true;
+    const { actor, at, type, ...payload } = event as TaskEvent & Record<string, unknown>;
+    if (type !== 'tick') record(type, actor, at, reason, payload);
+    let openTransfer: TaskChangedArgs['openTransfer'];
+    for (const effect of effects) {
+      switch (effect.type) {
+        case 'notify': {
+          const requester =
+            effect.kind === 'extension_decided'
+              ? previous.pendingExtension?.actor.userId
+              : effect.kind === 'transfer_decided'
+                ? previous.pendingTransfer?.actor.userId
+                : undefined;
+          queueNotify(effect, at, requester);
+          break;
+        }
+        case 'light_changed':
+          record('light_changed', type === 'tick' ? SYSTEM_ACTOR : actor, at, effect.reason, { from: effect.from, to: effect.to });
+          break;
+        case 'open_transfer_task':
+          openTransfer = {
+            spec: {
+              id: uuid4(),
+              itemId: state.itemId,
+              departmentId: effect.departmentId,
+              role: effect.role,
+              dueAt: effect.dueAt,
+              warnAt: effect.warnAt,
+              originalDueAt: effect.originalDueAt,
+              postponed: effect.postponed,
+              policy: state.policy,
+            },
+            actor,
+          };
+          record('transfer_opened', actor, at, null, { newTaskId: openTransfer.spec.id, departmentId: effect.departmentId });
+          break;
+        case 'task_closed':
+          break;
+      }
+    }
+    if (ANSWERS_URGE.has(type) || isClosedStatus(state.status)) urge = null;
+    if (type === 'urge' && options.urgeEscalateAfterMs != null) {
+      urge = { urge: state.urgeCount, urgedAt: at, level: 0, nextAt: at + options.urgeEscalateAfterMs };
+    }
+    projectionDue = true;
+    tellParent(openTransfer);
+  }
+
+  /** Applies an event that already passed validation; throws only ApplicationFailure. */
+  function apply(event: TaskEvent, reason: TimelineEntry['reason'] = null): void {
+    try {
+      const previous = state;
+      const { state: next, effects } = applyTaskEvent(previous, event, event.at);
+      commit(previous, next, effects, event, reason);
+    } catch (error) {
+      if (error instanceof TaskRuleError) throw ruleFailure(error.violation);
+      throw asFailure(error);
+    }
+  }
+
+  if (input.carried) {
+    state = (input.carried as TaskCarried).state;
+  } else {
+    const now = Date.now();
+    const opened = openTask(input.task, now);
+    state = opened.state;
+    record(input.fromTaskId ? 'opened_by_transfer' : 'assigned', input.openedBy, now, null, {
+      departmentId: state.departmentId,
+      role: state.role,
+      dueAt: state.dueAt,
+      ...(input.fromTaskId ? { fromTaskId: input.fromTaskId } : {}),
+    });
+    commit(state, state, opened.effects, { type: 'tick', actor: input.openedBy, at: now }, null);
+  }
+
+  // ---- Updates: validator = the domain rules (rejected before history); handler = apply ----
+  function action<A extends { actor: Actor }>(
+    def: UpdateDefinition<TaskWire, [A]>,
+    toEvent: (args: A, now: Instant) => TaskEvent,
+    reasonOf: (args: A) => TimelineEntry['reason'] = () => null,
+  ) {
+    setHandler(
+      def,
+      async (args: A) => {
+        const id = currentUpdateInfo()?.id;
+        const cached = recent.get(id);
+        if (cached) return cached;
+        apply(toEvent(args, Date.now()), reasonOf(args));
+        const result = taskToWire(state);
+        recent.remember(id, result);
+        return result;
+      },
+      {
+        validator: (args: A) => {
+          if (recent.has(currentUpdateInfo()?.id)) return; // a repeat: the handler answers from the cache
+          if (typeof args !== 'object' || args === null || typeof args.actor !== 'object' || args.actor === null) {
+            throw ruleFailure(malformed('the request must carry its actor'));
+          }
+          const now = Date.now();
+          const refused = validateTaskAction(state, toEvent(args, now), now);
+          if (refused) throw ruleFailure(refused);
+        },
+      },
+    );
+  }
+
+  const text = (s: string | undefined) => (s ? { code: null, en: s, zh: s } : null);
+  action(signUpdate, (a, at) => ({ type: 'sign', actor: a.actor, at }));
+  action(progressUpdate, (a, at) =>
+    a.percent === undefined
+      ? { type: 'progress', actor: a.actor, at, text: a.text }
+      : { type: 'progress', actor: a.actor, at, text: a.text, percent: a.percent },
+  );
+  action(
+    requestExtensionUpdate,
+    (a, at) => ({ type: 'extension_request', actor: a.actor, at, reason: a.reason, newDueAt: a.newDueAt }),
+    (a) => text(a.reason),
+  );
+  action(
+    decideExtensionUpdate,
+    (a, at) => ({
+      type: 'extension_decision',
+      actor: a.actor,
+      at,
+      approve: a.approve,
+      ...(a.comment !== undefined ? { comment: a.comment } : {}),
+      ...(a.newWarnAt !== undefined ? { newWarnAt: a.newWarnAt } : {}),
+    }),
+    (a) => text(a.comment),
+  );
+  action(
+    requestTransferUpdate,
+    (a, at) => ({
+      type: 'transfer_request',
+      actor: a.actor,
+      at,
+      reason: a.reason,
+      ...(a.suggestedDepartmentId !== undefined ? { suggestedDepartmentId: a.suggestedDepartmentId } : {}),
+    }),
+    (a) => text(a.reason),
+  );
+  action(
+    decideTransferUpdate,
+    (a, at) => ({
+      type: 'transfer_decision',
+      actor: a.actor,
+      at,
+      approve: a.approve,
+      ...(a.departmentId !== undefined ? { departmentId: a.departmentId } : {}),
+      ...(a.comment !== undefined ? { comment: a.comment } : {}),
+    }),
+    (a) => text(a.comment),
+  );
+  action(completeUpdate, (a, at) => ({
+    type: 'complete',
+    actor: a.actor,
+    at,
+    summary: a.summary,
+    ...(a.fields !== undefined ? { fields: a.fields } : {}),
+  }));
+  action(
+    reviewUpdate,
+    (a, at) => ({ type: 'review', actor: a.actor, at, decision: a.decision, comment: a.comment }),
+    (a) => (a.decision === 'return' ? { code: 'returned', en: a.comment, zh: a.comment } : text(a.comment)),
+  );
+  action(urgeUpdate, (a, at) => ({ type: 'urge', actor: a.actor, at, message: a.message }), (a) => text(a.message));
+
+  // ---- Signals ----
+  setHandler(deadlinesRecomputedSignal, (args) => {
+    const now = Date.now();
+    const event: TaskEvent = {
+      type: 'deadlines_recomputed',
+      actor: args.actor ?? SYSTEM_ACTOR,
+      at: now,
+      dueAt: args.dueAt,
+      warnAt: args.warnAt,
+      reason: args.reason,
+      ...(args.signDueAt !== undefined ? { signDueAt: args.signDueAt } : {}),
+    };
+    // A signal cannot be refused to its sender: a bad one is logged and dropped.
+    const refused = validateTaskAction(state, event, now);
+    if (refused) {
+      log.warn('deadlinesRecomputed refused', { violation: refused });
+      return;
+    }
+    apply(event, { code: 'calendar_changed', en: args.reason, zh: args.reason });
+  });
+  setHandler(cancelTaskSignal, ({ actor, reason }) => {
+    if (isClosedStatus(state.status)) return;
+    const now = Date.now();
+    const event: TaskEvent = { type: 'cancel', actor, at: now, reason };
+    const refused = validateTaskAction(state, event, now);
+    if (refused) {
+      log.warn('cancelTask refused', { violation: refused });
+      return;
+    }
+    apply(event, text(reason));
+  });
+  setHandler(releaseTaskSignal, () => {
+    released = true;
+  });
+
+  // ---- Queries ----
+  setHandler(taskStateQuery, () => taskToWire(state));
+  setHandler(taskDetailQuery, () => state);
+
+  // ---- Timers: one wake-up at the next instant a light could change (or an urge escalates) ----
+  function wakeAt(now: Instant): Instant | null {
+    const lights = nextWakeAt(state, now);
+    const escalation = urge?.nextAt ?? null;
+    if (lights === null) return escalation;
+    return escalation === null ? lights : Math.min(lights, escalation);
+  }
+
+  function onWake(now: Instant) {
+    if (urge && now >= urge.nextAt) escalateUrge(urge, now);
+    const fresh = evaluateLight(state, now);
+    const codes = (r: { code: string }[]) => r.map((x) => x.code).join();
+    if (!isClosedStatus(state.status) && (fresh.light !== state.light || codes(fresh.reasons) !== codes(state.lightReasons))) {
+      apply({ type: 'tick', actor: SYSTEM_ACTOR, at: now });
+    }
+  }
+
+  function escalateUrge(current: UrgeEscalation, now: Instant) {
+    const level = current.level === 0 ? 'department_leader' : 'supervision_office';
+    const reason = {
+      code: 'urge_escalated',
+      en: `no action on urge #${current.urge}: escalated to the ${level === 'department_leader' ? 'department leader' : 'supervision office'}`,
+      zh: `催办第${current.urge}次后未办理，已升级至${level === 'department_leader' ? '部门分管领导' : '督查室'}`,
+    };
+    record('urge_escalated', SYSTEM_ACTOR, now, reason, { urge: current.urge, level });
+    notifications.push({
+      workflowId,
+      eventRef: `urge${current.urge}`,
+      suffix: level,
+      event: 'urge_escalated',
+      item: input.item,
+      taskId: state.id,
+      departmentId: state.departmentId,
+      escalationLevel: level,
+      reason: { code: 'escalated_report', en: reason.en, zh: reason.zh },
+      occurredAt: now,
+    });
+    urge =
+      current.level === 0 && options.urgeEscalateAfterMs != null
+        ? { ...current, level: 1, nextAt: current.nextAt + options.urgeEscalateAfterMs }
+        : null;
+    projectionDue = true;
+  }
+
+  // ---- The pump: projection, notifications and the item's copy, coalesced, in the background ----
+  async function pump(): Promise<never> {
+    for (;;) {
+      await condition(() => !outboxEmpty());
+      pumping = true;
+      const entries = timeline;
+      const sends = notifications;
+      const parent = parentDue;
+      const project = projectionDue;
+      timeline = [];
+      notifications = [];
+      parentDue = null;
+      projectionDue = false;
+      const work: Promise<unknown>[] = sends.map((n) => notify(n));
+      if (project) {
+        work.push(projectTask({ task: state, workflowId, transferredFrom: input.fromTaskId ?? null, timeline: entries }));
+      }
+      if (parent) {
+        work.push(
+          getExternalWorkflowHandle(input.parentWorkflowId)
+            .signal(taskChangedSignal, parent)
+            .catch((error: unknown) => log.warn('item workflow not told of a change', { error: String(error) })),
+        );
+      }
+      await Promise.all(work);
+      pumping = false;
+    }
+  }
+
+  const historyTooLong = () =>
+    workflowInfo().continueAsNewSuggested ||
+    (options.continueAsNewAfterEvents !== undefined && workflowInfo().historyLength > options.continueAsNewAfterEvents);
+
+  async function timers(): Promise<TaskWire> {
+    for (;;) {
+      if (released && isClosedStatus(state.status)) {
+        await condition(() => allHandlersFinished() && outboxEmpty() && !pumping);
+        return taskToWire(state);
+      }
+      if (historyTooLong()) {
+        await condition(() => allHandlersFinished() && outboxEmpty() && !pumping);
+        const carried: TaskCarried = { state, recentUpdates: recent.toJSON(), timelineSeq, urge };
+        return continueAsNew<typeof task>({ ...input, carried });
+      }
+      const now = Date.now();
+      const at = wakeAt(now);
+      dirty = false;
+      const wake = () => dirty || released || historyTooLong();
+      if (at === null) {
+        await condition(wake);
+      } else if (!(await condition(wake, Math.max(at - now, 1)))) {
+        onWake(Date.now());
+      }
+    }
+  }
+
+  return Promise.race([timers(), pump()]);
+}
