@@ -28,6 +28,11 @@ export class AppError extends Error {
   get status(): number {
     return errorStatus[this.code];
   }
+
+  /** Fastify's convention: error handlers of plugins we do not own (e.g. Bull Board's) answer with it. */
+  get statusCode(): number {
+    return this.status;
+  }
 }
 
 export interface ErrorBody {

@@ -6,7 +6,7 @@
 import cookie from '@fastify/cookie';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { findSessionByTokenHash, touchSession } from '../../db/queries/sessions';
-import { accessOf, enforceAccess } from '../authz';
+import { accessOf, enforceAccess, type Access } from '../authz';
 import type { ApiDeps } from '../deps';
 import { AppError } from '../errors';
 import { CSRF_HEADER, SESSION_COOKIE, TOUCH_EVERY_MS, csrfTokenFor, hashSessionToken, sameSecret } from '../services/session-tokens';
@@ -19,9 +19,20 @@ export interface SessionInfo {
   csrfToken: string;
 }
 
+/** One registered route and the access it declared (what the auth hook enforces). */
+export interface RouteEntry {
+  method: string;
+  url: string;
+  access: Access;
+}
+
 declare module 'fastify' {
   interface FastifyRequest {
     session: SessionInfo | null;
+  }
+  interface FastifyInstance {
+    /** Every route registered after the auth plugin, with its access: walked by the role tests. */
+    routeTable: RouteEntry[];
   }
 }
 
@@ -42,6 +53,12 @@ export async function installAuth(app: FastifyInstance, deps: ApiDeps): Promise<
   await app.register(cookie);
   app.decorateRequest('user', null);
   app.decorateRequest('session', null);
+  const routeTable: RouteEntry[] = [];
+  app.decorate('routeTable', routeTable);
+  app.addHook('onRoute', (route) => {
+    const methods = Array.isArray(route.method) ? route.method : [route.method];
+    for (const method of methods) routeTable.push({ method, url: route.url, access: accessOf(route.url, route.config?.access) });
+  });
 
   app.addHook('onRequest', async (request, reply) => {
     const presented = presentedToken(request);

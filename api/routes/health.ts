@@ -16,6 +16,7 @@ export function healthRoutes(deps: ApiDeps): FastifyPluginAsyncZod {
     app.get(
       '/api/health',
       {
+        config: { access: 'public' },
         schema: {
           tags: ['platform'],
           summary: 'Whether Temporal, Postgres and Redis all answer',

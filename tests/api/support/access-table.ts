@@ -1,0 +1,111 @@
+/**
+ * Who may call each route: the one table the role walk (tests/api/role-walk.test.ts) checks every
+ * registered route against. A route missing here fails the walk — add it when you add the route.
+ *
+ * Key: `METHOD /route/:pattern` exactly as registered; a key ending in `*` matches by prefix, and
+ * the method `*` matches any method.
+ */
+import type { Role } from '../../../db/schema/org';
+
+export type Who = 'public' | 'user' | readonly Role[];
+
+export interface Expectation {
+  who: Who;
+  /** Roles refused with 404 instead of 403, where even existence must not leak. */
+  notFoundFor?: readonly Role[];
+  /** The call ends the caller's session (logout): walk it with a session of its own. */
+  endsSession?: boolean;
+}
+
+const everyone: Expectation = { who: 'user' };
+const admin: Expectation = { who: ['admin'] };
+const publicly: Expectation = { who: 'public' };
+const historyReaders: Expectation = { who: ['auditor', 'supervisor', 'leader'] };
+const auditorOnly: Expectation = { who: ['auditor'] };
+const departmentStaff: Expectation = { who: ['department'] };
+const supervisorOnly: Expectation = { who: ['supervisor'] };
+
+export const ACCESS: Record<string, Expectation> = {
+  // platform
+  'GET /api/health': publicly,
+  'GET /api/ping-db': everyone,
+  // accounts
+  'POST /api/auth/login': publicly,
+  'POST /api/auth/logout': { who: 'user', endsSession: true },
+  'GET /api/me': everyone,
+  'POST /api/me/password': everyone,
+  // organisation
+  'GET /api/departments': everyone,
+  'POST /api/departments': admin,
+  'PATCH /api/departments/:id': admin,
+  'GET /api/users': admin,
+  'POST /api/users': admin,
+  'PATCH /api/users/:id': admin,
+  'GET /api/calendar/:year': everyone,
+  'PUT /api/calendar/:year': admin,
+  'GET /api/templates': everyone,
+  'GET /api/templates/:kind': everyone,
+  'PUT /api/templates/:kind': admin,
+  'GET /api/audit-log': { who: ['auditor', 'admin'] },
+  // items and tasks (department staff see only their own: others' answer 404)
+  'POST /api/items': { who: ['supervisor', 'leader'] },
+  'GET /api/items': everyone,
+  'GET /api/items/:id': everyone,
+  'POST /api/items/:id/cancel': supervisorOnly,
+  'POST /api/tasks/:id/sign': departmentStaff,
+  'POST /api/tasks/:id/progress': departmentStaff,
+  'POST /api/tasks/:id/extension': departmentStaff,
+  'POST /api/tasks/:id/transfer': departmentStaff,
+  'POST /api/tasks/:id/complete': departmentStaff,
+  'POST /api/tasks/:id/review': supervisorOnly,
+  'POST /api/tasks/:id/extension-decision': supervisorOnly,
+  'POST /api/tasks/:id/transfer-decision': supervisorOnly,
+  'POST /api/tasks/:id/urge': { who: ['supervisor', 'leader'] },
+  'GET /api/tasks/:id/read-receipts': { who: ['supervisor', 'leader', 'auditor', 'admin'] },
+  // dashboards, history, audit reads, exports
+  'GET /api/dashboard': historyReaders,
+  'GET /api/reports/dashboard.xlsx': historyReaders,
+  'GET /api/items/:id/history': historyReaders,
+  'GET /api/items/:id/replay': auditorOnly,
+  'GET /api/items/:id/dossier.pdf': historyReaders,
+  'GET /api/items/:id/history/raw': auditorOnly,
+  'GET /api/items/:id/verify': auditorOnly,
+  'POST /api/exports': historyReaders,
+  'GET /api/exports/:id': everyone,
+  'GET /api/exports/:id/file': everyone,
+  // notifications
+  'GET /api/inbox': everyone,
+  'POST /api/inbox/:id/read': everyone,
+  'GET /api/me/notification-preferences': everyone,
+  'PUT /api/me/notification-preferences': everyone,
+  'GET /api/departments/:id/notification-channels': admin,
+  'PUT /api/departments/:id/notification-channels': admin,
+  'POST /api/departments/:id/webhooks': admin,
+  'PATCH /api/departments/:id/webhooks/:webhookId': admin,
+  'DELETE /api/departments/:id/webhooks/:webhookId': admin,
+  'GET /api/notification-deliveries': { who: ['admin', 'supervisor'] },
+  // outside /api
+  'GET /public/items': publicly,
+  '* /admin/queues*': admin,
+  'GET /docs*': publicly,
+  'GET /*': publicly, // the UI's client-side routes
+  'GET /': publicly,
+};
+
+export function expectationFor(method: string, url: string): Expectation | undefined {
+  const exact = ACCESS[`${method} ${url}`];
+  if (exact) return exact;
+  let best: { length: number; expectation: Expectation } | undefined;
+  for (const [key, expectation] of Object.entries(ACCESS)) {
+    if (!key.endsWith('*') || key === 'GET /*') continue;
+    const [keyMethod, keyPath] = key.split(' ') as [string, string];
+    const prefix = keyPath.slice(0, -1);
+    if ((keyMethod === '*' || keyMethod === method) && url.startsWith(prefix) && (!best || prefix.length > best.length)) {
+      best = { length: prefix.length, expectation };
+    }
+  }
+  if (best) return best.expectation;
+  // Static files of the UI (@fastify/static registers one route per file, or a wildcard).
+  if (method === 'GET' && !url.startsWith('/api/') && !url.startsWith('/admin/')) return ACCESS['GET /*'];
+  return undefined;
+}
