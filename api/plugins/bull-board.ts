@@ -4,7 +4,7 @@ import { FastifyAdapter } from '@bull-board/fastify';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { requireRole } from '../authz';
 import type { ApiDeps } from '../deps';
-import { AppError } from '../errors';
+import { AppError, type ErrorBody } from '../errors';
 
 export const bullBoardPath = '/admin/queues';
 
@@ -23,10 +23,16 @@ export async function mountBullBoard(app: FastifyInstance, deps: ApiDeps): Promi
   });
   await app.register(async (scope) => {
     // request.user was set by the auth plugin's onRequest hook at the root; this runs after it.
-    scope.addHook('onRequest', async (request) => {
-      requireRole(request, 'admin');
-      if (request.session?.via === 'cookie' && !['GET', 'HEAD', 'OPTIONS'].includes(request.method) && !sameOrigin(request)) {
-        throw new AppError('forbidden', 'Queue actions must come from this site.');
+    // Answered here rather than thrown: Bull Board installs its own error handler in this scope.
+    scope.addHook('onRequest', async (request, reply) => {
+      try {
+        requireRole(request, 'admin');
+        if (request.session?.via === 'cookie' && !['GET', 'HEAD', 'OPTIONS'].includes(request.method) && !sameOrigin(request)) {
+          throw new AppError('forbidden', 'Queue actions must come from this site.');
+        }
+      } catch (error) {
+        if (!(error instanceof AppError)) throw error;
+        return reply.code(error.status).send({ error: { code: error.code, message: error.message } } satisfies ErrorBody);
       }
     });
     await scope.register(serverAdapter.registerPlugin(), { prefix: bullBoardPath });
