@@ -66,4 +66,97 @@ describe('item and task workflows: the lifecycle', () => {
     const sign = events.find((e) => e.type === 'sign')!;
     expect(sign.actorRole).toBe('department');
   });
+
+  it('a supervisor returns a completion report with a reason; the department reports again', async () => {
+    const { specs, taskHandles, itemId } = await h.launch();
+    const dept = staffOf(specs[0]!.departmentId);
+    const th = taskHandles[0]!;
+    await th.executeUpdate(signUpdate, { args: [{ actor: dept }] });
+    await th.executeUpdate(completeUpdate, { args: [{ actor: dept, summary: '已办结' }] });
+    const returned = await th.executeUpdate(reviewUpdate, {
+      args: [{ actor: supervisor(), decision: 'return', comment: '材料不全，请补充' }],
+    });
+    expect(returned).toMatchObject({ status: 'in_progress', returnCount: 1, submittedAt: null });
+    const entry = await eventually(
+      () => h.database.db.select().from(itemEvents).where(eq(itemEvents.itemId, itemId)),
+      (rows) => rows.some((r) => r.type === 'review'),
+    );
+    expect(entry.find((r) => r.type === 'review')).toMatchObject({ reasonCode: 'returned', reasonZh: '材料不全，请补充' });
+    const again = await th.executeUpdate(completeUpdate, { args: [{ actor: dept, summary: '已补充材料' }] });
+    expect(again.status).toBe('submitted');
+  });
+
+  it('an approved transfer closes the old task as transferred and opens one for the chosen department', async () => {
+    const { handle, specs, taskHandles } = await h.launch({ tasks: [{ dueInMs: 120_000 }] });
+    const dept = staffOf(specs[0]!.departmentId);
+    const th = taskHandles[0]!;
+    const target = crypto.randomUUID();
+    await th.executeUpdate(requestTransferUpdate, { args: [{ actor: dept, reason: '不属于本单位职责', suggestedDepartmentId: target }] });
+    const decided = await th.executeUpdate(decideTransferUpdate, { args: [{ actor: supervisor(), approve: true }] });
+    expect(decided).toMatchObject({ status: 'transferred', transferredTo: target });
+    const item = await eventually(
+      () => handle.query(itemStateQuery),
+      (s: ItemWire) => s.tasks.length === 2 && s.tasks[1]!.version >= 0,
+    );
+    const opened = item.tasks[1]!;
+    expect(opened).toMatchObject({ departmentId: target, status: 'assigned', role: 'lead', dueAt: decided.dueAt, originalDueAt: decided.originalDueAt });
+    expect(item.status).toBe('launched');
+    // The new task is a workflow of its own, reachable by its id, and only its department may act on it.
+    const newHandle = h.client.workflow.getHandle(`task-${opened.id}`);
+    expect((await newHandle.query(taskStateQuery)).departmentId).toBe(target);
+    const signed = await newHandle.executeUpdate(signUpdate, { args: [{ actor: staffOf(target) }] });
+    expect(signed.status).toBe('signed');
+    const row = await eventually(
+      () => h.database.db.select().from(tasks).where(eq(tasks.id, opened.id)),
+      (rows) => rows[0]?.status === 'signed',
+    );
+    expect(row[0]!.transferredFrom).toBe(specs[0]!.id);
+  });
+
+  it('cancel ends every open task with the reason; only a supervisor may cancel', async () => {
+    const { handle, specs, taskHandles } = await h.launch({ tasks: [{}, {}, {}] });
+    const dept = staffOf(specs[0]!.departmentId);
+    // One task already accepted stays accepted.
+    await taskHandles[0]!.executeUpdate(signUpdate, { args: [{ actor: dept }] });
+    await taskHandles[0]!.executeUpdate(completeUpdate, { args: [{ actor: dept, summary: '完成' }] });
+    await taskHandles[0]!.executeUpdate(reviewUpdate, { args: [{ actor: supervisor(), decision: 'accept', comment: '' }] });
+
+    const refused = await handle
+      .executeUpdate(cancelItemUpdate, { args: [{ actor: staffOf(specs[1]!.departmentId), reason: '不想办' }] })
+      .catch((e: unknown) => e);
+    expect(refused).toBeInstanceOf(WorkflowUpdateFailedError);
+    expect((refused as WorkflowUpdateFailedError).cause).toMatchObject({ type: 'forbidden' });
+
+    const cancelled = await handle.executeUpdate(cancelItemUpdate, { args: [{ actor: supervisor(), reason: '会议决定撤销' }] });
+    expect(cancelled.status).toBe('cancelled');
+    expect(cancelled.tasks.map((t) => t.status)).toEqual(['accepted', 'cancelled', 'cancelled']);
+    const afterwards = await taskHandles[1]!
+      .executeUpdate(signUpdate, { args: [{ actor: staffOf(specs[1]!.departmentId) }] })
+      .catch((e: unknown) => e);
+    expect((afterwards as WorkflowUpdateFailedError).cause).toMatchObject({ type: 'wrong_state' });
+  });
+
+  it('wrong state, wrong department and wrong role are refused before entering history, with a code', async () => {
+    const { specs, taskHandles } = await h.launch();
+    const th = taskHandles[0]!;
+    const own = staffOf(specs[0]!.departmentId);
+    const cases = [
+      { id: crypto.randomUUID(), code: 'wrong_state', run: (updateId: string) => th.executeUpdate(completeUpdate, { args: [{ actor: own, summary: 'x' }], updateId }) },
+      { id: crypto.randomUUID(), code: 'forbidden', run: (updateId: string) => th.executeUpdate(signUpdate, { args: [{ actor: staffOf(crypto.randomUUID()) }], updateId }) },
+      { id: crypto.randomUUID(), code: 'forbidden', run: (updateId: string) => th.executeUpdate(signUpdate, { args: [{ actor: supervisor() }], updateId }) },
+      { id: crypto.randomUUID(), code: 'wrong_state', run: (updateId: string) => th.executeUpdate(reviewUpdate, { args: [{ actor: supervisor(), decision: 'accept', comment: '' }], updateId }) },
+    ];
+    for (const c of cases) {
+      const error = await c.run(c.id).catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(WorkflowUpdateFailedError);
+      const cause = (error as WorkflowUpdateFailedError).cause as unknown as { type: string; details: unknown[]; message: string };
+      expect(cause.type).toBe(c.code);
+      expect(cause.details[0]).toMatchObject({ code: c.code, messageZh: expect.any(String) });
+      expect(await historyHasUpdate(h.client, th, c.id)).toBe(false);
+    }
+    // An accepted one does enter history.
+    const okId = crypto.randomUUID();
+    await th.executeUpdate(signUpdate, { args: [{ actor: own }], updateId: okId });
+    expect(await historyHasUpdate(h.client, th, okId)).toBe(true);
+  });
 });
