@@ -342,27 +342,32 @@ describe('urge, cancel, tick', () => {
   });
 });
 
-describe('outcome against the original due date', () => {
-  const run = (acceptAt: number, extendTo?: number) => {
+describe("outcome: the completion report's time against the original due date", () => {
+  const run = (submitAt: number, extendTo?: number, acceptAt = submitAt + 1) => {
     let s = apply(task(), ev('sign', dept, T0)).state;
     if (extendTo !== undefined) {
       s = apply(s, ev('extension_request', dept, T0 + DAY_MS, { reason: 'r', newDueAt: extendTo })).state;
       s = apply(s, ev('extension_decision', supervisor, T0 + DAY_MS, { approve: true })).state;
     }
-    s = apply(s, ev('complete', dept, Math.min(acceptAt, T0 + 2 * DAY_MS), { summary: 'done' })).state;
+    s = apply(s, ev('complete', dept, submitAt, { summary: 'done' })).state;
     return apply(s, ev('review', supervisor, acceptAt, { decision: 'accept', comment: 'ok' })).state.outcome;
   };
   const due = T0 + 10 * DAY_MS;
 
   it.each([
-    ['accepted before the due date', due - 1, undefined, 'on_time'],
-    ['accepted at the due instant (red from then on)', due, undefined, 'overdue'],
-    ['accepted after the due date, no extension', due + DAY_MS, undefined, 'overdue'],
-    ['extended, but accepted before the original date', due - 1, due + 5 * DAY_MS, 'on_time'],
-    ['accepted within the extension', due + DAY_MS, due + 5 * DAY_MS, 'postponed'],
-    ['accepted after the extension too', due + 6 * DAY_MS, due + 5 * DAY_MS, 'overdue'],
-  ])('%s → %s', (_, acceptAt, extendTo, outcome) => {
-    expect(run(acceptAt, extendTo)).toBe(outcome);
+    ['submitted before the due date', due - 2, undefined, 'on_time'],
+    ['submitted at the due instant (red from then on)', due, undefined, 'overdue'],
+    ['submitted after the due date, no extension', due + DAY_MS, undefined, 'overdue'],
+    ['extended, but submitted before the original date', due - 2, due + 5 * DAY_MS, 'on_time'],
+    ['submitted within the extension', due + DAY_MS, due + 5 * DAY_MS, 'postponed'],
+    ['submitted after the extension too', due + 6 * DAY_MS, due + 5 * DAY_MS, 'overdue'],
+  ])('%s → %s', (_, submitAt, extendTo, outcome) => {
+    expect(run(submitAt, extendTo)).toBe(outcome);
+  });
+
+  it('a report submitted on time is not overdue because the review came late', () => {
+    expect(run(due - DAY_MS, undefined, due + 3 * DAY_MS)).toBe('on_time');
+    expect(run(due + DAY_MS, due + 5 * DAY_MS, due + 9 * DAY_MS)).toBe('postponed');
   });
 });
 
