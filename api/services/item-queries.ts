@@ -4,12 +4,13 @@
  * tasks' timeline; an item without one answers 404, like one that does not exist.
  */
 import { findItem, listItemEvents, listItemTasks, listItems, listPublicItems } from '../../db/queries/items';
-import { toInstant, type ItemKind, type ItemStatus, type Light } from '../../domain';
+import type { ItemKind, ItemStatus, Light } from '../../domain';
 import type { SessionUser } from '../authz';
 import type { ApiDeps } from '../deps';
 import { AppError } from '../errors';
 import { pageWindow, type PageQuery } from '../schemas/pagination';
 import type { ItemListQuery } from '../schemas/items';
+import { instantField } from './instant-field';
 import { itemRowToWire, itemSummaryToWire, taskRowToWire, timelineEntryToWire } from './read-model-wire';
 
 type QueryDeps = Pick<ApiDeps, 'database'>;
@@ -32,8 +33,8 @@ export async function listItemsFor(deps: QueryDeps, user: SessionUser, query: It
       departmentId: query.departmentId,
       issuedBy: query.issuedBy,
       q: query.q,
-      from: query.from === undefined ? undefined : new Date(toInstant(query.from)),
-      to: query.to === undefined ? undefined : new Date(toInstant(query.to)),
+      from: query.from === undefined ? undefined : new Date(instantField(query.from, 'querystring.from')),
+      to: query.to === undefined ? undefined : new Date(instantField(query.to, 'querystring.to')),
       visibleToDepartment: own ?? undefined,
     },
     pageWindow(query),

@@ -30,16 +30,21 @@ export const ARCHIVE_AFTER_MS = 30 * 24 * 3_600_000;
 
 const refused = (field: string, message: string) => new AppError('rule_violation', message, { fields: [{ field, message }] });
 
+const uuidOf = (seed: string) => {
+  const h = createHash('sha256').update(seed).digest('hex');
+  return `${h.slice(0, 8)}-${h.slice(8, 12)}-4${h.slice(13, 16)}-${((parseInt(h[16]!, 16) & 3) | 8).toString(16)}${h.slice(17, 20)}-${h.slice(20, 32)}`;
+};
+
 /**
- * Ids derived from the Idempotency-Key: a retry after a lost answer (whose stored reply was freed
- * by a 5xx) finds the same item instead of launching a second one.
+ * The item id a launch with this Idempotency-Key gets: a retry after a lost answer (whose stored
+ * reply was freed by a 5xx) finds the same item instead of launching a second one.
  */
+export function launchItemId(userId: string, key: string): string {
+  return uuidOf(`launch:${userId}:${key}`);
+}
+
 function launchIds(user: SessionUser, key: string | null, taskCount: number) {
-  const uuidOf = (seed: string) => {
-    const h = createHash('sha256').update(seed).digest('hex');
-    return `${h.slice(0, 8)}-${h.slice(8, 12)}-4${h.slice(13, 16)}-${((parseInt(h[16]!, 16) & 3) | 8).toString(16)}${h.slice(17, 20)}-${h.slice(20, 32)}`;
-  };
-  const itemId = key ? uuidOf(`launch:${user.id}:${key}`) : randomUUID();
+  const itemId = key ? launchItemId(user.id, key) : randomUUID();
   return { itemId, taskIds: Array.from({ length: taskCount }, (_, i) => uuidOf(`${itemId}:task:${i}`)) };
 }
 

@@ -5,11 +5,9 @@ import type { ItemTemplate } from '../../db/queries/templates';
 import {
   DAY_MS,
   DurationError,
-  InstantError,
   initialTaskState,
   parseDuration,
   resolveDeadlines,
-  toInstant,
   validateNewTask,
   type DeadlinePolicy,
   type Instant,
@@ -18,6 +16,7 @@ import {
 } from '../../domain';
 import { AppError } from '../errors';
 import type { LaunchItemBody } from '../schemas/items';
+import { instantField } from './instant-field';
 
 const badRequest = (field: string, message: string) => new AppError('validation_failed', `${field}: ${message}`, { fields: [{ field, message }] });
 const refused = (field: string, message: string) => new AppError('rule_violation', message, { fields: [{ field, message }] });
@@ -27,15 +26,6 @@ function duration(value: string, field: string): number {
     return parseDuration(value);
   } catch (error) {
     if (error instanceof DurationError) throw badRequest(field, error.message);
-    throw error;
-  }
-}
-
-function instant(value: string, field: string): Instant {
-  try {
-    return toInstant(value);
-  } catch (error) {
-    if (error instanceof InstantError) throw badRequest(field, error.message);
     throw error;
   }
 }
@@ -67,12 +57,12 @@ export function parseLaunchTiming(input: LaunchItemBody, template: ItemTemplate,
   const urgeEscalateAfterMs = template.urgeEscalateAfter ? duration(template.urgeEscalateAfter, 'template.urgeEscalateAfter') : null;
 
   let due: LaunchTiming['due'];
-  if (input.dueAt !== undefined) due = { at: instant(input.dueAt, 'body.dueAt') };
+  if (input.dueAt !== undefined) due = { at: instantField(input.dueAt, 'body.dueAt') };
   else if (input.dueInWorkingDays !== undefined) due = { workingDays: input.dueInWorkingDays };
   else if ('workingDays' in template.defaultDeadline) due = { workingDays: template.defaultDeadline.workingDays };
   else due = { at: now + duration(template.defaultDeadline.duration, 'template.defaultDeadline') };
 
-  const taskDue = input.tasks.map((t, i) => (t.dueAt === undefined ? undefined : instant(t.dueAt, `body.tasks.${i}.dueAt`)));
+  const taskDue = input.tasks.map((t, i) => (t.dueAt === undefined ? undefined : instantField(t.dueAt, `body.tasks.${i}.dueAt`)));
   return { warnBeforeMs, signWithinMs, reportEveryMs, escalateAfterMs, urgeEscalateAfterMs, due, taskDue };
 }
 

@@ -10,7 +10,7 @@ import type { UpdateDefinition } from '@temporalio/common';
 import { existingDepartmentIds, findItem, findTask } from '../../db/queries/items';
 import { getTemplate } from '../../db/queries/templates';
 import type { TaskRow } from '../../db/schema/items';
-import { InstantError, toInstant, type Actor, type ItemKind, type TaskWire } from '../../domain';
+import type { Actor, ItemKind, TaskWire } from '../../domain';
 import {
   completeUpdate,
   decideExtensionUpdate,
@@ -26,6 +26,7 @@ import { actorOf, canReadDepartment, type SessionUser } from '../authz';
 import type { ApiDeps } from '../deps';
 import { AppError } from '../errors';
 import { validateCompletionFields } from './completion-form';
+import { instantField } from './instant-field';
 import { appErrorOfUpdate } from './workflow-errors';
 
 type TaskDeps = Pick<ApiDeps, 'database' | 'temporal'>;
@@ -57,15 +58,6 @@ async function runUpdate<A extends { actor: Actor }>(
     });
   } catch (error) {
     throw appErrorOfUpdate(error, `The task is ${task.status.replace('_', ' ')} and no longer accepts actions.`);
-  }
-}
-
-function instantField(value: string, field: string): number {
-  try {
-    return toInstant(value);
-  } catch (error) {
-    if (error instanceof InstantError) throw new AppError('validation_failed', `${field}: ${error.message}`, { fields: [{ field, message: error.message }] });
-    throw error;
   }
 }
 
