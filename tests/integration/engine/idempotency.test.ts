@@ -1,0 +1,120 @@
+import { eq } from 'drizzle-orm';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createActivities } from '../../../activities';
+import { items, tasks } from '../../../db/schema';
+import { itemStateQuery, progressUpdate, signUpdate, taskDetailQuery, taskStateQuery, urgeUpdate } from '../../../workflows/definitions';
+import { engineHarness, eventually, historyHasUpdate, leader, staffOf, type EngineHarness } from './engine-harness';
+
+describe('exactly once: update ids, continue-as-new, projections, notifications', () => {
+  let h: EngineHarness;
+  let activities: ReturnType<typeof createActivities>;
+  beforeAll(async () => {
+    h = await engineHarness();
+    activities = createActivities({ config: h.config, db: h.database.db, queues: h.queues });
+  });
+  afterAll(() => h?.close());
+
+  it('a repeated update id applies once and returns the first result', async () => {
+    const { taskHandles } = await h.launch();
+    const th = taskHandles[0]!;
+    const updateId = crypto.randomUUID();
+    const first = await th.executeUpdate(urgeUpdate, { args: [{ actor: leader(), message: '催办' }], updateId });
+    const second = await th.executeUpdate(urgeUpdate, { args: [{ actor: leader(), message: '催办' }], updateId });
+    expect(second).toEqual(first);
+    expect((await th.query(taskStateQuery)).urgeCount).toBe(1);
+  });
+
+  it('… also across a continue-as-new, and no Update is lost while the workflow continues as new', async () => {
+    const { handle, specs, taskHandles } = await h.launch({ options: { continueAsNewAfterEvents: 40 } });
+    const th = taskHandles[0]!;
+    const firstRun = (await th.describe()).runId;
+    const updateId = crypto.randomUUID();
+    const first = await th.executeUpdate(urgeUpdate, { args: [{ actor: leader(), message: '第一次催办' }], updateId });
+    expect(first.urgeCount).toBe(1);
+
+    const dept = staffOf(specs[0]!.departmentId);
+    await th.executeUpdate(signUpdate, { args: [{ actor: dept }] });
+    // Many Updates at once, some of them arriving while the run continues as new.
+    const results = await Promise.all(
+      Array.from({ length: 24 }, (_, i) => th.executeUpdate(progressUpdate, { args: [{ actor: dept, text: `进展${i}`, percent: i }] })),
+    );
+    expect(results).toHaveLength(24);
+    const state = await th.query(taskDetailQuery);
+    // urge + sign + 24 reports: every one applied exactly once.
+    expect(state.version).toBe(26);
+    const runs = await eventually(
+      () => th.describe(),
+      (d) => d.runId !== firstRun,
+    );
+    expect(runs.runId).not.toBe(firstRun);
+
+    // The same idempotency key in the new run: Temporal no longer knows it, the workflow does.
+    const again = await th.executeUpdate(urgeUpdate, { args: [{ actor: leader(), message: '第一次催办' }], updateId });
+    expect(again).toEqual(first);
+    expect(await historyHasUpdate(h.client, th, updateId)).toBe(true); // accepted in this run, answered from the cache
+    expect((await th.query(taskStateQuery)).urgeCount).toBe(1);
+
+    // The item continued as new too and still knows its task.
+    const item = await eventually(() => handle.query(itemStateQuery), (s) => s.tasks[0]!.version >= 26);
+    expect(item.status).toBe('in_progress');
+  });
+
+  it('the read model reaches the right version and never goes backwards', async () => {
+    const { handle, specs, taskHandles, itemId } = await h.launch();
+    const th = taskHandles[0]!;
+    await th.executeUpdate(signUpdate, { args: [{ actor: staffOf(specs[0]!.departmentId) }] });
+    const current = await th.query(taskDetailQuery);
+    const [row] = await eventually(
+      () => h.database.db.select().from(tasks).where(eq(tasks.id, specs[0]!.id)),
+      (rows) => rows[0]?.version === current.version,
+    );
+    expect(row).toMatchObject({ status: 'signed', version: 1 });
+
+    // A late retry of an older projection changes nothing.
+    const older = { ...current, status: 'assigned' as const, signedAt: null, version: current.version - 1 };
+    expect(await activities.projectTask({ task: older, workflowId: th.workflowId, transferredFrom: null, timeline: [] })).toEqual({
+      written: false,
+    });
+    const [after] = await h.database.db.select().from(tasks).where(eq(tasks.id, specs[0]!.id));
+    expect(after).toMatchObject({ status: 'signed', version: current.version });
+
+    const itemState = await eventually(() => handle.query(itemStateQuery), (s) => s.status === 'in_progress');
+    const [itemRow] = await eventually(
+      () => h.database.db.select().from(items).where(eq(items.id, itemId)),
+      (rows) => rows[0]?.version === itemState.version,
+    );
+    expect(itemRow!.status).toBe('in_progress');
+  });
+
+  it('notifications are enqueued once per event: the job id is the dedupe key', async () => {
+    const { input, specs } = await h.launch();
+    const request = {
+      workflowId: `task-${specs[0]!.id}`,
+      eventRef: 7,
+      suffix: 'urged',
+      event: 'urged' as const,
+      item: { id: input.item.id, code: input.item.code, title: input.item.title, kind: input.item.kind, issuedBy: input.item.issuedBy },
+      taskId: specs[0]!.id,
+      departmentId: specs[0]!.departmentId,
+      message: '请尽快办理',
+      occurredAt: Date.now(),
+    };
+    const a = await activities.notify(request);
+    const b = await activities.notify(request);
+    expect(a).toEqual(b);
+    expect(a).toMatchObject({ enqueued: true });
+    const jobs = (await h.queues.notifications.getJobs(['waiting', 'prioritized', 'delayed'])).filter(
+      (j) => j.data.taskId === specs[0]!.id && j.data.event === 'urged',
+    );
+    expect(jobs).toHaveLength(1);
+    // The workflow's own 'assigned' notification went out once too.
+    const assigned = await eventually(
+      async () =>
+        (await h.queues.notifications.getJobs(['waiting', 'prioritized', 'delayed'])).filter(
+          (j) => j.data.taskId === specs[0]!.id && j.data.event === 'assigned',
+        ),
+      (js) => js.length >= 1,
+    );
+    expect(assigned).toHaveLength(1);
+  });
+});
