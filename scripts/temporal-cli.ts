@@ -95,6 +95,9 @@ async function buildWithGo(go: string, version: string, target: string, log: (l:
   const dl = spawnSync(go, ['mod', 'download'], { cwd: moduleDir, env, encoding: 'utf8' });
   if (dl.status !== 0) throw new Error(`go mod download failed:\n${dl.stderr}`);
 
+  // The package count gives the progress line a total ("412 of 1320").
+  const listed = spawnSync(go, ['list', '-deps', 'github.com/temporalio/cli/cmd/temporal'], { cwd: moduleDir, env, encoding: 'utf8' });
+  const total = listed.status === 0 ? listed.stdout.split('\n').filter(Boolean).length : 0;
   const tmp = `${target}.partial-${process.pid}`;
   let compiled = 0;
   await new Promise<void>((resolvePromise, reject) => {
@@ -111,7 +114,7 @@ async function buildWithGo(go: string, version: string, target: string, log: (l:
         if (/^[\w.\-/]+$/.test(line.trim())) compiled += 1;
         else errors += line + '\n';
       }
-      show(`compiled ${compiled} packages · ${Math.round((Date.now() - started) / 1000)} s`);
+      show(`compiled ${compiled}${total ? ` of ~${total}` : ''} packages · ${Math.round((Date.now() - started) / 1000)} s`);
     });
     child.on('error', reject);
     child.on('exit', (code) => (code === 0 ? resolvePromise() : reject(new Error(`go build failed (exit ${code}):\n${errors}`))));
