@@ -6,6 +6,8 @@
  * a repeat applies once and returns the first result.
  */
 import { randomUUID } from 'node:crypto';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { WorkflowNotFoundError } from '@temporalio/common';
 import type { UpdateDefinition } from '@temporalio/common';
 import { existingDepartmentIds, findItem, findTask } from '../../db/queries/items';
 import { getTemplate } from '../../db/queries/templates';
@@ -44,6 +46,9 @@ export async function findVisibleTask(deps: Pick<ApiDeps, 'database'>, user: Ses
   return task;
 }
 
+/** How long an action waits for a just-launched task's workflow to be started by its item. */
+const START_GRACE_MS = 10_000;
+
 async function runUpdate<A extends { actor: Actor }>(
   deps: TaskDeps,
   ctx: ActionContext,
@@ -51,13 +56,21 @@ async function runUpdate<A extends { actor: Actor }>(
   update: UpdateDefinition<TaskWire, [A]>,
   args: Omit<A, 'actor'>,
 ): Promise<TaskWire> {
-  try {
-    return await deps.temporal.workflow.getHandle(task.workflowId).executeUpdate(update, {
-      args: [{ ...args, actor: actorOf(ctx.user) } as A],
-      updateId: ctx.idempotencyKey ?? randomUUID(),
-    });
-  } catch (error) {
-    throw appErrorOfUpdate(error, `The task is ${task.status.replace('_', ' ')} and no longer accepts actions.`);
+  const handle = deps.temporal.workflow.getHandle(task.workflowId);
+  const options = { args: [{ ...args, actor: actorOf(ctx.user) } as A] as [A], updateId: ctx.idempotencyKey ?? randomUUID() };
+  const giveUpAt = Date.now() + START_GRACE_MS;
+  for (;;) {
+    try {
+      return await handle.executeUpdate(update, options);
+    } catch (error) {
+      // The launch answers (and lists the task) before the item workflow has started the task's
+      // workflow: an open task whose workflow is not there yet is about to be, so wait for it.
+      if (error instanceof WorkflowNotFoundError && task.closedAt === null && Date.now() < giveUpAt) {
+        await sleep(100);
+        continue;
+      }
+      throw appErrorOfUpdate(error, `The task is ${task.status.replace('_', ' ')} and no longer accepts actions.`);
+    }
   }
 }
 
