@@ -7,10 +7,11 @@ export PATH="$PATH:/usr/local/go/bin"
 
 node_modules/.bin/tsx scripts/temporal-cli.ts >/dev/null
 
-if [ -d tests/e2e ] && ls tests/e2e/*.test.ts >/dev/null 2>&1 && ! command -v chromium >/dev/null 2>&1; then
+# Browser tests: Chromium, and a CJK font so screenshots show Chinese rather than empty boxes.
+if [ -d tests/e2e ] && ls tests/e2e/*.test.ts >/dev/null 2>&1 && { ! command -v chromium >/dev/null 2>&1 || ! [ -d /usr/share/fonts/opentype/noto ]; }; then
   if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
-    echo "installing Chromium for the browser tests (apt-get)…"
-    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null
+    echo "installing Chromium and a CJK font for the browser tests (apt-get)…"
+    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-noto-cjk >/dev/null
   else
     echo "Chromium is missing: install it (Debian: apt-get install chromium) for the browser tests." >&2
   fi

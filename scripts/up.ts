@@ -4,9 +4,8 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { build } from 'vite';
 import { loadConfigOrExit } from '../config/env';
 import { connectDatabase } from '../db/client';
 import { runMigrations } from '../db/migrate';
@@ -14,6 +13,7 @@ import { seed } from '../db/seed';
 import { dataDir, readDevSettings, repoRoot } from './dev-settings';
 import { resolvePostgres } from './postgres';
 import { resolveRedis } from './redis';
+import { buildUiIfStale } from './ui-build';
 import { startTemporalDevServer, type DevServer } from './temporal-server';
 
 const startedAt = Date.now();
@@ -63,7 +63,7 @@ async function main() {
   await database.close();
 
   step('User interface');
-  await buildUiIfStale();
+  console.log((await buildUiIfStale()) ? '  UI built into ui/dist' : '  UI is up to date');
 
   step('Worker and API');
   const tsx = resolve(repoRoot, 'node_modules', '.bin', 'tsx');
@@ -99,26 +99,6 @@ function persistentSecret(): string {
   const file = join(dataDir(), 'session-secret');
   if (!existsSync(file)) writeFileSync(file, randomBytes(32).toString('hex'), { mode: 0o600 });
   return readFileSync(file, 'utf8').trim();
-}
-
-function newestMtime(dir: string): number {
-  let newest = 0;
-  for (const entry of readdirSync(dir, { withFileTypes: true })) {
-    const path = join(dir, entry.name);
-    newest = Math.max(newest, entry.isDirectory() ? newestMtime(path) : statSync(path).mtimeMs);
-  }
-  return newest;
-}
-
-async function buildUiIfStale() {
-  const index = resolve(repoRoot, 'ui', 'dist', 'index.html');
-  const sources = Math.max(newestMtime(resolve(repoRoot, 'ui', 'src')), statSync(resolve(repoRoot, 'ui', 'index.html')).mtimeMs);
-  if (existsSync(index) && statSync(index).mtimeMs >= sources) {
-    console.log('  UI is up to date');
-    return;
-  }
-  await build({ configFile: resolve(repoRoot, 'ui', 'vite.config.ts'), logLevel: 'warn' });
-  console.log('  UI built into ui/dist');
 }
 
 async function waitForHealth(url: string) {

@@ -11,6 +11,7 @@ import { repoRoot } from '../../scripts/dev-settings';
 import { resolvePostgres } from '../../scripts/postgres';
 import { resolveRedis } from '../../scripts/redis';
 import { startTemporalDevServer } from '../../scripts/temporal-server';
+import { buildUiIfStale } from '../../scripts/ui-build';
 import { runMigrations } from '../../db/migrate';
 import { workflowsPath } from '../../worker/create-worker';
 import { rm, writeFile } from 'node:fs/promises';
@@ -26,6 +27,8 @@ export default async function setup(project: TestProject) {
     resolveRedis(log),
   ]);
   await runMigrations(postgres.url);
+  // Built once here so the browser tests and `up` never race to write ui/dist.
+  await buildUiIfStale();
 
   // Bundle the workflow code once for every test worker; also proves no Node built-in slipped in.
   const bundle = await bundleWorkflowCode({ workflowsPath, logger: { info() {}, warn() {}, error: console.error, debug() {}, trace() {}, log() {} } as never });
