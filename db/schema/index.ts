@@ -6,3 +6,5 @@ export * from './audit';
 export * from './admin-data';
 export * from './notifications';
 export * from './items';
+export * from './exports';
+export * from './assessment';
