@@ -8,3 +8,4 @@ export * from './notifications';
 export * from './items';
 export * from './exports';
 export * from './assessment';
+export * from './audit-archive';
