@@ -34,6 +34,8 @@ export interface LoggedIn {
   token: string;
   get<T = Json>(path: string): Promise<HttpAnswer<T>>;
   post<T = Json>(path: string, body?: unknown, headers?: Record<string, string>): Promise<HttpAnswer<T>>;
+  /** Any method (PUT, PATCH…) with a JSON body. */
+  request<T = Json>(method: string, path: string, body?: unknown, headers?: Record<string, string>): Promise<HttpAnswer<T>>;
 }
 
 export interface ApiHarness {
@@ -101,6 +103,7 @@ export async function startApiHarness(options: { worker?: boolean; config?: Conf
       token,
       get: (path) => request('GET', path, { headers: auth }),
       post: (path, body = {}, headers = {}) => request('POST', path, { body, headers: { ...auth, ...headers } }),
+      request: (method, path, body, headers = {}) => request(method, path, { body, headers: { ...auth, ...headers } }),
     };
   }
 
