@@ -27,13 +27,17 @@ export interface RecipientUser {
   preferences: PreferencesRow | null;
 }
 
-/** Active users who are department staff of `departmentStaffOf`, supervisors (when asked), or listed by id. */
+/**
+ * Active users who are department staff of `departmentStaffOf`, the responsible leader of `leaderOf`,
+ * supervisors (when asked), or listed by id — one query.
+ */
 export async function findRecipientUsers(
   db: Executor,
-  query: { departmentStaffOf?: string; supervisors?: boolean; userIds?: string[] },
+  query: { departmentStaffOf?: string; leaderOf?: string; supervisors?: boolean; userIds?: string[] },
 ): Promise<RecipientUser[]> {
   const who = [];
   if (query.departmentStaffOf) who.push(and(eq(users.role, 'department'), eq(users.departmentId, query.departmentStaffOf)));
+  if (query.leaderOf) who.push(eq(users.id, sql`(select ${departments.leaderUserId} from ${departments} where ${departments.id} = ${query.leaderOf})`));
   if (query.supervisors) who.push(eq(users.role, 'supervisor'));
   if (query.userIds && query.userIds.length > 0) who.push(inArray(users.id, query.userIds));
   if (who.length === 0) return [];
@@ -51,17 +55,23 @@ export interface DepartmentChannels {
   webhooks: WebhookRow[];
 }
 
-export async function findDepartmentChannels(db: Executor, departmentId: string): Promise<DepartmentChannels | null> {
-  const [department] = await db
-    .select({ id: departments.id, name: departments.name, nameEn: departments.nameEn, leaderUserId: departments.leaderUserId })
-    .from(departments)
-    .where(eq(departments.id, departmentId));
-  if (!department) return null;
-  const [preferences, webhooks] = await Promise.all([
-    db.select().from(notificationPreferences).where(eq(notificationPreferences.departmentId, departmentId)),
-    db.select().from(notificationWebhooks).where(eq(notificationWebhooks.departmentId, departmentId)).orderBy(notificationWebhooks.createdAt),
+/** The department, its channel settings and (unless `withWebhooks: false`) its webhooks. */
+export async function findDepartmentChannels(db: Executor, departmentId: string, options: { withWebhooks?: boolean } = {}): Promise<DepartmentChannels | null> {
+  const [found, webhooks] = await Promise.all([
+    db
+      .select({
+        department: { id: departments.id, name: departments.name, nameEn: departments.nameEn, leaderUserId: departments.leaderUserId },
+        preferences: notificationPreferences,
+      })
+      .from(departments)
+      .leftJoin(notificationPreferences, eq(notificationPreferences.departmentId, departments.id))
+      .where(eq(departments.id, departmentId)),
+    options.withWebhooks === false
+      ? Promise.resolve([])
+      : db.select().from(notificationWebhooks).where(eq(notificationWebhooks.departmentId, departmentId)).orderBy(notificationWebhooks.createdAt),
   ]);
-  return { department, preferences: preferences[0] ?? null, webhooks };
+  const row = found[0];
+  return row ? { department: row.department, preferences: row.preferences, webhooks } : null;
 }
 
 // ---- inbox -----------------------------------------------------------------------------------
@@ -124,9 +134,10 @@ export async function readReceiptsOfTask(db: Executor, taskId: string) {
 
 // ---- deliveries ------------------------------------------------------------------------------
 
-export async function insertDeliveries(db: Executor, rows: NewDeliveryRow[]): Promise<void> {
-  if (rows.length === 0) return;
-  await db.insert(notificationDeliveries).values(rows).onConflictDoNothing({ target: notificationDeliveries.dedupeKey });
+/** Idempotent; returns the rows it inserted (not the ones that already existed). */
+export async function insertDeliveries(db: Executor, rows: NewDeliveryRow[]): Promise<DeliveryRow[]> {
+  if (rows.length === 0) return [];
+  return db.insert(notificationDeliveries).values(rows).onConflictDoNothing({ target: notificationDeliveries.dedupeKey }).returning();
 }
 
 /** Deliveries of one request that still have to go out (a retried fan-out re-enqueues exactly these). */

@@ -36,18 +36,19 @@ export async function fanOut(deps: NotificationDeps, request: NotificationReques
   const now = deps.now();
   const urgent = request.urgent || alwaysUrgentEvents.has(request.event);
   const audience = audienceFor(request);
-  const department = request.departmentId ? await findDepartmentChannels(deps.db, request.departmentId) : null;
-
-  const namedUsers = [
-    audience.departmentLeader ? department?.department.leaderUserId : undefined,
-    audience.issuer ? request.issuedByUserId : undefined,
-    audience.requester ? request.requesterUserId : undefined,
-  ].filter((id): id is string => Boolean(id));
-  const recipients = await findRecipientUsers(deps.db, {
-    departmentStaffOf: audience.departmentStaff ? request.departmentId : undefined,
-    supervisors: audience.supervisors,
-    userIds: namedUsers,
-  });
+  const namedUsers = [audience.issuer ? request.issuedByUserId : undefined, audience.requester ? request.requesterUserId : undefined].filter(
+    (id): id is string => Boolean(id),
+  );
+  // Reads in parallel; every write below is idempotent, so a crash halfway is repaired by the job's retry.
+  const [department, recipients] = await Promise.all([
+    request.departmentId ? findDepartmentChannels(deps.db, request.departmentId, { withWebhooks: audience.departmentStaff }) : null,
+    findRecipientUsers(deps.db, {
+      departmentStaffOf: audience.departmentStaff ? request.departmentId : undefined,
+      leaderOf: audience.departmentLeader ? request.departmentId : undefined,
+      supervisors: audience.supervisors,
+      userIds: namedUsers,
+    }),
+  ]);
 
   const context: MessageContext = department ? { department: department.department } : {};
   const rendered = memoize((language: Language) => renderMessage(request, language, context));
@@ -132,24 +133,25 @@ export async function fanOut(deps: NotificationDeps, request: NotificationReques
     }
   }
 
-  const open = await deps.db.transaction(async (tx) => {
-    await insertInboxRows(tx, inbox);
-    await insertDeliveries(tx, deliveries);
-    return deliveries.length > 0 ? openDeliveriesOf(tx, request.dedupeKey) : [];
-  });
+  // Inbox first: the in-app channel never waits on the others.
+  await insertInboxRows(deps.db, inbox);
+  const inserted = await insertDeliveries(deps.db, deliveries);
+  // A rerun finds its deliveries already there: re-enqueue those still open (stable job ids dedupe).
+  const open = inserted.length === deliveries.length ? inserted : await openDeliveriesOf(deps.db, request.dedupeKey);
 
   const pending = open.filter((d) => d.status === 'pending');
   const held = open.filter((d) => d.status === 'held' && d.userId && d.heldUntil);
   const digests = new Map<string, { userId: string; until: Date }>();
   for (const d of held) digests.set(`${d.userId}-${d.heldUntil!.getTime()}`, { userId: d.userId!, until: d.heldUntil! });
-  await deps.queues.notifications.addBulk([
+  const jobs = [
     ...pending.map((d) => ({ name: deliverJobName, data: { deliveryId: d.id }, opts: deliverJobOptions(d.id, deps.delivery) })),
     ...[...digests.values()].map((digest) => ({
       name: digestJobName,
       data: { userId: digest.userId, until: digest.until.toISOString() },
       opts: digestJobOptions(digest.userId, digest.until, now, deps.delivery),
     })),
-  ]);
+  ];
+  if (jobs.length > 0) await deps.queues.notifications.addBulk(jobs);
   return { recipients: recipients.length, deliveriesQueued: pending.length, deliveriesHeld: held.length };
 }
 
