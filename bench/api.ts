@@ -1,0 +1,270 @@
+/**
+ * The API under 50 concurrent clients, each figure next to the floor measured in the same run:
+ *
+ *   npx tsx bench/api.ts [seconds-per-phase=15] [clients=50]      (npm run bench:api)
+ *
+ * - floor:     GET /api/ping-db — authenticated, one `SELECT 1`, through the same API process
+ * - list:      GET /api/items with filters, 100,000 items in the read model (goal: p95 < 100 ms)
+ * - progress:  POST /api/tasks/:id/progress — API + Temporal Update on the task workflow + projection
+ * - update:    the same progress Update sent straight to Temporal (the engine's own latency)
+ * Goal for progress: p95 ≤ 3 × floor p95 + update p95.
+ *
+ * The API and the worker run as child processes (`api/main.ts`, `worker/main.ts`), as in
+ * production; this process only generates load. It uses a database of its own
+ * (`supervision_bench_api`, the 100,000 items are kept between runs), Redis under a bench prefix,
+ * and Temporal at TEMPORAL_ADDRESS if set, else a dev server of its own (in memory, port 17433).
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
+import { createServer } from 'node:net';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { fileURLToPath } from 'node:url';
+import { Client, Connection } from '@temporalio/client';
+import { hash } from 'argon2';
+import { loadConfig } from '../config/env';
+import { connectDatabase } from '../db/client';
+import { runMigrations } from '../db/migrate';
+import { departments, users } from '../db/schema/org';
+import { progressUpdate } from '../workflows/task-definitions';
+import { resolvePostgres } from '../scripts/postgres';
+import { resolveRedis } from '../scripts/redis';
+import { startTemporalDevServer } from '../scripts/temporal-server';
+
+const seconds = Number(process.argv[2] ?? 15);
+const clients = Number(process.argv[3] ?? 50);
+const ITEMS_IN_READ_MODEL = 100_000;
+const repoRoot = fileURLToPath(new URL('..', import.meta.url));
+const log = (line: string) => console.log(line);
+
+const percentile = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))] ?? NaN;
+
+interface Figures {
+  name: string;
+  count: number;
+  errors: number;
+  p50: number;
+  p95: number;
+  perSecond: number;
+}
+
+/** `clients` loops, each calling `once(client)` back to back for `seconds`. */
+async function measure(name: string, once: (client: number, i: number) => Promise<boolean>): Promise<Figures> {
+  const latencies: number[] = [];
+  let errors = 0;
+  const endAt = Date.now() + seconds * 1000;
+  const started = Date.now();
+  await Promise.all(
+    Array.from({ length: clients }, async (_, client) => {
+      for (let i = 0; Date.now() < endAt; i++) {
+        const t0 = performance.now();
+        const ok = await once(client, i).catch(() => false);
+        if (ok) latencies.push(performance.now() - t0);
+        else errors += 1;
+      }
+    }),
+  );
+  latencies.sort((a, b) => a - b);
+  const elapsed = (Date.now() - started) / 1000;
+  const figures = { name, count: latencies.length, errors, p50: percentile(latencies, 50), p95: percentile(latencies, 95), perSecond: latencies.length / elapsed };
+  log(`  ${name}: ${figures.count} ok, ${errors} errors, p50 ${figures.p50.toFixed(1)} ms, p95 ${figures.p95.toFixed(1)} ms, ${figures.perSecond.toFixed(0)}/s`);
+  return figures;
+}
+
+async function freePort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const port = (server.address() as { port: number }).port;
+  await new Promise((resolve) => server.close(resolve));
+  return port;
+}
+
+function startChild(label: string, script: string, env: Record<string, string>): ChildProcess {
+  const child = spawn(process.execPath, ['--import', 'tsx', script], { cwd: repoRoot, env: { ...process.env, ...env }, stdio: ['ignore', 'ignore', 'pipe'] });
+  child.stderr!.on('data', (chunk: Buffer) => {
+    const text = chunk.toString().trim();
+    if (text) log(`  [${label}] ${text.split('\n')[0]}`);
+  });
+  return child;
+}
+
+async function stopChild(child: ChildProcess) {
+  if (child.exitCode !== null) return;
+  const exited = new Promise((resolve) => child.once('exit', resolve));
+  child.kill('SIGTERM');
+  await Promise.race([exited, sleep(10_000).then(() => child.kill('SIGKILL'))]);
+}
+
+async function main() {
+  log(`bench/api: ${clients} concurrent clients, ${seconds} s per phase`);
+  const [postgres, redis] = await Promise.all([resolvePostgres({ databaseName: 'supervision_bench_api', log }), resolveRedis(log)]);
+  await runMigrations(postgres.url);
+  const temporal = process.env.TEMPORAL_ADDRESS
+    ? { address: process.env.TEMPORAL_ADDRESS, namespace: process.env.TEMPORAL_NAMESPACE ?? 'supervision', stop: async () => {} }
+    : { ...(await startTemporalDevServer({ port: 17433, dbFile: null, namespace: 'supervision-bench', headless: true, log })), namespace: 'supervision-bench' };
+
+  const port = await freePort();
+  const env = {
+    DATABASE_URL: postgres.url,
+    REDIS_URL: redis.url,
+    TEMPORAL_ADDRESS: temporal.address,
+    TEMPORAL_NAMESPACE: temporal.namespace,
+    TEMPORAL_TASK_QUEUE: `bench-${randomUUID().slice(0, 8)}`,
+    QUEUE_PREFIX: `bench-${randomUUID().slice(0, 8)}`,
+    SESSION_SECRET: 'bench-session-secret-0123456789abcdef',
+    LOG_LEVEL: 'warn',
+    PORT: String(port),
+    HOST: '127.0.0.1',
+  };
+  const config = loadConfig(env);
+  const database = connectDatabase(config.DATABASE_URL, { max: 5 });
+  const db = database.db;
+  const baseUrl = `http://127.0.0.1:${port}`;
+
+  // --- accounts: a supervisor, a leader, one department (and one staff member) per client
+  const label = randomUUID().slice(0, 6);
+  const password = 'bench-password-123';
+  const passwordHash = await hash(password);
+  const depts = await db
+    .insert(departments)
+    .values(Array.from({ length: clients }, (_, i) => ({ name: `压测局-${label}-${i}` })))
+    .returning({ id: departments.id });
+  const people = await db
+    .insert(users)
+    .values([
+      { username: `bench-${label}-sup`, displayName: '压测督查', role: 'supervisor' as const, passwordHash },
+      { username: `bench-${label}-lead`, displayName: '压测领导', role: 'leader' as const, passwordHash },
+      ...depts.map((d, i) => ({ username: `bench-${label}-d${i}`, displayName: `压测承办${i}`, role: 'department' as const, departmentId: d.id, passwordHash })),
+    ])
+    .returning({ id: users.id, username: users.username });
+  const leaderId = people[1]!.id;
+
+  // --- 100,000 items in the read model (kept between runs: generated once)
+  const [{ n }] = (await database.sql`select count(*)::int as n from items where code like 'BENCH-%'`) as unknown as [{ n: number }];
+  if (n < ITEMS_IN_READ_MODEL) {
+    log(`  generating ${ITEMS_IN_READ_MODEL - n} read-model items…`);
+    const deptIds = depts.map((d) => d.id);
+    await database.sql`
+      insert into items (id, code, kind, title, description, source, status, light, issued_by, due_at, public, created_at, launched_at, department_ids, workflow_id, version)
+      select gen_random_uuid(), 'BENCH-' || g,
+        (array['meeting_resolution','leadership_instruction','approval_document','routine'])[1 + g % 4],
+        '压测事项 ' || g || ' 关于推进重点工作的落实', '', '',
+        (array['launched','in_progress','in_progress','completed','archived','cancelled'])[1 + (g / 4) % 6],
+        (array['green','green','yellow','red'])[1 + (g / 7) % 4],
+        ${leaderId}::uuid, now() + ((g % 400) - 100) * interval '1 day', g % 10 = 0,
+        now() - (g % 2000) * interval '1 hour', now() - (g % 2000) * interval '1 hour',
+        array[(${database.sql.array(deptIds)}::uuid[])[1 + g % ${deptIds.length}::int], (${database.sql.array(deptIds)}::uuid[])[1 + (g / 3) % ${deptIds.length}::int]],
+        'bench-item-' || g, 1
+      from generate_series(${n + 1}::int, ${ITEMS_IN_READ_MODEL}::int) g`;
+    await database.sql`analyze items`;
+  }
+
+  log(`  starting the API (port ${port}) and a worker as child processes…`);
+  const api = startChild('api', 'api/main.ts', env);
+  const worker = startChild('worker', 'worker/main.ts', env);
+  const connection = await Connection.connect({ address: temporal.address });
+  const temporalClient = new Client({ connection, namespace: temporal.namespace });
+  try {
+    for (let i = 0; ; i++) {
+      if (await fetch(`${baseUrl}/api/health`).then((r) => r.ok).catch(() => false)) break;
+      if (i > 600) throw new Error('the API did not become healthy within 60 s');
+      await sleep(100);
+    }
+    const post = (path: string, token: string, body: unknown, headers: Record<string, string> = {}) =>
+      fetch(`${baseUrl}${path}`, { method: 'POST', headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json', ...headers }, body: JSON.stringify(body) });
+    const login = async (username: string, i: number) => {
+      // One address per login: the per-address login limit is for attackers, not for this setup.
+      const response = await fetch(`${baseUrl}/api/auth/login`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', 'x-forwarded-for': `10.99.${Math.floor(i / 250)}.${i % 250}` },
+        body: JSON.stringify({ username, password }),
+      });
+      if (!response.ok) throw new Error(`login ${username}: ${response.status} ${await response.text()}`);
+      return ((await response.json()) as { token: string }).token;
+    };
+    const tokens = await Promise.all(people.map((p, i) => login(p.username, i)));
+    const [supervisorToken] = tokens;
+    const staffTokens = tokens.slice(2);
+
+    // --- one item per client, its one task led by that client's department; signed
+    log(`  launching ${clients} items through the API and signing their tasks…`);
+    const taskIds: string[] = [];
+    for (let i = 0; i < clients; i++) {
+      const response = await post('/api/items', supervisorToken!, {
+        kind: 'routine',
+        title: `压测进展 ${label}-${i}`,
+        description: 'bench',
+        source: 'bench',
+        issuedBy: leaderId,
+        dueAt: new Date(Date.now() + 30 * 86_400_000).toISOString(),
+        tasks: [{ departmentId: depts[i]!.id, role: 'lead' }],
+      });
+      if (response.status !== 201) throw new Error(`launch: ${response.status} ${await response.text()}`);
+      taskIds.push(((await response.json()) as { tasks: { id: string }[] }).tasks[0]!.id);
+    }
+    await Promise.all(
+      taskIds.map(async (taskId, i) => {
+        const response = await post(`/api/tasks/${taskId}/sign`, staffTokens[i]!, {});
+        if (response.status !== 200) throw new Error(`sign: ${response.status} ${await response.text()}`);
+      }),
+    );
+
+    const filters = [
+      'status=in_progress&light=red',
+      'kind=routine&status=in_progress',
+      'light=yellow&page=3',
+      `departmentId=${depts[0]!.id}&status=in_progress`,
+      `issuedBy=${leaderId}&kind=meeting_resolution&light=red`,
+      'q=%E5%8E%8B%E6%B5%8B%E4%BA%8B%E9%A1%B9%2012345',
+    ];
+    log('measuring:');
+    // Warm-up (connections, JIT, plans); not counted.
+    await Promise.all(Array.from({ length: clients }, (_, c) => fetch(`${baseUrl}/api/ping-db`, { headers: { authorization: `Bearer ${staffTokens[c]}` } })));
+    const floor = await measure('floor  GET /api/ping-db', async (c) => (await fetch(`${baseUrl}/api/ping-db`, { headers: { authorization: `Bearer ${staffTokens[c]}` } }).then(async (r) => (await r.arrayBuffer(), r.ok))));
+    const byFilter = filters.map(() => [] as number[]);
+    const list = await measure(`list   GET /api/items?<filters> (${ITEMS_IN_READ_MODEL.toLocaleString('en-US')} items)`, async (c, i) => {
+      const which = (c + i) % filters.length;
+      const t0 = performance.now();
+      const response = await fetch(`${baseUrl}/api/items?${filters[which]}`, { headers: { authorization: `Bearer ${supervisorToken}` } });
+      await response.arrayBuffer();
+      byFilter[which]!.push(performance.now() - t0);
+      return response.ok;
+    });
+    filters.forEach((filter, i) => {
+      const sorted = byFilter[i]!.sort((a, b) => a - b);
+      log(`      ?${decodeURIComponent(filter).padEnd(70)} p50 ${percentile(sorted, 50).toFixed(1)} ms, p95 ${percentile(sorted, 95).toFixed(1)} ms`);
+    });
+    const progress = await measure('progress POST /api/tasks/:id/progress (API + Update)', async (c, i) =>
+      post(`/api/tasks/${taskIds[c]}/progress`, staffTokens[c]!, { text: `进展 ${i}`, percent: Math.min(99, i) }, { 'idempotency-key': randomUUID() }).then(async (r) => (await r.arrayBuffer(), r.ok)),
+    );
+    const actor = { userId: people[2]!.id, name: 'bench', role: 'department' as const, departmentId: depts[0]!.id };
+    const update = await measure('update progress Update straight to Temporal (engine only)', async (c, i) => {
+      await temporalClient.workflow.getHandle(`task-${taskIds[c]}`).executeUpdate(progressUpdate, {
+        args: [{ actor: { ...actor, departmentId: depts[c]!.id }, text: `直接 ${i}`, percent: Math.min(99, i) }],
+        updateId: randomUUID(),
+      });
+      return true;
+    });
+
+    log('\nresults (p50 / p95, ms):');
+    const row = (f: Figures) => `  ${f.name.padEnd(62)} ${f.p50.toFixed(1).padStart(7)} ${f.p95.toFixed(1).padStart(7)}   ×${(f.p95 / floor.p95).toFixed(1)} floor p95`;
+    for (const f of [floor, list, progress, update]) log(row(f));
+    const progressGoal = 3 * floor.p95 + update.p95;
+    log(`\n  list p95 ${list.p95.toFixed(1)} ms — goal < 100 ms: ${list.p95 < 100 ? 'met' : 'NOT met'}`);
+    log(`  progress p95 ${progress.p95.toFixed(1)} ms — goal ≤ 3 × floor p95 + update p95 = ${progressGoal.toFixed(1)} ms: ${progress.p95 <= progressGoal ? 'met' : 'NOT met'}`);
+    if (floor.errors + list.errors + progress.errors + update.errors > 0) log('  (some requests failed; see the error counts above)');
+  } finally {
+    await connection.close();
+    await Promise.all([stopChild(api), stopChild(worker)]);
+    await database.close();
+    await temporal.stop();
+    await Promise.all([postgres.stop(), redis.stop()]);
+  }
+}
+
+main().then(
+  () => process.exit(0),
+  (error: Error) => {
+    console.error(`bench/api failed: ${error.stack ?? error.message}`);
+    process.exit(1);
+  },
+);
