@@ -47,7 +47,8 @@ export type { ItemInput } from './item-definitions';
 
 // Projection only ever waits out an outage: infinite retries with capped backoff.
 const { projectItem } = proxyActivities<Activities>({
-  startToCloseTimeout: '30 seconds',
+  // Short: a worker killed mid-activity delays the read model by at most this much.
+  startToCloseTimeout: '10 seconds',
   retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '1 minute' },
 });
 

@@ -54,7 +54,8 @@ export type { TaskInput } from './task-definitions';
 
 // Projection and notification only ever wait out an outage: infinite retries with capped backoff.
 const { projectTask, notify } = proxyActivities<Activities>({
-  startToCloseTimeout: '30 seconds',
+  // Short: a worker killed mid-activity delays the read model by at most this much.
+  startToCloseTimeout: '10 seconds',
   retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '1 minute' },
 });
 

@@ -40,12 +40,13 @@ export interface LaunchPlan {
   options?: Partial<ItemOptions>;
 }
 
-export async function engineHarness(configOverrides: Record<string, string> = {}) {
+export async function engineHarness(configOverrides: Record<string, string> = {}, options: { worker?: boolean } = {}) {
   const config = testConfig(configOverrides);
   const database = connectDatabase(config.DATABASE_URL, { max: 4 });
   const redis = connectRedis(config.REDIS_URL);
   const queues = createQueues(redis, config.QUEUE_PREFIX);
-  const worker = await startTestWorker(config, { config, db: database.db, queues });
+  // Without an in-process worker the test runs its own (e.g. a child process it can kill).
+  const worker = options.worker === false ? null : await startTestWorker(config, { config, db: database.db, queues });
   const { client, connection } = await testClient(config);
   const launchedBy = supervisor();
 
@@ -94,7 +95,7 @@ export async function engineHarness(configOverrides: Record<string, string> = {}
     launchedBy,
     launch,
     async close() {
-      await worker.shutdown();
+      await worker?.shutdown();
       await connection.close();
       await queues.close();
       redis.disconnect();
