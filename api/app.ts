@@ -9,6 +9,7 @@ import type { ApiDeps } from './deps';
 import { installAuth } from './plugins/auth';
 import { installAuditLog } from './plugins/audit-log';
 import { installErrorHandler } from './plugins/error-handler';
+import { installGracefulClose } from './plugins/graceful-close';
 import { installIdempotency } from './plugins/idempotency';
 import { installRateLimit } from './plugins/rate-limit';
 import { mountBullBoard } from './plugins/bull-board';
@@ -16,6 +17,7 @@ import { serveUi } from './plugins/ui';
 import { auditLogRoutes } from './routes/audit-log';
 import { authRoutes } from './routes/auth';
 import { calendarRoutes } from './routes/calendar';
+import { dashboardRoutes } from './routes/dashboard';
 import { departmentRoutes } from './routes/departments';
 import { healthRoutes } from './routes/health';
 import { itemRoutes } from './routes/items';
@@ -30,9 +32,10 @@ import { userRoutes } from './routes/users';
  * Builds the API: outside-world plugins first (security, docs), then routes, then the UI.
  * Tests call this and use app.inject or listen on port 0.
  */
-export async function buildApp(deps: ApiDeps, options: { logger?: boolean } = {}): Promise<FastifyInstance> {
+export async function buildApp(deps: ApiDeps, options: { logger?: boolean; logStream?: { write(line: string): void } } = {}): Promise<FastifyInstance> {
   const app = Fastify({
-    logger: options.logger === false ? false : { level: deps.config.LOG_LEVEL },
+    // JSON request logs (pino) with reqId, and userId once the auth hook knows the caller.
+    logger: options.logger === false ? false : { level: deps.config.LOG_LEVEL, ...(options.logStream ? { stream: options.logStream } : {}) },
     genReqId: (request) => (typeof request.headers['x-request-id'] === 'string' ? request.headers['x-request-id'].slice(0, 64) : randomUUID()),
     bodyLimit: 1024 * 1024,
     trustProxy: true,
@@ -40,6 +43,7 @@ export async function buildApp(deps: ApiDeps, options: { logger?: boolean } = {}
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
   installErrorHandler(app);
+  installGracefulClose(app);
 
   await app.register(helmet, {
     contentSecurityPolicy: {
@@ -76,6 +80,7 @@ export async function buildApp(deps: ApiDeps, options: { logger?: boolean } = {}
   await app.register(itemRoutes(deps));
   await app.register(taskRoutes(deps));
   await app.register(publicRoutes(deps));
+  await app.register(dashboardRoutes(deps));
 
   await app.register(notificationRoutes(deps));
   await mountBullBoard(app, deps);
