@@ -21,6 +21,7 @@ import type { LaunchItemBody } from '../schemas/items';
 import { loadWorkCalendar } from './calendar';
 import { calendarYears, checkTaskSet, parseLaunchTiming, planDeadlines, type LaunchPlan } from './launch-plan';
 import { itemRowToWire, taskRowToWire } from './read-model-wire';
+import { updateIdFor } from './update-ids';
 import { appErrorOfUpdate } from './workflow-errors';
 
 type ItemDeps = Pick<ApiDeps, 'config' | 'database' | 'temporal'>;
@@ -221,7 +222,7 @@ export async function cancelItem(deps: ItemDeps, user: SessionUser, itemId: stri
   try {
     return await deps.temporal.workflow.getHandle(row.workflowId).executeUpdate(cancelItemUpdate, {
       args: [{ actor: actorOf(user), reason }],
-      updateId: idempotencyKey ?? randomUUID(),
+      updateId: updateIdFor(user.id, idempotencyKey),
     });
   } catch (error) {
     throw appErrorOfUpdate(error, `The item is already ${row.status === 'in_progress' ? 'finished' : row.status}; it cannot be cancelled.`);

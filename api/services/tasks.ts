@@ -2,10 +2,9 @@
  * Department and supervisor actions on a task: each is one Temporal Update on the task workflow,
  * whose validator decides wrong state / forbidden / rule violation. Here: find the task in the read
  * model (another department's task answers 404, like a missing one), check what only the API can
- * (the completion form against its template), and pass the Idempotency-Key on as the Update id so
- * a repeat applies once and returns the first result.
+ * (the completion form against its template), and derive the Update id from the Idempotency-Key
+ * (update-ids.ts) so a repeat applies once and returns the first result.
  */
-import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { WorkflowNotFoundError } from '@temporalio/common';
 import type { UpdateDefinition } from '@temporalio/common';
@@ -29,6 +28,7 @@ import type { ApiDeps } from '../deps';
 import { AppError } from '../errors';
 import { validateCompletionFields } from './completion-form';
 import { instantField } from './instant-field';
+import { updateIdFor } from './update-ids';
 import { appErrorOfUpdate } from './workflow-errors';
 
 type TaskDeps = Pick<ApiDeps, 'database' | 'temporal'>;
@@ -57,7 +57,7 @@ async function runUpdate<A extends { actor: Actor }>(
   args: Omit<A, 'actor'>,
 ): Promise<TaskWire> {
   const handle = deps.temporal.workflow.getHandle(task.workflowId);
-  const options = { args: [{ ...args, actor: actorOf(ctx.user) } as A] as [A], updateId: ctx.idempotencyKey ?? randomUUID() };
+  const options = { args: [{ ...args, actor: actorOf(ctx.user) } as A] as [A], updateId: updateIdFor(ctx.user.id, ctx.idempotencyKey) };
   const giveUpAt = Date.now() + START_GRACE_MS;
   for (;;) {
     try {

@@ -239,6 +239,14 @@ describe('Idempotency-Key → Update id', () => {
     expect(await progressEvents(item.id, a)).toBe(1);
   });
 
+  it('keys are per user: two users sending the same key on one task are two actions', async () => {
+    const item = await launch([lead(deptA)]);
+    const a = item.taskOf(deptA);
+    const key = uniqueName('shared');
+    expect((await supervisor.post(`/api/tasks/${a}/urge`, { message: '督查室催办' }, { 'idempotency-key': key })).body.urgeCount).toBe(1);
+    expect((await leader.post(`/api/tasks/${a}/urge`, { message: '领导催办' }, { 'idempotency-key': key })).body.urgeCount).toBe(2);
+  });
+
   it('the key reaches Temporal as the Update id: the same key through the service twice applies once', async () => {
     const item = await launch([lead(deptA)]);
     const a = item.taskOf(deptA);
