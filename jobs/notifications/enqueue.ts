@@ -21,7 +21,8 @@ export async function enqueueNotification(
   options: { timeoutMs?: number } = {},
 ): Promise<EnqueueResult> {
   const data = notificationRequestSchema.parse(request);
-  const timeoutMs = options.timeoutMs ?? 10_000;
+  // Below the notify activity's start-to-close timeout, so an outage fails the attempt with this message.
+  const timeoutMs = options.timeoutMs ?? 5_000;
   let timer: NodeJS.Timeout | undefined;
   const timeout = new Promise<never>((_, reject) => {
     timer = setTimeout(() => reject(new Error(`Redis did not accept the notification within ${timeoutMs} ms`)), timeoutMs);
