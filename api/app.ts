@@ -17,6 +17,7 @@ import { serveUi } from './plugins/ui';
 import { auditLogRoutes } from './routes/audit-log';
 import { authRoutes } from './routes/auth';
 import { calendarRoutes } from './routes/calendar';
+import { dashboardRoutes } from './routes/dashboard';
 import { departmentRoutes } from './routes/departments';
 import { healthRoutes } from './routes/health';
 import { itemRoutes } from './routes/items';
@@ -79,6 +80,7 @@ export async function buildApp(deps: ApiDeps, options: { logger?: boolean; logSt
   await app.register(itemRoutes(deps));
   await app.register(taskRoutes(deps));
   await app.register(publicRoutes(deps));
+  await app.register(dashboardRoutes(deps));
 
   await app.register(notificationRoutes(deps));
   await mountBullBoard(app, deps);

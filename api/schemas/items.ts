@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { ITEM_KINDS, ITEM_STATUSES, LIGHTS, OUTCOMES, TASK_ROLES, TASK_STATUSES } from '../../domain/types';
+import { itemDrillDownQuery } from './item-drill-down';
 import { pageOf, pageQuery } from './pagination';
 
 /** ISO-8601 instant with a zone; deeper checks (real date, future) are the service's. */
@@ -119,6 +120,8 @@ export const itemListQuery = pageQuery.extend({
   q: z.string().trim().min(1).max(200).optional(),
   from: isoInstant.optional(),
   to: isoInstant.optional(),
+  // A dashboard figure's drill-down (metric, dateField, asOf): then from/to apply to dateField.
+  ...itemDrillDownQuery.shape,
 });
 export type ItemListQuery = z.infer<typeof itemListQuery>;
 

@@ -10,6 +10,7 @@ import type { ApiDeps } from '../deps';
 import { AppError } from '../errors';
 import { pageWindow, type PageQuery } from '../schemas/pagination';
 import type { ItemListQuery } from '../schemas/items';
+import { itemDrillDownCondition } from './dashboard-drill-down';
 import { instantField } from './instant-field';
 import { itemRowToWire, itemSummaryToWire, taskRowToWire, timelineEntryToWire } from './read-model-wire';
 
@@ -24,6 +25,8 @@ function confinedTo(user: SessionUser): string | null {
 
 export async function listItemsFor(deps: QueryDeps, user: SessionUser, query: ItemListQuery) {
   const own = confinedTo(user);
+  // A dashboard figure's drill-down brings its own period (on its date field).
+  const factMatch = itemDrillDownCondition(query);
   const { rows, total } = await listItems(
     deps.database.db,
     {
@@ -33,9 +36,10 @@ export async function listItemsFor(deps: QueryDeps, user: SessionUser, query: It
       departmentId: query.departmentId,
       issuedBy: query.issuedBy,
       q: query.q,
-      from: query.from === undefined ? undefined : new Date(instantField(query.from, 'querystring.from')),
-      to: query.to === undefined ? undefined : new Date(instantField(query.to, 'querystring.to')),
+      from: query.from === undefined || factMatch ? undefined : new Date(instantField(query.from, 'querystring.from')),
+      to: query.to === undefined || factMatch ? undefined : new Date(instantField(query.to, 'querystring.to')),
       visibleToDepartment: own ?? undefined,
+      factMatch,
     },
     pageWindow(query),
   );

@@ -83,6 +83,8 @@ export interface ItemFilter {
   to?: Date;
   /** Department isolation: only items having a task of this department. */
   visibleToDepartment?: string;
+  /** A dashboard figure's drill-down: only items having a task that the figure counts (db/queries/dashboard.ts). */
+  factMatch?: SQL;
 }
 
 function escapeLike(text: string): string {
@@ -102,6 +104,7 @@ function itemConditions(filter: ItemFilter): SQL | undefined {
   if (filter.issuedBy) conditions.push(eq(items.issuedBy, filter.issuedBy));
   if (filter.departmentId) conditions.push(hasDepartment(filter.departmentId));
   if (filter.visibleToDepartment) conditions.push(hasDepartment(filter.visibleToDepartment));
+  if (filter.factMatch) conditions.push(filter.factMatch);
   if (filter.from) conditions.push(gte(items.createdAt, filter.from));
   if (filter.to) conditions.push(lt(items.createdAt, filter.to));
   if (filter.q) {

@@ -17,6 +17,15 @@ export interface Expectation {
   endsSession?: boolean;
 }
 
+/**
+ * Routes on one item or task (`/api/items/:id…`, `/api/tasks/:id…`) are also walked with a real item
+ * whose only task belongs to department A: staff of department B must get 404 from every one of
+ * them that department staff may call at all, exactly as if the item did not exist.
+ */
+export function isolatedByDepartment(url: string): boolean {
+  return /^\/api\/(items|tasks)\/:id(\/|$)/.test(url);
+}
+
 const everyone: Expectation = { who: 'user' };
 const admin: Expectation = { who: ['admin'] };
 const publicly: Expectation = { who: 'public' };
@@ -64,6 +73,12 @@ export const ACCESS: Record<string, Expectation> = {
   'GET /api/tasks/:id/read-receipts': { who: ['supervisor', 'leader', 'auditor', 'admin'] },
   // dashboards, history, audit reads, exports
   'GET /api/dashboard': historyReaders,
+  'GET /api/dashboard/ranking': historyReaders,
+  'GET /api/dashboard/trend': historyReaders,
+  'GET /api/tasks': historyReaders,
+  'GET /api/assessment': historyReaders,
+  'GET /api/assessment/weights': historyReaders,
+  'PUT /api/assessment/weights': admin,
   'GET /api/reports/dashboard.xlsx': historyReaders,
   'GET /api/items/:id/history': historyReaders,
   'GET /api/items/:id/replay': auditorOnly,

@@ -1,0 +1,258 @@
+// The standing book's figures, counted by Postgres over the read model (tasks ⋈ items), never by
+// loading rows into memory. Every figure is a predicate over one "fact" row per department task;
+// the dashboard counts with `count(*) filter (where <predicate>)` and the drill-down list selects
+// with the very same predicate, so a figure and its list agree by construction.
+//
+// A fact is a department's task that still counts: transferred tasks (the department that
+// received it carries the work) and cancelled ones do not. With `asOf`, every fact is rebuilt
+// from the item_events timeline as it stood at that instant (light changes, approved extensions)
+// and the rows' own timestamps (started, accepted, closed).
+import { sql, type SQL } from 'drizzle-orm';
+import type { Executor } from '../client';
+
+export const METRICS = ['total', 'completed', 'onTime', 'overdue', 'postponed', 'inProgress', 'yellow', 'red', 'redEver'] as const;
+export type Metric = (typeof METRICS)[number];
+export type Counts = Record<Metric, number>;
+
+export const DATE_FIELDS = ['launched', 'due', 'completed'] as const;
+export type DateField = (typeof DATE_FIELDS)[number];
+
+export interface FactFilter {
+  kind?: string;
+  departmentIds?: readonly string[];
+  issuedBy?: string;
+  dateField: DateField;
+  from?: Date;
+  to?: Date;
+  /** Rebuild every fact as it was at this instant; default: now, from the current rows. */
+  asOf?: Date;
+}
+
+/** The per-task facts as they are now: straight from the read model's rows. */
+const currentFacts = sql`
+  select t.id as task_id, t.item_id, t.department_id, i.kind, i.issued_by, i.created_at as launched_at,
+         t.due_at, t.accepted_at as completed_at, t.status = 'accepted' as completed, t.outcome, t.light,
+         t.red_ever, t.postponed, t.urge_count, t.return_count
+  from tasks t join items i on i.id = t.item_id
+  where t.status not in ('transferred', 'cancelled')`;
+
+/**
+ * The per-task facts as they stood at `at`, from the timeline. Urges and returns are counted from
+ * their events; the due date is the original one until an extension was approved (a later
+ * extension's new date is the current row's: exact for the usual single extension).
+ */
+function factsAsOf(asOf: Date): SQL {
+  const at = instant(asOf);
+  const lightEvents = sql`e.task_id = t.id and e.type = 'light_changed' and e.at <= ${at}`;
+  const approvedExtension = sql`exists (select 1 from item_events e where e.task_id = t.id and e.type = 'extension_decision' and e.at <= ${at} and (e.payload->>'approve')::boolean)`;
+  const accepted = sql`coalesce(t.accepted_at <= ${at}, false)`;
+  return sql`
+  select t.id as task_id, t.item_id, t.department_id, i.kind, i.issued_by, i.created_at as launched_at,
+         case when ${approvedExtension} then t.due_at else t.original_due_at end as due_at,
+         case when ${accepted} then t.accepted_at end as completed_at,
+         ${accepted} as completed,
+         case when ${accepted} then t.outcome end as outcome,
+         coalesce((select e.payload->>'to' from item_events e where ${lightEvents} order by e.at desc, e.seq desc limit 1), 'green') as light,
+         exists (select 1 from item_events e where ${lightEvents} and e.payload->>'to' = 'red') as red_ever,
+         ${approvedExtension} as postponed,
+         (select count(*)::int from item_events e where e.task_id = t.id and e.type = 'urge' and e.at <= ${at}) as urge_count,
+         (select count(*)::int from item_events e where e.task_id = t.id and e.type = 'review' and e.payload->>'decision' = 'return' and e.at <= ${at}) as return_count
+  from tasks t join items i on i.id = t.item_id
+  where t.started_at <= ${at} and i.created_at <= ${at}
+    and not (t.status in ('transferred', 'cancelled') and coalesce(t.closed_at <= ${at}, true))`;
+}
+
+function factsSource(asOf: Date | undefined): SQL {
+  return asOf ? factsAsOf(asOf) : currentFacts;
+}
+
+/** Each figure as a predicate over a fact row `f`. */
+export const metricPredicate: Record<Metric, SQL> = {
+  total: sql`true`,
+  completed: sql`f.completed`,
+  onTime: sql`f.completed and f.outcome = 'on_time'`,
+  overdue: sql`f.completed and f.outcome = 'overdue'`,
+  postponed: sql`f.completed and f.outcome = 'postponed'`,
+  inProgress: sql`not f.completed`,
+  yellow: sql`not f.completed and f.light = 'yellow'`,
+  red: sql`not f.completed and f.light = 'red'`,
+  redEver: sql`f.red_ever`,
+};
+
+const dateColumn: Record<DateField, SQL> = {
+  launched: sql`f.launched_at`,
+  due: sql`f.due_at`,
+  completed: sql`f.completed_at`,
+};
+
+function factConditions(filter: FactFilter, metric?: Metric): SQL {
+  const conditions: SQL[] = [];
+  if (filter.kind) conditions.push(sql`f.kind = ${filter.kind}`);
+  if (filter.issuedBy) conditions.push(sql`f.issued_by = ${filter.issuedBy}`);
+  if (filter.departmentIds?.length) {
+    conditions.push(sql`f.department_id in (${sql.join(filter.departmentIds.map((id) => sql`${id}::uuid`), sql`, `)})`);
+  }
+  const column = dateColumn[filter.dateField];
+  if (filter.from) conditions.push(sql`${column} >= ${instant(filter.from)}`);
+  if (filter.to) conditions.push(sql`${column} < ${instant(filter.to)}`);
+  if (metric) conditions.push(metricPredicate[metric]);
+  return conditions.length ? sql.join(conditions, sql` and `) : sql`true`;
+}
+
+const countColumns = sql.join(
+  METRICS.map((m) => sql`count(*) filter (where ${metricPredicate[m]})::int as ${sql.identifier(m)}`),
+  sql`, `,
+);
+
+export interface CountRow extends Counts {
+  kind: string | null;
+  departmentId: string | null;
+}
+
+/**
+ * One pass, four groupings: per (kind, department), per kind, per department, and the whole
+ * organisation (kind/department null where rolled up).
+ */
+export async function countFacts(db: Executor, filter: FactFilter): Promise<CountRow[]> {
+  const rows = await db.execute<Record<string, unknown>>(sql`
+    select f.kind, f.department_id, ${countColumns}
+    from (${factsSource(filter.asOf)}) f
+    where ${factConditions(filter)}
+    group by grouping sets ((f.kind, f.department_id), (f.kind), (f.department_id), ())`);
+  return rows.map((r) => ({
+    ...(Object.fromEntries(METRICS.map((m) => [m, r[m] as number])) as Counts),
+    kind: (r.kind as string | null) ?? null,
+    departmentId: (r.department_id as string | null) ?? null,
+  }));
+}
+
+export interface FactListRow {
+  taskId: string;
+  itemId: string;
+  itemCode: string;
+  itemTitle: string;
+  kind: string;
+  departmentId: string;
+  departmentName: string | null;
+  status: string;
+  light: string;
+  outcome: string | null;
+  dueAt: Date;
+  launchedAt: Date;
+  completedAt: Date | null;
+  redEver: boolean;
+  postponed: boolean;
+}
+
+/** The drill-down behind one figure: the tasks it counts, latest due first, and their number. */
+export async function listFacts(db: Executor, filter: FactFilter, metric: Metric, page: { limit: number; offset: number }) {
+  const where = factConditions(filter, metric);
+  const source = factsSource(filter.asOf);
+  const [rows, [total]] = await Promise.all([
+    db.execute<Record<string, unknown>>(sql`
+      select f.task_id, f.item_id, i.code as item_code, i.title as item_title, f.kind, f.department_id, d.name as department_name,
+             t.status, f.light, f.outcome, f.due_at, f.launched_at, f.completed_at, f.red_ever, f.postponed
+      from (${source}) f
+      join items i on i.id = f.item_id
+      join tasks t on t.id = f.task_id
+      left join departments d on d.id = f.department_id
+      where ${where}
+      order by f.due_at desc, f.task_id
+      limit ${page.limit} offset ${page.offset}`),
+    db.execute<{ n: number }>(sql`select count(*)::int as n from (${source}) f where ${where}`),
+  ]);
+  const list: FactListRow[] = rows.map((r) => ({
+    taskId: r.task_id as string,
+    itemId: r.item_id as string,
+    itemCode: r.item_code as string,
+    itemTitle: r.item_title as string,
+    kind: r.kind as string,
+    departmentId: r.department_id as string,
+    departmentName: (r.department_name as string | null) ?? null,
+    status: r.status as string,
+    light: r.light as string,
+    outcome: (r.outcome as string | null) ?? null,
+    dueAt: asDate(r.due_at)!,
+    launchedAt: asDate(r.launched_at)!,
+    completedAt: asDate(r.completed_at),
+    redEver: r.red_ever as boolean,
+    postponed: r.postponed as boolean,
+  }));
+  return { rows: list, total: total?.n ?? 0 };
+}
+
+/** A condition on `items` (alias-free, for the item list): the item has a fact matching the figure. */
+export function itemHasFact(itemIdColumn: SQL, filter: FactFilter, metric: Metric): SQL {
+  return sql`exists (select 1 from (${factsSource(filter.asOf)}) f where f.item_id = ${itemIdColumn} and ${factConditions(filter, metric)})`;
+}
+
+export interface RankingRow {
+  departmentId: string;
+  departmentName: string | null;
+  total: number;
+  completed: number;
+  onTime: number;
+  red: number;
+  redEver: number;
+}
+
+/** Per department, for ranking by on-time rate and red lights. */
+export async function rankDepartments(db: Executor, filter: FactFilter): Promise<RankingRow[]> {
+  const rows = await db.execute<Record<string, unknown>>(sql`
+    select f.department_id, d.name as department_name, count(*)::int as total,
+           count(*) filter (where ${metricPredicate.completed})::int as completed,
+           count(*) filter (where ${metricPredicate.onTime})::int as on_time,
+           count(*) filter (where ${metricPredicate.red})::int as red,
+           count(*) filter (where ${metricPredicate.redEver})::int as red_ever
+    from (${factsSource(filter.asOf)}) f left join departments d on d.id = f.department_id
+    where ${factConditions(filter)}
+    group by f.department_id, d.name`);
+  return rows.map((r) => ({
+    departmentId: r.department_id as string,
+    departmentName: (r.department_name as string | null) ?? null,
+    total: r.total as number,
+    completed: r.completed as number,
+    onTime: r.on_time as number,
+    red: r.red as number,
+    redEver: r.red_ever as number,
+  }));
+}
+
+export type Granularity = 'week' | 'month';
+
+export interface TrendRow extends Counts {
+  period: Date;
+}
+
+/** Counts per calendar week/month (China time) of the chosen date field. */
+export async function trendOf(db: Executor, filter: FactFilter, granularity: Granularity): Promise<TrendRow[]> {
+  const column = dateColumn[filter.dateField];
+  const unit = granularity === 'week' ? sql.raw(`'week'`) : sql.raw(`'month'`);
+  const rows = await db.execute<Record<string, unknown>>(sql`
+    select (date_trunc(${unit}, ${column} at time zone 'Asia/Shanghai') at time zone 'Asia/Shanghai') as period, ${countColumns}
+    from (${factsSource(filter.asOf)}) f
+    where ${factConditions(filter)} and ${column} is not null
+    group by 1 order by 1`);
+  return rows.map((r) => {
+    const counts = Object.fromEntries(METRICS.map((m) => [m, r[m] as number])) as Counts;
+    return { period: asDate(r.period)!, ...counts };
+  });
+}
+
+export async function departmentNames(db: Executor, ids: readonly string[]): Promise<Map<string, string>> {
+  if (ids.length === 0) return new Map();
+  const rows = await db.execute<{ id: string; name: string }>(
+    sql`select id, name from departments where id in (${sql.join(ids.map((id) => sql`${id}::uuid`), sql`, `)})`,
+  );
+  return new Map(rows.map((r) => [r.id, r.name]));
+}
+
+/** A Date as a bound timestamptz parameter (raw `sql` templates do not serialise Date). */
+function instant(value: Date): SQL {
+  return sql`${value.toISOString()}::timestamptz`;
+}
+
+function asDate(value: unknown): Date | null {
+  if (value === null || value === undefined) return null;
+  return value instanceof Date ? value : new Date(value as string);
+}

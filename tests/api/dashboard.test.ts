@@ -1,0 +1,195 @@
+/**
+ * The standing book on seeded data: figures per department, per kind and in total, each compared
+ * with a count the test makes itself from the seeded stories; every figure's drill-down list has
+ * exactly that many entries; the period filter on each date field; as-of from the timeline;
+ * ranking and trend.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ITEM_KINDS } from '../../domain/types';
+import { startApiHarness, type ApiHarness, type LoggedIn } from '../support/api-harness';
+import { DAY_MS, expectedFigures, makeStories, METRIC_KEYS, seedStories, type Counts, type SeedItem } from './dashboard-seed';
+
+let h: ApiHarness;
+let leader: LoggedIn;
+let supervisor: LoggedIn;
+let auditor: LoggedIn;
+let staff: LoggedIn;
+let depts: string[];
+let stories: SeedItem[];
+// 2025-01-06 00:00 China time, a Monday.
+const BASE = Date.UTC(2025, 0, 5, 16);
+const DAYS = 120;
+
+beforeAll(async () => {
+  h = await startApiHarness({ worker: false });
+  const made = await Promise.all(['台账一局', '台账二局', '台账三局', '台账四局'].map((n) => h.createDepartment(n)));
+  depts = made.map((d) => d.id);
+  [leader, supervisor, auditor, staff] = await Promise.all([
+    h.createUser('leader'),
+    h.createUser('supervisor'),
+    h.createUser('auditor'),
+    h.createUser('department', depts[0]!),
+  ]);
+  stories = makeStories(depts, 160, BASE, DAYS, 20250106);
+  await seedStories(h.deps.database.db, stories, leader.id);
+});
+afterAll(async () => h?.close());
+
+const pick = (figures: Record<string, unknown>): Counts => Object.fromEntries(METRIC_KEYS.map((m) => [m, figures[m]])) as Counts;
+const mine = () => `departmentId=${depts.join(',')}`;
+
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+type Json = any;
+
+function expectMatches(body: Json, expected: ReturnType<typeof expectedFigures>) {
+  expect(pick(body.totals)).toEqual(expected.total);
+  for (const row of body.departments) expect(pick(row), `department ${row.departmentName}`).toEqual(expected.perDept.get(row.departmentId));
+  expect(body.departments.map((r: Json) => r.departmentId).sort()).toEqual([...expected.perDept.keys()].sort());
+  for (const section of body.kinds) {
+    const k = expected.perKind.get(section.kind);
+    if (!k) {
+      expect(section.departments).toEqual([]);
+      expect(section.totals.total).toBe(0);
+      continue;
+    }
+    expect(pick(section.totals), `kind ${section.kind}`).toEqual(k.total);
+    for (const row of section.departments) expect(pick(row), `kind ${section.kind} / ${row.departmentName}`).toEqual(k.departments.get(row.departmentId));
+    expect(section.departments.length).toBe(k.departments.size);
+  }
+}
+
+describe('GET /api/dashboard on seeded data', () => {
+  it('counts per department, per kind and in total exactly as the stories say (launched in the whole period)', async () => {
+    const res = await leader.get(`/api/dashboard?${mine()}`);
+    expect(res.status).toBe(200);
+    expect(res.body.dateField).toBe('launched');
+    expect(res.body.kinds.map((k: Json) => k.kind)).toEqual([...ITEM_KINDS]);
+    expect(res.body.kinds.find((k: Json) => k.kind === 'meeting_resolution').label).toBe('会议议定事项');
+    const expected = expectedFigures(stories);
+    expectMatches(res.body, expected);
+    // The figures are not trivially zero: the seed exercises every one of them.
+    for (const m of METRIC_KEYS) expect(expected.total[m], m).toBeGreaterThan(0);
+    const t = res.body.totals;
+    expect(t.total).toBe(t.completed + t.inProgress);
+    expect(t.completed).toBe(t.onTime + t.overdue + t.postponed);
+    expect(t.onTimeRate).toBeCloseTo(t.onTime / t.completed, 10);
+  });
+
+  it.each(['launched', 'due', 'completed'] as const)('filters the period on the %s date and says so', async (dateField) => {
+    const from = BASE + 30 * DAY_MS;
+    const to = BASE + 75 * DAY_MS;
+    const res = await supervisor.get(`/api/dashboard?${mine()}&dateField=${dateField}&from=${new Date(from).toISOString()}&to=${new Date(to).toISOString()}`);
+    expect(res.status).toBe(200);
+    expect(res.body.dateField).toBe(dateField);
+    expect(res.body.from).toBe(new Date(from).toISOString());
+    expectMatches(res.body, expectedFigures(stories, { dateField, from, to }));
+  });
+
+  it('filters one kind: only that special display, and totals of that kind', async () => {
+    const res = await auditor.get(`/api/dashboard?${mine()}&kind=approval_document`);
+    expect(res.status).toBe(200);
+    expect(res.body.kinds.map((k: Json) => k.kind)).toEqual(['approval_document']);
+    expectMatches(res.body, expectedFigures(stories, { kind: 'approval_document' }));
+  });
+
+  it('every figure drills down to a task list of exactly that many entries (and the items list to the same items)', async () => {
+    const from = BASE + 10 * DAY_MS;
+    const res = await leader.get(`/api/dashboard?${mine()}&dateField=due&from=${new Date(from).toISOString()}`);
+    expect(res.status).toBe(200);
+    const cells: { url: string; itemsUrl: string; expected: number; perDepartment: boolean }[] = [];
+    const rows = [
+      ...res.body.departments.map((r: Json) => [r, true]),
+      [res.body.totals, false],
+      ...res.body.kinds.flatMap((k: Json) => [...k.departments.map((r: Json) => [r, true]), [k.totals, false]]),
+    ] as [Json, boolean][];
+    for (const [row, perDepartment] of rows) {
+      for (const m of METRIC_KEYS) cells.push({ url: `${row.drillDown.tasks}&metric=${m}`, itemsUrl: `${row.drillDown.items}&metric=${m}`, expected: row[m], perDepartment });
+    }
+    expect(cells.length).toBeGreaterThan(9 * 10);
+    for (let i = 0; i < cells.length; i += 12) {
+      await Promise.all(
+        cells.slice(i, i + 12).map(async (cell) => {
+          const list = await leader.get(`${cell.url}&pageSize=200`);
+          expect(list.status, cell.url).toBe(200);
+          expect(list.body.total, cell.url).toBe(cell.expected);
+          expect(list.body.items.length).toBe(Math.min(200, cell.expected));
+          // One task per department and item in this seed: a department's figure is also its number of items.
+          if (cell.perDepartment) {
+            const items = await leader.get(cell.itemsUrl);
+            expect(items.status, cell.itemsUrl).toBe(200);
+            expect(items.body.total, cell.itemsUrl).toBe(cell.expected);
+          }
+        }),
+      );
+    }
+  });
+
+  it('the drill-down list shows what the figure counts', async () => {
+    const res = await leader.get(`/api/tasks?${mine()}&metric=red&pageSize=200`);
+    expect(res.status).toBe(200);
+    for (const t of res.body.items) {
+      expect(t.light).toBe('red');
+      expect(t.completedAt).toBeNull();
+      expect(depts).toContain(t.departmentId);
+    }
+  });
+
+  it('as of a date: lights and counts as they stood then, from the timeline', async () => {
+    for (const offset of [20, 45, 70, 100]) {
+      const at = BASE + offset * DAY_MS;
+      const res = await leader.get(`/api/dashboard?${mine()}&asOf=${new Date(at).toISOString()}`);
+      expect(res.status).toBe(200);
+      expect(res.body.asOf).toBe(new Date(at).toISOString());
+      expectMatches(res.body, expectedFigures(stories, { at }));
+      // …and its drill-down lists agree as of that moment too.
+      const row = res.body.totals;
+      for (const m of ['red', 'yellow', 'completed', 'redEver'] as const) {
+        expect((await leader.get(`${row.drillDown.tasks}&metric=${m}`)).body.total, `${m} as of day ${offset}`).toBe(row[m]);
+      }
+    }
+    // Before anything was launched the book was empty.
+    const before = await leader.get(`/api/dashboard?${mine()}&asOf=${new Date(BASE - DAY_MS).toISOString()}`);
+    expect(before.body.totals.total).toBe(0);
+  });
+
+  it('ranks departments by on-time rate and by red lights', async () => {
+    const res = await leader.get(`/api/dashboard/ranking?${mine()}`);
+    expect(res.status).toBe(200);
+    const expected = expectedFigures(stories).perDept;
+    const rates = res.body.onTimeRate.map((r: Json) => r.onTimeRate);
+    expect(rates).toEqual([...rates].sort((a: number, b: number) => b - a));
+    for (const r of res.body.onTimeRate) {
+      const e = expected.get(r.departmentId)!;
+      expect(r.onTimeRate).toBeCloseTo(e.onTime / e.completed, 10);
+    }
+    const reds = res.body.redLights.map((r: Json) => r.redEver);
+    expect(reds).toEqual([...reds].sort((a: number, b: number) => b - a));
+    expect(res.body.redLights[0].rank).toBe(1);
+    expect(res.body.chart.redLights.labels).toHaveLength(depts.length);
+  });
+
+  it.each(['week', 'month'] as const)('trend per %s: one point per period, adding up to the whole', async (granularity) => {
+    const res = await leader.get(`/api/dashboard/trend?${mine()}&granularity=${granularity}`);
+    expect(res.status).toBe(200);
+    const expected = expectedFigures(stories);
+    const sum = (key: string) => res.body.periods.reduce((s: number, p: Json) => s + p[key], 0);
+    for (const m of METRIC_KEYS) expect(sum(m), m).toBe(expected.total[m]);
+    expect(res.body.chart.labels).toHaveLength(res.body.periods.length);
+    if (granularity === 'month') expect(res.body.chart.labels[0]).toBe('2025-01');
+    else expect(res.body.chart.labels.every((l: string) => new Date(`${l}T00:00:00+08:00`).getUTCDay() === 0)).toBe(true); // Monday 00:00 China = Sunday 16:00 UTC
+    // Independently: items launched in January 2025 (China time).
+    if (granularity === 'month') {
+      const jan = expectedFigures(stories, { from: BASE - 5 * DAY_MS, to: Date.UTC(2025, 0, 31, 16) });
+      expect(res.body.periods[0].total).toBe(jan.total.total);
+    }
+  });
+
+  it('is for leaders, supervisors and auditors; bad filters answer 400', async () => {
+    expect((await staff.get('/api/dashboard')).status).toBe(403);
+    expect((await staff.get('/api/tasks')).status).toBe(403);
+    expect((await leader.get('/api/dashboard?dateField=whenever')).status).toBe(400);
+    expect((await leader.get('/api/dashboard?from=2027-02-30T00:00:00Z')).status).toBe(400);
+    expect((await leader.get('/api/dashboard?departmentId=nope')).status).toBe(400);
+    expect((await leader.get('/api/dashboard?from=2026-02-01T00:00:00Z&to=2026-01-01T00:00:00Z')).status).toBe(400);
+  });
+});
