@@ -10,10 +10,16 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { roles, type Role } from '../../db/schema/org';
 import type { RouteEntry } from '../../api/plugins/auth';
 import { createAccount, createDepartment, loginOver, type TestAccount } from './support/accounts';
-import { expectationFor, type Expectation } from './support/access-table';
+import { expectationFor, isolatedByDepartment, WELL_FORMED_BODIES, type Expectation } from './support/access-table';
+import { startTestWorker } from '../support/temporal';
 import { startApi, type RunningApi } from './support/api-server';
 
 let api: RunningApi;
+let worker: Awaited<ReturnType<typeof startTestWorker>>;
+/** A real item whose one task belongs to the walk's department (A). */
+let realItem: { id: string; taskId: string };
+/** Department staff of another department (B). */
+let outsiderToken: string;
 const accounts = new Map<Role, TestAccount>();
 const tokens = new Map<Role, string>();
 // Every request of this file from its own address, so login rate limits of other files never meet it.
@@ -21,17 +27,42 @@ const address = `10.77.${Math.floor(Math.random() * 250)}.${Math.floor(Math.rand
 
 beforeAll(async () => {
   api = await startApi();
-  const db = api.deps.database.db;
+  const { config, database, queues } = api.deps;
+  worker = await startTestWorker(config, { config, db: database.db, queues });
+  const db = database.db;
   const department = await createDepartment(db);
   for (const role of roles) {
     const account = await createAccount(db, role, { departmentId: role === 'department' ? department.id : null });
     accounts.set(role, account);
     tokens.set(role, (await loginOver(api.baseUrl, account, { 'x-forwarded-for': address })).token);
   }
-});
-afterAll(async () => api?.close());
+  const outsider = await createAccount(db, 'department', { departmentId: (await createDepartment(db)).id });
+  outsiderToken = (await loginOver(api.baseUrl, outsider, { 'x-forwarded-for': address })).token;
 
-function concretePath(url: string): string {
+  const launched = await fetch(`${api.baseUrl}/api/items`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${tokens.get('supervisor')}`, 'content-type': 'application/json', 'x-forwarded-for': address },
+    body: JSON.stringify({
+      kind: 'leadership_instruction',
+      title: '角色巡检事项',
+      description: 'role walk',
+      source: 'role walk',
+      issuedBy: accounts.get('leader')!.id,
+      dueAt: new Date(Date.now() + 10 * 86_400_000).toISOString(),
+      tasks: [{ departmentId: department.id, role: 'lead' }],
+    }),
+  });
+  const body = (await launched.json()) as { id: string; tasks: { id: string }[] };
+  if (launched.status !== 201) throw new Error(`launch for the role walk: ${launched.status} ${JSON.stringify(body)}`);
+  realItem = { id: body.id, taskId: body.tasks[0]!.id };
+});
+afterAll(async () => {
+  await api?.close();
+  await worker?.shutdown();
+});
+
+function concretePath(url: string, real = false): string {
+  if (real) url = url.replace(/^\/api\/items\/:id/, `/api/items/${realItem.id}`).replace(/^\/api\/tasks\/:id/, `/api/tasks/${realItem.taskId}`);
   return url
     .replace(/:kind\b/g, 'routine')
     .replace(/:year\b/g, '2097')
@@ -51,18 +82,19 @@ function verdict(expectation: Expectation, caller: Caller, status: number): stri
   return status === refusal ? null : `expected ${refusal}, got ${status}`;
 }
 
-async function call(route: RouteEntry, caller: Caller, expectation: Expectation): Promise<number> {
-  let token = caller === 'anonymous' ? undefined : tokens.get(caller);
+async function call(route: RouteEntry, caller: Caller | 'outsider', expectation: Expectation, real = false): Promise<number> {
+  let token = caller === 'anonymous' ? undefined : caller === 'outsider' ? outsiderToken : tokens.get(caller);
   if (token && expectation.endsSession) token = (await loginOver(api.baseUrl, accounts.get(caller as Role)!, { 'x-forwarded-for': address })).token;
   const hasBody = ['POST', 'PUT', 'PATCH'].includes(route.method);
-  const response = await fetch(`${api.baseUrl}${concretePath(route.url)}`, {
+  const response = await fetch(`${api.baseUrl}${concretePath(route.url, real)}`, {
     method: route.method,
     headers: {
       'x-forwarded-for': address,
       ...(token ? { authorization: `Bearer ${token}` } : {}),
       ...(hasBody ? { 'content-type': 'application/json' } : {}),
     },
-    body: hasBody ? '{}' : undefined,
+    // Department B's staff send a well-formed request: what they get must not depend on the body.
+    body: hasBody ? JSON.stringify((caller === 'outsider' && WELL_FORMED_BODIES[`${route.method} ${route.url}`]) || {}) : undefined,
   });
   await response.arrayBuffer();
   return response.status;
@@ -96,6 +128,28 @@ describe('role walk over every registered route', () => {
       }),
     );
     const problems = (await inBatches(work, 6)).filter((p): p is string => p !== null);
+    expect(problems).toEqual([]);
+  });
+
+  it("answers every route on a real item of department A as the table says, and 404 to department B's staff", async () => {
+    const routes = api.app.routeTable.filter((r) => isolatedByDepartment(r.url) && r.method !== 'HEAD' && expectationFor(r.method, r.url));
+    expect(routes.length).toBeGreaterThan(3);
+    const work = routes.flatMap((route) =>
+      (['anonymous', ...roles, 'outsider'] as const).map((caller) => async () => {
+        const expectation = expectationFor(route.method, route.url)!;
+        const status = await call(route, caller, expectation, true);
+        let problem: string | null;
+        if (caller === 'outsider') {
+          const departmentMayCall = expectation.who === 'user' || (expectation.who !== 'public' && expectation.who.includes('department'));
+          const expected = departmentMayCall ? 404 : 403;
+          problem = status === expected ? null : `expected ${expected}, got ${status}`;
+        } else {
+          problem = verdict(expectation, caller, status);
+        }
+        return problem ? `${route.method} ${route.url} (real item) as ${caller}: ${problem}` : null;
+      }),
+    );
+    const problems = (await inBatches(work, 4)).filter((p): p is string => p !== null);
     expect(problems).toEqual([]);
   });
 });

@@ -22,6 +22,19 @@ export interface Expectation {
  * whose only task belongs to department A: staff of department B must get 404 from every one of
  * them that department staff may call at all, exactly as if the item did not exist.
  */
+/** Well-formed bodies for the isolation walk, so department B's staff get past validation to the lookup. */
+export const WELL_FORMED_BODIES: Record<string, unknown> = {
+  'POST /api/tasks/:id/progress': { text: '进展', percent: 10 },
+  'POST /api/tasks/:id/extension': { reason: '需要更多时间', newDueAt: new Date(Date.now() + 30 * 86_400_000).toISOString() },
+  'POST /api/tasks/:id/transfer': { reason: '不属于本单位职责' },
+  'POST /api/tasks/:id/complete': { summary: '已办结', fields: { result: '已完成' } },
+  'POST /api/items/:id/cancel': { reason: '不再需要' },
+  'POST /api/tasks/:id/review': { decision: 'accept', comment: 'ok' },
+  'POST /api/tasks/:id/extension-decision': { approve: true },
+  'POST /api/tasks/:id/transfer-decision': { approve: false },
+  'POST /api/tasks/:id/urge': { message: '请尽快办理' },
+};
+
 export function isolatedByDepartment(url: string): boolean {
   return /^\/api\/(items|tasks)\/:id(\/|$)/.test(url);
 }
