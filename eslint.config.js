@@ -14,6 +14,11 @@ export default tseslint.config(
     },
   },
   {
+    // Plain Node scripts that run before dependencies exist (scripts/ensure-deps.mjs).
+    files: ['**/*.mjs'],
+    languageOptions: { globals: { process: 'readonly', console: 'readonly' } },
+  },
+  {
     // Workflow code must stay deterministic and bundleable: no Node built-ins, no I/O packages.
     files: ['workflows/**/*.ts', 'domain/**/*.ts'],
     ignores: ['domain/calendar-data.ts'],
