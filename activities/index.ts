@@ -1,8 +1,10 @@
+import { createArchiveActivities } from './archive-histories';
 import type { ActivityDeps } from './deps';
 import { createNotifyActivities } from './notify';
 import { createProjectionActivities } from './projection';
 
 export type { ActivityDeps } from './deps';
+export type { ArchiveItemHistoriesInput } from './archive-histories';
 export type { NotifyInput, NotifyResult } from './notify';
 export type { ProjectItemInput, ProjectTaskInput, TimelineEntry } from './projection';
 
@@ -11,6 +13,7 @@ export function createActivities(deps: ActivityDeps) {
   return {
     ...createProjectionActivities(deps.db),
     ...createNotifyActivities(deps.queues),
+    ...createArchiveActivities(deps.db),
   };
 }
 

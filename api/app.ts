@@ -14,6 +14,7 @@ import { installIdempotency } from './plugins/idempotency';
 import { installRateLimit } from './plugins/rate-limit';
 import { mountBullBoard } from './plugins/bull-board';
 import { serveUi } from './plugins/ui';
+import { auditRoutes } from './routes/audit';
 import { auditLogRoutes } from './routes/audit-log';
 import { authRoutes } from './routes/auth';
 import { calendarRoutes } from './routes/calendar';
@@ -79,6 +80,7 @@ export async function buildApp(deps: ApiDeps, options: { logger?: boolean; logSt
   await app.register(auditLogRoutes(deps));
   await app.register(itemRoutes(deps));
   await app.register(taskRoutes(deps));
+  await app.register(auditRoutes(deps));
   await app.register(publicRoutes(deps));
   await app.register(dashboardRoutes(deps));
 

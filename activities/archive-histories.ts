@@ -1,0 +1,42 @@
+// Archives a closing item's histories (item + every task workflow, every run) to Postgres so audit
+// outlives Temporal's retention. Called by the item workflow as it ends; safe to repeat.
+import { Context } from '@temporalio/activity';
+import type { Client } from '@temporalio/client';
+import { archiveItem, type ArchiveResult } from '../audit/archive';
+import { childWorkflowIds, fetchWorkflowRuns } from '../audit/histories';
+import type { Database } from '../db/client';
+import { itemWorkflowId } from '../workflows/ids';
+
+export interface ArchiveItemHistoriesInput {
+  itemId: string;
+}
+
+/** How long to wait for released task workflows to end before archiving what is there. */
+const TASKS_CLOSE_WAIT_MS = 60_000;
+
+async function waitForTasksToClose(client: Client, itemId: string): Promise<void> {
+  const itemRuns = await fetchWorkflowRuns(client, itemWorkflowId(itemId), 'item');
+  const deadline = Date.now() + TASKS_CLOSE_WAIT_MS;
+  for (const workflowId of childWorkflowIds(itemRuns)) {
+    for (;;) {
+      const { status } = await client.workflow.getHandle(workflowId).describe();
+      if (status.name !== 'RUNNING' || Date.now() > deadline) break;
+      Context.current().heartbeat(workflowId);
+      await Context.current().sleep(250);
+    }
+  }
+}
+
+export function createArchiveActivities(db: Database) {
+  return {
+    /**
+     * The item workflow's own history ends at this activity (its last few bookkeeping events follow);
+     * its tasks' histories are complete. A later `npm run audit -- archive` tops a run up with a longer copy.
+     */
+    async archiveItemHistories({ itemId }: ArchiveItemHistoriesInput): Promise<ArchiveResult> {
+      const client = Context.current().client;
+      await waitForTasksToClose(client, itemId);
+      return archiveItem(client, db, itemId);
+    },
+  };
+}

@@ -1,0 +1,89 @@
+// History events → the facts the audit needs, decoded with Temporal's default payload converter.
+import { defaultPayloadConverter } from '@temporalio/common';
+import { tsToMs } from '@temporalio/common/lib/time';
+import type { temporal } from '@temporalio/proto';
+import { EventType, type HistoryEvent } from './histories';
+
+type Payloads = temporal.api.common.v1.IPayloads | null | undefined;
+
+export function eventIdOf(e: HistoryEvent): number {
+  return Number(e.eventId ?? 0);
+}
+
+export function eventTimeOf(e: HistoryEvent): number {
+  return tsToMs(e.eventTime);
+}
+
+export function eventTypeName(e: HistoryEvent): string {
+  const name = EventType[e.eventType ?? 0] ?? 'EVENT_TYPE_UNSPECIFIED';
+  return name.replace(/^EVENT_TYPE_/, '');
+}
+
+/** The JSON values of a Payloads list. */
+export function decodePayloads(payloads: Payloads): unknown[] {
+  return (payloads?.payloads ?? []).map((p) => defaultPayloadConverter.fromPayload(p));
+}
+
+export type Fact =
+  | { kind: 'started'; input: unknown }
+  | { kind: 'task_started' }
+  | { kind: 'signal'; name: string; args: unknown[] }
+  | { kind: 'timer_fired'; timerId: string }
+  | { kind: 'update_accepted'; updateId: string; name: string; args: unknown[] }
+  | { kind: 'update_completed'; updateId: string; ok: boolean; result: unknown; failure: string | null }
+  | { kind: 'activity_scheduled'; activityType: string; args: unknown[] }
+  | { kind: 'child_started'; workflowId: string }
+  | { kind: 'closed'; how: 'completed' | 'continued_as_new' | 'failed' | 'terminated' | 'cancelled' | 'timed_out'; result: unknown }
+  | { kind: 'other' };
+
+/** What one history event means to the audit. */
+export function factOf(e: HistoryEvent): Fact {
+  switch (e.eventType) {
+    case EventType.EVENT_TYPE_WORKFLOW_EXECUTION_STARTED:
+      return { kind: 'started', input: decodePayloads(e.workflowExecutionStartedEventAttributes?.input)[0] };
+    case EventType.EVENT_TYPE_WORKFLOW_TASK_STARTED:
+      return { kind: 'task_started' };
+    case EventType.EVENT_TYPE_WORKFLOW_EXECUTION_SIGNALED: {
+      const a = e.workflowExecutionSignaledEventAttributes;
+      return { kind: 'signal', name: a?.signalName ?? '', args: decodePayloads(a?.input) };
+    }
+    case EventType.EVENT_TYPE_TIMER_FIRED:
+      return { kind: 'timer_fired', timerId: e.timerFiredEventAttributes?.timerId ?? '' };
+    case EventType.EVENT_TYPE_WORKFLOW_EXECUTION_UPDATE_ACCEPTED: {
+      const r = e.workflowExecutionUpdateAcceptedEventAttributes?.acceptedRequest;
+      return { kind: 'update_accepted', updateId: r?.meta?.updateId ?? '', name: r?.input?.name ?? '', args: decodePayloads(r?.input?.args) };
+    }
+    case EventType.EVENT_TYPE_WORKFLOW_EXECUTION_UPDATE_COMPLETED: {
+      const a = e.workflowExecutionUpdateCompletedEventAttributes;
+      const outcome = a?.outcome;
+      const ok = outcome?.success != null;
+      return {
+        kind: 'update_completed',
+        updateId: a?.meta?.updateId ?? '',
+        ok,
+        result: ok ? decodePayloads(outcome?.success)[0] : null,
+        failure: ok ? null : (outcome?.failure?.message ?? 'failed'),
+      };
+    }
+    case EventType.EVENT_TYPE_ACTIVITY_TASK_SCHEDULED: {
+      const a = e.activityTaskScheduledEventAttributes;
+      return { kind: 'activity_scheduled', activityType: a?.activityType?.name ?? '', args: decodePayloads(a?.input) };
+    }
+    case EventType.EVENT_TYPE_START_CHILD_WORKFLOW_EXECUTION_INITIATED:
+      return { kind: 'child_started', workflowId: e.startChildWorkflowExecutionInitiatedEventAttributes?.workflowId ?? '' };
+    case EventType.EVENT_TYPE_WORKFLOW_EXECUTION_COMPLETED:
+      return { kind: 'closed', how: 'completed', result: decodePayloads(e.workflowExecutionCompletedEventAttributes?.result)[0] };
+    case EventType.EVENT_TYPE_WORKFLOW_EXECUTION_CONTINUED_AS_NEW:
+      return { kind: 'closed', how: 'continued_as_new', result: null };
+    case EventType.EVENT_TYPE_WORKFLOW_EXECUTION_FAILED:
+      return { kind: 'closed', how: 'failed', result: e.workflowExecutionFailedEventAttributes?.failure?.message ?? null };
+    case EventType.EVENT_TYPE_WORKFLOW_EXECUTION_TERMINATED:
+      return { kind: 'closed', how: 'terminated', result: e.workflowExecutionTerminatedEventAttributes?.reason ?? null };
+    case EventType.EVENT_TYPE_WORKFLOW_EXECUTION_CANCELED:
+      return { kind: 'closed', how: 'cancelled', result: null };
+    case EventType.EVENT_TYPE_WORKFLOW_EXECUTION_TIMED_OUT:
+      return { kind: 'closed', how: 'timed_out', result: null };
+    default:
+      return { kind: 'other' };
+  }
+}

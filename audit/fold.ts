@@ -1,0 +1,474 @@
+// Folds recorded histories through domain/ — the same rules the workflows run — into the task and
+// item states, and into audit entries (who did what, when). Each handler mirrors what the workflow
+// does with the same event: Updates and signals apply at the activation time (the workflow's clock
+// is the WorkflowTaskStarted time of the task that handled them); timers apply a `tick`.
+import {
+  applyTaskEvent,
+  evaluateLight,
+  initialTaskState,
+  isClosedStatus,
+  openTask,
+  rollUpItem,
+  TaskRuleError,
+  taskToWire,
+  validateTaskAction,
+} from '../domain';
+import type { Actor, Instant, LightReason, TaskEffect, TaskEvent, TaskState, TaskWire } from '../domain';
+import type { ProjectItemInput, ProjectTaskInput, TimelineEntry } from '../activities';
+import { cancelItemUpdate, taskChangedSignal, type ItemInput, type ItemState, type TaskChangedArgs } from '../workflows/item-definitions';
+import { RecentUpdates } from '../workflows/recent-updates';
+import { SYSTEM_ACTOR } from '../workflows/system-actor';
+import {
+  cancelTaskSignal,
+  completeUpdate,
+  deadlinesRecomputedSignal,
+  decideExtensionUpdate,
+  decideTransferUpdate,
+  progressUpdate,
+  releaseTaskSignal,
+  requestExtensionUpdate,
+  requestTransferUpdate,
+  reviewUpdate,
+  signUpdate,
+  urgeUpdate,
+  type CancelTaskArgs,
+  type DeadlinesRecomputedArgs,
+  type TaskInput,
+} from '../workflows/task-definitions';
+import { eventIdOf, eventTimeOf, eventTypeName, factOf, type Fact } from './decode';
+import { eventsOf, type HistoryEvent, type RecordedRun, type WorkflowKind } from './histories';
+
+/** One history event of one run, with its place in the workflow's chain of runs. */
+export interface RawEvent {
+  workflowId: string;
+  runId: string;
+  runIndex: number;
+  kind: WorkflowKind;
+  eventId: number;
+  /** When Temporal recorded it (epoch ms). */
+  time: Instant;
+  event: HistoryEvent;
+  fact: Fact;
+}
+
+export interface EntryRef {
+  workflowId: string;
+  runId: string;
+  eventId: number;
+  eventType: string;
+  /** When Temporal recorded the event. */
+  recordedAt: Instant;
+}
+
+/** Something that happened, in the domain's terms, pointing at the history event it came from. */
+export interface AuditEntry {
+  ref: EntryRef;
+  scope: WorkflowKind;
+  itemId: string;
+  taskId: string | null;
+  /** The task's department (task entries). */
+  departmentId: string | null;
+  /** The workflow's clock when it applied the event. */
+  at: Instant;
+  action: string;
+  actor: Actor | null;
+  details: Record<string, unknown>;
+  /** Set when the workflow refused or failed it after it entered history. */
+  refused?: string;
+  /** The decoded payload of the history event (Update args, signal args, activity input…). */
+  payload: unknown;
+}
+
+export interface TaskFold {
+  workflowId: string;
+  input: TaskInput | null;
+  state: TaskState | null;
+  entries: AuditEntry[];
+  /** The last state the workflow handed to its projection activity. */
+  recorded: TaskState | null;
+  /** Timeline entries the workflow recorded through its activities (what item_events holds). */
+  timeline: TimelineEntry[];
+  /** Final result when the last run completed. */
+  result: TaskWire | null;
+  closed: boolean;
+}
+
+export interface ItemFold {
+  workflowId: string;
+  input: ItemInput | null;
+  state: ItemState | null;
+  entries: AuditEntry[];
+  recorded: ItemState | null;
+  timeline: TimelineEntry[];
+  result: unknown;
+  closed: boolean;
+}
+
+/** A workflow's runs as one ordered list of raw events. */
+export function rawEventsOf(runs: readonly RecordedRun[]): RawEvent[] {
+  const out: RawEvent[] = [];
+  for (const run of runs) {
+    for (const event of eventsOf(run.history)) {
+      out.push({
+        workflowId: run.workflowId,
+        runId: run.runId,
+        runIndex: run.runIndex,
+        kind: run.kind,
+        eventId: eventIdOf(event),
+        time: eventTimeOf(event),
+        event,
+        fact: factOf(event),
+      });
+    }
+  }
+  return out;
+}
+
+function refOf(raw: RawEvent): EntryRef {
+  return { workflowId: raw.workflowId, runId: raw.runId, eventId: raw.eventId, eventType: eventTypeName(raw.event), recordedAt: raw.time };
+}
+
+/** What each task Update turns into: the same mapping as the task workflow's handlers. */
+type ArgsOf = Record<string, unknown> & { actor: Actor };
+const taskUpdateEvents: Record<string, (a: ArgsOf, at: Instant) => TaskEvent> = {
+  [signUpdate.name]: (a, at) => ({ type: 'sign', actor: a.actor, at }),
+  [progressUpdate.name]: (a, at) =>
+    a.percent === undefined
+      ? { type: 'progress', actor: a.actor, at, text: a.text as string }
+      : { type: 'progress', actor: a.actor, at, text: a.text as string, percent: a.percent as number },
+  [requestExtensionUpdate.name]: (a, at) => ({ type: 'extension_request', actor: a.actor, at, reason: a.reason as string, newDueAt: a.newDueAt as number }),
+  [decideExtensionUpdate.name]: (a, at) => ({
+    type: 'extension_decision',
+    actor: a.actor,
+    at,
+    approve: a.approve as boolean,
+    ...(a.comment !== undefined ? { comment: a.comment as string } : {}),
+    ...(a.newWarnAt !== undefined ? { newWarnAt: a.newWarnAt as number } : {}),
+  }),
+  [requestTransferUpdate.name]: (a, at) => ({
+    type: 'transfer_request',
+    actor: a.actor,
+    at,
+    reason: a.reason as string,
+    ...(a.suggestedDepartmentId !== undefined ? { suggestedDepartmentId: a.suggestedDepartmentId as string } : {}),
+  }),
+  [decideTransferUpdate.name]: (a, at) => ({
+    type: 'transfer_decision',
+    actor: a.actor,
+    at,
+    approve: a.approve as boolean,
+    ...(a.departmentId !== undefined ? { departmentId: a.departmentId as string } : {}),
+    ...(a.comment !== undefined ? { comment: a.comment as string } : {}),
+  }),
+  [completeUpdate.name]: (a, at) => ({
+    type: 'complete',
+    actor: a.actor,
+    at,
+    summary: a.summary as string,
+    ...(a.fields !== undefined ? { fields: a.fields as Record<string, unknown> } : {}),
+  }),
+  [reviewUpdate.name]: (a, at) => ({ type: 'review', actor: a.actor, at, decision: a.decision as 'accept' | 'return', comment: a.comment as string }),
+  [urgeUpdate.name]: (a, at) => ({ type: 'urge', actor: a.actor, at, message: a.message as string }),
+};
+
+/** Timeline types only the activities record (no state change to fold). */
+const RECORDED_ONLY = new Set(['urge_escalated']);
+
+export function foldTask(events: readonly RawEvent[]): TaskFold {
+  const fold: TaskFold = { workflowId: events[0]?.workflowId ?? '', input: null, state: null, entries: [], recorded: null, timeline: [], result: null, closed: false };
+  const recent = new RecentUpdates<true>();
+  let pending: RawEvent[] = [];
+  let needsOpen = false;
+  let now = 0;
+
+  const entry = (raw: RawEvent, at: Instant, action: string, actor: Actor | null, details: Record<string, unknown>, payload: unknown, refused?: string) => {
+    const s = fold.state;
+    const e: AuditEntry = {
+      ref: refOf(raw),
+      scope: 'task',
+      itemId: s?.itemId ?? fold.input?.task.itemId ?? '',
+      taskId: s?.id ?? fold.input?.task.id ?? null,
+      departmentId: s?.departmentId ?? fold.input?.task.departmentId ?? null,
+      at,
+      action,
+      actor,
+      details,
+      payload,
+    };
+    if (refused !== undefined) e.refused = refused;
+    fold.entries.push(e);
+  };
+
+  const effectEntries = (raw: RawEvent, event: TaskEvent, effects: TaskEffect[]) => {
+    for (const effect of effects) {
+      if (effect.type === 'light_changed') {
+        entry(raw, event.at, 'light_changed', event.type === 'tick' ? SYSTEM_ACTOR : event.actor, { from: effect.from, to: effect.to, reason: effect.reason }, null);
+      }
+    }
+  };
+
+  /** Applies an event the workflow would apply; false (and the reason) when the rules refuse it. */
+  const apply = (raw: RawEvent, event: TaskEvent, payload: unknown): string | null => {
+    if (!fold.state) return 'task not opened yet';
+    try {
+      const { state, effects } = applyTaskEvent(fold.state, event, event.at);
+      fold.state = state;
+      if (event.type !== 'tick') {
+        const { type, actor, at, ...details } = event as TaskEvent & Record<string, unknown>;
+        entry(raw, at, type, actor, details, payload);
+      }
+      effectEntries(raw, event, effects);
+      return null;
+    } catch (error) {
+      if (error instanceof TaskRuleError) return error.violation.message;
+      throw error;
+    }
+  };
+
+  const handle = (raw: RawEvent) => {
+    const f = raw.fact;
+    if (f.kind === 'timer_fired') {
+      const s = fold.state;
+      if (!s || isClosedStatus(s.status)) return;
+      const fresh = evaluateLight(s, now);
+      const codes = (r: LightReason[]) => r.map((x) => x.code).join();
+      if (fresh.light !== s.light || codes(fresh.reasons) !== codes(s.lightReasons)) apply(raw, { type: 'tick', actor: SYSTEM_ACTOR, at: now }, null);
+      return;
+    }
+    if (f.kind !== 'signal' || !fold.state) return;
+    if (f.name === deadlinesRecomputedSignal.name) {
+      const a = f.args[0] as DeadlinesRecomputedArgs;
+      const event: TaskEvent = {
+        type: 'deadlines_recomputed',
+        actor: a.actor ?? SYSTEM_ACTOR,
+        at: now,
+        dueAt: a.dueAt,
+        warnAt: a.warnAt,
+        reason: a.reason,
+        ...(a.signDueAt !== undefined ? { signDueAt: a.signDueAt } : {}),
+      };
+      const refused = validateTaskAction(fold.state, event, now);
+      if (refused) entry(raw, now, 'deadlines_recomputed', event.actor, { reason: a.reason }, f.args, refused.message);
+      else apply(raw, event, f.args);
+    } else if (f.name === cancelTaskSignal.name) {
+      const a = f.args[0] as CancelTaskArgs;
+      if (isClosedStatus(fold.state.status)) return;
+      const event: TaskEvent = { type: 'cancel', actor: a.actor, at: now, reason: a.reason };
+      if (!validateTaskAction(fold.state, event, now)) apply(raw, event, f.args);
+    } else if (f.name === releaseTaskSignal.name) {
+      // The item is finished: the closed task may end its workflow. Nothing changes.
+    }
+  };
+
+  for (const raw of events) {
+    const f = raw.fact;
+    switch (f.kind) {
+      case 'started': {
+        const input = f.input as TaskInput;
+        fold.input ??= input;
+        fold.closed = false;
+        if (input.carried) fold.state ??= structuredClone(input.carried.state);
+        else needsOpen = fold.state === null;
+        break;
+      }
+      case 'signal':
+      case 'timer_fired':
+        pending.push(raw);
+        break;
+      case 'task_started': {
+        now = raw.time;
+        if (needsOpen && fold.input) {
+          needsOpen = false;
+          fold.state = openTask(fold.input.task, now).state;
+          const opened = fold.input.fromTaskId ? 'opened_by_transfer' : 'assigned';
+          entry(raw, now, opened, fold.input.openedBy, { role: fold.state.role, dueAt: fold.state.dueAt, fromTaskId: fold.input.fromTaskId ?? null }, fold.input.task);
+        }
+        const batch = pending;
+        pending = [];
+        batch.forEach(handle);
+        break;
+      }
+      case 'update_accepted': {
+        const build = taskUpdateEvents[f.name];
+        if (!build || recent.has(f.updateId)) break;
+        const event = build(f.args[0] as ArgsOf, now);
+        const refused = apply(raw, event, f.args);
+        if (refused === null) recent.remember(f.updateId, true);
+        else {
+          const { type, actor, at, ...details } = event as TaskEvent & Record<string, unknown>;
+          entry(raw, at, type, actor, details, f.args, refused);
+        }
+        break;
+      }
+      case 'activity_scheduled': {
+        if (f.activityType === 'projectTask') {
+          const input = f.args[0] as ProjectTaskInput;
+          fold.recorded = input.task;
+          fold.timeline.push(...input.timeline);
+          for (const t of input.timeline) if (RECORDED_ONLY.has(t.type)) entry(raw, t.at, t.type, t.actor, { reason: t.reason, ...t.payload }, t);
+        } else if (f.activityType === 'appendTimeline') {
+          const entries = f.args[0] as TimelineEntry[];
+          fold.timeline.push(...entries);
+          for (const t of entries) if (RECORDED_ONLY.has(t.type)) entry(raw, t.at, t.type, t.actor, { reason: t.reason, ...t.payload }, t);
+        }
+        break;
+      }
+      case 'closed':
+        if (f.how === 'continued_as_new') break;
+        fold.closed = true;
+        if (f.how === 'completed') fold.result = f.result as TaskWire;
+        else entry(raw, raw.time, `workflow_${f.how}`, SYSTEM_ACTOR, { detail: f.result }, f.result);
+        break;
+      default:
+        break;
+    }
+  }
+  return fold;
+}
+
+// ---- The item workflow ----
+
+function placeholder(spec: TaskInput['task'], now: Instant): TaskWire {
+  return { ...taskToWire(initialTaskState(spec, now)), version: -1 };
+}
+
+const projectedKey = (s: ItemState) =>
+  [s.status, s.light, s.redEver, [...new Set(s.tasks.map((t) => t.departmentId))].sort().join(',')].join('|');
+
+export function foldItem(events: readonly RawEvent[]): ItemFold {
+  const fold: ItemFold = { workflowId: events[0]?.workflowId ?? '', input: null, state: null, entries: [], recorded: null, timeline: [], result: null, closed: false };
+  const recent = new RecentUpdates<true>();
+  let pending: RawEvent[] = [];
+  let needsLaunch = false;
+  let now = 0;
+
+  const entry = (raw: RawEvent, at: Instant, action: string, actor: Actor | null, details: Record<string, unknown>, payload: unknown) => {
+    fold.entries.push({
+      ref: refOf(raw),
+      scope: 'item',
+      itemId: fold.input?.item.id ?? '',
+      taskId: (details.taskId as string | undefined) ?? null,
+      departmentId: (details.departmentId as string | undefined) ?? null,
+      at,
+      action,
+      actor,
+      details,
+      payload,
+    });
+  };
+
+  const rollUp = (raw: RawEvent, s: ItemState): ItemState => {
+    const before = projectedKey(s);
+    const previous = s.status;
+    const { status, light } = rollUpItem(s.tasks, s.status);
+    let next: ItemState = { ...s, status, light, redEver: s.redEver || s.tasks.some((t) => t.redEver) };
+    if (projectedKey(next) === before) return next;
+    next = { ...next, version: next.version + 1 };
+    if (status !== previous) {
+      if (status === 'completed') next.completedAt = now;
+      entry(raw, now, 'item_status_changed', SYSTEM_ACTOR, { from: previous, to: status }, null);
+    }
+    return next;
+  };
+
+  const onTaskChanged = (raw: RawEvent, { task: reported, openTransfer }: TaskChangedArgs) => {
+    let s = fold.state;
+    if (!s) return;
+    let changed = false;
+    if (openTransfer && !s.tasks.some((t) => t.id === openTransfer.spec.id)) {
+      const details = { fromTaskId: reported.id, newTaskId: openTransfer.spec.id, departmentId: openTransfer.spec.departmentId };
+      if (s.status === 'cancelled' || s.status === 'archived') {
+        entry(raw, now, 'transfer_dropped', openTransfer.actor, details, openTransfer);
+      } else {
+        s = { ...s, tasks: [...s.tasks, placeholder(openTransfer.spec, now)] };
+        entry(raw, now, 'task_transferred', openTransfer.actor, details, openTransfer);
+        changed = true;
+      }
+    }
+    const index = s.tasks.findIndex((t) => t.id === reported.id);
+    const known = s.tasks[index];
+    if (known && known.version < reported.version) {
+      s = { ...s, tasks: s.tasks.map((t, i) => (i === index ? reported : t)) };
+      changed = true;
+    }
+    fold.state = changed ? rollUp(raw, s) : s;
+  };
+
+  for (const raw of events) {
+    const f = raw.fact;
+    switch (f.kind) {
+      case 'started': {
+        const input = f.input as ItemInput;
+        fold.input ??= input;
+        fold.closed = false;
+        if (input.carried) fold.state ??= structuredClone(input.carried.state);
+        else needsLaunch = fold.state === null;
+        break;
+      }
+      case 'signal':
+      case 'timer_fired':
+        pending.push(raw);
+        break;
+      case 'task_started': {
+        now = raw.time;
+        if (needsLaunch && fold.input) {
+          needsLaunch = false;
+          const input = fold.input;
+          const specs = input.tasks.map((t) => ({ ...t, itemId: input.item.id }));
+          const launched: ItemState = {
+            item: input.item,
+            status: 'launched',
+            light: 'green',
+            redEver: false,
+            launchedAt: now,
+            completedAt: null,
+            cancelledAt: null,
+            cancelReason: null,
+            archivedAt: null,
+            tasks: specs.map((s) => placeholder(s, now)),
+            version: 0,
+          };
+          fold.state = { ...launched, ...rollUpItem(launched.tasks, 'launched') };
+          entry(raw, now, 'launched', input.launchedBy, { tasks: specs.map((s) => ({ id: s.id, departmentId: s.departmentId, role: s.role })) }, input);
+        }
+        const batch = pending;
+        pending = [];
+        for (const p of batch) {
+          if (p.fact.kind === 'signal' && p.fact.name === taskChangedSignal.name) onTaskChanged(p, p.fact.args[0] as TaskChangedArgs);
+        }
+        break;
+      }
+      case 'update_accepted': {
+        if (f.name !== cancelItemUpdate.name || recent.has(f.updateId) || !fold.state) break;
+        const { actor, reason } = f.args[0] as { actor: Actor; reason: string };
+        fold.state = { ...fold.state, status: 'cancelled', cancelledAt: now, cancelReason: reason, version: fold.state.version + 1 };
+        recent.remember(f.updateId, true);
+        entry(raw, now, 'item_cancelled', actor, { reason }, f.args);
+        break;
+      }
+      case 'activity_scheduled': {
+        if (f.activityType !== 'projectItem') break;
+        const input = f.args[0] as ProjectItemInput;
+        fold.recorded = input.state;
+        fold.timeline.push(...input.timeline);
+        for (const t of input.timeline) {
+          if (t.type === 'item_archived' && fold.state) {
+            const from = fold.state.status;
+            fold.state = { ...fold.state, status: from === 'completed' ? 'archived' : from, archivedAt: t.at, version: fold.state.version + 1 };
+            entry(raw, t.at, 'item_archived', t.actor, { from }, t);
+          }
+        }
+        break;
+      }
+      case 'closed':
+        if (f.how === 'continued_as_new') break;
+        fold.closed = true;
+        fold.result = f.result;
+        if (f.how !== 'completed') entry(raw, raw.time, `workflow_${f.how}`, SYSTEM_ACTOR, { detail: f.result }, f.result);
+        break;
+      default:
+        break;
+    }
+  }
+  return fold;
+}

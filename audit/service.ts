@@ -1,0 +1,95 @@
+// What the audit routes and the CLI call: one function per question, each from the histories alone.
+import { eq } from 'drizzle-orm';
+import type { Client } from '@temporalio/client';
+import { historyToJSON } from '@temporalio/common/lib/proto-utils';
+import type { Database } from '../db/client';
+import { departments } from '../db/schema/org';
+import { items } from '../db/schema/items';
+import { eventsOf, ItemNotFoundError, type ItemHistories } from './histories';
+import { buildHistoryView, type HistoryView } from './history-view';
+import { loadItemHistories } from './load';
+import { nameBook, type Lang, type NameBook } from './render';
+import { parseReplayPoint, replayItemAt, type ReplayedState } from './replay';
+import { verifyItem, type VerifyReport } from './verify';
+import { itemWorkflowId } from '../workflows/ids';
+
+export interface AuditDeps {
+  client: Client;
+  db: Database;
+}
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/** An item id, or an item code looked up in the read model. */
+export async function resolveItemId(db: Database, idOrCode: string): Promise<string> {
+  if (UUID.test(idOrCode)) return idOrCode.toLowerCase();
+  const [row] = await db.select({ id: items.id }).from(items).where(eq(items.code, idOrCode));
+  if (!row) throw new ItemNotFoundError(idOrCode);
+  return row.id;
+}
+
+export async function departmentNames(db: Database): Promise<NameBook> {
+  return nameBook(await db.select({ id: departments.id, name: departments.name, nameEn: departments.nameEn }).from(departments));
+}
+
+export async function loadHistories(deps: AuditDeps, idOrCode: string): Promise<ItemHistories> {
+  return loadItemHistories(deps, await resolveItemId(deps.db, idOrCode));
+}
+
+export async function itemHistory(deps: AuditDeps, idOrCode: string, lang: Lang, options: { raw?: boolean } = {}): Promise<HistoryView> {
+  const [histories, names] = await Promise.all([loadHistories(deps, idOrCode), departmentNames(deps.db)]);
+  return buildHistoryView(histories, lang, names, options);
+}
+
+export async function itemStateAt(deps: AuditDeps, idOrCode: string, at: string): Promise<ReplayedState> {
+  const itemId = await resolveItemId(deps.db, idOrCode);
+  const point = parseReplayPoint(at, itemWorkflowId(itemId));
+  return replayItemAt(await loadItemHistories(deps, itemId), point);
+}
+
+export async function itemVerification(deps: AuditDeps, idOrCode: string): Promise<VerifyReport> {
+  return verifyItem(deps.db, await loadHistories(deps, idOrCode));
+}
+
+export type RawHistoryExport = {
+  itemId: string;
+  source: ItemHistories['source'];
+  /** Each run's history exactly as `temporal workflow show --output json` writes it. */
+  workflows: Array<{ workflowId: string; runId: string; kind: 'item' | 'task'; runIndex: number; eventCount: number; history: unknown }>;
+};
+
+export function rawExportOf(histories: ItemHistories): RawHistoryExport {
+  return {
+    itemId: histories.itemId,
+    source: histories.source,
+    workflows: histories.runs.map((r) => ({
+      workflowId: r.workflowId,
+      runId: r.runId,
+      kind: r.kind,
+      runIndex: r.runIndex,
+      eventCount: eventsOf(r.history).length,
+      history: JSON.parse(historyToJSON(r.history)) as unknown,
+    })),
+  };
+}
+
+export async function rawHistories(deps: AuditDeps, idOrCode: string): Promise<RawHistoryExport> {
+  return rawExportOf(await loadHistories(deps, idOrCode));
+}
+
+/** An appendix section for the PDF dossier: one heading and a block of text per workflow run. */
+export interface DossierAppendix {
+  title: { zh: string; en: string };
+  sections: Array<{ heading: string; body: string }>;
+}
+
+export async function rawHistoryAppendix(deps: AuditDeps, itemId: string): Promise<DossierAppendix> {
+  const raw = await rawHistories(deps, itemId);
+  return {
+    title: { zh: '附录：Temporal 原始事件历史', en: 'Appendix: raw Temporal event histories' },
+    sections: raw.workflows.map((w) => ({
+      heading: `${w.workflowId} · run ${w.runIndex + 1} (${w.runId}) · ${w.eventCount} events`,
+      body: JSON.stringify(w.history, null, 1),
+    })),
+  };
+}
