@@ -12,6 +12,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import {
   claimIdempotencyKey,
   completeIdempotencyKey,
+  deleteIdempotencyKeysBefore,
   findIdempotencyKey,
   releaseIdempotencyKey,
   takeOverStaleKey,
@@ -31,7 +32,12 @@ export interface IdempotencyOptions {
   waitForFirstMs?: number;
   /** A pending key older than this is considered abandoned (its process died) and may be re-run. */
   abandonedAfterMs?: number;
+  /** How long a finished key's answer is kept for repeats (as Stripe: a day). */
+  keepAnswersMs?: number;
 }
+
+// Old keys are swept by the requests themselves, about once per this many claims: no cron needed.
+const SWEEP_EVERY = 200;
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -59,6 +65,7 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 export function installIdempotency(app: FastifyInstance, deps: ApiDeps, options: IdempotencyOptions = {}): void {
   const waitForFirstMs = options.waitForFirstMs ?? 30_000;
   const abandonedAfterMs = options.abandonedAfterMs ?? 5 * 60_000;
+  const keepAnswersMs = options.keepAnswersMs ?? 24 * 60 * 60_000;
   const db = deps.database.db;
   app.decorateRequest('idempotencyKey', null);
   app.decorateRequest('idempotencyClaim', null);
@@ -80,6 +87,9 @@ export function installIdempotency(app: FastifyInstance, deps: ApiDeps, options:
     const print = fingerprint(request);
     if (await claimIdempotencyKey(db, scope, print)) {
       request.idempotencyClaim = scope;
+      if (Math.random() < 1 / SWEEP_EVERY) {
+        deleteIdempotencyKeysBefore(db, new Date(Date.now() - keepAnswersMs)).catch((error: unknown) => request.log.warn({ err: error }, 'idempotency sweep failed'));
+      }
       return;
     }
     const deadline = Date.now() + waitForFirstMs;

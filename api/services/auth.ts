@@ -1,5 +1,5 @@
 /** Logging in and out, and changing one's own password. */
-import { deleteSession, deleteUserSessions, insertSession } from '../../db/queries/sessions';
+import { deleteExpiredSessions, deleteSession, deleteUserSessions, insertSession } from '../../db/queries/sessions';
 import { findUserById, findUserForLogin, updateUser } from '../../db/queries/users';
 import type { SessionUser } from '../authz';
 import type { ApiDeps } from '../deps';
@@ -38,6 +38,8 @@ export async function login(
   const tokenHash = hashSessionToken(token);
   const expiresAt = new Date(Date.now() + SESSION_TTL_MS);
   await insertSession(deps.database.db, { tokenHash, userId: user.id, expiresAt, ip: meta.ip, userAgent: meta.userAgent?.slice(0, 300) ?? null });
+  // Expired sessions no longer authenticate anyone; logins sweep them away (indexed, cheap).
+  await deleteExpiredSessions(deps.database.db, new Date());
   return {
     token,
     expiresAt,

@@ -53,6 +53,11 @@ export async function completeIdempotencyKey(
     .where(and(eq(idempotencyKeys.userId, scope.userId), eq(idempotencyKeys.key, scope.key)));
 }
 
+/** Forgets finished keys older than `before` (a repeat after that runs again; Temporal's own Update-id dedupe still holds). */
+export async function deleteIdempotencyKeysBefore(db: Executor, before: Date): Promise<void> {
+  await db.delete(idempotencyKeys).where(and(eq(idempotencyKeys.state, 'done'), lt(idempotencyKeys.updatedAt, before)));
+}
+
 /** Frees the key (the first attempt failed with a server error), so a retry runs again. */
 export async function releaseIdempotencyKey(db: Executor, scope: IdempotencyScope): Promise<void> {
   await db

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { uniqueName } from '../support/services';
 import { createAccount, loginOver, type TestAccount } from './support/accounts';
@@ -48,6 +49,15 @@ describe('login, session cookie and bearer token', () => {
     expect(out.status).toBe(204);
     expect((await fetch(`${api.baseUrl}/api/me`, { headers: { authorization: `Bearer ${session.token}` } })).status).toBe(401);
     expect((await fetch(`${api.baseUrl}/api/me`, { headers: { cookie: session.cookie } })).status).toBe(401);
+  });
+
+  it('an expired session stops working, and only a hash of the token is stored', async () => {
+    const session = await loginOver(api.baseUrl, account);
+    const stored = await api.deps.database.sql<{ token_hash: string }[]>`select token_hash from sessions where user_id = ${account.id}`;
+    expect(stored.map((s) => s.token_hash)).toContain(createHash('sha256').update(session.token).digest('hex'));
+    expect(JSON.stringify(stored)).not.toContain(session.token);
+    await api.deps.database.sql`update sessions set expires_at = now() - interval '1 second' where token_hash = ${createHash('sha256').update(session.token).digest('hex')}`;
+    expect((await fetch(`${api.baseUrl}/api/me`, { headers: { authorization: `Bearer ${session.token}` } })).status).toBe(401);
   });
 
   it('answers 401 without credentials and with a made-up token', async () => {
