@@ -1,0 +1,44 @@
+/**
+ * Determinism guard: every recorded history under histories/ replays through today's workflow code.
+ * A change that would break running items fails here. The v1-* histories were recorded before the
+ * task workflow's `skip-undelivered-notify` patch; they replay because the change is behind patched().
+ */
+import { readdir, readFile } from 'node:fs/promises';
+import { resolve } from 'node:path';
+import { bundleWorkflowCode, Worker } from '@temporalio/worker';
+import { DeterminismViolationError } from '@temporalio/workflow';
+import { describe, expect, it } from 'vitest';
+import { workflowsPath } from '../../worker/create-worker';
+import { testServices } from '../support/services';
+import { historyFromJSON } from './history-json';
+
+const dir = resolve(import.meta.dirname, 'histories');
+const files = (await readdir(dir)).filter((f) => f.endsWith('.json')).sort();
+const load = async (file: string) => historyFromJSON(JSON.parse(await readFile(resolve(dir, file), 'utf8')));
+const quiet = { info() {}, warn() {}, error() {}, debug() {}, trace() {}, log() {} } as never;
+
+describe('recorded histories replay through the current workflow code', () => {
+  it('there are histories from before the patch', () => {
+    expect(files.filter((f) => f.startsWith('v1-')).length).toBeGreaterThanOrEqual(4);
+  });
+
+  it.each(files)('%s', async (file) => {
+    await Worker.runReplayHistory({ workflowBundle: { codePath: testServices().workflowBundlePath } }, await load(file), file);
+  });
+
+  it('the same change made without patched() would break the old ones', async () => {
+    const shim = resolve(import.meta.dirname, 'unpatched-workflow-shim.ts');
+    const bundle = await bundleWorkflowCode({
+      workflowsPath,
+      logger: quiet,
+      webpackConfigHook: (config) => ({
+        ...config,
+        resolve: { ...config.resolve, alias: { ...(config.resolve?.alias as object), '@temporalio/workflow$': shim } },
+      }),
+    });
+    const error = await Worker.runReplayHistory({ workflowBundle: bundle }, await load('v1-task-worked-run1.json'), 'unpatched').catch(
+      (e: unknown) => e,
+    );
+    expect(error).toBeInstanceOf(DeterminismViolationError);
+  });
+});
