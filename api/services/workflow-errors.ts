@@ -1,6 +1,6 @@
 // Turns what Temporal answers to an Update (or a start) into the API's one error type.
 // The engine rejects an action with ApplicationFailure(type = violation code, details = [violation]).
-import { isGrpcServiceError, WorkflowUpdateFailedError, WorkflowUpdateRPCTimeoutOrCancelledError } from '@temporalio/client';
+import { isGrpcServiceError, ServiceError, WorkflowUpdateFailedError, WorkflowUpdateRPCTimeoutOrCancelledError } from '@temporalio/client';
 import { ApplicationFailure, WorkflowNotFoundError } from '@temporalio/common';
 import type { RuleViolation } from '../../domain/types';
 import { AppError } from '../errors';
@@ -39,6 +39,7 @@ export function appErrorOfUpdate(error: unknown, closedMessage: string): unknown
   if (error instanceof WorkflowUpdateRPCTimeoutOrCancelledError) {
     return new AppError('unavailable', 'The workflow did not answer in time; retry with the same Idempotency-Key.');
   }
-  if (isGrpcServiceError(error)) return new AppError('unavailable', 'The workflow engine could not be reached; retry with the same Idempotency-Key.');
+  // ServiceError: the client's wrapper when the server cannot be reached (e.g. "Failed to start Workflow").
+  if (isGrpcServiceError(error) || error instanceof ServiceError) return new AppError('unavailable', 'The workflow engine could not be reached; retry with the same Idempotency-Key.');
   return error; // a bug of ours: the error handler logs it and answers 500
 }

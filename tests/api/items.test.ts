@@ -4,7 +4,7 @@ import { launchItemId } from '../../api/services/items';
 import { items, tasks } from '../../db/schema/items';
 import { startApiHarness, type ApiHarness, type LoggedIn } from '../support/api-harness';
 import { DAY, fromNow, launchBody, waitFor, workflowExists, type LaunchTask } from '../support/item-fixtures';
-import { uniqueName } from '../support/services';
+import { testConfig, uniqueName } from '../support/services';
 
 let h: ApiHarness;
 let supervisor: LoggedIn;
@@ -168,6 +168,28 @@ describe('POST /api/items', () => {
     expect(third.body).toEqual(first.body);
     expect(first.body.id).toBe(launchItemId(supervisor.id, key));
     expect((await h.deps.database.db.select().from(items).where(eq(items.title, body.title))).length).toBe(1);
+  });
+});
+
+describe('a launch whose workflow cannot start', () => {
+  it('answers 503 and leaves no rows behind (the rows and the start are one transaction)', async () => {
+    // The same database, but a Temporal that does not answer: everything validates, the start fails.
+    const broken = await startApiHarness({ worker: false, config: testConfig({ TEMPORAL_ADDRESS: '127.0.0.1:1' }) });
+    try {
+      const dept = await broken.createDepartment('断线局');
+      const [boss, sup] = await Promise.all([broken.createUser('leader'), broken.createUser('supervisor')]);
+      const key = uniqueName('no-temporal');
+      const body = launchBody(boss.id, [lead(dept.id)]);
+      const res = await sup.post('/api/items', body, { 'idempotency-key': key });
+      expect(res.status).toBe(503);
+      expect(res.body.error.code).toBe('unavailable');
+      const rows = await rowsOfItem(launchItemId(sup.id, key));
+      expect(rows.items).toHaveLength(0);
+      expect(rows.tasks).toHaveLength(0);
+      expect((await h.deps.database.db.select().from(items).where(eq(items.title, body.title))).length).toBe(0);
+    } finally {
+      await broken.close();
+    }
   });
 });
 
