@@ -92,9 +92,16 @@ function LoggedIn({ session, logout, refreshMe }: { session: Session; logout: ()
 
   useEffect(() => {
     if (forced) return;
-    get<Page<Department>>('/api/departments?pageSize=200')
-      .then((page) => setDepartments(page.items))
-      .catch(() => {});
+    // Every department (the list API pages at 200 at most), for names and pickers.
+    void (async () => {
+      const all: Department[] = [];
+      for (let page = 1; page <= 50; page++) {
+        const answer = await get<Page<Department>>(`/api/departments?pageSize=200&page=${page}`);
+        all.push(...answer.items);
+        if (answer.items.length === 0 || all.length >= answer.total) break;
+      }
+      setDepartments(all);
+    })().catch(() => {});
   }, [forced]);
 
   const refreshUnread = useCallback(() => {

@@ -15,18 +15,6 @@ interface Dashboard {
 const METRICS = ['total', 'completed', 'onTime', 'overdue', 'postponed', 'inProgress', 'yellow', 'red'] as const;
 type Metric = (typeof METRICS)[number];
 
-/** Item-list filters the list API understands today, per figure; `metric` goes along for an exact drill-down. */
-const LIST_FILTER: Record<Metric, Record<string, string>> = {
-  total: {},
-  completed: { status: 'completed' },
-  onTime: { status: 'completed', outcome: 'on_time' },
-  overdue: { status: 'completed', outcome: 'overdue' },
-  postponed: { status: 'completed', outcome: 'postponed' },
-  inProgress: {},
-  yellow: { light: 'yellow' },
-  red: { light: 'red' },
-};
-
 /** GET /api/dashboard: every department's record, each figure a link to the items behind it. */
 export function DashboardPage() {
   const { t, lang } = useI18n();
@@ -47,7 +35,8 @@ export function DashboardPage() {
   };
 
   const link = (row: DashboardRow, metric: Metric) =>
-    `/items${qs({ ...(row.departmentId ? { departmentId: row.departmentId } : {}), kind, from, to, ...LIST_FILTER[metric], metric })}`;
+    // The item list takes the figure itself (metric) with the same filters: exactly the items behind it.
+    `/items${qs({ ...(row.departmentId ? { departmentId: row.departmentId } : {}), kind, from, to, metric: metric === 'total' && !row.departmentId ? undefined : metric })}`;
   const nameOf = (row: DashboardRow) => row.departmentName ?? row.name ?? deptName(row.departmentId, lang);
 
   const unavailable = error instanceof ApiError && error.status === 404;

@@ -24,6 +24,13 @@ export function ItemDetailPage() {
     },
     [reload],
   );
+  // Lights change by timers in the workflow: keep the open page current.
+  useEffect(() => {
+    const timer = window.setInterval(() => {
+      if (document.visibilityState === 'visible') reload();
+    }, 20_000);
+    return () => clearInterval(timer);
+  }, [reload]);
 
   if (loading && !item) return <Loading />;
   if (error && !item) {
@@ -89,7 +96,7 @@ export function ItemDetailPage() {
             </>
           )}
           <dt>{t.detail.issuedBy}</dt>
-          <dd>{issuerName(item)}</dd>
+          <dd>{item.issuedBy === user.id ? user.displayName : issuerName(item)}</dd>
           {item.source && (
             <>
               <dt>{t.detail.source}</dt>
@@ -315,6 +322,10 @@ function describe(e: TimelineEntry, t: Messages, lang: Lang): string | null {
   if (e.type === 'light_changed' && typeof d.from === 'string' && typeof d.to === 'string') {
     const l = t.lightShort as Record<string, string>;
     parts.push(`${l[d.from] ?? d.from} → ${l[d.to] ?? d.to}`);
+  }
+  if (e.type === 'item_status_changed' && typeof d.from === 'string' && typeof d.to === 'string') {
+    const st = t.itemStatus as Record<string, string>;
+    parts.push(`${st[d.from] ?? d.from} → ${st[d.to] ?? d.to}`);
   }
   if (typeof d.decision === 'string') parts.push((t.decision as Record<string, string>)[d.decision] ?? d.decision);
   if (typeof d.approve === 'boolean') parts.push(d.approve ? t.decision.approved : t.decision.denied);

@@ -7,7 +7,7 @@ import { useDepartmentName, useSession } from '../session';
 
 const PAGE_SIZE = 20;
 /** Filters the list understands, all kept in the URL so the dashboard can link to a filtered list. */
-const FILTERS = ['kind', 'status', 'light', 'q', 'departmentId', 'issuedBy', 'from', 'to', 'outcome', 'metric'] as const;
+const FILTERS = ['kind', 'status', 'light', 'q', 'departmentId', 'issuedBy', 'from', 'to', 'metric', 'dateField', 'asOf'] as const;
 
 export function ItemsPage() {
   const { t, lang } = useI18n();
