@@ -217,6 +217,10 @@ describe('GET /api/items and /api/items/:id', () => {
   it('filters by q (title or code), kind, departmentId, issuedBy, light, status, from/to', async () => {
     expect(titles((await supervisor.get(`/api/items?q=${encodeURIComponent(tag)}`)).body)).toEqual(['a', 'b', 'c', 'd', 'e']);
     expect(titles((await supervisor.get(`/api/items?q=${launched.d!.code}`)).body)).toEqual(['d']);
+    expect(titles((await supervisor.get(`/api/items?q=${launched.d!.code.toLowerCase()}`)).body)).toEqual(['d']);
+    // Text without cased letters (plain Chinese) is matched too; newest first, so ours lead.
+    const chinese = await supervisor.get(`/api/items?q=${encodeURIComponent('筛选')}&pageSize=200`);
+    expect(chinese.body.items.map((i: { id: string }) => i.id)).toEqual(expect.arrayContaining(Object.values(launched).map((l) => l.id)));
     expect(titles((await supervisor.get(`/api/items?q=${encodeURIComponent(tag)}&kind=routine`)).body)).toEqual(['b', 'c']);
     expect(titles((await supervisor.get(`/api/items?q=${encodeURIComponent(tag)}&departmentId=${deptA}`)).body)).toEqual(['a', 'c', 'e']);
     expect((await supervisor.get(`/api/items?issuedBy=${leader.id}&q=${encodeURIComponent(tag)}`)).body.total).toBe(5);
