@@ -3,7 +3,7 @@
 import { createHash } from 'node:crypto';
 import { gunzipSync, gzipSync } from 'node:zlib';
 import { asc, eq, sql } from 'drizzle-orm';
-import { historyFromJSON, historyToJSON } from '@temporalio/common/lib/proto-utils';
+import { historyFromJSON, historyToJSON } from './history-json';
 import type { Client } from '@temporalio/client';
 import type { Executor } from '../db/client';
 import { archivedHistories } from '../db/schema/audit-archive';

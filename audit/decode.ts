@@ -1,6 +1,5 @@
 // History events → the facts the audit needs, decoded with Temporal's default payload converter.
 import { defaultPayloadConverter } from '@temporalio/common';
-import { tsToMs } from '@temporalio/common/lib/time';
 import type { temporal } from '@temporalio/proto';
 import { EventType, type HistoryEvent } from './histories';
 
@@ -10,8 +9,11 @@ export function eventIdOf(e: HistoryEvent): number {
   return Number(e.eventId ?? 0);
 }
 
+/** Epoch ms of the event; seconds may be a Long (from Temporal), a number or a string (from JSON). */
 export function eventTimeOf(e: HistoryEvent): number {
-  return tsToMs(e.eventTime);
+  const t = e.eventTime;
+  if (!t) return 0;
+  return Number(t.seconds ?? 0) * 1000 + Math.floor((t.nanos ?? 0) / 1_000_000);
 }
 
 export function eventTypeName(e: HistoryEvent): string {

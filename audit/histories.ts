@@ -2,6 +2,7 @@
 // tasks opened by transfers), each followed through continue-as-new. From Temporal while it still
 // has them, else from the Postgres archive.
 import type { Client } from '@temporalio/client';
+import { isGrpcServiceError } from '@temporalio/client';
 import { WorkflowNotFoundError } from '@temporalio/common';
 import { temporal } from '@temporalio/proto';
 import { itemWorkflowId } from '../workflows/ids';
@@ -74,13 +75,20 @@ export async function fetchWorkflowRuns(client: Client, workflowId: string, kind
   return chain.map((c, runIndex) => ({ workflowId, runId: c.runId, kind, runIndex, history: c.history }));
 }
 
+const GRPC_NOT_FOUND = 5;
+
+/** Temporal does not (or no longer) know the workflow. */
+export function isNotFound(error: unknown): boolean {
+  return error instanceof WorkflowNotFoundError || (isGrpcServiceError(error) && error.code === GRPC_NOT_FOUND);
+}
+
 /** The item's and its tasks' runs from Temporal; null when Temporal no longer knows the item. */
 export async function fetchItemHistoriesFromTemporal(client: Client, itemId: string): Promise<ItemHistories | null> {
   let itemRuns: RecordedRun[];
   try {
     itemRuns = await fetchWorkflowRuns(client, itemWorkflowId(itemId), 'item');
   } catch (error) {
-    if (error instanceof WorkflowNotFoundError) return null;
+    if (isNotFound(error)) return null;
     throw error;
   }
   let taskRuns: RecordedRun[][];
@@ -88,7 +96,7 @@ export async function fetchItemHistoriesFromTemporal(client: Client, itemId: str
     taskRuns = await Promise.all(childWorkflowIds(itemRuns).map((id) => fetchWorkflowRuns(client, id, 'task')));
   } catch (error) {
     // Part of the item is gone from Temporal already: only the archive has all of it.
-    if (error instanceof WorkflowNotFoundError) return null;
+    if (isNotFound(error)) return null;
     throw error;
   }
   return { itemId, source: 'temporal', runs: [...itemRuns, ...taskRuns.flat()] };

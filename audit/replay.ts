@@ -99,9 +99,10 @@ export function cutAt(histories: ItemHistories, point: ReplayPoint): { include: 
   }
   const target = matches[0]!;
   const position = merged.indexOf(target);
-  const included = new Set(merged.slice(0, position + 1));
+  const key = (r: RawEvent) => `${r.workflowId}|${r.runId}|${r.eventId}`;
+  const included = new Set(merged.slice(0, position + 1).map(key));
   return {
-    include: (r) => included.has(r),
+    include: (r) => included.has(key(r)),
     at: { kind: 'event', time: new Date(target.time).toISOString(), workflowId: target.workflowId, runId: target.runId, eventId: target.eventId, eventType: eventTypeName(target.event) },
     count: position + 1,
   };

@@ -1,7 +1,7 @@
 // What the audit routes and the CLI call: one function per question, each from the histories alone.
 import { eq } from 'drizzle-orm';
 import type { Client } from '@temporalio/client';
-import { historyToJSON } from '@temporalio/common/lib/proto-utils';
+import { historyToJSONValue } from './history-json';
 import type { Database } from '../db/client';
 import { departments } from '../db/schema/org';
 import { items } from '../db/schema/items';
@@ -68,7 +68,7 @@ export function rawExportOf(histories: ItemHistories): RawHistoryExport {
       kind: r.kind,
       runIndex: r.runIndex,
       eventCount: eventsOf(r.history).length,
-      history: JSON.parse(historyToJSON(r.history)) as unknown,
+      history: historyToJSONValue(r.history),
     })),
   };
 }
