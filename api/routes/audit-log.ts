@@ -26,7 +26,7 @@ export function auditLogRoutes(deps: ApiDeps): FastifyPluginAsyncZod {
     app.get(
       '/api/audit-log',
       {
-        config: { access: ['auditor', 'admin'] },
+        config: { access: ['auditor', 'admin'], auditRead: true }, // reading the log is itself an audit read
         schema: {
           tags: ['audit'],
           summary: 'The append-only log of writes and audit reads, newest first',
