@@ -8,6 +8,7 @@ import {
   getExternalWorkflowHandle,
   log,
   ParentClosePolicy,
+  patched,
   proxyActivities,
   setHandler,
   startChild,
@@ -51,6 +52,17 @@ const { projectItem } = proxyActivities<Activities>({
   startToCloseTimeout: '10 seconds',
   retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '1 minute' },
 });
+
+// The audit archive of every history (Temporal forgets closed workflows after its retention). Bounded
+// retries: a failure is logged, and `npm run audit -- archive` can archive the item later.
+const { archiveItemHistories } = proxyActivities<Activities>({
+  startToCloseTimeout: '5 minutes',
+  heartbeatTimeout: '1 minute',
+  retry: { initialInterval: '5 seconds', backoffCoefficient: 2, maximumInterval: '2 minutes', maximumAttempts: 8 },
+});
+
+/** Patch: archive the histories as the item ends (items recorded before it just end). */
+const ARCHIVE_HISTORIES = 'archive-item-histories';
 
 type ChildMessage = { taskId: string; cancel: CancelTaskArgs } | { taskId: string; release: true };
 
@@ -324,6 +336,13 @@ export async function item(input: ItemInput): Promise<ItemWire> {
       for (const t of state.tasks) childMessages.push({ taskId: t.id, release: true });
     }
     await condition(idle);
+    if (patched(ARCHIVE_HISTORIES)) {
+      try {
+        await archiveItemHistories({ itemId: state.item.id });
+      } catch (error) {
+        log.error('item histories not archived', { itemId: state.item.id, error: String(error) });
+      }
+    }
     return itemToWire(state);
   }
 

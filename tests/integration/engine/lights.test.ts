@@ -111,7 +111,7 @@ describe('lights by durable timers', () => {
     });
     const again = await eventually(() => th.query(taskStateQuery), (s) => s.light === 'red', 10_000);
     expect(again.lightReason?.code).toBe('due_passed');
-    const changes = await lightChanges(specs[0]!.id);
+    const changes = await eventually(() => lightChanges(specs[0]!.id), (c) => c.length >= 5);
     expect(changes.map((c) => c.to)).toEqual(['yellow', 'red', 'green', 'yellow', 'red']);
   });
 
@@ -122,13 +122,13 @@ describe('lights by durable timers', () => {
     await th.signal(deadlinesRecomputedSignal, { dueAt, warnAt: dueAt - 1_000, reason: '2027年节假日安排发布' });
     const red = await eventually(() => th.query(taskStateQuery), (s) => s.light === 'red', 10_000);
     expect(red).toMatchObject({ dueAt: new Date(dueAt).toISOString(), originalDueAt: new Date(dueAt).toISOString() });
-    const timeline = await timelineOf(specs[0]!.id);
+    const timeline = await eventually(() => timelineOf(specs[0]!.id), (rows) => rows.some((e) => e.type === 'deadlines_recomputed'));
     expect(timeline.find((e) => e.type === 'deadlines_recomputed')).toMatchObject({
       reasonCode: 'calendar_changed',
       reasonZh: '2027年节假日安排发布',
       actorRole: 'system',
     });
-    const changes = await lightChanges(specs[0]!.id);
+    const changes = await eventually(() => lightChanges(specs[0]!.id), (c) => c.length >= 2);
     expect(changes.map((c) => c.to)).toEqual(['yellow', 'red']);
     expect(changes[1]!.at.getTime() - dueAt).toBeLessThan(ON_TIME_MS);
   });
