@@ -18,7 +18,10 @@ import { auditRoutes } from './routes/audit';
 import { auditLogRoutes } from './routes/audit-log';
 import { authRoutes } from './routes/auth';
 import { calendarRoutes } from './routes/calendar';
+import { assessmentRoutes } from './routes/assessment';
 import { dashboardRoutes } from './routes/dashboard';
+import { exportRoutes } from './routes/exports';
+import { reportRoutes } from './routes/reports';
 import { departmentRoutes } from './routes/departments';
 import { healthRoutes } from './routes/health';
 import { itemRoutes } from './routes/items';
@@ -83,6 +86,9 @@ export async function buildApp(deps: ApiDeps, options: { logger?: boolean; logSt
   await app.register(auditRoutes(deps));
   await app.register(publicRoutes(deps));
   await app.register(dashboardRoutes(deps));
+  await app.register(reportRoutes(deps));
+  await app.register(exportRoutes(deps));
+  await app.register(assessmentRoutes(deps));
 
   await app.register(notificationRoutes(deps));
   await mountBullBoard(app, deps);

@@ -2,6 +2,7 @@
 import { loadConfigOrExit } from '../config/env';
 import { connectDatabase } from '../db/client';
 import { createQueues } from '../jobs/queues';
+import { startExportProcessors } from '../jobs/exports/run';
 import { startNotificationProcessors } from '../jobs/run-processors';
 import { connectRedis } from '../jobs/redis';
 import { createSupervisionWorker } from './create-worker';
@@ -18,11 +19,14 @@ const notifications = startNotificationProcessors({
   queues,
   log: (message, details) => console.error(`worker: ${message}`, details ?? ''),
 });
+// …and builds the PDF volumes that POST /api/exports queues.
+const exportsProcessor = startExportProcessors({ config, db: database.db, log: (message, details) => console.error(`worker: ${message}`, details ?? '') });
 
 const { worker, connection } = await createSupervisionWorker({ config, deps: { config, db: database.db, queues } });
 console.log(`worker: polling task queue "${config.TEMPORAL_TASK_QUEUE}" in namespace "${config.TEMPORAL_NAMESPACE}" at ${config.TEMPORAL_ADDRESS}`);
 // Worker.run() resolves after SIGINT/SIGTERM once in-flight tasks finish.
 await worker.run();
 await notifications.close();
+await exportsProcessor.close();
 await Promise.all([queues.close(), database.close(), connection.close()]);
 redis.disconnect();

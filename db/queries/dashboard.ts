@@ -62,7 +62,7 @@ function factsAsOf(asOf: Date): SQL {
     and not (t.status in ('transferred', 'cancelled') and coalesce(t.closed_at <= ${at}, true))`;
 }
 
-function factsSource(asOf: Date | undefined): SQL {
+export function factsSource(asOf: Date | undefined): SQL {
   return asOf ? factsAsOf(asOf) : currentFacts;
 }
 
@@ -85,7 +85,7 @@ const dateColumn: Record<DateField, SQL> = {
   completed: sql`f.completed_at`,
 };
 
-function factConditions(filter: FactFilter, metric?: Metric): SQL {
+export function factConditions(filter: FactFilter, metric?: Metric): SQL {
   const conditions: SQL[] = [];
   if (filter.kind) conditions.push(sql`f.kind = ${filter.kind}`);
   if (filter.issuedBy) conditions.push(sql`f.issued_by = ${filter.issuedBy}`);

@@ -90,7 +90,7 @@ export const ACCESS: Record<string, Expectation> = {
   'GET /api/dashboard/trend': historyReaders,
   'GET /api/tasks': historyReaders,
   'GET /api/assessment': historyReaders,
-  'GET /api/assessment/weights': historyReaders,
+  'GET /api/assessment/weights': { who: ['leader', 'supervisor', 'auditor', 'admin'] },
   'PUT /api/assessment/weights': admin,
   'GET /api/reports/dashboard.xlsx': historyReaders,
   'GET /api/items/:id/history': historyReaders,
