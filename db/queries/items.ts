@@ -8,29 +8,10 @@ import { departments } from '../schema/org';
 export type ItemInsert = typeof items.$inferInsert;
 export type TaskInsert = typeof tasks.$inferInsert;
 
-const CODE_SEQUENCE = 'item_code_seq';
-let sequenceReady: Promise<void> | null = null;
-
-/**
- * The sequence behind human item codes. Created on first use (idempotently, under an advisory
- * lock, since CREATE SEQUENCE IF NOT EXISTS races with itself) until the items migration owns it.
- */
-function ensureCodeSequence(db: Executor): Promise<void> {
-  sequenceReady ??= db
-    .transaction(async (tx) => {
-      await tx.execute(sql`select pg_advisory_xact_lock(8122)`);
-      await tx.execute(sql.raw(`create sequence if not exists ${CODE_SEQUENCE}`));
-    })
-    .catch((error: unknown) => {
-      sequenceReady = null;
-      throw error;
-    });
-  return sequenceReady;
-}
+const CODE_SEQUENCE = 'item_code_seq'; // created by migration 0007_items_search_indexes
 
 /** `DB-2026-000123`: the year it was launched (China time) and a number that never repeats. */
 export async function nextItemCode(db: Executor, year: number): Promise<string> {
-  await ensureCodeSequence(db);
   const [row] = await db.execute<{ n: string }>(sql.raw(`select nextval('${CODE_SEQUENCE}')::text as n`));
   return `DB-${year}-${row!.n.padStart(6, '0')}`;
 }
