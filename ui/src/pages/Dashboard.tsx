@@ -12,6 +12,7 @@ interface Dashboard {
   totals: DashboardRow;
 }
 
+const CHART_MAX = 30;
 const METRICS = ['total', 'completed', 'onTime', 'overdue', 'postponed', 'inProgress', 'yellow', 'red'] as const;
 type Metric = (typeof METRICS)[number];
 
@@ -41,7 +42,12 @@ export function DashboardPage() {
 
   const unavailable = error instanceof ApiError && error.status === 404;
   const rows = data?.departments ?? [];
-  const chartData = rows.map((r) => ({ name: nameOf(r), rate: r.onTimeRate === null ? 0 : Math.round((r.onTimeRate <= 1 ? r.onTimeRate * 100 : r.onTimeRate) * 10) / 10 }));
+  // Departments with something completed (a rate to show), best first; a long list is cut to stay readable.
+  const rated = rows
+    .filter((r) => r.onTimeRate !== null)
+    .map((r) => ({ name: nameOf(r), rate: Math.round((r.onTimeRate! <= 1 ? r.onTimeRate! * 100 : r.onTimeRate!) * 10) / 10 }))
+    .sort((a, b) => b.rate - a.rate || a.name.localeCompare(b.name));
+  const chartData = rated.slice(0, CHART_MAX);
 
   return (
     <div className="page">
@@ -138,6 +144,8 @@ export function DashboardPage() {
           </div>
           <section className="card chart" aria-labelledby="chart-title">
             <h3 id="chart-title">{t.dashboard.chart}</h3>
+            {rated.length > CHART_MAX && <p className="muted">{t.dashboard.chartCut(CHART_MAX, rated.length)}</p>}
+            {rated.length === 0 && <p className="muted">{t.dashboard.chartEmpty}</p>}
             <div style={{ width: '100%', height: Math.max(220, chartData.length * 36 + 60) }}>
               <ResponsiveContainer>
                 <BarChart data={chartData} layout="vertical" margin={{ left: 24, right: 32, top: 8, bottom: 8 }}>
@@ -146,8 +154,8 @@ export function DashboardPage() {
                   <YAxis type="category" dataKey="name" width={140} />
                   <Tooltip formatter={(v) => [`${String(v)}%`, t.dashboard.onTimeRate]} />
                   <Bar dataKey="rate" name={t.dashboard.onTimeRate} isAnimationActive={false}>
-                    {chartData.map((d) => (
-                      <Cell key={d.name} fill={d.rate >= 90 ? '#2e7d32' : d.rate >= 60 ? '#c79100' : '#c62828'} />
+                    {chartData.map((d, i) => (
+                      <Cell key={i} fill={d.rate >= 90 ? '#2e7d32' : d.rate >= 60 ? '#c79100' : '#c62828'} />
                     ))}
                   </Bar>
                 </BarChart>
