@@ -93,3 +93,29 @@ export async function archivedItemIds(db: Executor): Promise<string[]> {
   const rows = await db.selectDistinct({ itemId: archivedHistories.itemId }).from(archivedHistories);
   return rows.map((r) => r.itemId);
 }
+
+/**
+ * The sweep: archives every closed item workflow Temporal's visibility lists (idempotent; a run
+ * already archived is only replaced by a longer copy). For items closed before the archive activity.
+ */
+export async function archiveClosedItems(
+  client: Client,
+  db: Executor,
+  onProgress?: (p: { done: number; total: number; itemId: string }) => void,
+): Promise<ArchiveResult[]> {
+  const ids: string[] = [];
+  for await (const wf of client.workflow.list({ query: `WorkflowType = 'item' AND ExecutionStatus != 'Running'` })) {
+    const id = wf.workflowId.replace(/^item-/, '');
+    if (!ids.includes(id)) ids.push(id);
+  }
+  const results: ArchiveResult[] = [];
+  for (const [i, itemId] of ids.entries()) {
+    try {
+      results.push(await archiveItem(client, db, itemId));
+    } catch (error) {
+      if (!(error instanceof ItemNotFoundError)) throw error;
+    }
+    onProgress?.({ done: i + 1, total: ids.length, itemId });
+  }
+  return results;
+}

@@ -4,12 +4,13 @@
 import type { Client } from '@temporalio/client';
 import { isGrpcServiceError } from '@temporalio/client';
 import { WorkflowNotFoundError } from '@temporalio/common';
-import { temporal } from '@temporalio/proto';
+import proto from '@temporalio/proto';
+import type { temporal } from '@temporalio/proto';
 import { itemWorkflowId } from '../workflows/ids';
 
 export type History = temporal.api.history.v1.IHistory;
 export type HistoryEvent = temporal.api.history.v1.IHistoryEvent;
-export const EventType = temporal.api.enums.v1.EventType;
+export const EventType = proto.temporal.api.enums.v1.EventType;
 
 export type WorkflowKind = 'item' | 'task';
 

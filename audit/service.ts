@@ -1,8 +1,10 @@
 // What the audit routes and the CLI call: one function per question, each from the histories alone.
+import { createHash } from 'node:crypto';
 import { eq } from 'drizzle-orm';
 import type { Client } from '@temporalio/client';
 import { historyToJSONValue } from './history-json';
 import type { Database } from '../db/client';
+import type { AppendixSection } from '../jobs/exports/dossier-pdf';
 import { departments } from '../db/schema/org';
 import { items } from '../db/schema/items';
 import { eventsOf, ItemNotFoundError, type ItemHistories } from './histories';
@@ -77,19 +79,19 @@ export async function rawHistories(deps: AuditDeps, idOrCode: string): Promise<R
   return rawExportOf(await loadHistories(deps, idOrCode));
 }
 
-/** An appendix section for the PDF dossier: one heading and a block of text per workflow run. */
-export interface DossierAppendix {
-  title: { zh: string; en: string };
-  sections: Array<{ heading: string; body: string }>;
-}
-
-export async function rawHistoryAppendix(deps: AuditDeps, itemId: string): Promise<DossierAppendix> {
+/** The dossier's raw-history appendix: per run, its sha256 (of the exported JSON) and every event on one line. */
+export async function rawHistoryAppendix(deps: AuditDeps, itemId: string): Promise<AppendixSection[]> {
   const raw = await rawHistories(deps, itemId);
-  return {
-    title: { zh: '附录：Temporal 原始事件历史', en: 'Appendix: raw Temporal event histories' },
-    sections: raw.workflows.map((w) => ({
-      heading: `${w.workflowId} · run ${w.runIndex + 1} (${w.runId}) · ${w.eventCount} events`,
-      body: JSON.stringify(w.history, null, 1),
-    })),
-  };
+  const MAX_LINE = 1_500;
+  return raw.workflows.map((w) => {
+    const json = JSON.stringify(w.history);
+    const events = ((w.history as { events?: Array<Record<string, unknown>> }).events ?? []).map((e) => {
+      const line = JSON.stringify(e);
+      return line.length > MAX_LINE ? `${line.slice(0, MAX_LINE)}… (${line.length} chars; full text in GET /api/items/${raw.itemId}/history/raw)` : line;
+    });
+    return {
+      title: `原始事件历史 Raw history: ${w.workflowId} · run ${w.runIndex + 1}`,
+      paragraphs: [`run ${w.runId} · ${w.eventCount} events · sha256 ${createHash('sha256').update(json).digest('hex')} · source ${raw.source}`, ...events],
+    };
+  });
 }

@@ -6,7 +6,8 @@ import { isGrpcServiceError } from '@temporalio/client';
 import { ItemNotFoundError } from '../../audit/histories';
 import { ReplayPointError } from '../../audit/replay';
 import { pickLang } from '../../audit/render';
-import { itemHistory, itemStateAt, itemVerification, rawHistories, type AuditDeps } from '../../audit/service';
+import { itemHistory, itemStateAt, itemVerification, rawHistories, rawHistoryAppendix, type AuditDeps } from '../../audit/service';
+import { dossierAppendixProviders, type DossierAppendixProvider } from '../services/dossier-appendix';
 import { AppError } from '../errors';
 import type { ApiDeps } from '../deps';
 import { errorBody, idParams } from '../schemas/errors';
@@ -44,8 +45,12 @@ async function answer<T>(work: () => Promise<T>): Promise<T> {
   }
 }
 
+/** The dossier PDF's raw-history appendix (registered once per process). */
+const rawHistoryAppendixProvider: DossierAppendixProvider = (deps, itemId) => rawHistoryAppendix({ client: deps.temporal, db: deps.database.db }, itemId);
+
 export function auditRoutes(deps: ApiDeps): FastifyPluginAsyncZod {
   const audit = (): AuditDeps => ({ client: deps.temporal, db: deps.database.db });
+  if (!dossierAppendixProviders.includes(rawHistoryAppendixProvider)) dossierAppendixProviders.push(rawHistoryAppendixProvider);
   return async (app) => {
     app.get(
       '/api/items/:id/history',
