@@ -82,7 +82,7 @@ function startChild(label: string, script: string, env: Record<string, string>):
   const child = spawn(process.execPath, ['--import', 'tsx', script], { cwd: repoRoot, env: { ...process.env, ...env }, stdio: ['ignore', 'ignore', 'pipe'] });
   child.stderr!.on('data', (chunk: Buffer) => {
     const text = chunk.toString().trim();
-    if (text) log(`  [${label}] ${text.split('\n')[0]}`);
+    if (text) log(`  [${label}] ${text.split('\n').slice(0, 6).join('\n  ')}`);
   });
   return child;
 }
@@ -166,6 +166,7 @@ async function main() {
   try {
     for (let i = 0; ; i++) {
       if (await fetch(`${baseUrl}/api/health`).then((r) => r.ok).catch(() => false)) break;
+      if (api.exitCode !== null) throw new Error(`the API process exited with ${api.exitCode} (its error is above)`);
       if (i > 600) throw new Error('the API did not become healthy within 60 s');
       await sleep(100);
     }
