@@ -184,6 +184,40 @@ describe('GET /api/dashboard on seeded data', () => {
     }
   });
 
+  it('assessment: a score per department from the weights an admin set, every point lost naming its item', async () => {
+    const admin = await h.createUser('admin');
+    const weights = { onTimeRate: 30, redEver: 4, urge: 1.5, returned: 2, postponed: 3 };
+    const put = await h.request('PUT', '/api/assessment/weights', { body: weights, headers: { authorization: `Bearer ${admin.token}` } });
+    expect(put.status).toBe(200);
+    expect((await leader.get('/api/assessment/weights')).body).toMatchObject(weights);
+    const res = await leader.get(`/api/assessment?${mine()}`);
+    expect(res.status).toBe(200);
+    expect(res.body.weights).toEqual(weights);
+    const tasksOf = (dept: string) => stories.flatMap((i) => i.tasks).filter((t) => t.departmentId === dept && !t.closed);
+    for (const row of res.body.departments) {
+      const list = tasksOf(row.departmentId);
+      const completed = list.filter((t) => t.acceptedAt !== null);
+      const late = completed.filter((t) => t.outcome !== 'on_time').length;
+      const lost =
+        (completed.length ? (weights.onTimeRate * late) / completed.length : 0) +
+        weights.redEver * list.filter((t) => t.lights.some(([, to]) => to === 'red')).length +
+        weights.urge * list.reduce((s, t) => s + t.urges.length, 0) +
+        weights.returned * list.reduce((s, t) => s + t.returns.length, 0) +
+        weights.postponed * list.filter((t) => t.extensionApprovedAt !== null).length;
+      expect(row.score, row.departmentName).toBeCloseTo(Math.max(0, 100 - lost), 0);
+      // The explanation adds up to the points lost, and names real items of that department.
+      const sum = row.deductions.reduce((s: number, d: Json) => s + d.points, 0);
+      expect(sum).toBeCloseTo(row.pointsLost, 1);
+      const ids = new Set(list.map((t) => t.id));
+      for (const d of row.deductions) expect(ids.has(d.taskId)).toBe(true);
+      expect(row.byFactor.redEver.count).toBe(list.filter((t) => t.lights.some(([, to]) => to === 'red')).length);
+    }
+    const scores = res.body.departments.map((d: Json) => d.score);
+    expect(scores).toEqual([...scores].sort((a: number, b: number) => b - a));
+    const refused = await h.request('PUT', '/api/assessment/weights', { body: weights, headers: { authorization: `Bearer ${leader.token}` } });
+    expect(refused.status).toBe(403);
+  });
+
   it('is for leaders, supervisors and auditors; bad filters answer 400', async () => {
     expect((await staff.get('/api/dashboard')).status).toBe(403);
     expect((await staff.get('/api/tasks')).status).toBe(403);
