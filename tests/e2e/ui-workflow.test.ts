@@ -228,9 +228,72 @@ describe('admin UI in Chromium', () => {
     await page.getByRole('heading', { name: 'Items' }).waitFor();
     await page.screenshot({ path: `${SHOTS}/ui-items-en.png`, fullPage: true });
 
+    // The inbox page renders (its messages depend on the notification fan-out).
+    await page.getByRole('link', { name: /^Inbox/ }).click();
+    await page.getByRole('heading', { name: /^Inbox/ }).waitFor();
+    await page.screenshot({ path: `${SHOTS}/ui-inbox-en.png` });
+
     await page.getByRole('button', { name: 'Sign out' }).click();
     await page.getByRole('heading', { name: 'Sign in' }).waitFor();
     await expect.poll(() => page.locator('li[data-part]').count()).toBe(3);
     await context.close();
+  });
+
+  it('department submits the completion report from the template form; the supervisor accepts it; outcome and status show', { timeout: 120_000 }, async () => {
+    const supervisorApi = await h.createUser('supervisor');
+    const launched = await supervisorApi.post('/api/items', {
+      kind: 'approval_document',
+      title: '关于报送老旧小区改造进度的批件',
+      issuedBy: leaderId,
+      dueInWorkingDays: 10,
+      tasks: [{ departmentId: departments[0]!.id, role: 'lead' }],
+    });
+    expect(launched.status).toBe(201);
+    const itemId = launched.body.id as string;
+    const stamp = randomUUID().slice(0, 8);
+    const staff = await admin.post('/api/users', { username: `ui-staff-${stamp}`, displayName: '财政局 周文', role: 'department', departmentId: departments[0]!.id, password: FIRST_PASSWORD });
+    const reviewer = await admin.post('/api/users', { username: `ui-sup-${stamp}`, displayName: '督查室 陈晨', role: 'supervisor', departmentId: null, password: FIRST_PASSWORD });
+    expect([staff.status, reviewer.status]).toEqual([201, 201]);
+
+    const dep = await browser.newContext({ locale: 'zh-CN', timezoneId: TZ, viewport: { width: 1360, height: 900 } });
+    const dp = await signIn(dep, staff.body.username);
+    await dp.goto(`${h.baseUrl}/items/${itemId}`);
+    const task = dp.locator('article.task');
+    await task.waitFor();
+    await task.getByRole('button', { name: '签收' }).click();
+    await task.getByRole('form', { name: '签收' }).getByRole('button', { name: '签收' }).click();
+    await expect.poll(() => task.locator('[data-testid="task-status"]').textContent()).toBe('已签收');
+
+    // The form's fields come from the template's JSON Schema (result, evidence list, document number).
+    await task.getByRole('button', { name: '提交办结报告' }).click();
+    const report = task.getByRole('form', { name: '提交办结报告' });
+    await report.getByLabel('办结情况概述').fill('已完成全部 36 个小区的改造进度统计并报送。');
+    await report.getByLabel('落实情况').fill('36 个小区中 30 个已开工，6 个完成设计。');
+    await report.getByLabel('佐证材料').fill('改造进度统计表\n现场照片');
+    await report.getByLabel('回复文号').fill('财建〔2026〕18号');
+    await dp.screenshot({ path: `${SHOTS}/ui-completion-form.png`, fullPage: true });
+    await report.getByRole('button', { name: '提交' }).click();
+    await expect.poll(() => task.locator('[data-testid="task-status"]').textContent()).toBe('待审核');
+    await dep.close();
+
+    const sup = await browser.newContext({ locale: 'zh-CN', timezoneId: TZ, viewport: { width: 1360, height: 900 } });
+    const sp = await signIn(sup, reviewer.body.username);
+    await sp.goto(`${h.baseUrl}/items/${itemId}`);
+    const stask = sp.locator('article.task');
+    await stask.waitFor();
+    await stask.getByRole('button', { name: '审核办结报告' }).click();
+    const review = stask.getByRole('form', { name: '审核办结报告' });
+    await review.getByLabel('通过').check();
+    await review.getByRole('button', { name: '提交' }).click();
+    await expect.poll(() => stask.locator('[data-testid="task-status"]').textContent()).toBe('已办结');
+    await expect.poll(() => stask.locator('[data-testid="task-outcome"]').textContent()).toBe('按期办结');
+    await expect.poll(async () => {
+      await sp.reload();
+      await sp.locator('article.task').waitFor();
+      return sp.locator('[data-testid="item-status"]').textContent();
+    }, { timeout: 20_000, interval: 1_000 }).toBe('已办结');
+    expect(await sp.locator('.timeline li[data-type="complete"]').textContent()).toContain('已完成全部 36 个小区');
+    await sp.screenshot({ path: `${SHOTS}/ui-supervisor-accepted.png`, fullPage: true });
+    await sup.close();
   });
 });
