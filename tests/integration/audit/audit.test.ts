@@ -228,6 +228,10 @@ describe('an archived item whose workflows are deleted from Temporal', () => {
     await t!.result();
     const itemId = launched.itemId;
 
+    // The item workflow archived its histories itself as it ended (activity archiveItemHistories).
+    const byWorkflow = await h.database.db.select().from(archivedHistories).where(eq(archivedHistories.itemId, itemId));
+    expect(byWorkflow.map((r) => r.workflowKind).sort()).toEqual(['item', 'task']);
+    // The sweep tops the item's run up with its final events (the activity ran before them).
     const archived = await archiveItem(h.client, h.database.db, itemId);
     expect(archived.runs).toBe(2);
     const historyBefore = await itemHistory(deps(), itemId, 'zh');
