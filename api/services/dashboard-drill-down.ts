@@ -7,12 +7,12 @@ import { factFilterOf } from './dashboard';
 
 /** The extra condition when the query names a figure (metric, dateField or asOf); else undefined. */
 export function itemDrillDownCondition(query: ItemListQuery): SQL | undefined {
-  if (query.metric === undefined && query.dateField === undefined && query.asOf === undefined) return undefined;
+  if (query.metric === undefined && query.dateField === undefined && query.asOf === undefined && query.departmentIds === undefined) return undefined;
   const filter = factFilterOf({
     from: query.from,
     to: query.to,
     kind: query.kind,
-    departmentId: query.departmentId,
+    departmentId: query.departmentIds ?? query.departmentId,
     issuedBy: query.issuedBy,
     dateField: query.dateField ?? 'launched',
     asOf: query.asOf,

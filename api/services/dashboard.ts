@@ -122,7 +122,7 @@ export function factFilterOf(query: DashboardQuery): FactFilter {
 }
 
 /** The query string that reproduces a filter (plus any extra narrowing), for drill-down links. */
-export function filterQueryString(filter: FactFilter, extra: { kind?: string; departmentId?: string } = {}): string {
+export function filterQueryString(filter: FactFilter, extra: { kind?: string; departmentId?: string } = {}, departmentParam = 'departmentId'): string {
   const params = new URLSearchParams();
   params.set('dateField', filter.dateField);
   if (filter.from) params.set('from', filter.from.toISOString());
@@ -130,15 +130,15 @@ export function filterQueryString(filter: FactFilter, extra: { kind?: string; de
   const kind = extra.kind ?? filter.kind;
   if (kind) params.set('kind', kind);
   const departmentId = extra.departmentId ?? filter.departmentIds?.join(',');
-  if (departmentId) params.set('departmentId', departmentId);
+  if (departmentId) params.set(departmentParam, departmentId);
   if (filter.issuedBy) params.set('issuedBy', filter.issuedBy);
   if (filter.asOf) params.set('asOf', filter.asOf.toISOString());
   return params.toString();
 }
 
 function drillDownOf(filter: FactFilter, extra: { kind?: string; departmentId?: string }): DrillDown {
-  const qs = filterQueryString(filter, extra);
-  return { tasks: `/api/tasks?${qs}`, items: `/api/items?${qs}` };
+  // The item list's own departmentId takes one id; the drill-down's departmentIds takes several.
+  return { tasks: `/api/tasks?${filterQueryString(filter, extra)}`, items: `/api/items?${filterQueryString(filter, extra, 'departmentIds')}` };
 }
 
 export function figuresOf(counts: Counts): Figures {

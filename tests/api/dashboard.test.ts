@@ -114,11 +114,10 @@ describe('GET /api/dashboard on seeded data', () => {
           expect(list.body.total, cell.url).toBe(cell.expected);
           expect(list.body.items.length).toBe(Math.min(200, cell.expected));
           // One task per department and item in this seed: a department's figure is also its number of items.
-          if (cell.perDepartment) {
-            const items = await leader.get(cell.itemsUrl);
-            expect(items.status, cell.itemsUrl).toBe(200);
-            expect(items.body.total, cell.itemsUrl).toBe(cell.expected);
-          }
+          const items = await leader.get(cell.itemsUrl);
+          expect(items.status, cell.itemsUrl).toBe(200);
+          if (cell.perDepartment) expect(items.body.total, cell.itemsUrl).toBe(cell.expected);
+          else expect(items.body.total).toBeLessThanOrEqual(cell.expected);
         }),
       );
     }
