@@ -29,6 +29,7 @@ export function authRoutes(deps: ApiDeps): FastifyPluginAsyncZod {
         },
       },
       async (request, reply) => {
+        request.auditTarget = request.body.username.slice(0, 100); // failed attempts name whom they tried
         const result = await login(deps, request.body, { ip: request.ip, userAgent: request.headers['user-agent'] ?? null });
         request.user = result.user; // the audit log names who logged in
         reply.setCookie(SESSION_COOKIE, result.token, {

@@ -142,3 +142,22 @@ describe('login rate limits', () => {
   });
 });
 
+describe('login while Redis is down', () => {
+  it('fails closed and quickly with 503 instead of hanging or skipping the throttle', async () => {
+    const down = await startApi({ REDIS_URL: 'redis://127.0.0.1:1' });
+    try {
+      const started = Date.now();
+      const response = await fetch(`${down.baseUrl}/api/auth/login`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ username: account.username, password: account.password }),
+        signal: AbortSignal.timeout(15_000),
+      });
+      expect(response.status).toBe(503);
+      expect(await response.json()).toMatchObject({ error: { code: 'unavailable' } });
+      expect(Date.now() - started).toBeLessThan(6_000);
+    } finally {
+      await down.close();
+    }
+  });
+});
