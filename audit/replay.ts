@@ -97,7 +97,15 @@ export function cutAt(histories: ItemHistories, point: ReplayPoint): { include: 
   if (matches.length > 1) {
     throw new ReplayPointError(`event ${point.eventId} of ${point.workflowId} exists in ${matches.length} runs: name the run as <workflowId>:<runId>:<eventId>`);
   }
-  const target = matches[0]!;
+  let target = matches[0]!;
+  // A signal or a fired timer takes effect in the workflow task that follows it: cut after that.
+  if (target.fact.kind === 'signal' || target.fact.kind === 'timer_fired') {
+    const from = target;
+    const handledBy = merged.find(
+      (r) => r.workflowId === from.workflowId && r.fact.kind === 'task_started' && (r.runIndex > from.runIndex || (r.runIndex === from.runIndex && r.eventId > from.eventId)),
+    );
+    if (handledBy) target = handledBy;
+  }
   const position = merged.indexOf(target);
   const key = (r: RawEvent) => `${r.workflowId}|${r.runId}|${r.eventId}`;
   const included = new Set(merged.slice(0, position + 1).map(key));

@@ -215,6 +215,37 @@ describe('an item driven through its lifecycle (continue-as-new, extension, tran
   });
 });
 
+describe('lights changed by timers', () => {
+  it('says when the due date passed and the light turned red, and replays it', async () => {
+    const dept = await department('教育局', 'Education Bureau');
+    const launched = await h.launch({ tasks: [{ departmentId: dept.id, dueInMs: 3_000, policy: { warnBeforeMs: 1_500 } }] });
+    const [t] = launched.taskHandles;
+    await eventually(
+      () => t!.query(taskStateQuery),
+      (s) => s.light === 'red',
+      20_000,
+    );
+    const en = await itemHistory(deps(), launched.itemId, 'en');
+    const zh = await itemHistory(deps(), launched.itemId, 'zh');
+    const lightsEn = en.events.filter((e) => e.action === 'light_changed').map((e) => e.text.slice(17));
+    expect(lightsEn[lightsEn.length - 1]).toBe(`due date passed — light turned red (${dept.nameEn})`);
+    expect(lightsEn[0]).toMatch(/light turned yellow/);
+    const red = zh.events.find((e) => e.action === 'light_changed' && e.text.endsWith('亮红灯'))!;
+    expect(red.text).toBe(`${red.localTime} ${dept.name}：已超过办理期限，亮红灯`);
+    expect(red.eventType).toBe('TIMER_FIRED');
+    expect(red.actor).toMatchObject({ role: 'system' });
+
+    const replayed = await itemStateAt(deps(), launched.itemId, red.ref);
+    expect(replayed.tasks[0]).toEqual(await t!.query(taskStateQuery));
+    const report = await eventually(
+      () => itemVerification(deps(), launched.itemId),
+      (r) => r.readModel.ok,
+    );
+    expect(report.replay.ok).toBe(true);
+    expect(report.replay.fold.ok).toBe(true);
+  });
+});
+
 describe('an archived item whose workflows are deleted from Temporal', () => {
   it('answers history, replay, verification and raw export from the archive exactly as before', async () => {
     const dept = await department('审计局', 'Audit Bureau');
@@ -245,6 +276,9 @@ describe('an archived item whose workflows are deleted from Temporal', () => {
     await eventually(
       () => fetchItemHistoriesFromTemporal(h.client, itemId).catch(() => 'error'),
       (v) => v === null,
+      // The dev server deletes asynchronously (a deletion task), often ~20 s later.
+      90_000,
+      500,
     );
 
     const history = await itemHistory(deps(), itemId, 'zh');
@@ -267,7 +301,7 @@ describe('an archived item whose workflows are deleted from Temporal', () => {
       .set({ sha256: '0'.repeat(64) })
       .where(and(eq(archivedHistories.itemId, itemId), inArray(archivedHistories.runId, [rows[0]!.runId])));
     await expect(itemHistory(deps(), itemId, 'zh')).rejects.toThrow(/sha256/);
-  }, 60_000);
+  }, 150_000);
 
   it('says clearly when an item is unknown', async () => {
     await expect(itemHistory(deps(), randomUUID(), 'zh')).rejects.toThrow(/no item/);
