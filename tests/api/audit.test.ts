@@ -3,6 +3,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { randomUUID } from 'node:crypto';
 import { useWorkflowBundle } from '../../audit/verify';
+import { dossierAppendix } from '../../api/services/dossier-appendix';
 import { startApiHarness, type ApiHarness, type LoggedIn } from '../support/api-harness';
 import { launchBody, waitFor } from '../support/item-fixtures';
 import { testServices } from '../support/services';
@@ -88,6 +89,17 @@ describe('GET /api/items/:id/verify and /history/raw', () => {
     expect(raw.body.workflows.map((w: { workflowId: string }) => w.workflowId)).toEqual([`item-${itemId}`, `task-${taskId}`]);
     expect(raw.body.workflows[0].history.events[0]).toMatchObject({ eventId: '1', eventType: 'EVENT_TYPE_WORKFLOW_EXECUTION_STARTED' });
     expect((await leader.get(`/api/items/${itemId}/history/raw`)).status).toBe(403);
+  });
+});
+
+describe('GET /api/items/:id/dossier.pdf', () => {
+  it('builds the dossier with the raw-history appendix this module supplies', async () => {
+    const pdf = await auditor.get(`/api/items/${itemId}/dossier.pdf`);
+    expect(pdf.status).toBe(200);
+    expect(pdf.headers.get('content-type')).toContain('application/pdf');
+    const sections = await dossierAppendix(h.deps, itemId);
+    expect(sections.map((x) => x.title)).toEqual([`原始事件历史 Raw history: item-${itemId} · run 1`, `原始事件历史 Raw history: task-${taskId} · run 1`]);
+    expect(sections[0]!.paragraphs![0]).toMatch(/sha256 [0-9a-f]{64}/);
   });
 });
 
