@@ -40,13 +40,20 @@ export async function buildApp(deps: ApiDeps, options: { logger?: boolean; logSt
   const app = Fastify({
     // JSON request logs (pino) with reqId, and userId once the auth hook knows the caller.
     logger: options.logger === false ? false : { level: deps.config.LOG_LEVEL, ...(options.logStream ? { stream: options.logStream } : {}) },
-    genReqId: (request) => (typeof request.headers['x-request-id'] === 'string' ? request.headers['x-request-id'].slice(0, 64) : randomUUID()),
+    // The id lands in the audit log: a caller may not choose it, only our own load balancer (TRUST_PROXY).
+    genReqId: (request) => {
+      const forwarded = request.headers['x-request-id'];
+      return deps.config.TRUST_PROXY && typeof forwarded === 'string' && /^[\w.:-]{1,64}$/.test(forwarded) ? forwarded : randomUUID();
+    },
     bodyLimit: 1024 * 1024,
-    trustProxy: true,
+    trustProxy: deps.config.TRUST_PROXY,
   }).withTypeProvider<ZodTypeProvider>();
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
   installErrorHandler(app);
+  app.addHook('onRequest', async (request, reply) => {
+    reply.header('x-request-id', request.id);
+  });
   installGracefulClose(app);
 
   await app.register(helmet, {

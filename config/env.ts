@@ -46,6 +46,8 @@ export const configSchema = z.object({
   ADMIN_PASSWORD: z.string().min(8, 'must be at least 8 characters').optional(),
   SEED_DEMO: flag.default(true),
   CORS_ORIGINS: z.string().optional(),
+  /** Behind a load balancer: trust X-Forwarded-For/-Proto from it (client address, Secure cookies). Off: nobody can spoof them. */
+  TRUST_PROXY: flag.default(false),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 

@@ -18,7 +18,8 @@ let supervisor: ReturnType<typeof client>;
 let departmentId: string;
 
 beforeAll(async () => {
-  api = await startApi({}, (app) => {
+  // Behind a trusted proxy, so the test can name its requests with x-request-id.
+  api = await startApi({ TRUST_PROXY: '1' }, (app) => {
     // Stands in for the engine's history routes: a read marked for the audit log.
     app.get('/api/test/items/:id/history', { config: { auditRead: true, access: ['auditor', 'supervisor', 'leader'] } }, async () => ({ events: [] }));
   });

@@ -8,7 +8,7 @@ let api: RunningApi;
 let account: TestAccount;
 
 beforeAll(async () => {
-  api = await startApi();
+  api = await startApi({ TRUST_PROXY: '1' }); // as behind a load balancer: x-forwarded-proto counts
   account = await createAccount(api.deps.database.db, 'supervisor');
 });
 afterAll(async () => api?.close());

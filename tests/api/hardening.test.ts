@@ -66,7 +66,7 @@ describe('hardening', () => {
 describe('request logs', () => {
   it('are JSON lines carrying the request id and, once logged in, the user id', async () => {
     const lines: string[] = [];
-    const deps = await createApiDeps(testConfig({ LOG_LEVEL: 'info' }));
+    const deps = await createApiDeps(testConfig({ LOG_LEVEL: 'info', TRUST_PROXY: '1' }));
     const app = await buildApp(deps, { logStream: { write: (line: string) => void lines.push(line) } });
     const baseUrl = await app.listen({ port: 0, host: '127.0.0.1' });
     try {
@@ -105,5 +105,24 @@ describe('graceful shutdown', () => {
     await closing;
     expect(Date.now() - closedAt).toBeLessThan(5_000);
     await deps.close();
+  });
+});
+
+describe('without a trusted proxy (TRUST_PROXY unset)', () => {
+  it('ignores a client-chosen request id and x-forwarded-proto, and answers with its own request id', async () => {
+    const deps = await createApiDeps(testConfig());
+    const app = await buildApp(deps, { logger: false });
+    const baseUrl = await app.listen({ port: 0, host: '127.0.0.1' });
+    try {
+      const account = await createAccount(deps.database.db, 'auditor');
+      const session = await loginOver(baseUrl, account, { 'x-forwarded-proto': 'https' });
+      expect(session.setCookie).not.toMatch(/;\s*Secure/i);
+      const answer = await fetch(`${baseUrl}/api/me`, { headers: { authorization: `Bearer ${session.token}`, 'x-request-id': 'chosen-by-caller' } });
+      expect(answer.status).toBe(200);
+      expect(answer.headers.get('x-request-id')).toMatch(/^[0-9a-f-]{36}$/);
+    } finally {
+      await app.close();
+      await deps.close();
+    }
   });
 });
