@@ -6,7 +6,7 @@ import { errorBody, idParams } from '../schemas/errors';
 import { pageOf, pageQuery } from '../schemas/pagination';
 import { roleSchema, userSchema, usernameSchema } from '../schemas/users';
 import { MIN_PASSWORD_LENGTH } from '../services/passwords';
-import { changeUser, createUser, listUsersPage } from '../services/users';
+import { changeUser, createUser, listLeaders, listUsersPage } from '../services/users';
 
 const password = z.string().min(MIN_PASSWORD_LENGTH).max(200);
 const displayName = z.string().trim().min(1).max(100);
@@ -26,6 +26,19 @@ export function userRoutes(deps: ApiDeps): FastifyPluginAsyncZod {
         },
       },
       async (request) => listUsersPage(deps, request.query),
+    );
+    app.get(
+      '/api/leaders',
+      {
+        // Who may issue an item: the launch form's picker, so supervisors need not know user ids.
+        config: { access: 'user' },
+        schema: {
+          tags: ['organisation'],
+          summary: 'Leaders (id and name): the issuers an item can name',
+          response: { 200: z.object({ items: z.array(z.object({ id: z.uuid(), displayName: z.string() })) }), ...errors },
+        },
+      },
+      async () => listLeaders(deps),
     );
     app.post(
       '/api/users',

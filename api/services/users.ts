@@ -47,6 +47,12 @@ export async function listUsersPage(deps: Pick<ApiDeps, 'database'>, query: Page
   return { items: rows.map(toWire), total, page: query.page, pageSize: query.pageSize };
 }
 
+/** Every active leader, by name: few enough for one answer. */
+export async function listLeaders(deps: Pick<ApiDeps, 'database'>) {
+  const { rows } = await listUsers(deps.database.db, { role: 'leader' }, { limit: 500, offset: 0 });
+  return { items: rows.filter((row) => !row.disabled).map((row) => ({ id: row.id, displayName: row.displayName })) };
+}
+
 export async function createUser(deps: Pick<ApiDeps, 'database'>, input: NewUserInput) {
   const passwordHash = await hashPassword(input.password);
   return deps.database.db.transaction(async (tx) => {

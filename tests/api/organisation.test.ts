@@ -186,3 +186,20 @@ describe('templates', () => {
     expect((await admin.put('/api/templates/routine', settings)).status).toBe(200);
   });
 });
+
+describe('leaders', () => {
+  it('lists active leaders by name for any logged-in user (the launch form picks the issuer from it)', async () => {
+    const db = api.deps.database.db;
+    const leader = await createAccount(db, 'leader');
+    const retired = await createAccount(db, 'leader');
+    await db.update(users).set({ disabled: true }).where(eq(users.id, retired.id));
+    const supervisor = await createAccount(db, 'supervisor');
+    const listed = await staff.get('/api/leaders');
+    expect(listed.status).toBe(200);
+    const ids = (listed.body.items as { id: string; displayName: string }[]).map((l) => l.id);
+    expect(ids).toContain(leader.id);
+    expect(ids).not.toContain(retired.id);
+    expect(ids).not.toContain(supervisor.id);
+    expect(Object.keys(listed.body.items[0]).sort()).toEqual(['displayName', 'id']);
+  });
+});

@@ -61,6 +61,7 @@ export const ACCESS: Record<string, Expectation> = {
   'POST /api/departments': admin,
   'PATCH /api/departments/:id': admin,
   'GET /api/users': admin,
+  'GET /api/leaders': everyone,
   'POST /api/users': admin,
   'PATCH /api/users/:id': admin,
   'GET /api/calendar/:year': everyone,

@@ -1,6 +1,6 @@
 import { useCallback, useEffect, useState, type FormEvent } from 'react';
 import { useNavigate } from 'react-router';
-import { api, ApiError, get, ITEM_KINDS, type ItemKind, type Page, type Template, type User } from '../api';
+import { api, ApiError, get, ITEM_KINDS, type ItemKind, type Template, type User } from '../api';
 import { Field, FormError, useSubmit } from '../components/ui';
 import { localInputToIso } from '../format';
 import { useI18n } from '../i18n';
@@ -37,10 +37,10 @@ export function LaunchPage() {
   const [assist, setAssist] = useState<string[]>([]);
   const [isPublic, setIsPublic] = useState(false);
 
-  // Leaders to pick from, where this user may list users (admin-only today): otherwise a text field.
-  const [leaders, setLeaders] = useState<User[] | null>(null);
+  // Leaders to pick the issuer from; should the list fail to load, a text field takes a user id.
+  const [leaders, setLeaders] = useState<Pick<User, 'id' | 'displayName'>[] | null>(null);
   useEffect(() => {
-    get<Page<User>>('/api/users?role=leader&pageSize=200')
+    get<{ items: Pick<User, 'id' | 'displayName'>[] }>('/api/leaders')
       .then((page) => setLeaders(page.items))
       .catch((e: unknown) => {
         if (!(e instanceof ApiError)) return;
