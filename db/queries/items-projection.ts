@@ -1,5 +1,7 @@
-// Versioned upserts of the items read model. A row only ever moves to a higher version, so a
-// retried, replayed or out-of-order projection is harmless.
+// Versioned upserts of the items read model. A row never moves to a lower version, so a retried,
+// replayed or out-of-order projection is harmless. An equal version is rewritten: the workflow's state
+// at one version is always the same, and its version-0 projection must replace the rows the launch
+// service inserted (also version 0) from its own clock.
 import { getTableColumns, sql, type SQL } from 'drizzle-orm';
 import type { PgTable } from 'drizzle-orm/pg-core';
 import type { Executor } from '../client';
@@ -18,7 +20,7 @@ function excludedSet(table: PgTable, skip: string[]): Record<string, SQL> {
   return set;
 }
 
-/** true when the row was written (new, or newer than what was there). */
+/** true when the row was written (new, or not older than what was there). */
 export async function upsertItemRow(db: Executor, row: ItemRowInput): Promise<boolean> {
   const written = await db
     .insert(items)
@@ -26,7 +28,7 @@ export async function upsertItemRow(db: Executor, row: ItemRowInput): Promise<bo
     .onConflictDoUpdate({
       target: items.id,
       set: excludedSet(items, ['id']),
-      setWhere: sql`${items.version} < excluded.version`,
+      setWhere: sql`${items.version} <= excluded.version`,
     })
     .returning({ id: items.id });
   return written.length === 1;
@@ -39,7 +41,7 @@ export async function upsertTaskRow(db: Executor, row: TaskRowInput): Promise<bo
     .onConflictDoUpdate({
       target: tasks.id,
       set: excludedSet(tasks, ['id']),
-      setWhere: sql`${tasks.version} < excluded.version`,
+      setWhere: sql`${tasks.version} <= excluded.version`,
     })
     .returning({ id: tasks.id });
   return written.length === 1;

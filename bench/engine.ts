@@ -1,0 +1,233 @@
+/**
+ * The workflow engine under load, each figure next to a baseline measured in the same run:
+ *
+ *   npx tsx bench/engine.ts [items=1000] [lightTasks=1000] [openTasks=10000]
+ *
+ * 1. starts/s of the bare one-line workflow `probe` (the server's floor), 1,000 starts;
+ * 2. items/s: 1,000 items of 5 tasks launched through the launch service (api/services/items.ts:
+ *    checks, read-model rows, workflow start), counted done when all 6 workflows of an item run;
+ *    ratio = (items/s × 6 workflows) / probe starts/s (goal ≥ 0.5);
+ * 3. lateness of yellow and red for 1,000 tasks due in the same second (p50, p99; goal p99 < 2 s),
+ *    read from the timeline the workflows project (the instant the workflow applied the change);
+ * 4. the worker's RSS with 10,000 open tasks (goal < 1 GiB).
+ *
+ * Temporal: a dev server of its own (in memory, port 17400, namespace `bench`). Postgres: database
+ * `supervision_bench`. Redis: under a bench prefix. The worker is a child process
+ * (tests/support/worker-process.ts), so its RSS is its own.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { Client, Connection } from '@temporalio/client';
+import { and, eq, inArray, sql } from 'drizzle-orm';
+import { launchItem } from '../api/services/items';
+import type { SessionUser } from '../api/authz';
+import type { LaunchItemBody } from '../api/schemas/items';
+import { loadConfig, type Config } from '../config/env';
+import { connectDatabase } from '../db/client';
+import { runMigrations } from '../db/migrate';
+import { departments, itemEvents, tasks, users } from '../db/schema';
+import { resolvePostgres } from '../scripts/postgres';
+import { resolveRedis } from '../scripts/redis';
+import { startTemporalDevServer } from '../scripts/temporal-server';
+import { tasksOpenedUpdate } from '../workflows/definitions';
+
+const [ITEMS = 1000, LIGHT_TASKS = 1000, OPEN_TASKS = 10_000] = process.argv.slice(2).map(Number);
+const TASKS_PER_ITEM = 5;
+const CONCURRENCY = 50;
+const log = (line: string) => console.log(`[bench] ${line}`);
+
+async function pool<T>(count: number, concurrency: number, run: (i: number) => Promise<T>): Promise<T[]> {
+  const results: T[] = new Array(count);
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: Math.min(concurrency, count) }, async () => {
+      while (next < count) {
+        const i = next++;
+        results[i] = await run(i);
+      }
+    }),
+  );
+  return results;
+}
+
+function percentile(sorted: number[], p: number): number {
+  if (sorted.length === 0) return NaN;
+  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]!;
+}
+
+function rssOf(pid: number): number {
+  const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+  const kb = Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? NaN);
+  return kb * 1024;
+}
+
+function startWorker(config: Config): Promise<ChildProcess> {
+  const env = {
+    ...process.env,
+    TEMPORAL_ADDRESS: config.TEMPORAL_ADDRESS,
+    TEMPORAL_NAMESPACE: config.TEMPORAL_NAMESPACE,
+    TEMPORAL_TASK_QUEUE: config.TEMPORAL_TASK_QUEUE,
+    DATABASE_URL: config.DATABASE_URL,
+    REDIS_URL: config.REDIS_URL,
+    QUEUE_PREFIX: config.QUEUE_PREFIX,
+    SESSION_SECRET: config.SESSION_SECRET,
+    LOG_LEVEL: 'warn',
+  };
+  const child = spawn(process.execPath, ['--import', 'tsx', 'tests/support/worker-process.ts'], { env, stdio: ['ignore', 'pipe', 'inherit'] });
+  return new Promise((resolve, reject) => {
+    child.stdout!.on('data', (chunk: Buffer) => {
+      if (chunk.toString().includes('worker ready')) resolve(child);
+    });
+    child.once('exit', (code) => reject(new Error(`worker exited (${code})`)));
+  });
+}
+
+/** Counts running workflows of a type (visibility), until it reaches `expected`. */
+async function waitRunning(client: Client, type: string, expected: number, timeoutMs = 600_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const { count } = await client.workflow.count(`WorkflowType = '${type}' AND ExecutionStatus = 'Running'`);
+    if (count >= expected) return;
+    if (process.env.BENCH_DEBUG) log(`${type}: ${count}/${expected} running`);
+    if (Date.now() > deadline) throw new Error(`only ${count} of ${expected} ${type} workflows running`);
+    await sleep(250);
+  }
+}
+
+async function main() {
+  const run = randomUUID().slice(0, 8);
+  const [temporal, postgres, redis] = await Promise.all([
+    startTemporalDevServer({ port: 17400, dbFile: null, namespace: 'bench', headless: true, log }),
+    resolvePostgres({ databaseName: 'supervision_bench', log }),
+    resolveRedis(log),
+  ]);
+  await runMigrations(postgres.url);
+  const config = loadConfig({
+    TEMPORAL_ADDRESS: temporal.address,
+    TEMPORAL_NAMESPACE: 'bench',
+    TEMPORAL_TASK_QUEUE: `bench-${run}`,
+    DATABASE_URL: postgres.url,
+    REDIS_URL: redis.url,
+    QUEUE_PREFIX: `bench-${run}`,
+    SESSION_SECRET: 'bench-session-secret-0123456789abcdef',
+    LOG_LEVEL: 'warn',
+  });
+  const database = connectDatabase(config.DATABASE_URL, { max: 20 });
+  const connection = await Connection.connect({ address: config.TEMPORAL_ADDRESS });
+  const client = new Client({ connection, namespace: config.TEMPORAL_NAMESPACE });
+  const worker = await startWorker(config);
+  let peakRss = 0;
+  const sampler = setInterval(() => {
+    try {
+      peakRss = Math.max(peakRss, rssOf(worker.pid!));
+    } catch {
+      /* the worker is gone */
+    }
+  }, 500);
+
+  try {
+    // The organisation the launch service checks against: 5 departments, a supervisor, a leader.
+    const depts = await database.db
+      .insert(departments)
+      .values(Array.from({ length: TASKS_PER_ITEM }, (_, i) => ({ name: `bench-${run}-局${i}` })))
+      .returning({ id: departments.id });
+    const [supervisorRow, leaderRow] = await database.db
+      .insert(users)
+      .values([
+        { username: `bench-${run}-sup`, displayName: '督查员', role: 'supervisor' as const, passwordHash: 'x' },
+        { username: `bench-${run}-lead`, displayName: '领导', role: 'leader' as const, passwordHash: 'x' },
+      ])
+      .returning();
+    const user: SessionUser = { id: supervisorRow!.id, username: supervisorRow!.username, displayName: '督查员', role: 'supervisor', departmentId: null };
+    const deps = { config, database, temporal: client };
+    const body = (dueAt: string, warnBefore = 'P2D'): LaunchItemBody => ({
+      kind: 'routine',
+      title: '基准测试事项',
+      issuedBy: leaderRow!.id,
+      dueAt,
+      warnBefore,
+      signWithin: 'P7D',
+      public: false,
+      tasks: depts.map((d, i) => ({ departmentId: d.id, role: i === 0 ? ('lead' as const) : ('assist' as const) })),
+    });
+    const farDue = () => new Date(Date.now() + 60 * 24 * 3_600_000).toISOString();
+
+    // Warm-up: the first launches pay for bundle caches and connection pools.
+    await pool(20, 10, () => launchItem(deps, user, body(farDue())));
+    await pool(50, 10, (i) => client.workflow.start('probe', { taskQueue: config.TEMPORAL_TASK_QUEUE, workflowId: `probe-warm-${run}-${i}`, args: [0] }));
+
+    // 1. The floor: the one-line workflow, started and run (its one workflow task done).
+    let t0 = performance.now();
+    const probes = await pool(1000, CONCURRENCY, (i) =>
+      client.workflow.start('probe', { taskQueue: config.TEMPORAL_TASK_QUEUE, workflowId: `probe-${run}-${i}`, args: [0] }),
+    );
+    const probeStartsS = (performance.now() - t0) / 1000;
+    await Promise.all(probes.map((p) => p.result()));
+    const probeRate = 1000 / ((performance.now() - t0) / 1000);
+    log(`probe: ${(1000 / probeStartsS).toFixed(1)} starts/s accepted; ${probeRate.toFixed(1)} workflows/s started and run (1000, ${CONCURRENCY} concurrent)`);
+
+    // 2. Items through the launch service; an item counts once all its task workflows run
+    //    (the item's tasksOpened Update answers).
+    t0 = performance.now();
+    await pool(ITEMS, CONCURRENCY, async () => {
+      const launched = await launchItem(deps, user, body(farDue()));
+      await client.workflow.getHandle(launched.workflowId).executeUpdate(tasksOpenedUpdate);
+    });
+    const itemRate = ITEMS / ((performance.now() - t0) / 1000);
+    const ratio = (itemRate * (1 + TASKS_PER_ITEM)) / probeRate;
+    log(`items: ${itemRate.toFixed(1)} items/s of ${TASKS_PER_ITEM} tasks (${(itemRate * (1 + TASKS_PER_ITEM)).toFixed(1)} workflows/s)`);
+    log(`ratio per workflow started: ${ratio.toFixed(2)} (goal ≥ 0.5)`);
+
+    // 3. Lights for LIGHT_TASKS tasks due in the same second.
+    const lightItems = Math.ceil(LIGHT_TASKS / TASKS_PER_ITEM);
+    const dueAt = new Date(Math.ceil((Date.now() + 60_000 + lightItems * 50) / 1000) * 1000);
+    const launched = await pool(lightItems, CONCURRENCY, () => launchItem(deps, user, body(dueAt.toISOString(), 'PT15S')));
+    const lightTaskIds = launched.flatMap((l) => l.tasks.map((t) => t.id));
+    log(`lights: ${lightTaskIds.length} tasks, yellow due at ${new Date(dueAt.getTime() - 15_000).toISOString()}, red at ${dueAt.toISOString()}`);
+    await sleep(Math.max(0, dueAt.getTime() - Date.now()) + 5_000);
+    const changes = async () =>
+      database.db
+        .select({ at: itemEvents.at, to: sql<string>`${itemEvents.payload}->>'to'`, warnAt: tasks.warnAt, dueAt: tasks.dueAt })
+        .from(itemEvents)
+        .innerJoin(tasks, eq(tasks.id, itemEvents.taskId))
+        .where(and(eq(itemEvents.type, 'light_changed'), inArray(itemEvents.taskId, lightTaskIds)));
+    let rows = await changes();
+    for (let waited = 0; rows.filter((r) => r.to === 'red').length < lightTaskIds.length && waited < 120; waited++) {
+      await sleep(1_000);
+      rows = await changes();
+    }
+    for (const color of ['yellow', 'red'] as const) {
+      const late = rows
+        .filter((r) => r.to === color)
+        .map((r) => r.at.getTime() - (color === 'yellow' ? r.warnAt.getTime() : r.dueAt.getTime()))
+        .sort((a, b) => a - b);
+      log(
+        `${color}: ${late.length}/${lightTaskIds.length} landed; late by p50 ${percentile(late, 50)} ms, p99 ${percentile(late, 99)} ms, max ${late.at(-1)} ms (goal p99 < 2000 ms)`,
+      );
+    }
+
+    // 4. Memory with OPEN_TASKS open tasks.
+    const open = async () => (await client.workflow.count(`WorkflowType = 'task' AND ExecutionStatus = 'Running'`)).count;
+    const missing = OPEN_TASKS - (await open());
+    if (missing > 0) {
+      const more = Math.ceil(missing / TASKS_PER_ITEM);
+      await pool(more, CONCURRENCY, () => launchItem(deps, user, body(farDue())));
+    }
+    await waitRunning(client, 'task', OPEN_TASKS);
+    await sleep(10_000); // let projections and roll-ups settle
+    const openNow = await open();
+    log(`worker RSS with ${openNow} open tasks: ${(rssOf(worker.pid!) / 2 ** 20).toFixed(0)} MiB now, peak ${(peakRss / 2 ** 20).toFixed(0)} MiB (goal < 1024 MiB)`);
+  } finally {
+    clearInterval(sampler);
+    worker.kill('SIGTERM');
+    await new Promise((r) => worker.once('exit', r));
+    await connection.close();
+    await database.close();
+    await temporal.stop();
+    await Promise.all([postgres.stop(), redis.stop()]);
+  }
+}
+
+await main();
