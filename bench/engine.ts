@@ -7,8 +7,10 @@
  * 2. items/s: 1,000 items of 5 tasks launched through the launch service (api/services/items.ts:
  *    checks, read-model rows, workflow start), counted done when all 6 workflows of an item run;
  *    ratio = (items/s × 6 workflows) / probe starts/s (goal ≥ 0.5);
+ *    (and, for comparison, items started straight on the item workflow, without the service);
  * 3. lateness of yellow and red for 1,000 tasks due in the same second (p50, p99; goal p99 < 2 s),
- *    read from the timeline the workflows project (the instant the workflow applied the change);
+ *    read from the timeline the workflows project (the instant the workflow applied the change),
+ *    next to the floor: 1,000 bare probe timers due in the same second on the same server;
  * 4. the worker's RSS with 10,000 open tasks (goal < 1 GiB).
  *
  * Temporal: a dev server of its own (in memory, port 17400, namespace `bench`). Postgres: database
@@ -31,7 +33,7 @@ import { departments, itemEvents, tasks, users } from '../db/schema';
 import { resolvePostgres } from '../scripts/postgres';
 import { resolveRedis } from '../scripts/redis';
 import { startTemporalDevServer } from '../scripts/temporal-server';
-import { tasksOpenedUpdate } from '../workflows/definitions';
+import { itemWorkflowId, tasksOpenedUpdate, type ItemInput } from '../workflows/definitions';
 
 const [ITEMS = 1000, LIGHT_TASKS = 1000, OPEN_TASKS = 10_000] = process.argv.slice(2).map(Number);
 const TASKS_PER_ITEM = 5;
@@ -179,6 +181,42 @@ async function main() {
     const ratio = (itemRate * (1 + TASKS_PER_ITEM)) / probeRate;
     log(`items: ${itemRate.toFixed(1)} items/s of ${TASKS_PER_ITEM} tasks (${(itemRate * (1 + TASKS_PER_ITEM)).toFixed(1)} workflows/s)`);
     log(`ratio per workflow started: ${ratio.toFixed(2)} (goal ≥ 0.5)`);
+
+    // 2b. The same items started straight on the item workflow (no service, no rows): the engine alone.
+    const direct = Math.max(1, Math.floor(ITEMS / 5));
+    t0 = performance.now();
+    await pool(direct, CONCURRENCY, async () => {
+      const itemId = randomUUID();
+      const now = Date.now();
+      const dueAt = now + 60 * 24 * 3_600_000;
+      const input: ItemInput = {
+        item: { id: itemId, code: `B-${itemId.slice(0, 8)}`, kind: 'routine', title: '基准', description: '', source: '', issuedBy: leaderRow!.id, public: false, dueAt, createdAt: now },
+        tasks: depts.map((d, i) => ({
+          id: randomUUID(),
+          departmentId: d.id,
+          role: i === 0 ? ('lead' as const) : ('assist' as const),
+          dueAt,
+          policy: { warnBeforeMs: 2 * 86_400_000, signWithinMs: 7 * 86_400_000, reportEveryMs: null, escalateAfterMs: 86_400_000, paceMarginPercent: null, workingDays: null },
+        })),
+        options: { archiveAfterMs: 86_400_000, urgeEscalateAfterMs: null },
+        launchedBy: { userId: user.id, name: user.displayName, role: 'supervisor', departmentId: null },
+      };
+      const handle = await client.workflow.start('item', { taskQueue: config.TEMPORAL_TASK_QUEUE, workflowId: itemWorkflowId(itemId), args: [input] });
+      await handle.executeUpdate(tasksOpenedUpdate);
+    });
+    const directRate = direct / ((performance.now() - t0) / 1000);
+    log(`items started directly on the workflow: ${directRate.toFixed(1)} items/s (${direct} items; ratio ${((directRate * (1 + TASKS_PER_ITEM)) / probeRate).toFixed(2)})`);
+
+    // 3a. The floor for lateness: LIGHT_TASKS bare probe timers due in the same second.
+    const floorAt = Math.ceil((Date.now() + 20_000) / 1000) * 1000;
+    const sleepers = await pool(LIGHT_TASKS, CONCURRENCY, (i) =>
+      client.workflow.start('probe', { taskQueue: config.TEMPORAL_TASK_QUEUE, workflowId: `floor-${run}-${i}`, args: [floorAt - Date.now()] }),
+    );
+    await Promise.all(sleepers.map((h) => h.result()));
+    const floorLate = (await pool(sleepers.length, CONCURRENCY, async (i) => (await sleepers[i]!.describe()).closeTime!.getTime() - floorAt)).sort(
+      (a, b) => a - b,
+    );
+    log(`floor: ${LIGHT_TASKS} probe timers due in the same second close late by p50 ${percentile(floorLate, 50)} ms, p99 ${percentile(floorLate, 99)} ms`);
 
     // 3. Lights for LIGHT_TASKS tasks due in the same second.
     const lightItems = Math.ceil(LIGHT_TASKS / TASKS_PER_ITEM);
