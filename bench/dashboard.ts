@@ -101,9 +101,9 @@ async function main() {
     const drillQuery = factListQuery.parse({ ...year, metric: 'red' });
 
     const count = async (range: { from: string; to: string }) =>
-      handle.db.execute(sql`select count(*) from tasks t join items i on i.id = t.item_id where i.created_at >= ${range.from}::timestamptz and i.created_at < ${range.to}::timestamptz and t.status not in ('transferred','cancelled')`);
-    const [{ rows: yearRows }] = (await handle.sql`select count(*)::int as rows from tasks t join items i on i.id = t.item_id where i.created_at >= ${year.from}::timestamptz and i.created_at < ${year.to}::timestamptz and t.status not in ('transferred','cancelled')`) as unknown as [{ rows: number }];
-    const [{ rows: monthRows }] = (await handle.sql`select count(*)::int as rows from tasks t join items i on i.id = t.item_id where i.created_at >= ${month.from}::timestamptz and i.created_at < ${month.to}::timestamptz and t.status not in ('transferred','cancelled')`) as unknown as [{ rows: number }];
+      handle.db.execute(sql`select count(*) from tasks t where t.item_launched_at >= ${range.from}::timestamptz and t.item_launched_at < ${range.to}::timestamptz and t.status not in ('transferred','cancelled')`);
+    const [{ rows: yearRows }] = (await handle.sql`select count(*)::int as rows from tasks t where t.item_launched_at >= ${year.from}::timestamptz and t.item_launched_at < ${year.to}::timestamptz and t.status not in ('transferred','cancelled')`) as unknown as [{ rows: number }];
+    const [{ rows: monthRows }] = (await handle.sql`select count(*)::int as rows from tasks t where t.item_launched_at >= ${month.from}::timestamptz and t.item_launched_at < ${month.to}::timestamptz and t.status not in ('transferred','cancelled')`) as unknown as [{ rows: number }];
 
     const results = [
       await time('count(*) all 400k tasks', () => handle.db.execute(sql`select count(*) from tasks`)),

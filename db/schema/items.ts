@@ -83,9 +83,15 @@ export const tasks = pgTable(
     workflowId: text('workflow_id').notNull(),
     version: integer('version').notNull(),
     projectedAt: at('projected_at').notNull().defaultNow(),
+    // The item's kind, issuer and launch time, copied by a trigger when the row is inserted (they never
+    // change), so the standing book counts tasks without joining items (migration 0009_task_item_facts).
+    itemKind: text('item_kind'),
+    itemIssuedBy: uuid('item_issued_by'),
+    itemLaunchedAt: at('item_launched_at'),
   },
   (t) => [
     index('tasks_item_idx').on(t.itemId),
+    index('tasks_item_launched_idx').on(t.itemLaunchedAt),
     index('tasks_department_status_idx').on(t.departmentId, t.status),
     index('tasks_status_idx').on(t.status),
     index('tasks_light_idx').on(t.light),
