@@ -159,4 +159,19 @@ describe('item and task workflows: the lifecycle', () => {
     await th.executeUpdate(signUpdate, { args: [{ actor: own }], updateId: okId });
     expect(await historyHasUpdate(h.client, th, okId)).toBe(true);
   });
+
+  it("upserts search attributes, so Temporal's own visibility filters by department, kind, light, status and issuer", async () => {
+    const { input, specs, taskHandles, handle } = await h.launch({ kind: 'approval_document', tasks: [{}, {}] });
+    await taskHandles[1]!.executeUpdate(signUpdate, { args: [{ actor: staffOf(specs[1]!.departmentId) }] });
+    const query = [
+      `WorkflowId = '${handle.workflowId}'`,
+      `SupervisionDepartments = '${specs[1]!.departmentId}'`,
+      `SupervisionKind = 'approval_document'`,
+      `SupervisionStatus = 'in_progress'`,
+      `SupervisionLight = 'green'`,
+      `SupervisionIssuedBy = '${input.item.issuedBy}'`,
+    ].join(' AND ');
+    const { count } = await eventually(() => h.client.workflow.count(query), (c) => c.count === 1, 15_000);
+    expect(count).toBe(1);
+  });
 });
