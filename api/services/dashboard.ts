@@ -146,6 +146,9 @@ export function figuresOf(counts: Counts): Figures {
   return { ...figures, onTimeRate: counts.completed > 0 ? counts.onTime / counts.completed : null };
 }
 
+// One collator for every sort: localeCompare(…, 'zh-CN') would build a new one per comparison.
+const byChineseName = new Intl.Collator('zh-CN');
+
 const zero: Counts = Object.fromEntries(METRICS.map((m) => [m, 0])) as Counts;
 
 export async function getDashboard(deps: QueryDeps, query: DashboardQuery, now = new Date()): Promise<Dashboard> {
@@ -165,7 +168,7 @@ export async function getDashboard(deps: QueryDeps, query: DashboardQuery, now =
         ...figuresOf(r),
         drillDown: drillDownOf(filter, { kind, departmentId: r.departmentId! }),
       }))
-      .sort((a, b) => (a.departmentName ?? '').localeCompare(b.departmentName ?? '', 'zh-CN') || a.departmentId.localeCompare(b.departmentId));
+      .sort((a, b) => byChineseName.compare(a.departmentName ?? '', b.departmentName ?? '') || a.departmentId.localeCompare(b.departmentId));
     return { departments, totals: { ...figuresOf(totalRow ?? zero), drillDown: drillDownOf(filter, { kind }) } };
   };
 

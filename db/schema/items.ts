@@ -84,7 +84,8 @@ export const tasks = pgTable(
     version: integer('version').notNull(),
     projectedAt: at('projected_at').notNull().defaultNow(),
     // The item's kind, issuer and launch time, copied by a trigger when the row is inserted (they never
-    // change), so the standing book counts tasks without joining items (migration 0009_task_item_facts).
+    // change), so the standing book counts tasks without joining items (migration 0009_task_item_facts);
+    // 0010_standing_book_index covers them for index-only counting.
     itemKind: text('item_kind'),
     itemIssuedBy: uuid('item_issued_by'),
     itemLaunchedAt: at('item_launched_at'),
