@@ -6,7 +6,7 @@
 import { writeFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import type { Client } from '@temporalio/client';
-import { historyToJSON } from './history-json';
+import { historyToJSONValue } from '../../audit/history-json';
 import { afterAll, beforeAll, describe, it } from 'vitest';
 import {
   cancelItemUpdate,
@@ -36,7 +36,7 @@ async function saveRuns(client: Client, workflowId: string, name: string) {
   runs.reverse();
   for (const [i, runId] of runs.entries()) {
     const history = await client.workflow.getHandle(workflowId, runId).fetchHistory();
-    await writeFile(resolve(dir, `${label}-${name}${runs.length > 1 ? `-run${i + 1}` : ''}.json`), historyToJSON(history));
+    await writeFile(resolve(dir, `${label}-${name}${runs.length > 1 ? `-run${i + 1}` : ''}.json`), JSON.stringify(historyToJSONValue(history), null, 2));
   }
 }
 

@@ -10,7 +10,7 @@ import { DeterminismViolationError } from '@temporalio/workflow';
 import { describe, expect, it } from 'vitest';
 import { workflowsPath } from '../../worker/create-worker';
 import { testServices } from '../support/services';
-import { historyFromJSON } from './history-json';
+import { historyFromJSON } from '../../audit/history-json';
 
 const dir = resolve(import.meta.dirname, 'histories');
 const files = (await readdir(dir)).filter((f) => f.endsWith('.json')).sort();
