@@ -2,7 +2,7 @@
 // these again with the same or an older version changes nothing.
 import type { Actor, Instant, TaskState } from '../domain';
 import type { Database } from '../db/client';
-import { insertItemEvents, upsertItemRow, upsertTaskRow, type ItemEventInput } from '../db/queries/items-projection';
+import { insertItemEvents, taskRowOf, upsertItemRow, upsertTaskRow, type ItemEventInput } from '../db/queries/items-projection';
 import type { ItemState } from '../workflows/item-definitions';
 
 /** One recorded event of a task or item, with its actor and reason in plain words. */
@@ -62,54 +62,9 @@ export function createProjectionActivities(db: Database) {
   return {
     /** Upserts the task row (only forward) and appends its timeline entries, in one transaction. */
     async projectTask({ task: s, workflowId, transferredFrom, timeline }: ProjectTaskInput): Promise<{ written: boolean }> {
-      const reason = s.lightReasons[0] ?? { code: 'on_track', en: 'on track', zh: '正常推进' };
       return db.transaction(async (tx) => {
         await insertItemEvents(tx, timeline.map(eventRow));
-        const written = await upsertTaskRow(tx, {
-          id: s.id,
-          itemId: s.itemId,
-          departmentId: s.departmentId,
-          role: s.role,
-          status: s.status,
-          light: s.light,
-          lightReasonCode: reason.code,
-          lightReasonEn: reason.en,
-          lightReasonZh: reason.zh,
-          signDueAt: new Date(s.signDueAt),
-          warnAt: new Date(s.warnAt),
-          dueAt: new Date(s.dueAt),
-          originalDueAt: new Date(s.originalDueAt),
-          outcome: s.outcome,
-          redEver: s.redEver,
-          postponed: s.postponed,
-          lastReportAt: date(s.lastReportAt),
-          percent: s.percent,
-          urgeCount: s.urgeCount,
-          returnCount: s.returnCount,
-          startedAt: new Date(s.startedAt),
-          signedAt: date(s.signedAt),
-          submittedAt: date(s.submittedAt),
-          acceptedAt: date(s.acceptedAt),
-          closedAt: date(s.closedAt),
-          transferredTo: s.transferredTo,
-          transferredFrom,
-          workingDays: s.policy.workingDays?.count ?? null,
-          pendingExtension: s.pendingExtension && {
-            reason: s.pendingExtension.reason,
-            newDueAt: new Date(s.pendingExtension.newDueAt).toISOString(),
-            requestedAt: new Date(s.pendingExtension.requestedAt).toISOString(),
-            requestedBy: s.pendingExtension.actor.userId,
-          },
-          pendingTransfer: s.pendingTransfer && {
-            reason: s.pendingTransfer.reason,
-            suggestedDepartmentId: s.pendingTransfer.suggestedDepartmentId,
-            requestedAt: new Date(s.pendingTransfer.requestedAt).toISOString(),
-            requestedBy: s.pendingTransfer.actor.userId,
-          },
-          workflowId,
-          version: s.version,
-          projectedAt: new Date(),
-        });
+        const written = await upsertTaskRow(tx, taskRowOf(s, { workflowId, transferredFrom }));
         return { written };
       });
     },

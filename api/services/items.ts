@@ -9,6 +9,7 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { WorkflowExecutionAlreadyStartedError } from '@temporalio/client';
 import { findItem, insertLaunchedItem, listItemTasks, nextItemCode, existingDepartmentIds } from '../../db/queries/items';
+import { taskRowOf } from '../../db/queries/items-projection';
 import { getTemplate } from '../../db/queries/templates';
 import { findUserById } from '../../db/queries/users';
 import { rollUpItem, taskToWire, type Instant } from '../../domain';
@@ -167,26 +168,7 @@ async function startWithRows(deps: ItemDeps, input: ItemInput, plan: LaunchPlan,
           workflowId,
           version: 0,
         },
-        plan.tasks.map(({ initial: s }) => ({
-          id: s.id,
-          itemId: s.itemId,
-          departmentId: s.departmentId,
-          role: s.role,
-          status: s.status,
-          light: s.light,
-          lightReasonCode: s.lightReasons[0]?.code ?? 'on_track',
-          lightReasonEn: s.lightReasons[0]?.en ?? 'on track',
-          lightReasonZh: s.lightReasons[0]?.zh ?? '正常推进',
-          signDueAt: new Date(s.signDueAt),
-          warnAt: new Date(s.warnAt),
-          dueAt: new Date(s.dueAt),
-          originalDueAt: new Date(s.originalDueAt),
-          redEver: s.redEver,
-          startedAt: new Date(s.startedAt),
-          workingDays: s.policy.workingDays?.count ?? null,
-          workflowId: taskWorkflowId(s.id),
-          version: 0,
-        })),
+        plan.tasks.map(({ initial: s }) => taskRowOf(s, { workflowId: taskWorkflowId(s.id), transferredFrom: null, version: 0 })),
       );
       await deps.temporal.workflow.start<typeof itemWorkflow>('item', {
         workflowId,

@@ -4,6 +4,7 @@
 // service inserted (also version 0) from its own clock.
 import { getTableColumns, sql, type SQL } from 'drizzle-orm';
 import type { PgTable } from 'drizzle-orm/pg-core';
+import type { Instant, TaskState } from '../../domain';
 import type { Executor } from '../client';
 import { itemEvents, items, tasks } from '../schema/items';
 
@@ -21,6 +22,58 @@ function excludedSet(table: PgTable, skip: string[]): Record<string, SQL> {
 }
 
 /** true when the row was written (new, or not older than what was there). */
+const date = (ms: Instant | null): Date | null => (ms === null ? null : new Date(ms));
+
+/** A task's read-model row from its workflow state: the one mapping the launch and every projection use. */
+export function taskRowOf(s: TaskState, where: { workflowId: string; transferredFrom: string | null; version?: number }): TaskRowInput {
+  const reason = s.lightReasons[0] ?? { code: 'on_track', en: 'on track', zh: '正常推进' };
+  return {
+    id: s.id,
+    itemId: s.itemId,
+    departmentId: s.departmentId,
+    role: s.role,
+    status: s.status,
+    light: s.light,
+    lightReasonCode: reason.code,
+    lightReasonEn: reason.en,
+    lightReasonZh: reason.zh,
+    signDueAt: new Date(s.signDueAt),
+    warnAt: new Date(s.warnAt),
+    dueAt: new Date(s.dueAt),
+    originalDueAt: new Date(s.originalDueAt),
+    outcome: s.outcome,
+    redEver: s.redEver,
+    postponed: s.postponed,
+    lastReportAt: date(s.lastReportAt),
+    percent: s.percent,
+    urgeCount: s.urgeCount,
+    returnCount: s.returnCount,
+    startedAt: new Date(s.startedAt),
+    signedAt: date(s.signedAt),
+    submittedAt: date(s.submittedAt),
+    acceptedAt: date(s.acceptedAt),
+    closedAt: date(s.closedAt),
+    transferredTo: s.transferredTo,
+    transferredFrom: where.transferredFrom,
+    workingDays: s.policy.workingDays?.count ?? null,
+    pendingExtension: s.pendingExtension && {
+      reason: s.pendingExtension.reason,
+      newDueAt: new Date(s.pendingExtension.newDueAt).toISOString(),
+      requestedAt: new Date(s.pendingExtension.requestedAt).toISOString(),
+      requestedBy: s.pendingExtension.actor.userId,
+    },
+    pendingTransfer: s.pendingTransfer && {
+      reason: s.pendingTransfer.reason,
+      suggestedDepartmentId: s.pendingTransfer.suggestedDepartmentId,
+      requestedAt: new Date(s.pendingTransfer.requestedAt).toISOString(),
+      requestedBy: s.pendingTransfer.actor.userId,
+    },
+    workflowId: where.workflowId,
+    version: where.version ?? s.version,
+    projectedAt: new Date(),
+  };
+}
+
 export async function upsertItemRow(db: Executor, row: ItemRowInput): Promise<boolean> {
   const written = await db
     .insert(items)
