@@ -159,7 +159,8 @@ async function main() {
   }
 
   log(`  starting the API (port ${port}) and a worker as child processes…`);
-  const api = startChild('api', 'api/main.ts', env);
+  // As behind a load balancer: the 50 clients' logins come from distinct X-Forwarded-For addresses.
+  const api = startChild('api', 'api/main.ts', { ...env, TRUST_PROXY: '1' });
   const worker = startChild('worker', 'worker/main.ts', env);
   const connection = await Connection.connect({ address: temporal.address });
   const temporalClient = new Client({ connection, namespace: temporal.namespace });

@@ -38,7 +38,8 @@ const address = `10.88.${Math.floor(Math.random() * 250)}.1`;
 
 beforeAll(async () => {
   await runMigrations(databaseUrl);
-  api = await startApi({ DATABASE_URL: databaseUrl });
+  // Behind a trusted proxy: the random x-forwarded-for addresses keep logins under the per-address limit.
+  api = await startApi({ DATABASE_URL: databaseUrl, TRUST_PROXY: '1' });
   const db = api.deps.database.db;
   const department = await createDepartment(db);
   for (const role of roles) {

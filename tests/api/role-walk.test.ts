@@ -26,7 +26,8 @@ const tokens = new Map<Role, string>();
 const address = `10.77.${Math.floor(Math.random() * 250)}.${Math.floor(Math.random() * 250)}`;
 
 beforeAll(async () => {
-  api = await startApi();
+  // Behind a trusted proxy: each caller logs in from an address of its own (x-forwarded-for).
+  api = await startApi({ TRUST_PROXY: '1' });
   const { config, database, queues } = api.deps;
   worker = await startTestWorker(config, { config, db: database.db, queues });
   const db = database.db;
