@@ -47,9 +47,9 @@ export async function listUsersPage(deps: Pick<ApiDeps, 'database'>, query: Page
   return { items: rows.map(toWire), total, page: query.page, pageSize: query.pageSize };
 }
 
-/** Every active leader, by name: few enough for one answer. */
+/** Every active leader, by name: an office has few enough for one answer (the picker needs them all). */
 export async function listLeaders(deps: Pick<ApiDeps, 'database'>) {
-  const { rows } = await listUsers(deps.database.db, { role: 'leader' }, { limit: 500, offset: 0 });
+  const { rows } = await listUsers(deps.database.db, { role: 'leader' }, { limit: 100_000, offset: 0 });
   return { items: rows.filter((row) => !row.disabled).map((row) => ({ id: row.id, displayName: row.displayName })) };
 }
 

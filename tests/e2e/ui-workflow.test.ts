@@ -94,7 +94,7 @@ describe('admin UI in Chromium', () => {
     await sp.getByLabel('标题').fill('关于做好汛期防汛物资储备检查的批示');
     await sp.getByLabel('事项内容').fill('请财政局牵头、住建局配合，于期限内完成全市防汛物资储备情况检查，并报送检查结果。');
     await sp.getByLabel('来源').fill('市政府第12次常务会议');
-    await sp.getByLabel('交办领导（用户 ID）').fill(leaderId);
+    await sp.getByLabel('交办领导', { exact: true }).selectOption(leaderId);
     await sp.getByLabel('指定日期').check();
     await sp.getByLabel('截止时间').fill(shanghaiInput(due));
     await sp.getByLabel('牵头单位').selectOption(departments[0]!.id);
@@ -211,15 +211,17 @@ describe('admin UI in Chromium', () => {
     await page.getByRole('button', { name: '登录' }).click();
     await page.locator('nav.main-nav').waitFor();
 
-    // A leader id that is not a leader's: the API's 422 names body.issuedBy, shown under that field.
+    // A due date already past: the API's 422 names body.dueAt, shown under that field.
     await page.goto(`${h.baseUrl}/launch`);
     await page.getByLabel('标题').fill('字段错误测试');
-    await page.getByLabel('交办领导（用户 ID）').fill(admin.id);
+    await page.getByLabel('交办领导', { exact: true }).selectOption(leaderId);
+    await page.getByLabel('指定日期').check();
+    await page.getByLabel('截止时间').fill(shanghaiInput(new Date(Date.now() - 86_400_000)));
     await page.getByLabel('牵头单位').selectOption(departments[0]!.id);
     await page.getByRole('button', { name: '发起', exact: true }).click();
-    const fieldError = page.locator('#l-issuer-error');
+    const fieldError = page.locator('#l-due-error');
     await fieldError.waitFor();
-    expect(await fieldError.textContent()).toContain('leader');
+    expect(await fieldError.textContent()).toContain('future');
 
     // English, kept across a reload.
     await page.getByRole('button', { name: 'English' }).click();
