@@ -119,8 +119,8 @@ describe('admin UI in Chromium', () => {
     expect(new URL(dp.url()).pathname).toBe('/items');
     const row = dp.locator(`tr[data-item-id="${itemId}"]`);
     await row.waitFor();
-    // Its own department only, in the list and on the item.
-    expect(await row.textContent()).toContain(departments[0]!.name);
+    // Its own department only, in the list and on the item (names appear once the departments have loaded).
+    await expect.poll(() => row.textContent(), { timeout: 15_000 }).toContain(departments[0]!.name);
     expect(await row.textContent()).not.toContain(departments[1]!.name);
     await dp.screenshot({ path: `${SHOTS}/ui-department-list.png`, fullPage: true });
     await row.getByRole('link').click();
