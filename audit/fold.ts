@@ -5,17 +5,16 @@
 import {
   applyTaskEvent,
   evaluateLight,
-  initialTaskState,
   isClosedStatus,
   openTask,
   rollUpItem,
   TaskRuleError,
-  taskToWire,
   validateTaskAction,
 } from '../domain';
 import type { Actor, Instant, LightReason, TaskEffect, TaskEvent, TaskState, TaskWire } from '../domain';
 import type { ProjectItemInput, ProjectTaskInput, TimelineEntry } from '../activities';
 import { cancelItemUpdate, taskChangedSignal, type ItemInput, type ItemState, type TaskChangedArgs } from '../workflows/item-definitions';
+import { launchedItemState, placeholderTask } from '../workflows/item-state';
 import { RecentUpdates } from '../workflows/recent-updates';
 import { SYSTEM_ACTOR } from '../workflows/system-actor';
 import {
@@ -328,10 +327,6 @@ export function foldTask(events: readonly RawEvent[]): TaskFold {
 
 // ---- The item workflow ----
 
-function placeholder(spec: TaskInput['task'], now: Instant): TaskWire {
-  return { ...taskToWire(initialTaskState(spec, now)), version: -1 };
-}
-
 const projectedKey = (s: ItemState) =>
   [s.status, s.light, s.redEver, [...new Set(s.tasks.map((t) => t.departmentId))].sort().join(',')].join('|');
 
@@ -380,7 +375,7 @@ export function foldItem(events: readonly RawEvent[]): ItemFold {
       if (s.status === 'cancelled' || s.status === 'archived') {
         entry(raw, now, 'transfer_dropped', openTransfer.actor, details, openTransfer);
       } else {
-        s = { ...s, tasks: [...s.tasks, placeholder(openTransfer.spec, now)] };
+        s = { ...s, tasks: [...s.tasks, placeholderTask(openTransfer.spec, now)] };
         entry(raw, now, 'task_transferred', openTransfer.actor, details, openTransfer);
         changed = true;
       }
@@ -414,21 +409,8 @@ export function foldItem(events: readonly RawEvent[]): ItemFold {
         if (needsLaunch && fold.input) {
           needsLaunch = false;
           const input = fold.input;
-          const specs = input.tasks.map((t) => ({ ...t, itemId: input.item.id }));
-          const launched: ItemState = {
-            item: input.item,
-            status: 'launched',
-            light: 'green',
-            redEver: false,
-            launchedAt: now,
-            completedAt: null,
-            cancelledAt: null,
-            cancelReason: null,
-            archivedAt: null,
-            tasks: specs.map((s) => placeholder(s, now)),
-            version: 0,
-          };
-          fold.state = { ...launched, ...rollUpItem(launched.tasks, 'launched') };
+          const { state: launched, specs } = launchedItemState(input, now);
+          fold.state = launched;
           entry(raw, now, 'launched', input.launchedBy, { tasks: specs.map((s) => ({ id: s.id, departmentId: s.departmentId, role: s.role })) }, input);
         }
         const batch = pending;

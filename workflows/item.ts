@@ -16,10 +16,11 @@ import {
   workflowInfo,
 } from '@temporalio/workflow';
 import { WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
-import { initialTaskState, isClosedStatus, rollUpItem, taskToWire } from '../domain';
-import type { Actor, Instant, TaskWire } from '../domain';
+import { isClosedStatus, rollUpItem } from '../domain';
+import type { Actor, Instant } from '../domain';
 import type { Activities, TimelineEntry } from '../activities';
 import { taskWorkflowId } from './ids';
+import { launchedItemState, placeholderTask } from './item-state';
 import {
   cancelItemUpdate,
   itemStateQuery,
@@ -115,11 +116,6 @@ export async function item(input: ItemInput): Promise<ItemWire> {
     return fromTaskId ? { ...ti, fromTaskId } : ti;
   }
 
-  /** The item's copy of a task until the task workflow reports (version −1: any report replaces it). */
-  function placeholder(spec: TaskInput['task'], now: Instant): TaskWire {
-    return { ...taskToWire(initialTaskState(spec, now)), version: -1 };
-  }
-
   function upsertAttributes() {
     upsertSearchAttributes([
       { key: SupervisionDepartments, value: [...new Set(state.tasks.map((t) => t.departmentId))] },
@@ -155,21 +151,9 @@ export async function item(input: ItemInput): Promise<ItemWire> {
     state = carried.state;
   } else {
     const now = Date.now();
-    const specs = input.tasks.map((t) => ({ ...t, itemId: input.item.id }));
-    state = {
-      item: input.item,
-      status: 'launched',
-      light: 'green',
-      redEver: false,
-      launchedAt: now,
-      completedAt: null,
-      cancelledAt: null,
-      cancelReason: null,
-      archivedAt: null,
-      tasks: specs.map((s) => placeholder(s, now)),
-      version: 0,
-    };
-    state = { ...state, ...rollUpItem(state.tasks, 'launched') };
+    const launched = launchedItemState(input, now);
+    state = launched.state;
+    const { specs } = launched;
     pendingStarts = specs.map((s) => taskInput(s, input.launchedBy));
     record('launched', input.launchedBy, now, null, { tasks: specs.map((s) => ({ id: s.id, departmentId: s.departmentId, role: s.role })) });
     upsertAttributes();
@@ -186,7 +170,7 @@ export async function item(input: ItemInput): Promise<ItemWire> {
           departmentId: openTransfer.spec.departmentId,
         });
       } else {
-        state.tasks = [...state.tasks, placeholder(openTransfer.spec, now)];
+        state.tasks = [...state.tasks, placeholderTask(openTransfer.spec, now)];
         pendingStarts.push(taskInput(openTransfer.spec, openTransfer.actor, reported.id));
         record('task_transferred', openTransfer.actor, now, null, {
           fromTaskId: reported.id,
