@@ -1,6 +1,7 @@
+import { useSearchParams } from 'react-router';
 /** Small building blocks shared by the pages. */
 import { useCallback, useEffect, useRef, useState, type ReactNode } from 'react';
-import { ApiError, get, type Light } from '../api';
+import { ApiError, get, ITEM_KINDS, type Light } from '../api';
 import { formatDateTime, formatFull, newKey } from '../format';
 import { useI18n } from '../i18n';
 
@@ -150,8 +151,15 @@ export function FormError({ error, fieldErrors, shown }: { error: unknown; field
   return <ErrorBox error={error} />;
 }
 
-export function Pager({ page, pageSize, total, onPage }: { page: number; pageSize: number; total: number; onPage: (p: number) => void }) {
+/** Paging for a list whose page lives in the URL (`?page=`), so back/forward and links keep it. */
+export function Pager({ page, pageSize, total }: { page: number; pageSize: number; total: number }) {
   const { t } = useI18n();
+  const [params, setParams] = useSearchParams();
+  const onPage = (p: number) => {
+    const next = new URLSearchParams(params);
+    next.set('page', String(p));
+    setParams(next);
+  };
   const pages = Math.max(1, Math.ceil(total / pageSize));
   return (
     <nav className="pager" aria-label="pagination">
@@ -163,5 +171,20 @@ export function Pager({ page, pageSize, total, onPage }: { page: number; pageSiz
         {t.common.next}
       </button>
     </nav>
+  );
+}
+
+/** The options of a kind filter: "all", then the four kinds in the user's language. */
+export function KindOptions() {
+  const { t } = useI18n();
+  return (
+    <>
+      <option value="">{t.common.all}</option>
+      {ITEM_KINDS.map((k) => (
+        <option key={k} value={k}>
+          {t.kinds[k]}
+        </option>
+      ))}
+    </>
   );
 }

@@ -1,8 +1,8 @@
 import { useState } from 'react';
 import { Link, useSearchParams } from 'react-router';
 import { Bar, BarChart, CartesianGrid, Cell, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
-import { ApiError, ITEM_KINDS, qs, type DashboardRow } from '../api';
-import { ErrorBox, Loading, useResource } from '../components/ui';
+import { ApiError, qs, type DashboardRow } from '../api';
+import { ErrorBox, KindOptions, Loading, useResource } from '../components/ui';
 import { formatPercent, localInputToIso } from '../format';
 import { useI18n } from '../i18n';
 import { useDepartmentName } from '../session';
@@ -72,12 +72,7 @@ export function DashboardPage() {
         <label>
           {t.items.kind}
           <select value={kind} onChange={(e) => set('kind', e.target.value)}>
-            <option value="">{t.common.all}</option>
-            {ITEM_KINDS.map((k) => (
-              <option key={k} value={k}>
-                {t.kinds[k]}
-              </option>
-            ))}
+            <KindOptions />
           </select>
         </label>
         <label>

@@ -86,16 +86,7 @@ export function InboxPage() {
               </li>
             ))}
           </ul>
-          <Pager
-            page={data.page}
-            pageSize={data.pageSize}
-            total={data.total}
-            onPage={(p) => {
-              const next = new URLSearchParams(params);
-              next.set('page', String(p));
-              setParams(next);
-            }}
-          />
+          <Pager page={data.page} pageSize={data.pageSize} total={data.total} />
         </>
       )}
     </div>

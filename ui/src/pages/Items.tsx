@@ -1,7 +1,7 @@
 import { useState, type FormEvent } from 'react';
 import { Link, useSearchParams } from 'react-router';
-import { ITEM_KINDS, ITEM_STATUSES, LIGHTS, qs, type ItemSummary, type Page } from '../api';
-import { Badge, DateTime, ErrorBox, LightBadge, Loading, Pager, useResource } from '../components/ui';
+import { ITEM_STATUSES, LIGHTS, qs, type ItemSummary, type Page } from '../api';
+import { Badge, DateTime, ErrorBox, KindOptions, LightBadge, Loading, Pager, useResource } from '../components/ui';
 import { useI18n } from '../i18n';
 import { useDepartmentName, useSession } from '../session';
 
@@ -47,12 +47,7 @@ export function ItemsPage() {
         <label>
           {t.items.kind}
           <select value={params.get('kind') ?? ''} onChange={(e) => setFilter('kind', e.target.value)}>
-            <option value="">{t.common.all}</option>
-            {ITEM_KINDS.map((k) => (
-              <option key={k} value={k}>
-                {t.kinds[k]}
-              </option>
-            ))}
+            <KindOptions />
           </select>
         </label>
         <label>
@@ -159,16 +154,7 @@ export function ItemsPage() {
               ))}
             </tbody>
           </table>
-          <Pager
-            page={data.page}
-            pageSize={data.pageSize}
-            total={data.total}
-            onPage={(p) => {
-              const next = new URLSearchParams(params);
-              next.set('page', String(p));
-              setParams(next);
-            }}
-          />
+          <Pager page={data.page} pageSize={data.pageSize} total={data.total} />
         </>
       ) : null}
     </div>
