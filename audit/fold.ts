@@ -15,21 +15,13 @@ import type { Actor, Instant, LightReason, TaskEffect, TaskEvent, TaskState, Tas
 import type { ProjectItemInput, ProjectTaskInput, TimelineEntry } from '../activities';
 import { cancelItemUpdate, taskChangedSignal, type ItemInput, type ItemState, type TaskChangedArgs } from '../workflows/item-definitions';
 import { launchedItemState, placeholderTask } from '../workflows/item-state';
+import { taskEventOf } from '../workflows/task-events';
 import { RecentUpdates } from '../workflows/recent-updates';
 import { SYSTEM_ACTOR } from '../workflows/system-actor';
 import {
   cancelTaskSignal,
-  completeUpdate,
   deadlinesRecomputedSignal,
-  decideExtensionUpdate,
-  decideTransferUpdate,
-  progressUpdate,
   releaseTaskSignal,
-  requestExtensionUpdate,
-  requestTransferUpdate,
-  reviewUpdate,
-  signUpdate,
-  urgeUpdate,
   type CancelTaskArgs,
   type DeadlinesRecomputedArgs,
   type TaskInput,
@@ -127,48 +119,9 @@ function refOf(raw: RawEvent): EntryRef {
   return { workflowId: raw.workflowId, runId: raw.runId, eventId: raw.eventId, eventType: eventTypeName(raw.event), recordedAt: raw.time };
 }
 
-/** What each task Update turns into: the same mapping as the task workflow's handlers. */
+/** What each task Update turns into: the task workflow's own mapping (workflows/task-events.ts). */
 type ArgsOf = Record<string, unknown> & { actor: Actor };
-const taskUpdateEvents: Record<string, (a: ArgsOf, at: Instant) => TaskEvent> = {
-  [signUpdate.name]: (a, at) => ({ type: 'sign', actor: a.actor, at }),
-  [progressUpdate.name]: (a, at) =>
-    a.percent === undefined
-      ? { type: 'progress', actor: a.actor, at, text: a.text as string }
-      : { type: 'progress', actor: a.actor, at, text: a.text as string, percent: a.percent as number },
-  [requestExtensionUpdate.name]: (a, at) => ({ type: 'extension_request', actor: a.actor, at, reason: a.reason as string, newDueAt: a.newDueAt as number }),
-  [decideExtensionUpdate.name]: (a, at) => ({
-    type: 'extension_decision',
-    actor: a.actor,
-    at,
-    approve: a.approve as boolean,
-    ...(a.comment !== undefined ? { comment: a.comment as string } : {}),
-    ...(a.newWarnAt !== undefined ? { newWarnAt: a.newWarnAt as number } : {}),
-  }),
-  [requestTransferUpdate.name]: (a, at) => ({
-    type: 'transfer_request',
-    actor: a.actor,
-    at,
-    reason: a.reason as string,
-    ...(a.suggestedDepartmentId !== undefined ? { suggestedDepartmentId: a.suggestedDepartmentId as string } : {}),
-  }),
-  [decideTransferUpdate.name]: (a, at) => ({
-    type: 'transfer_decision',
-    actor: a.actor,
-    at,
-    approve: a.approve as boolean,
-    ...(a.departmentId !== undefined ? { departmentId: a.departmentId as string } : {}),
-    ...(a.comment !== undefined ? { comment: a.comment as string } : {}),
-  }),
-  [completeUpdate.name]: (a, at) => ({
-    type: 'complete',
-    actor: a.actor,
-    at,
-    summary: a.summary as string,
-    ...(a.fields !== undefined ? { fields: a.fields as Record<string, unknown> } : {}),
-  }),
-  [reviewUpdate.name]: (a, at) => ({ type: 'review', actor: a.actor, at, decision: a.decision as 'accept' | 'return', comment: a.comment as string }),
-  [urgeUpdate.name]: (a, at) => ({ type: 'urge', actor: a.actor, at, message: a.message as string }),
-};
+const taskUpdateEvents = taskEventOf as unknown as Record<string, ((a: ArgsOf, at: Instant) => TaskEvent) | undefined>;
 
 /** Timeline types only the activities record (no state change to fold). */
 const RECORDED_ONLY = new Set(['urge_escalated']);

@@ -28,6 +28,7 @@ import type { Actor, Instant, TaskEffect, TaskEvent, TaskState, TaskWire } from 
 import type { Activities, NotifyInput, TimelineEntry } from '../activities';
 import { taskChangedSignal, type TaskChangedArgs } from './item-definitions';
 import { RecentUpdates } from './recent-updates';
+import { taskEventOf } from './task-events';
 import { asFailure, malformed, ruleFailure } from './rule-failure';
 import { SYSTEM_ACTOR } from './system-actor';
 import {
@@ -249,65 +250,19 @@ export async function task(input: TaskInput): Promise<TaskWire> {
   }
 
   const text = (s: string | undefined) => (s ? { code: null, en: s, zh: s } : null);
-  action(signUpdate, (a, at) => ({ type: 'sign', actor: a.actor, at }));
-  action(progressUpdate, (a, at) =>
-    a.percent === undefined
-      ? { type: 'progress', actor: a.actor, at, text: a.text }
-      : { type: 'progress', actor: a.actor, at, text: a.text, percent: a.percent },
-  );
-  action(
-    requestExtensionUpdate,
-    (a, at) => ({ type: 'extension_request', actor: a.actor, at, reason: a.reason, newDueAt: a.newDueAt }),
-    (a) => text(a.reason),
-  );
-  action(
-    decideExtensionUpdate,
-    (a, at) => ({
-      type: 'extension_decision',
-      actor: a.actor,
-      at,
-      approve: a.approve,
-      ...(a.comment !== undefined ? { comment: a.comment } : {}),
-      ...(a.newWarnAt !== undefined ? { newWarnAt: a.newWarnAt } : {}),
-    }),
-    (a) => text(a.comment),
-  );
-  action(
-    requestTransferUpdate,
-    (a, at) => ({
-      type: 'transfer_request',
-      actor: a.actor,
-      at,
-      reason: a.reason,
-      ...(a.suggestedDepartmentId !== undefined ? { suggestedDepartmentId: a.suggestedDepartmentId } : {}),
-    }),
-    (a) => text(a.reason),
-  );
-  action(
-    decideTransferUpdate,
-    (a, at) => ({
-      type: 'transfer_decision',
-      actor: a.actor,
-      at,
-      approve: a.approve,
-      ...(a.departmentId !== undefined ? { departmentId: a.departmentId } : {}),
-      ...(a.comment !== undefined ? { comment: a.comment } : {}),
-    }),
-    (a) => text(a.comment),
-  );
-  action(completeUpdate, (a, at) => ({
-    type: 'complete',
-    actor: a.actor,
-    at,
-    summary: a.summary,
-    ...(a.fields !== undefined ? { fields: a.fields } : {}),
-  }));
+  action(signUpdate, taskEventOf.sign);
+  action(progressUpdate, taskEventOf.progress);
+  action(requestExtensionUpdate, taskEventOf.requestExtension, (a) => text(a.reason));
+  action(decideExtensionUpdate, taskEventOf.decideExtension, (a) => text(a.comment));
+  action(requestTransferUpdate, taskEventOf.requestTransfer, (a) => text(a.reason));
+  action(decideTransferUpdate, taskEventOf.decideTransfer, (a) => text(a.comment));
+  action(completeUpdate, taskEventOf.complete);
   action(
     reviewUpdate,
-    (a, at) => ({ type: 'review', actor: a.actor, at, decision: a.decision, comment: a.comment }),
+    taskEventOf.review,
     (a) => (a.decision === 'return' ? { code: 'returned', en: a.comment, zh: a.comment } : text(a.comment)),
   );
-  action(urgeUpdate, (a, at) => ({ type: 'urge', actor: a.actor, at, message: a.message }), (a) => text(a.message));
+  action(urgeUpdate, taskEventOf.urge, (a) => text(a.message));
 
   // ---- Signals ----
   setHandler(deadlinesRecomputedSignal, (args) => {
