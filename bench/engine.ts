@@ -75,6 +75,7 @@ function startWorker(config: Config): Promise<ChildProcess> {
     REDIS_URL: config.REDIS_URL,
     QUEUE_PREFIX: config.QUEUE_PREFIX,
     SESSION_SECRET: config.SESSION_SECRET,
+    WORKER_CACHED_WORKFLOWS: String(config.WORKER_CACHED_WORKFLOWS),
     LOG_LEVEL: 'warn',
   };
   const child = spawn(process.execPath, ['--import', 'tsx', 'tests/support/worker-process.ts'], { env, stdio: ['ignore', 'pipe', 'inherit'] });
@@ -115,7 +116,9 @@ async function main() {
     QUEUE_PREFIX: `bench-${run}`,
     SESSION_SECRET: 'bench-session-secret-0123456789abcdef',
     LOG_LEVEL: 'warn',
+    WORKER_CACHED_WORKFLOWS: process.env.WORKER_CACHED_WORKFLOWS,
   });
+  log(`worker workflow cache: ${config.WORKER_CACHED_WORKFLOWS}`);
   const database = connectDatabase(config.DATABASE_URL, { max: 20 });
   const connection = await Connection.connect({ address: config.TEMPORAL_ADDRESS });
   const client = new Client({ connection, namespace: config.TEMPORAL_NAMESPACE });

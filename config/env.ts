@@ -23,6 +23,11 @@ export const configSchema = z.object({
   TEMPORAL_TLS_CA: optionalPath,
   /** Temporal Cloud API key; implies TLS. */
   TEMPORAL_API_KEY: z.string().min(1).optional(),
+  /**
+   * Workflows a worker keeps in memory between tasks (each costs ~0.3–0.5 MB). Evicted ones are
+   * replayed from history on their next timer or Update; bench/engine.ts measures the trade-off.
+   */
+  WORKER_CACHED_WORKFLOWS: z.coerce.number().int().min(0).max(100_000).default(500),
   DATABASE_URL: z
     .string()
     .regex(/^postgres(ql)?:\/\//, 'must be a postgres:// URL')

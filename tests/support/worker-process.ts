@@ -10,7 +10,7 @@ import { loadConfigOrExit } from '../../config/env';
 import { connectDatabase } from '../../db/client';
 import { createQueues } from '../../jobs/queues';
 import { connectRedis } from '../../jobs/redis';
-import { MAX_CACHED_WORKFLOWS, workflowsPath } from '../../worker/create-worker';
+import { workflowsPath } from '../../worker/create-worker';
 
 const config = loadConfigOrExit();
 const database = connectDatabase(config.DATABASE_URL, { max: 4 });
@@ -23,7 +23,7 @@ const worker = await Worker.create({
   namespace: config.TEMPORAL_NAMESPACE,
   taskQueue: config.TEMPORAL_TASK_QUEUE,
   ...(bundlePath ? { workflowBundle: { codePath: bundlePath } } : { workflowsPath }),
-  maxCachedWorkflows: MAX_CACHED_WORKFLOWS,
+  maxCachedWorkflows: config.WORKER_CACHED_WORKFLOWS,
   activities: createActivities({ config, db: database.db, queues }),
 });
 const running = worker.run();

@@ -9,6 +9,7 @@ describe('configuration from the environment', () => {
     expect(config.TEMPORAL_ADDRESS).toBe('127.0.0.1:7233');
     expect(config.PORT).toBe(3000);
     expect(config.SEED_DEMO).toBe(true);
+    expect(config.WORKER_CACHED_WORKFLOWS).toBe(500);
   });
 
   it('names a missing SESSION_SECRET', () => {
@@ -22,6 +23,7 @@ describe('configuration from the environment', () => {
     ['PORT', 'eighty'],
     ['SEED_DEMO', 'maybe'],
     ['ADMIN_PASSWORD', 'short'],
+    ['WORKER_CACHED_WORKFLOWS', '-1'],
   ])('names %s when its value is wrong', (variable, value) => {
     try {
       loadConfig({ ...base, [variable]: value });
