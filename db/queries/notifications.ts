@@ -1,7 +1,7 @@
 /** Reads and writes of the notification tables. Every function takes the database (or a transaction) first. */
-import { and, count, desc, eq, inArray, isNull, lte, or, sql } from 'drizzle-orm';
+import { and, count, desc, eq, inArray, isNull, lte, sql } from 'drizzle-orm';
 import type { Executor } from '../client';
-import { departments, users } from '../schema/org';
+import { departments } from '../schema/org';
 import {
   notificationDeliveries,
   notificationPreferences,
@@ -25,28 +25,6 @@ export interface RecipientUser {
   role: string;
   departmentId: string | null;
   preferences: PreferencesRow | null;
-}
-
-/**
- * Active users who are department staff of `departmentStaffOf`, the responsible leader of `leaderOf`,
- * supervisors (when asked), or listed by id — one query.
- */
-export async function findRecipientUsers(
-  db: Executor,
-  query: { departmentStaffOf?: string; leaderOf?: string; supervisors?: boolean; userIds?: string[] },
-): Promise<RecipientUser[]> {
-  const who = [];
-  if (query.departmentStaffOf) who.push(and(eq(users.role, 'department'), eq(users.departmentId, query.departmentStaffOf)));
-  if (query.leaderOf) who.push(eq(users.id, sql`(select ${departments.leaderUserId} from ${departments} where ${departments.id} = ${query.leaderOf})`));
-  if (query.supervisors) who.push(eq(users.role, 'supervisor'));
-  if (query.userIds && query.userIds.length > 0) who.push(inArray(users.id, query.userIds));
-  if (who.length === 0) return [];
-  const rows = await db
-    .select({ id: users.id, role: users.role, departmentId: users.departmentId, preferences: notificationPreferences })
-    .from(users)
-    .leftJoin(notificationPreferences, eq(notificationPreferences.userId, users.id))
-    .where(and(eq(users.disabled, false), or(...who)));
-  return rows;
 }
 
 export interface DepartmentChannels {
@@ -75,12 +53,6 @@ export async function findDepartmentChannels(db: Executor, departmentId: string,
 }
 
 // ---- inbox -----------------------------------------------------------------------------------
-
-/** Idempotent: a (dedupeKey, user) pair that already exists is left as it is. */
-export async function insertInboxRows(db: Executor, rows: NewInboxRow[]): Promise<void> {
-  if (rows.length === 0) return;
-  await db.insert(notifications).values(rows).onConflictDoNothing({ target: [notifications.dedupeKey, notifications.userId] });
-}
 
 export async function listInbox(
   db: Executor,
@@ -133,12 +105,6 @@ export async function readReceiptsOfTask(db: Executor, taskId: string) {
 }
 
 // ---- deliveries ------------------------------------------------------------------------------
-
-/** Idempotent; returns the rows it inserted (not the ones that already existed). */
-export async function insertDeliveries(db: Executor, rows: NewDeliveryRow[]): Promise<DeliveryRow[]> {
-  if (rows.length === 0) return [];
-  return db.insert(notificationDeliveries).values(rows).onConflictDoNothing({ target: notificationDeliveries.dedupeKey }).returning();
-}
 
 /** Deliveries of one request that still have to go out (a retried fan-out re-enqueues exactly these). */
 export async function openDeliveriesOf(db: Executor, requestKey: string): Promise<DeliveryRow[]> {

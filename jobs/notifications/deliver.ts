@@ -1,8 +1,9 @@
 import { UnrecoverableError } from 'bullmq';
 import { dueHeldDeliveries, findDelivery, markDeliveriesSent, recordDeliveryFailure } from '../../db/queries/notifications';
 import { isPermanentMailError } from './channels/email';
-import { postWebhook, WebhookError } from './channels/webhook';
+import { postWebhook, WebhookError, type WebhookTarget } from './channels/webhook';
 import type { NotificationDeps } from './deps';
+import { deliverJobName, deliverRetryJobOptions } from './jobs';
 import { renderDigest } from './messages';
 
 export type DeliveryOutcome = 'sent' | 'already_done' | 'held' | 'missing';
@@ -29,18 +30,49 @@ export async function deliverOne(deps: NotificationDeps, deliveryId: string, isF
     } else if (delivery.channel === 'webhook') {
       if (!webhook) throw new UnrecoverableError('the webhook was removed before delivery');
       if (!webhook.enabled) throw new UnrecoverableError('the webhook was disabled before delivery');
-      await postWebhook(webhook, delivery.payload, delivery.id, { now, timeoutMs: deps.delivery.webhookTimeoutMs, fetch: deps.fetch });
+      await postWebhook(webhook, delivery.payload, delivery.id, { now, timeoutMs: deps.delivery.webhookTimeoutMs });
     } else {
       throw new UnrecoverableError(`channel ${delivery.channel} has no sender`);
     }
   } catch (error) {
-    const permanent = error instanceof UnrecoverableError || (error instanceof WebhookError && error.permanent) || isPermanentMailError(error);
+    const permanent = isPermanentFailure(error);
     await recordDeliveryFailure(deps.db, [delivery.id], (error as Error).message, isFinalAttempt || permanent, deps.now());
     if (permanent && !(error instanceof UnrecoverableError)) throw new UnrecoverableError((error as Error).message);
     throw error;
   }
   await markDeliveriesSent(deps.db, [delivery.id], deps.now());
   return 'sent';
+}
+
+export type FirstTryOutcome = 'sent' | 'retrying' | 'failed';
+
+/**
+ * The first try of a webhook delivery, made at once by the fan-out job that created its ledger row
+ * (and so owns it): most webhooks answer, and a `deliver` job per delivery would cost another queue
+ * round. A failure is recorded on the row; the tries left go to a `deliver` job with backoff, or a
+ * permanent error (or a policy of one try) leaves the delivery `failed` with its error at once.
+ */
+export async function firstWebhookTry(deps: NotificationDeps & Required<Pick<NotificationDeps, 'batches'>>, delivery: { id: string; payload?: unknown }, webhook: WebhookTarget): Promise<FirstTryOutcome> {
+  try {
+    await postWebhook(webhook, delivery.payload, delivery.id, { now: deps.now(), timeoutMs: deps.delivery.webhookTimeoutMs });
+  } catch (error) {
+    const final = isPermanentFailure(error) || deps.delivery.attempts <= 1;
+    await recordDeliveryFailure(deps.db, [delivery.id], (error as Error).message, final, deps.now());
+    if (final) return 'failed';
+    await deps.queues.notifications.add(
+      deliverJobName,
+      { deliveryId: delivery.id },
+      deliverRetryJobOptions(delivery.id, deps.delivery, deps.delivery.attempts - 1, deps.delivery.backoffMs),
+    );
+    return 'retrying';
+  }
+  await deps.batches.sent.submit({ id: delivery.id, at: deps.now() });
+  return 'sent';
+}
+
+/** Retrying cannot help: our own refusal, a 4xx from the webhook, a 5xx from the mail server. */
+function isPermanentFailure(error: unknown): boolean {
+  return error instanceof UnrecoverableError || (error instanceof WebhookError && error.permanent) || isPermanentMailError(error);
 }
 
 /** Sends one e-mail gathering a user's held notifications whose hold ended by `until`. */

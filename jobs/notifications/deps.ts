@@ -1,5 +1,6 @@
 import type { Database } from '../../db/client';
 import type { Queues } from '../queues';
+import type { NotificationBatches } from './batches';
 import type { Mailer } from './channels/email';
 
 /** What the notification processors touch. Tests pass their own clock, retry timings and mailer. */
@@ -10,7 +11,8 @@ export interface NotificationDeps {
   mailer: Mailer | null;
   now: () => Date;
   delivery: DeliveryPolicy;
-  fetch?: typeof fetch;
+  /** Shared by a processor's jobs so their statements go out together; without it each call batches alone. */
+  batches?: NotificationBatches;
 }
 
 export interface DeliveryPolicy {

@@ -1,19 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import type { Language } from '../../db/schema/notifications';
-import {
-  findDepartmentChannels,
-  findRecipientUsers,
-  insertDeliveries,
-  insertInboxRows,
-  openDeliveriesOf,
-  type DepartmentChannels,
-  type NewDeliveryRow,
-  type NewInboxRow,
-  type RecipientUser,
-} from '../../db/queries/notifications';
-import { webhookBody, type GenericWebhookBody } from './channels/webhook';
+import { openDeliveriesOf, type DepartmentChannels, type NewDeliveryRow, type NewInboxRow, type RecipientUser } from '../../db/queries/notifications';
+import { createNotificationBatches } from './batches';
+import { webhookBody, type GenericWebhookBody, type WebhookTarget } from './channels/webhook';
+import { firstWebhookTry } from './deliver';
 import type { NotificationDeps } from './deps';
-import { deliverJobName, deliverJobOptions, digestJobName, digestJobOptions } from './jobs';
+import { deliverJobName, deliverJobOptions, deliverRetryJobOptions, digestJobName, digestJobOptions } from './jobs';
 import { renderMessage, type MessageContext } from './messages';
 import { holdUntil } from './quiet-hours';
 import { audienceFor } from './recipients';
@@ -23,32 +15,37 @@ const defaultTimeZone = 'Asia/Shanghai';
 
 export interface FanOutResult {
   recipients: number;
+  /** Webhooks that went out on their first try, inside this job. */
+  webhooksSent: number;
+  /** `deliver` jobs enqueued: e-mails, webhook retries, and deliveries an earlier run left open. */
   deliveriesQueued: number;
   deliveriesHeld: number;
 }
 
 /**
- * Turns one request into inbox rows (written here, in one transaction with the delivery ledger) and
- * one `deliver` job per e-mail / webhook delivery. Safe to run again for the same request: rows are
- * keyed by dedupe keys, and only deliveries still open are (re-)enqueued under stable job ids.
+ * Turns one request into inbox rows (written here, in one transaction with the delivery ledger),
+ * a first try of each webhook right here, and one `deliver` job per e-mail (or webhook whose first
+ * try failed). Safe to run again for the same request: rows are keyed by dedupe keys, only the run
+ * that created a delivery row tries it inline, and deliveries still open are (re-)enqueued under
+ * stable job ids.
  */
 export async function fanOut(deps: NotificationDeps, request: NotificationRequest): Promise<FanOutResult> {
+  const own = { ...deps, batches: deps.batches ?? createNotificationBatches(deps.db) };
   const now = deps.now();
   const urgent = request.urgent || alwaysUrgentEvents.has(request.event);
   const audience = audienceFor(request);
   const namedUsers = [audience.issuer ? request.issuedByUserId : undefined, audience.requester ? request.requesterUserId : undefined].filter(
     (id): id is string => Boolean(id),
   );
-  // Reads in parallel; every write below is idempotent, so a crash halfway is repaired by the job's retry.
-  const [department, recipients] = await Promise.all([
-    request.departmentId ? findDepartmentChannels(deps.db, request.departmentId, { withWebhooks: audience.departmentStaff }) : null,
-    findRecipientUsers(deps.db, {
-      departmentStaffOf: audience.departmentStaff ? request.departmentId : undefined,
-      leaderOf: audience.departmentLeader ? request.departmentId : undefined,
-      supervisors: audience.supervisors,
-      userIds: namedUsers,
-    }),
-  ]);
+  // Every write below is idempotent, so a crash halfway is repaired by the job's retry.
+  const { department, recipients } = await own.batches.audiences.submit({
+    departmentId: request.departmentId ?? null,
+    withWebhooks: audience.departmentStaff,
+    departmentStaff: audience.departmentStaff,
+    departmentLeader: audience.departmentLeader,
+    supervisors: audience.supervisors,
+    userIds: namedUsers,
+  });
 
   const context: MessageContext = department ? { department: department.department } : {};
   const rendered = memoize((language: Language) => renderMessage(request, language, context));
@@ -69,7 +66,8 @@ export async function fanOut(deps: NotificationDeps, request: NotificationReques
     };
   });
 
-  const deliveries: NewDeliveryRow[] = [];
+  const deliveries: Array<NewDeliveryRow & { id: string }> = [];
+  const webhookOf = new Map<string, WebhookTarget>();
   if (deps.mailer) {
     for (const user of recipients) {
       const address = emailAddressOf(user, request, department);
@@ -105,6 +103,7 @@ export async function fanOut(deps: NotificationDeps, request: NotificationReques
   if (department && audience.departmentStaff && department.preferences?.webhooksEnabled !== false) {
     for (const webhook of department.webhooks.filter((w) => w.enabled)) {
       const id = randomUUID();
+      webhookOf.set(id, webhook);
       const message = rendered(webhook.language);
       const generic: GenericWebhookBody = {
         id,
@@ -133,26 +132,43 @@ export async function fanOut(deps: NotificationDeps, request: NotificationReques
     }
   }
 
-  // Inbox first: the in-app channel never waits on the others.
-  await insertInboxRows(deps.db, inbox);
-  const inserted = await insertDeliveries(deps.db, deliveries);
-  // A rerun finds its deliveries already there: re-enqueue those still open (stable job ids dedupe).
-  const open = inserted.length === deliveries.length ? inserted : await openDeliveriesOf(deps.db, request.dedupeKey);
+  const created = await own.batches.inboxAndLedger.submit({ inbox, deliveries });
+  // A rerun (or a duplicate job) finds deliveries another run created: those still open are re-enqueued.
+  const others = created.size === deliveries.length ? [] : (await openDeliveriesOf(deps.db, request.dedupeKey)).filter((d) => !created.has(d.id));
+  const mine = deliveries.filter((d) => created.has(d.id));
 
-  const pending = open.filter((d) => d.status === 'pending');
-  const held = open.filter((d) => d.status === 'held' && d.userId && d.heldUntil);
+  const firstTries = mine.filter((d) => d.channel === 'webhook');
+  const emails = [...mine, ...others].filter((d) => d.channel === 'email' && d.status !== 'held');
+  // Another run made (or is making) their first try; its job comes after that try has ended or timed out.
+  const othersWebhooks = others.filter((d) => d.channel === 'webhook' && d.status === 'pending');
+  const held = [...mine, ...others].filter((d) => d.status === 'held' && d.userId && d.heldUntil);
   const digests = new Map<string, { userId: string; until: Date }>();
   for (const d of held) digests.set(`${d.userId}-${d.heldUntil!.getTime()}`, { userId: d.userId!, until: d.heldUntil! });
   const jobs = [
-    ...pending.map((d) => ({ name: deliverJobName, data: { deliveryId: d.id }, opts: deliverJobOptions(d.id, deps.delivery) })),
+    ...emails.map((d) => ({ name: deliverJobName, data: { deliveryId: d.id }, opts: deliverJobOptions(d.id, deps.delivery) })),
+    ...othersWebhooks.map((d) => ({
+      name: deliverJobName,
+      data: { deliveryId: d.id },
+      opts: deliverRetryJobOptions(d.id, deps.delivery, deps.delivery.attempts - d.attempts, deps.delivery.webhookTimeoutMs + deps.delivery.backoffMs),
+    })),
     ...[...digests.values()].map((digest) => ({
       name: digestJobName,
       data: { userId: digest.userId, until: digest.until.toISOString() },
       opts: digestJobOptions(digest.userId, digest.until, now, deps.delivery),
     })),
   ];
-  if (jobs.length > 0) await deps.queues.notifications.addBulk(jobs);
-  return { recipients: recipients.length, deliveriesQueued: pending.length, deliveriesHeld: held.length };
+  const [queued, ...tries] = await Promise.allSettled([
+    jobs.length > 0 ? deps.queues.notifications.addBulk(jobs) : Promise.resolve([]),
+    ...firstTries.map((d) => firstWebhookTry(own, d, webhookOf.get(d.id)!)),
+  ]);
+  for (const settled of [queued, ...tries]) if (settled.status === 'rejected') throw settled.reason;
+  const outcomes = tries.map((t) => (t.status === 'fulfilled' ? t.value : 'failed'));
+  return {
+    recipients: recipients.length,
+    webhooksSent: outcomes.filter((o) => o === 'sent').length,
+    deliveriesQueued: jobs.length - digests.size + outcomes.filter((o) => o === 'retrying').length,
+    deliveriesHeld: held.length,
+  };
 }
 
 /** A user's address when they want e-mail and, for the task's own staff, their department allows it. */

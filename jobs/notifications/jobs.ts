@@ -23,6 +23,20 @@ export function deliverJobOptions(deliveryId: string, policy: DeliveryPolicy): J
   };
 }
 
+/**
+ * The `deliver` job of a webhook whose first try was already made inline by the fan-out: the tries
+ * left, the first after `firstDelayMs`, then doubling from twice the policy's backoff — so the waits
+ * between tries run backoffMs, 2×, 4×… as for a delivery that had only jobs.
+ */
+export function deliverRetryJobOptions(deliveryId: string, policy: DeliveryPolicy, triesLeft: number, firstDelayMs: number): JobsOptions {
+  return {
+    ...deliverJobOptions(deliveryId, policy),
+    attempts: Math.max(1, triesLeft),
+    delay: firstDelayMs,
+    backoff: { type: 'exponential', delay: policy.backoffMs * 2 },
+  };
+}
+
 export function digestJobOptions(userId: string, until: Date, now: Date, policy: DeliveryPolicy): JobsOptions {
   return {
     jobId: `digest-${userId}-${until.getTime()}`,

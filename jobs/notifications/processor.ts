@@ -1,5 +1,6 @@
 import { UnrecoverableError, type Job } from 'bullmq';
 import type { z } from 'zod';
+import { createNotificationBatches } from './batches';
 import type { NotificationDeps } from './deps';
 import { deliverOne, sendDigest } from './deliver';
 import { fanOut } from './fan-out';
@@ -7,7 +8,9 @@ import { deliverJobName, deliverJobSchema, digestJobName, digestJobSchema } from
 import { notificationRequestSchema } from './request';
 
 /** The one processor of the `notifications` queue: requests fan out; `deliver` and `digest` jobs send. */
-export function createNotificationProcessor(deps: NotificationDeps) {
+export function createNotificationProcessor(dependencies: NotificationDeps) {
+  // One set of batches for all of this worker's concurrent jobs: that is what lets their statements go out together.
+  const deps = { ...dependencies, batches: dependencies.batches ?? createNotificationBatches(dependencies.db) };
   return async (job: Job) => {
     switch (job.name) {
       case deliverJobName: {

@@ -1,0 +1,55 @@
+/**
+ * Group commit: callers submit one item each and get their own result, while the items of every
+ * caller waiting at the same time go to the database as ONE statement. Concurrent notification jobs
+ * thus share round trips and WAL flushes instead of paying one each.
+ *
+ * At most one batch is in flight; whatever arrives meanwhile waits and goes out as the next batch, so
+ * batches grow with load and a lone caller waits only for the next turn of the event loop.
+ */
+export class GroupCommit<Item, Result> {
+  private waiting: Array<{ item: Item; resolve: (result: Result) => void; reject: (error: unknown) => void }> = [];
+  private flushing = false;
+  private scheduled = false;
+
+  /**
+   * @param runBatch writes the items and returns one result per item, in the same order. If it
+   *   throws, every caller of that batch gets the error (each job then retries on its own).
+   */
+  constructor(
+    private readonly runBatch: (items: Item[]) => Promise<Result[]>,
+    private readonly maxBatch = 500,
+  ) {}
+
+  submit(item: Item): Promise<Result> {
+    return new Promise<Result>((resolve, reject) => {
+      this.waiting.push({ item, resolve, reject });
+      this.schedule();
+    });
+  }
+
+  private schedule() {
+    if (this.flushing || this.scheduled) return;
+    this.scheduled = true;
+    // setImmediate, not a microtask: jobs whose reads came back in the same socket read join this batch.
+    setImmediate(() => {
+      this.scheduled = false;
+      void this.flush();
+    });
+  }
+
+  private async flush() {
+    if (this.flushing || this.waiting.length === 0) return;
+    this.flushing = true;
+    const batch = this.waiting.splice(0, this.maxBatch);
+    try {
+      const results = await this.runBatch(batch.map((entry) => entry.item));
+      if (results.length !== batch.length) throw new Error(`group commit: ${results.length} results for ${batch.length} items`);
+      batch.forEach((entry, i) => entry.resolve(results[i]!));
+    } catch (error) {
+      for (const entry of batch) entry.reject(error);
+    } finally {
+      this.flushing = false;
+      if (this.waiting.length > 0) this.schedule();
+    }
+  }
+}
