@@ -72,29 +72,55 @@ function escapeLike(text: string): string {
   return text.replace(/[\\%_]/g, (c) => `\\${c}`);
 }
 
-function hasDepartment(departmentId: string): SQL {
-  // `@>` on the array uses the GIN index items_department_ids_idx.
-  return sql`${items.departmentIds} @> array[${departmentId}]::uuid[]`;
-}
-
+/**
+ * The list's filter as SQL with placeholders instead of values, so the text depends only on which
+ * filters are present (its shape) and one prepared statement serves every request of that shape.
+ * `listValues` gives the values under the same names.
+ */
 function itemConditions(filter: ItemFilter): SQL | undefined {
   const conditions: SQL[] = [];
-  if (filter.kind) conditions.push(eq(items.kind, filter.kind));
-  if (filter.status) conditions.push(eq(items.status, filter.status));
-  if (filter.light) conditions.push(eq(items.light, filter.light));
-  if (filter.issuedBy) conditions.push(eq(items.issuedBy, filter.issuedBy));
-  if (filter.departmentId) conditions.push(hasDepartment(filter.departmentId));
-  if (filter.visibleToDepartment) conditions.push(hasDepartment(filter.visibleToDepartment));
+  if (filter.kind) conditions.push(eq(items.kind, sql.placeholder('kind')));
+  if (filter.status) conditions.push(eq(items.status, sql.placeholder('status')));
+  if (filter.light) conditions.push(eq(items.light, sql.placeholder('light')));
+  if (filter.issuedBy) conditions.push(sql`${items.issuedBy} = ${sql.placeholder('issuedBy')}::uuid`);
+  // `@>` on the array uses the GIN index items_department_ids_idx.
+  if (filter.departmentId) conditions.push(sql`${items.departmentIds} @> array[${sql.placeholder('departmentId')}]::uuid[]`);
+  if (filter.visibleToDepartment) conditions.push(sql`${items.departmentIds} @> array[${sql.placeholder('visibleToDepartment')}]::uuid[]`);
   if (filter.factMatch) conditions.push(filter.factMatch);
-  if (filter.from) conditions.push(gte(items.createdAt, filter.from));
-  if (filter.to) conditions.push(lt(items.createdAt, filter.to));
+  if (filter.from) conditions.push(sql`${items.createdAt} >= ${sql.placeholder('from')}::timestamptz`);
+  if (filter.to) conditions.push(sql`${items.createdAt} < ${sql.placeholder('to')}::timestamptz`);
   if (filter.q) {
-    const pattern = `%${escapeLike(filter.q)}%`;
-    // Case folding costs most of a scan; text without cased letters (Chinese titles) needs none.
-    const match = filter.q.toLowerCase() === filter.q.toUpperCase() ? like : ilike;
-    conditions.push(or(match(items.title, pattern), match(items.code, pattern))!);
+    const pattern = sql.placeholder('pattern');
+    conditions.push(caseBlind(filter.q) ? or(like(items.title, pattern), like(items.code, pattern))! : or(ilike(items.title, pattern), ilike(items.code, pattern))!);
   }
   return conditions.length ? and(...conditions) : undefined;
+}
+
+/** Case folding costs most of a scan; text without cased letters (Chinese titles) needs none. */
+function caseBlind(text: string): boolean {
+  return text.toLowerCase() === text.toUpperCase();
+}
+
+function listValues(filter: ItemFilter, page: { limit: number; offset: number }): Record<string, unknown> {
+  return {
+    kind: filter.kind,
+    status: filter.status,
+    light: filter.light,
+    issuedBy: filter.issuedBy,
+    departmentId: filter.departmentId,
+    visibleToDepartment: filter.visibleToDepartment,
+    from: filter.from?.toISOString(),
+    to: filter.to?.toISOString(),
+    pattern: filter.q === undefined ? undefined : `%${escapeLike(filter.q)}%`,
+    limit: page.limit,
+    offset: page.offset,
+  };
+}
+
+/** Which filters are present: the statement's text follows from it and nothing else. */
+function listShape(filter: ItemFilter): string {
+  const present = (['kind', 'status', 'light', 'issuedBy', 'departmentId', 'visibleToDepartment', 'from', 'to', 'q'] as const).filter((k) => filter[k] !== undefined && filter[k] !== '');
+  return `${present.join(',')}${filter.q && caseBlind(filter.q) ? ':like' : ''}`;
 }
 
 const summaryColumns = {
@@ -114,14 +140,69 @@ const summaryColumns = {
 
 export type ItemSummaryRow = { [K in keyof typeof summaryColumns]: ItemRow[K] };
 
+/**
+ * One statement for a page and its total, so one round trip and one snapshot for both. The count
+ * runs only when the page cannot tell: a page shorter than its size (and not past the end) is the
+ * last one, so the total is its offset plus its length, exactly. The page is left-joined to a
+ * single row so that an empty page still brings the total.
+ */
+function listQuery(db: Executor, filter: ItemFilter) {
+  const where = itemConditions(filter);
+  const limit = sql.placeholder('limit');
+  const offset = sql.placeholder('offset');
+  const pageOfItems = db.$with('page_of_items').as(
+    db.select(summaryColumns).from(items).where(where).orderBy(desc(items.createdAt), desc(items.id)).limit(limit).offset(offset),
+  );
+  const onPage = sql`(select count(*)::int from ${pageOfItems})`;
+  const total = sql<number>`case when ${onPage} < ${limit} and (${onPage} > 0 or ${offset} = 0) then ${offset} + ${onPage}
+    else (select count(*)::int from ${items} where ${where ?? sql`true`}) end`;
+  return db
+    .with(pageOfItems)
+    .select({
+      total,
+      item: {
+        id: pageOfItems.id,
+        code: pageOfItems.code,
+        kind: pageOfItems.kind,
+        title: pageOfItems.title,
+        status: pageOfItems.status,
+        light: pageOfItems.light,
+        issuedBy: pageOfItems.issuedBy,
+        dueAt: pageOfItems.dueAt,
+        public: pageOfItems.public,
+        createdAt: pageOfItems.createdAt,
+        completedAt: pageOfItems.completedAt,
+        departmentIds: pageOfItems.departmentIds,
+      },
+    })
+    .from(sql`(select) as "one_row"`)
+    .leftJoin(pageOfItems, sql`true`);
+}
+
+type PreparedList = ReturnType<ReturnType<typeof listQuery>['prepare']>;
+/**
+ * Prepared list statements by database handle and filter shape. Building the SQL costs more CPU
+ * than running it; prepared, Postgres parses each shape once per connection and postgres.js
+ * needs no describe round trip.
+ */
+const preparedLists = new WeakMap<Executor, Map<string, PreparedList>>();
+
+function listStatement(db: Executor, filter: ItemFilter): Pick<PreparedList, 'execute'> {
+  // A drill-down's SQL text varies with its department list: each distinct text would stay
+  // prepared for the connection's lifetime, so it is built (unprepared) every time.
+  if (filter.factMatch) return listQuery(db, filter);
+  let byShape = preparedLists.get(db);
+  if (!byShape) preparedLists.set(db, (byShape = new Map()));
+  const shape = listShape(filter);
+  let prepared = byShape.get(shape);
+  if (!prepared) byShape.set(shape, (prepared = listQuery(db, filter).prepare(`items_list(${shape})`)));
+  return prepared;
+}
+
 /** Newest first; `total` counts every match, not just the page. */
 export async function listItems(db: Executor, filter: ItemFilter, page: { limit: number; offset: number }) {
-  const where = itemConditions(filter);
-  const [rows, [total]] = await Promise.all([
-    db.select(summaryColumns).from(items).where(where).orderBy(desc(items.createdAt), desc(items.id)).limit(page.limit).offset(page.offset),
-    db.select({ n: sql<number>`count(*)::int` }).from(items).where(where),
-  ]);
-  return { rows: rows as ItemSummaryRow[], total: total?.n ?? 0 };
+  const result = await listStatement(db, filter).execute(listValues(filter, page));
+  return { total: result[0]?.total ?? 0, rows: result.flatMap((r) => (r.item ? [r.item] : [])) };
 }
 
 /** Items marked public, newest first, with their departments' names: nothing internal. */
