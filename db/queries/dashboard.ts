@@ -110,37 +110,179 @@ const countColumns = sql.join(
 export interface CountRow extends Counts {
   kind: string | null;
   departmentId: string | null;
+  /** The department's name, read in the same statement (null for rolled-up rows or unknown ids). */
+  departmentName: string | null;
 }
 
 /**
- * One pass grouped by (kind, department); the per-kind, per-department and organisation rows are
- * sums of those few groups (at most kinds × departments rows), which is far cheaper than asking
- * Postgres for GROUPING SETS over the facts. Rolled-up rows have kind/department null.
+ * Counts per (kind, department), then the per-kind, per-department and organisation rows as sums of
+ * those few groups (at most kinds × departments rows), which is far cheaper than asking Postgres
+ * for GROUPING SETS over the facts. Rolled-up rows have kind/department null.
+ *
+ * Current figures by launch date come from the monthly roll-up (migration 0012) when that reads
+ * fewer task rows; `source` forces one way (tests compare both).
  */
-export async function countFacts(db: Executor, filter: FactFilter): Promise<CountRow[]> {
+export async function countFacts(
+  db: Executor,
+  filter: FactFilter,
+  options: { now?: Date; source?: 'auto' | 'scan' | 'rollup' } = {},
+): Promise<CountRow[]> {
+  const source = options.source ?? 'auto';
+  const plan = source === 'scan' ? undefined : monthlyRollupPlan(filter, options.now ?? new Date(), { evenIfSlower: source === 'rollup' });
+  if (source === 'rollup' && !plan) throw new Error('the monthly roll-up cannot answer this filter');
+  const groupCounts = plan ? countGroupsByRollup(filter, plan) : countGroupsByScan(filter);
   const rows = await db.execute<Record<string, unknown>>(sql`
-    select f.kind, f.department_id, ${countColumns}
-    from (${factsSource(filter.asOf)}) f
-    where ${factConditions(filter)}
-    group by f.kind, f.department_id`);
+    select g.*, d.name as department_name from (${groupCounts}) g left join departments d on d.id = g.department_id`);
   const groups = new Map<string, CountRow>();
-  const add = (kind: string | null, departmentId: string | null, counts: Counts) => {
+  const add = (kind: string | null, departmentId: string | null, departmentName: string | null, counts: Counts) => {
     const key = `${kind ?? ''}|${departmentId ?? ''}`;
     let row = groups.get(key);
-    if (!row) groups.set(key, (row = { kind, departmentId, ...(Object.fromEntries(METRICS.map((m) => [m, 0])) as Counts) }));
+    if (!row) groups.set(key, (row = { kind, departmentId, departmentName, ...(Object.fromEntries(METRICS.map((m) => [m, 0])) as Counts) }));
     for (const m of METRICS) row[m] += counts[m];
   };
-  add(null, null, Object.fromEntries(METRICS.map((m) => [m, 0])) as Counts);
+  add(null, null, null, Object.fromEntries(METRICS.map((m) => [m, 0])) as Counts);
   for (const r of rows) {
     const counts = Object.fromEntries(METRICS.map((m) => [m, r[m] as number])) as Counts;
     const kind = r.kind as string;
     const departmentId = r.department_id as string;
-    add(kind, departmentId, counts);
-    add(kind, null, counts);
-    add(null, departmentId, counts);
-    add(null, null, counts);
+    const departmentName = (r.department_name as string | null) ?? null;
+    add(kind, departmentId, departmentName, counts);
+    add(kind, null, null, counts);
+    add(null, departmentId, departmentName, counts);
+    add(null, null, null, counts);
   }
   return [...groups.values()];
+}
+
+function countGroupsByScan(filter: FactFilter): SQL {
+  return sql`
+    select f.kind, f.department_id, ${countColumns}
+    from (${factsSource(filter.asOf)}) f
+    where ${factConditions(filter)}
+    group by f.kind, f.department_id`;
+}
+
+/** A stretch of launch time whose facts are added to (+1) or taken from (-1) whole months. */
+interface Edge {
+  from: Date;
+  to: Date;
+  sign: 1 | -1;
+}
+
+/** Whole months [monthsFrom, monthsTo) from the roll-up (unbounded where undefined), plus edges. */
+export interface MonthlyRollupPlan {
+  monthsFrom?: Date;
+  monthsTo?: Date;
+  edges: Edge[];
+}
+
+// Calendar months in China time, a fixed UTC+8 exactly as standing_book_month() in migration 0012.
+const CHINA_OFFSET_MS = 8 * 3_600_000;
+
+/** The instant the China-time month holding `at` begins, or the one `monthsLater` after it. */
+export function chinaMonthStart(at: Date, monthsLater = 0): Date {
+  const local = new Date(at.getTime() + CHINA_OFFSET_MS);
+  const start = new Date(0);
+  start.setUTCFullYear(local.getUTCFullYear(), local.getUTCMonth() + monthsLater, 1);
+  return new Date(start.getTime() - CHINA_OFFSET_MS);
+}
+
+/**
+ * How to count [from, to) by launch date from whole months: each end moves to its nearer month
+ * boundary, and the stretch between the end and the boundary is counted from the task rows (added
+ * when the boundary is inside the window, taken away when outside). Nothing launches after `now`,
+ * so a stretch beyond it costs nothing to count. Undefined when the roll-up cannot answer (as-of,
+ * issuer, other date fields) or, unless `evenIfSlower`, when counting the window itself reads fewer rows.
+ */
+export function monthlyRollupPlan(filter: FactFilter, now: Date, options: { evenIfSlower?: boolean } = {}): MonthlyRollupPlan | undefined {
+  if (filter.asOf || filter.issuedBy || filter.dateField !== 'launched') return undefined;
+  const launchTime = (from: Date, to: Date) => Math.max(0, Math.min(to.getTime(), now.getTime()) - from.getTime());
+  const edges: Edge[] = [];
+  const edge = (a: Date, b: Date) => {
+    if (a < b) edges.push({ from: a, to: b, sign: 1 });
+    else if (b < a) edges.push({ from: b, to: a, sign: -1 });
+  };
+  let monthsFrom: Date | undefined;
+  let monthsTo: Date | undefined;
+  if (filter.from) {
+    const before = chinaMonthStart(filter.from);
+    const after = chinaMonthStart(filter.from, 1);
+    monthsFrom = before.getTime() === filter.from.getTime() || launchTime(before, filter.from) <= launchTime(filter.from, after) ? before : after;
+    edge(filter.from, monthsFrom);
+  }
+  if (filter.to) {
+    const before = chinaMonthStart(filter.to);
+    const after = chinaMonthStart(filter.to, 1);
+    monthsTo = before.getTime() === filter.to.getTime() || launchTime(before, filter.to) <= launchTime(filter.to, after) ? before : after;
+    edge(monthsTo, filter.to);
+  }
+  if (monthsFrom && monthsTo && monthsFrom >= monthsTo) return undefined;
+  if (!options.evenIfSlower && filter.from) {
+    const edgeTime = edges.reduce((sum, e) => sum + launchTime(e.from, e.to), 0);
+    if (edgeTime >= launchTime(filter.from, filter.to ?? now)) return undefined;
+  }
+  return { monthsFrom, monthsTo, edges };
+}
+
+const rollupColumn: Record<Metric, string> = {
+  total: 'total',
+  completed: 'completed',
+  onTime: 'on_time',
+  overdue: 'overdue',
+  postponed: 'postponed',
+  inProgress: 'in_progress',
+  yellow: 'yellow',
+  red: 'red',
+  redEver: 'red_ever',
+};
+
+/**
+ * Whole months (compacted roll-up plus deltas not yet folded in) and the edges' own counts, summed
+ * in one statement, so all parts see the same snapshot.
+ */
+function countGroupsByRollup(filter: FactFilter, plan: MonthlyRollupPlan): SQL {
+  const conditions: SQL[] = [];
+  if (filter.kind) conditions.push(sql`f.kind = ${filter.kind}`);
+  if (filter.departmentIds?.length) {
+    conditions.push(sql`f.department_id in (${sql.join(filter.departmentIds.map((id) => sql`${id}::uuid`), sql`, `)})`);
+  }
+  if (plan.monthsFrom) conditions.push(sql`f.month_start >= ${instant(plan.monthsFrom)}`);
+  if (plan.monthsTo) conditions.push(sql`f.month_start < ${instant(plan.monthsTo)}`);
+  const where = conditions.length ? sql.join(conditions, sql` and `) : sql`true`;
+  const columns = sql.join(
+    METRICS.map((m) => sql`f.${sql.identifier(rollupColumn[m])}`),
+    sql`, `,
+  );
+  const edgeCounts = plan.edges.map(
+    (e) => sql`
+      union all
+      select f.kind, f.department_id, ${sql.join(
+        METRICS.map((m) => sql`${e.sign}::int * count(*) filter (where ${metricPredicate[m]})::int`),
+        sql`, `,
+      )}
+      from (${currentFacts}) f
+      where ${factConditions({ ...filter, from: e.from, to: e.to })}
+      group by f.kind, f.department_id`,
+  );
+  return sql`
+    select x.kind, x.department_id, ${sql.join(
+      METRICS.map((m) => sql`sum(x.${sql.identifier(rollupColumn[m])})::int as ${sql.identifier(m)}`),
+      sql`, `,
+    )}
+    from (
+      select f.kind, f.department_id, ${columns} from standing_book_months f where ${where}
+      union all
+      select f.kind, f.department_id, ${columns} from standing_book_month_deltas f where ${where}
+      ${sql.join(edgeCounts, sql` `)}
+    ) x
+    group by x.kind, x.department_id
+    having sum(x.total) <> 0`;
+}
+
+/** Folds the roll-up's pending deltas into its months (the tasks trigger also does, every ~1,000). */
+export async function compactStandingBook(db: Executor): Promise<number> {
+  const [row] = await db.execute<{ folded: number }>(sql`select standing_book_compact() as folded`);
+  return row?.folded ?? 0;
 }
 
 export interface FactListRow {
@@ -254,14 +396,6 @@ export async function trendOf(db: Executor, filter: FactFilter, granularity: Gra
     const counts = Object.fromEntries(METRICS.map((m) => [m, r[m] as number])) as Counts;
     return { period: asDate(r.period)!, ...counts };
   });
-}
-
-export async function departmentNames(db: Executor, ids: readonly string[]): Promise<Map<string, string>> {
-  if (ids.length === 0) return new Map();
-  const rows = await db.execute<{ id: string; name: string }>(
-    sql`select id, name from departments where id in (${sql.join(ids.map((id) => sql`${id}::uuid`), sql`, `)})`,
-  );
-  return new Map(rows.map((r) => [r.id, r.name]));
 }
 
 /** A Date as a bound timestamptz parameter (raw `sql` templates do not serialise Date). */
