@@ -3,8 +3,9 @@
 import { Context } from '@temporalio/activity';
 import type { Client } from '@temporalio/client';
 import { archiveItem, type ArchiveResult } from '../audit/archive';
+import { queueArchiveTopUp } from '../audit/archive-top-up';
 import { childWorkflowIds, fetchWorkflowRuns } from '../audit/histories';
-import type { Database } from '../db/client';
+import type { ActivityDeps } from './deps';
 import { itemWorkflowId } from '../workflows/ids';
 
 export interface ArchiveItemHistoriesInput {
@@ -27,16 +28,18 @@ async function waitForTasksToClose(client: Client, itemId: string): Promise<void
   }
 }
 
-export function createArchiveActivities(db: Database) {
+export function createArchiveActivities({ db, queues }: Pick<ActivityDeps, 'db' | 'queues'>) {
   return {
     /**
      * The item workflow's own history ends at this activity (its last few bookkeeping events follow);
-     * its tasks' histories are complete. A later `npm run audit -- archive` tops a run up with a longer copy.
+     * its tasks' histories are complete. The queued top-up archives the item again once it has closed.
      */
     async archiveItemHistories({ itemId }: ArchiveItemHistoriesInput): Promise<ArchiveResult> {
       const client = Context.current().client;
       await waitForTasksToClose(client, itemId);
-      return archiveItem(client, db, itemId);
+      const archived = await archiveItem(client, db, itemId);
+      await queueArchiveTopUp(queues.archiveTopUps, itemId);
+      return archived;
     },
   };
 }

@@ -13,7 +13,7 @@ export function createActivities(deps: ActivityDeps) {
   return {
     ...createProjectionActivities(deps.db),
     ...createNotifyActivities(deps.queues),
-    ...createArchiveActivities(deps.db),
+    ...createArchiveActivities(deps),
   };
 }
 

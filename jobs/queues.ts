@@ -4,23 +4,28 @@ import { Queue, type ConnectionOptions } from 'bullmq';
 export const queueNames = {
   notifications: 'notifications',
   exports: 'exports',
+  /** Re-archives a closed item once its workflow has ended (audit/archive-top-up.ts). */
+  archiveTopUps: 'archive-top-ups',
 } as const;
 export type QueueName = (typeof queueNames)[keyof typeof queueNames];
 
 export interface Queues {
   notifications: Queue;
   exports: Queue;
+  archiveTopUps: Queue;
   close(): Promise<void>;
 }
 
 export function createQueues(connection: ConnectionOptions, prefix: string): Queues {
   const notifications = new Queue(queueNames.notifications, { connection, prefix });
   const exports = new Queue(queueNames.exports, { connection, prefix });
+  const archiveTopUps = new Queue(queueNames.archiveTopUps, { connection, prefix });
   return {
     notifications,
     exports,
+    archiveTopUps,
     close: async () => {
-      await Promise.all([notifications.close(), exports.close()]);
+      await Promise.all([notifications.close(), exports.close(), archiveTopUps.close()]);
     },
   };
 }

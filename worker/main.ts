@@ -1,5 +1,8 @@
 /** `npm run worker`: one worker process. Run as many as the load needs, on any machine. */
+import { Client, Connection } from '@temporalio/client';
+import { startArchiveTopUps } from '../audit/archive-top-up';
 import { loadConfigOrExit } from '../config/env';
+import { temporalConnectionOptions } from '../config/temporal-connection';
 import { connectDatabase } from '../db/client';
 import { createQueues } from '../jobs/queues';
 import { startExportProcessors } from '../jobs/exports/run';
@@ -22,11 +25,21 @@ const notifications = startNotificationProcessors({
 // …and builds the PDF volumes that POST /api/exports queues.
 const exportsProcessor = startExportProcessors({ config, db: database.db, log: (message, details) => console.error(`worker: ${message}`, details ?? '') });
 
+// …and tops up closed items' history archives once their workflows have ended.
+const clientConnection = await Connection.connect(await temporalConnectionOptions(config));
+const archiveTopUps = startArchiveTopUps({
+  config,
+  db: database.db,
+  client: new Client({ connection: clientConnection, namespace: config.TEMPORAL_NAMESPACE }),
+  log: (message, details) => console.error(`worker: ${message}`, details ?? ''),
+});
+
 const { worker, connection } = await createSupervisionWorker({ config, deps: { config, db: database.db, queues } });
 console.log(`worker: polling task queue "${config.TEMPORAL_TASK_QUEUE}" in namespace "${config.TEMPORAL_NAMESPACE}" at ${config.TEMPORAL_ADDRESS}`);
 // Worker.run() resolves after SIGINT/SIGTERM once in-flight tasks finish.
 await worker.run();
 await notifications.close();
 await exportsProcessor.close();
-await Promise.all([queues.close(), database.close(), connection.close()]);
+await archiveTopUps.close();
+await Promise.all([queues.close(), database.close(), connection.close(), clientConnection.close()]);
 redis.disconnect();

@@ -4,7 +4,7 @@ import { randomUUID } from 'node:crypto';
 import { and, eq, inArray } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Worker } from '@temporalio/worker';
-import { archiveItem } from '../../../audit/archive';
+import { archiveTopUpJobId, startArchiveTopUps } from '../../../audit/archive-top-up';
 import { fetchItemHistoriesFromTemporal } from '../../../audit/histories';
 import { historyFromJSON } from '../../../audit/history-json';
 import { rebuildReadModel } from '../../../audit/rebuild';
@@ -259,12 +259,23 @@ describe('an archived item whose workflows are deleted from Temporal', () => {
     await t!.result();
     const itemId = launched.itemId;
 
-    // The item workflow archived its histories itself as it ended (activity archiveItemHistories).
-    const byWorkflow = await h.database.db.select().from(archivedHistories).where(eq(archivedHistories.itemId, itemId));
+    // The item workflow archived its histories itself as it ended (activity archiveItemHistories)…
+    const archivedRows = () => h.database.db.select().from(archivedHistories).where(eq(archivedHistories.itemId, itemId));
+    const byWorkflow = await archivedRows();
     expect(byWorkflow.map((r) => r.workflowKind).sort()).toEqual(['item', 'task']);
-    // The sweep tops the item's run up with its final events (the activity ran before them).
-    const archived = await archiveItem(h.client, h.database.db, itemId);
-    expect(archived.runs).toBe(2);
+    // …so its own run stops short of the workflow's close; the queued top-up completes it.
+    const itemRunEvents = (await launched.handle.fetchHistory()).events!.length;
+    expect(byWorkflow.find((r) => r.workflowKind === 'item')!.eventCount).toBeLessThan(itemRunEvents);
+    const topUp = await h.queues.archiveTopUps.getJob(archiveTopUpJobId(itemId));
+    expect(topUp, 'the archive activity queued a top-up').toBeDefined();
+    const topUps = startArchiveTopUps({ config: h.config, db: h.database.db, client: h.client });
+    try {
+      await topUp!.promote(); // instead of waiting out its delay
+      const toppedUp = await eventually(archivedRows, (rows) => rows.find((r) => r.workflowKind === 'item')?.eventCount === itemRunEvents, 30_000);
+      expect(toppedUp).toHaveLength(2);
+    } finally {
+      await topUps.close();
+    }
     const historyBefore = await itemHistory(deps(), itemId, 'zh');
     const stateBefore = await itemStateAt(deps(), itemId, historyBefore.events[3]!.ref);
     const rawBefore = await rawHistories(deps(), itemId);
