@@ -27,8 +27,24 @@ export async function findItem(db: Executor, id: string): Promise<ItemRow | unde
   return row;
 }
 
+/**
+ * Statements kept prepared per database handle, by key. A named statement is parsed once per
+ * connection and runs in one round trip; an unnamed one with parameters takes two (postgres.js
+ * asks Postgres for the parameter types first). For hot paths with a fixed set of SQL texts only.
+ */
+const preparedStatements = new WeakMap<Executor, Map<string, unknown>>();
+
+function prepared<T>(db: Executor, key: string, prepare: () => T): T {
+  let byKey = preparedStatements.get(db);
+  if (!byKey) preparedStatements.set(db, (byKey = new Map()));
+  if (!byKey.has(key)) byKey.set(key, prepare());
+  return byKey.get(key) as T;
+}
+
+/** Every action on a task looks it up first. */
 export async function findTask(db: Executor, id: string): Promise<TaskRow | undefined> {
-  const [row] = await db.select().from(tasks).where(eq(tasks.id, id));
+  const statement = prepared(db, 'find_task', () => db.select().from(tasks).where(eq(tasks.id, sql.placeholder('id'))).prepare('find_task'));
+  const [row] = await statement.execute({ id });
   return row;
 }
 
@@ -180,23 +196,14 @@ function listQuery(db: Executor, filter: ItemFilter) {
 }
 
 type PreparedList = ReturnType<ReturnType<typeof listQuery>['prepare']>;
-/**
- * Prepared list statements by database handle and filter shape. Building the SQL costs more CPU
- * than running it; prepared, Postgres parses each shape once per connection and postgres.js
- * needs no describe round trip.
- */
-const preparedLists = new WeakMap<Executor, Map<string, PreparedList>>();
 
+/** Building the list's SQL costs more CPU than running it: built once per filter shape, kept prepared. */
 function listStatement(db: Executor, filter: ItemFilter): Pick<PreparedList, 'execute'> {
   // A drill-down's SQL text varies with its department list: each distinct text would stay
   // prepared for the connection's lifetime, so it is built (unprepared) every time.
   if (filter.factMatch) return listQuery(db, filter);
-  let byShape = preparedLists.get(db);
-  if (!byShape) preparedLists.set(db, (byShape = new Map()));
-  const shape = listShape(filter);
-  let prepared = byShape.get(shape);
-  if (!prepared) byShape.set(shape, (prepared = listQuery(db, filter).prepare(`items_list(${shape})`)));
-  return prepared;
+  const name = `items_list(${listShape(filter)})`;
+  return prepared(db, name, () => listQuery(db, filter).prepare(name));
 }
 
 /** Newest first; `total` counts every match, not just the page. */
