@@ -137,12 +137,12 @@ export async function countFacts(
   const add = (kind: string | null, departmentId: string | null, departmentName: string | null, counts: Counts) => {
     const key = `${kind ?? ''}|${departmentId ?? ''}`;
     let row = groups.get(key);
-    if (!row) groups.set(key, (row = { kind, departmentId, departmentName, ...(Object.fromEntries(METRICS.map((m) => [m, 0])) as Counts) }));
-    for (const m of METRICS) row[m] += counts[m];
+    if (!row) groups.set(key, (row = { kind, departmentId, departmentName, ...zeroCounts() }));
+    addCounts(row, counts);
   };
-  add(null, null, null, Object.fromEntries(METRICS.map((m) => [m, 0])) as Counts);
+  add(null, null, null, zeroCounts());
   for (const r of rows) {
-    const counts = Object.fromEntries(METRICS.map((m) => [m, r[m] as number])) as Counts;
+    const counts = countsOf(r);
     const kind = r.kind as string;
     const departmentId = r.department_id as string;
     const departmentName = (r.department_name as string | null) ?? null;
@@ -393,9 +393,41 @@ export async function trendOf(db: Executor, filter: FactFilter, granularity: Gra
     where ${factConditions(filter)} and ${column} is not null
     group by 1 order by 1`);
   return rows.map((r) => {
-    const counts = Object.fromEntries(METRICS.map((m) => [m, r[m] as number])) as Counts;
-    return { period: asDate(r.period)!, ...counts };
+    return { period: asDate(r.period)!, ...countsOf(r) };
   });
+}
+
+// The counts as plain literals, not built from METRICS: a dashboard shapes ~1,500 rows, and objects
+// built key by key (Object.fromEntries) are several times slower to create and read.
+export function zeroCounts(): Counts {
+  return { total: 0, completed: 0, onTime: 0, overdue: 0, postponed: 0, inProgress: 0, yellow: 0, red: 0, redEver: 0 };
+}
+
+/** The counts of a result row whose columns are named after the metrics. */
+function countsOf(r: Record<string, unknown>): Counts {
+  return {
+    total: r.total as number,
+    completed: r.completed as number,
+    onTime: r.onTime as number,
+    overdue: r.overdue as number,
+    postponed: r.postponed as number,
+    inProgress: r.inProgress as number,
+    yellow: r.yellow as number,
+    red: r.red as number,
+    redEver: r.redEver as number,
+  };
+}
+
+function addCounts(into: Counts, counts: Counts): void {
+  into.total += counts.total;
+  into.completed += counts.completed;
+  into.onTime += counts.onTime;
+  into.overdue += counts.overdue;
+  into.postponed += counts.postponed;
+  into.inProgress += counts.inProgress;
+  into.yellow += counts.yellow;
+  into.red += counts.red;
+  into.redEver += counts.redEver;
 }
 
 /** A Date as a bound timestamptz parameter (raw `sql` templates do not serialise Date). */
