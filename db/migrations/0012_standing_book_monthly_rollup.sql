@@ -128,9 +128,12 @@ BEGIN
 END
 $$;
 --> statement-breakpoint
+-- DELETE, not TRUNCATE: a dashboard read may hold these tables while it waits for tasks, and
+-- TRUNCATE's exclusive locks would then deadlock with it.
 CREATE OR REPLACE FUNCTION standing_book_reset() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
-  TRUNCATE standing_book_months, standing_book_month_deltas;
+  DELETE FROM standing_book_months;
+  DELETE FROM standing_book_month_deltas;
   RETURN NULL;
 END
 $$;
