@@ -79,6 +79,11 @@ const DELIVERED_KINDS: ReadonlySet<string> = new Set([
 /** Patch: stop scheduling notify activities for kinds the pipeline drops anyway. */
 const SKIP_UNDELIVERED_NOTIFY = 'skip-undelivered-notify';
 
+/** Requests for the supervision office (a report to review, an extension or transfer to decide) and deadline changes for the department. */
+const REQUEST_KINDS: ReadonlySet<string> = new Set(['submitted', 'extension_requested', 'transfer_requested', 'deadlines_changed']);
+/** Patch: REQUEST_KINDS are delivered too (runs recorded before it skipped or dropped them). */
+const DELIVER_REQUESTS = 'deliver-requests-and-deadline-changes';
+
 export async function task(input: TaskInput): Promise<TaskWire> {
   const workflowId = workflowInfo().workflowId;
   const { options } = input;
@@ -117,7 +122,9 @@ export async function task(input: TaskInput): Promise<TaskWire> {
   }
 
   function queueNotify(effect: Extract<TaskEffect, { type: 'notify' }>, at: Instant, requesterUserId?: string) {
-    if (patched(SKIP_UNDELIVERED_NOTIFY) && !DELIVERED_KINDS.has(effect.kind)) return;
+    if (REQUEST_KINDS.has(effect.kind)) {
+      if (!patched(DELIVER_REQUESTS) && patched(SKIP_UNDELIVERED_NOTIFY)) return;
+    } else if (patched(SKIP_UNDELIVERED_NOTIFY) && !DELIVERED_KINDS.has(effect.kind)) return;
     const n: NotifyInput = {
       workflowId,
       eventRef: state.version,

@@ -58,6 +58,22 @@ const headline: Record<NotificationEvent, Record<Language, { tag: string; text: 
     zh: { tag: '【已撤销】', text: (t) => `“${t}”已撤销，无需继续办理` },
     en: { tag: '[Cancelled]', text: (t) => `"${t}" was cancelled; no further action is needed` },
   },
+  submitted: {
+    zh: { tag: '【待审核】', text: (t) => `“${t}”已提交办结报告，请审核` },
+    en: { tag: '[To review]', text: (t) => `a completion report on "${t}" awaits your review` },
+  },
+  extension_requested: {
+    zh: { tag: '【延期申请】', text: (t) => `“${t}”申请延期，请审批` },
+    en: { tag: '[Extension requested]', text: (t) => `an extension is requested on "${t}"; please decide` },
+  },
+  transfer_requested: {
+    zh: { tag: '【转办申请】', text: (t) => `“${t}”申请转办，请审批` },
+    en: { tag: '[Transfer requested]', text: (t) => `a transfer is requested on "${t}"; please decide` },
+  },
+  deadlines_changed: {
+    zh: { tag: '【期限调整】', text: (t) => `“${t}”的办理期限已调整，请按新期限办理` },
+    en: { tag: '[Deadline changed]', text: (t) => `the deadlines of "${t}" changed; please work to the new dates` },
+  },
 };
 
 const labels = {

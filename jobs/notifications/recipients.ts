@@ -17,6 +17,13 @@ export function audienceFor(request: Pick<NotificationRequest, 'event' | 'escala
     case 'yellow':
     case 'cancelled':
       return { ...none, departmentStaff: true, departmentLeader: true };
+    case 'deadlines_changed':
+      return { ...none, departmentStaff: true };
+    case 'submitted':
+    case 'extension_requested':
+    case 'transfer_requested':
+      // The supervision office reviews reports and decides requests.
+      return { ...none, supervisors: true };
     case 'red':
       return { ...none, departmentStaff: true, departmentLeader: true, supervisors: true, issuer: true };
     case 'urged':

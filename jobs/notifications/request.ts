@@ -16,6 +16,10 @@ export const notificationEvents = [
   'transfer_decided',
   'accepted',
   'cancelled',
+  'submitted',
+  'extension_requested',
+  'transfer_requested',
+  'deadlines_changed',
 ] as const;
 export type NotificationEvent = (typeof notificationEvents)[number];
 

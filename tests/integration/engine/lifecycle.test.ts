@@ -12,6 +12,7 @@ import {
   signUpdate,
   taskStateQuery,
   decideTransferUpdate,
+  requestExtensionUpdate,
   requestTransferUpdate,
   type ItemWire,
 } from '../../../workflows/definitions';
@@ -173,5 +174,20 @@ describe('item and task workflows: the lifecycle', () => {
     ].join(' AND ');
     const { count } = await eventually(() => h.client.workflow.count(query), (c) => c.count === 1, 15_000);
     expect(count).toBe(1);
+  });
+
+  it('the supervision office hears of a report to review and of a request to decide', async () => {
+    const { specs, taskHandles } = await h.launch({ tasks: [{}] });
+    const [spec, th] = [specs[0]!, taskHandles[0]!];
+    const dept = staffOf(spec.departmentId);
+    await th.executeUpdate(signUpdate, { args: [{ actor: dept }] });
+    await th.executeUpdate(requestExtensionUpdate, { args: [{ actor: dept, reason: '需补充材料', newDueAt: spec.dueAt + 86_400_000 }] });
+    await th.executeUpdate(completeUpdate, { args: [{ actor: dept, summary: '已办结' }] });
+    const events = await eventually(
+      async () => (await h.queues.notifications.getJobs(['waiting', 'delayed', 'prioritized', 'active', 'completed', 'failed'])).filter((j) => j.data.taskId === spec.id),
+      (jobs) => jobs.length >= 3,
+    );
+    expect(events.map((j) => j.data.event).sort()).toEqual(['assigned', 'extension_requested', 'submitted']);
+    expect(events.find((j) => j.data.event === 'extension_requested')!.data.message).toBe('需补充材料');
   });
 });

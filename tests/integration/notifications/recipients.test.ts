@@ -53,6 +53,18 @@ describe('recipients follow the design', () => {
     }
   });
 
+  it('a report to review and extension or transfer requests reach the supervision office; changed deadlines the department', async () => {
+    for (const event of ['submitted', 'extension_requested', 'transfer_requested'] as const) {
+      const got = await recipientsOf(requestFor(org, { event, message: '申请延期至12月31日' }), 1);
+      expect(got).toEqual(new Set([org.supervisor]));
+    }
+    const changed = requestFor(org, { event: 'deadlines_changed', reason: { code: 'calendar_changed', zh: '节假日安排调整', en: 'holiday schedule changed' } });
+    expect(await recipientsOf(changed, 2)).toEqual(new Set(org.staff));
+    const [row] = (await pipeline.inboxByKey(changed.dedupeKey)).filter((r) => r.userId === org.staff[0]);
+    expect(row!.subject).toContain('【期限调整】');
+    expect(row!.body).toContain('节假日安排调整');
+  });
+
   it('an escalated urge goes to the department leader first, then the supervision office', async () => {
     const first = await recipientsOf(requestFor(org, { event: 'urge_escalated', urgent: true, escalationLevel: 'department_leader' }), 1);
     expect(first).toEqual(new Set([org.departmentLeader]));
