@@ -83,15 +83,19 @@ async function main() {
   const appUrl = `http://127.0.0.1:${config.PORT}`;
   await waitForHealth(`${appUrl}/api/health`);
 
-  console.log('\n\x1b[1m督查督办 supervision platform is up\x1b[0m' + `  (ready in ${((Date.now() - startedAt) / 1000).toFixed(1)} s)`);
-  console.log(`  App:              ${appUrl}`);
-  console.log(`  API docs:         ${appUrl}/docs`);
-  if (devServer?.uiUrl) console.log(`  Temporal Web UI:  ${devServer.uiUrl}/namespaces/${devServer.namespace}/workflows`);
+  // One write, so whoever watches the output (a person, a script, the up test) sees the whole block at once.
+  const lines = [
+    '\n\x1b[1m督查督办 supervision platform is up\x1b[0m' + `  (ready in ${((Date.now() - startedAt) / 1000).toFixed(1)} s)`,
+    `  App:              ${appUrl}`,
+    `  API docs:         ${appUrl}/docs`,
+  ];
+  if (devServer?.uiUrl) lines.push(`  Temporal Web UI:  ${devServer.uiUrl}/namespaces/${devServer.namespace}/workflows`);
   if (created.length > 0) {
-    console.log('\n  Accounts created now (passwords are shown only this once):');
-    for (const account of created) console.log(`    ${account.role.padEnd(10)} ${account.username.padEnd(12)} ${account.password}`);
+    lines.push('\n  Accounts created now (passwords are shown only this once):');
+    for (const account of created) lines.push(`    ${account.role.padEnd(10)} ${account.username.padEnd(12)} ${account.password}`);
   }
-  console.log('\n  Ctrl-C stops everything this command started.');
+  lines.push('\n  Ctrl-C stops everything this command started.');
+  console.log(lines.join('\n'));
 }
 
 /** The session secret survives restarts so logins do too; kept out of the checkout. */

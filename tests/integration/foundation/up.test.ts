@@ -17,6 +17,8 @@ import { testServices, uniqueName } from '../../support/services';
 const TEMPORAL_PORT = 17533;
 const API_PORT = 17580;
 const dataDir = mkdtempSync(join(tmpdir(), 'supervision-up-'));
+/** Every `up` started, so a failed assertion still stops it (and the dev server it started). */
+const started: ChildProcess[] = [];
 
 function up(): { child: ChildProcess; output: () => string; ready: Promise<void> } {
   const services = testServices();
@@ -37,11 +39,12 @@ function up(): { child: ChildProcess; output: () => string; ready: Promise<void>
     },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
+  started.push(child);
   child.stdout!.on('data', (chunk) => (output += chunk));
   child.stderr!.on('data', (chunk) => (output += chunk));
   const ready = new Promise<void>((resolvePromise, reject) => {
     const timer = setInterval(() => {
-      if (output.includes('platform is up')) {
+      if (output.includes('Ctrl-C stops everything')) {
         clearInterval(timer);
         resolvePromise();
       }
@@ -61,7 +64,10 @@ async function stop(child: ChildProcess): Promise<number | null> {
 }
 
 describe('npm run up', () => {
-  afterAll(() => rmSync(dataDir, { recursive: true, force: true }));
+  afterAll(async () => {
+    await Promise.all(started.filter((child) => child.exitCode === null && child.signalCode === null).map(stop));
+    rmSync(dataDir, { recursive: true, force: true });
+  });
 
   it('comes up healthy, stops on Ctrl-C, and a second run keeps workflows and timers', async () => {
     const first = up();
