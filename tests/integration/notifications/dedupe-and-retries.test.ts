@@ -1,52 +1,29 @@
 import { createHmac } from 'node:crypto';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { insertWebhook } from '../../../db/queries/notifications';
+import { describe, expect, it } from 'vitest';
 import { enqueueNotification } from '../../../jobs/notifications/enqueue';
-import { createTestOrg, type TestOrg } from './support/org';
-import { settle, startPipeline, waitFor } from './support/pipeline';
-import { startHttpReceiver } from './support/receivers';
+import { settle, waitFor } from './support/pipeline';
+import { scriptedWebhooks } from './support/scripted-webhooks';
 import { requestFor } from './support/requests';
 
-let pipeline: Awaited<ReturnType<typeof startPipeline>>;
-let receiver: Awaited<ReturnType<typeof startHttpReceiver>>;
-/** Per path: the status to answer on the n-th request (default 200). */
-const scripted = new Map<string, (n: number) => number>();
+const web = scriptedWebhooks({ secret: 'generic-secret' });
+const { scripted, hitsOn, orgWithWebhook } = web;
 
-beforeAll(async () => {
-  pipeline = await startPipeline();
-  receiver = await startHttpReceiver((request) => {
-    const status = scripted.get(request.path)?.(hitsOn(request.path).length - 1) ?? 200;
-    return status === 200 ? { status } : { status, body: { error: 'receiver says no' } };
-  });
-});
-afterAll(async () => {
-  await pipeline?.close();
-  await receiver?.close();
-});
-
-async function orgWithWebhook(path: string): Promise<{ org: TestOrg; webhookId: string }> {
-  const org = await createTestOrg(pipeline.db);
-  const webhook = await insertWebhook(pipeline.db, { departmentId: org.department.id, kind: 'generic', url: `${receiver.url}${path}`, secret: 'generic-secret' });
-  return { org, webhookId: webhook.id };
-}
-
-const hitsOn = (path: string) => receiver.received.filter((r) => r.path === path);
 
 describe('delivered at most once per channel and recipient', () => {
   it('the same request enqueued many times (a retried activity) is delivered once to each inbox and webhook', async () => {
     const { org } = await orgWithWebhook('/once');
     const request = requestFor(org, { event: 'assigned' });
-    const results = await Promise.all([1, 2, 3, 4].map(() => enqueueNotification(pipeline.queues, request)));
+    const results = await Promise.all([1, 2, 3, 4].map(() => enqueueNotification(web.pipeline.queues, request)));
     expect(new Set(results.map((r) => r.jobId))).toEqual(new Set([request.dedupeKey]));
 
     await waitFor(async () => hitsOn('/once').length === 1, 15_000, 'the webhook');
     // Later retries, once the first job has completed, are still no-ops.
-    await enqueueNotification(pipeline.queues, request);
+    await enqueueNotification(web.pipeline.queues, request);
     await settle();
     expect(hitsOn('/once')).toHaveLength(1);
-    const inbox = await pipeline.inboxByKey(request.dedupeKey);
+    const inbox = await web.pipeline.inboxByKey(request.dedupeKey);
     expect(inbox.map((r) => r.userId).sort()).toEqual([...org.staff, org.departmentLeader].sort());
-    const deliveries = await pipeline.deliveriesByKey(request.dedupeKey);
+    const deliveries = await web.pipeline.deliveriesByKey(request.dedupeKey);
     expect(deliveries).toHaveLength(1);
     expect(deliveries[0]).toMatchObject({ channel: 'webhook', status: 'sent', attempts: 1, lastError: null });
   });
@@ -55,18 +32,18 @@ describe('delivered at most once per channel and recipient', () => {
     const { org } = await orgWithWebhook('/refan');
     const request = requestFor(org, { event: 'yellow' });
     // Two distinct jobs carrying the same request stand in for a job BullMQ ran twice.
-    await pipeline.queues.notifications.add(request.event, request, { jobId: `${request.dedupeKey}-copy` });
-    await enqueueNotification(pipeline.queues, request);
+    await web.pipeline.queues.notifications.add(request.event, request, { jobId: `${request.dedupeKey}-copy` });
+    await enqueueNotification(web.pipeline.queues, request);
     await waitFor(async () => hitsOn('/refan').length >= 1, 15_000, 'the webhook');
     await settle();
     expect(hitsOn('/refan')).toHaveLength(1);
-    expect(await pipeline.inboxByKey(request.dedupeKey)).toHaveLength(3);
+    expect(await web.pipeline.inboxByKey(request.dedupeKey)).toHaveLength(3);
   });
 
   it('the webhook body is signed with HMAC-SHA256 over timestamp and body', async () => {
     const { org } = await orgWithWebhook('/signed');
     const request = requestFor(org, { event: 'red', urgent: true });
-    await enqueueNotification(pipeline.queues, request);
+    await enqueueNotification(web.pipeline.queues, request);
     const [hit] = await waitFor(async () => (hitsOn('/signed').length ? hitsOn('/signed') : null), 15_000, 'the webhook');
     const timestamp = hit!.headers['x-supervision-timestamp'] as string;
     const expected = 'sha256=' + createHmac('sha256', 'generic-secret').update(`${timestamp}.${hit!.raw}`).digest('hex');
@@ -82,9 +59,9 @@ describe('retries with backoff, and a visible failed state', () => {
     const { org } = await orgWithWebhook('/flaky');
     scripted.set('/flaky', (n) => (n < 2 ? 500 : 200));
     const request = requestFor(org, { event: 'assigned' });
-    await enqueueNotification(pipeline.queues, request);
+    await enqueueNotification(web.pipeline.queues, request);
     const [delivery] = await waitFor(async () => {
-      const rows = await pipeline.deliveriesByKey(request.dedupeKey);
+      const rows = await web.pipeline.deliveriesByKey(request.dedupeKey);
       return rows[0]?.status === 'sent' ? rows : null;
     }, 20_000, 'the delivery to be sent');
     expect(delivery).toMatchObject({ status: 'sent', attempts: 3, lastError: null });
@@ -100,30 +77,30 @@ describe('retries with backoff, and a visible failed state', () => {
     const { org } = await orgWithWebhook('/down');
     scripted.set('/down', () => 500);
     const request = requestFor(org, { event: 'assigned' });
-    await enqueueNotification(pipeline.queues, request);
+    await enqueueNotification(web.pipeline.queues, request);
     const [delivery] = await waitFor(async () => {
-      const rows = await pipeline.deliveriesByKey(request.dedupeKey);
+      const rows = await web.pipeline.deliveriesByKey(request.dedupeKey);
       return rows[0]?.status === 'failed' ? rows : null;
     }, 20_000, 'the delivery to fail');
     expect(delivery!.attempts).toBe(3);
     expect(delivery!.lastError).toMatch(/answered 500/);
-    const failed = await pipeline.queues.notifications.getFailed();
+    const failed = await web.pipeline.queues.notifications.getFailed();
     const job = failed.find((j) => j.id === `deliver-${delivery!.id}`);
     expect(job).toBeDefined();
     // The first of the 3 tries was the fan-out's own; the deliver job made the other 2.
     expect(job!.attemptsMade).toBe(2);
     expect(job!.failedReason).toMatch(/answered 500/);
     // The inbox still got it: one channel failing never loses the others.
-    expect(await pipeline.inboxByKey(request.dedupeKey)).toHaveLength(3);
+    expect(await web.pipeline.inboxByKey(request.dedupeKey)).toHaveLength(3);
   });
 
   it('a 4xx answer is permanent: failed at once, no retries', async () => {
     const { org } = await orgWithWebhook('/gone');
     scripted.set('/gone', () => 404);
     const request = requestFor(org, { event: 'assigned' });
-    await enqueueNotification(pipeline.queues, request);
+    await enqueueNotification(web.pipeline.queues, request);
     const [delivery] = await waitFor(async () => {
-      const rows = await pipeline.deliveriesByKey(request.dedupeKey);
+      const rows = await web.pipeline.deliveriesByKey(request.dedupeKey);
       return rows[0]?.status === 'failed' ? rows : null;
     }, 15_000, 'the delivery to fail');
     expect(delivery!.attempts).toBe(1);
@@ -131,8 +108,8 @@ describe('retries with backoff, and a visible failed state', () => {
   });
 
   it('a malformed payload fails its job at once as unrecoverable, visible in the failed set', async () => {
-    const job = await pipeline.queues.notifications.add('red', { dedupeKey: 'broken', event: 'red' }, { jobId: `broken-${Date.now()}`, attempts: 5 });
-    const failed = await waitFor(async () => ((await job.getState()) === 'failed' ? pipeline.queues.notifications.getJob(job.id!) : null), 15_000, 'the job to fail');
+    const job = await web.pipeline.queues.notifications.add('red', { dedupeKey: 'broken', event: 'red' }, { jobId: `broken-${Date.now()}`, attempts: 5 });
+    const failed = await waitFor(async () => ((await job.getState()) === 'failed' ? web.pipeline.queues.notifications.getJob(job.id!) : null), 15_000, 'the job to fail');
     expect(failed!.attemptsMade).toBe(1);
     expect(failed!.failedReason).toMatch(/invalid red payload/);
   });
