@@ -12,8 +12,9 @@ export class GroupCommit<Item, Result> {
   private scheduled = false;
 
   /**
-   * @param runBatch writes the items and returns one result per item, in the same order. If it
-   *   throws, every caller of that batch gets the error (each job then retries on its own).
+   * @param runBatch writes the items and returns one result per item, in the same order. If a batch
+   *   throws, its items are written one by one, and only the callers whose own write fails get an
+   *   error (each such job then retries on its own).
    */
   constructor(
     private readonly runBatch: (items: Item[]) => Promise<Result[]>,
@@ -37,6 +38,17 @@ export class GroupCommit<Item, Result> {
     });
   }
 
+  private async writeEachAlone(batch: typeof this.waiting) {
+    for (const entry of batch) {
+      try {
+        const [result] = await this.runBatch([entry.item]);
+        entry.resolve(result!);
+      } catch (error) {
+        entry.reject(error);
+      }
+    }
+  }
+
   private async flush() {
     if (this.flushing || this.waiting.length === 0) return;
     this.flushing = true;
@@ -46,7 +58,10 @@ export class GroupCommit<Item, Result> {
       if (results.length !== batch.length) throw new Error(`group commit: ${results.length} results for ${batch.length} items`);
       batch.forEach((entry, i) => entry.resolve(results[i]!));
     } catch (error) {
-      for (const entry of batch) entry.reject(error);
+      // One bad item must not fail (and, retried, keep failing) the jobs it happened to share a batch
+      // with: write each alone, so only its own caller sees the error.
+      if (batch.length === 1) batch[0]!.reject(error);
+      else await this.writeEachAlone(batch);
     } finally {
       this.flushing = false;
       if (this.waiting.length > 0) this.schedule();

@@ -32,12 +32,19 @@ describe('group commit of concurrent writes', () => {
     expect(batches).toEqual([[1], [2, 3, 4]]);
   });
 
-  it('a failed batch fails each of its callers (so each job retries), and the next batch still goes out', async () => {
+  it('one bad item fails only its own caller: a failed batch is written again item by item', async () => {
     const { batches, commit } = recordingBatches((items) => items.includes(13));
-    const failing = await Promise.allSettled([12, 13].map((n) => commit.submit(n)));
-    expect(failing.map((r) => r.status)).toEqual(['rejected', 'rejected']);
-    expect((failing[0] as PromiseRejectedResult).reason.message).toBe('batch 12,13 refused');
+    const settled = await Promise.allSettled([12, 13].map((n) => commit.submit(n)));
+    expect(settled.map((r) => r.status)).toEqual(['fulfilled', 'rejected']);
+    expect((settled[0] as PromiseFulfilledResult<string>).value).toBe('row 12');
+    expect((settled[1] as PromiseRejectedResult).reason.message).toBe('batch 13 refused');
     await expect(commit.submit(14)).resolves.toBe('row 14');
-    expect(batches).toEqual([[12, 13], [14]]);
+    expect(batches).toEqual([[12, 13], [12], [13], [14]]);
+  });
+
+  it('when the database refuses everything, every caller gets the error (and its job retries)', async () => {
+    const { commit } = recordingBatches(() => true);
+    const settled = await Promise.allSettled([1, 2, 3].map((n) => commit.submit(n)));
+    expect(settled.map((r) => r.status)).toEqual(['rejected', 'rejected', 'rejected']);
   });
 });
