@@ -12,6 +12,8 @@ export interface ApiDeps {
   database: DatabaseHandle;
   temporal: Client;
   temporalConnection: Connection;
+  /** For /api/health only: no retries, so a probe of an unreachable server leaves no retry timers behind. */
+  temporalProbe: Connection;
   redis: Redis;
   queues: Queues;
   close(): Promise<void>;
@@ -20,7 +22,9 @@ export interface ApiDeps {
 export async function createApiDeps(config: Config): Promise<ApiDeps> {
   const database = connectDatabase(config.DATABASE_URL);
   // Lazy: the API starts (and /api/health can say 503) even while Temporal is still coming up.
-  const temporalConnection = Connection.lazy(await temporalConnectionOptions(config));
+  const connectionOptions = await temporalConnectionOptions(config);
+  const temporalConnection = Connection.lazy(connectionOptions);
+  const temporalProbe = Connection.lazy({ ...connectionOptions, interceptors: [] });
   const temporal = new Client({ connection: temporalConnection, namespace: config.TEMPORAL_NAMESPACE });
   const redis = connectRedis(config.REDIS_URL);
   redis.on('error', () => {}); // reported by /api/health instead of crashing the process
@@ -30,10 +34,11 @@ export async function createApiDeps(config: Config): Promise<ApiDeps> {
     database,
     temporal,
     temporalConnection,
+    temporalProbe,
     redis,
     queues,
     async close() {
-      await Promise.allSettled([queues.close(), database.close(), temporalConnection.close()]);
+      await Promise.allSettled([queues.close(), database.close(), temporalConnection.close(), temporalProbe.close()]);
       redis.disconnect();
     },
   };

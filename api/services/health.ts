@@ -28,11 +28,11 @@ async function check(part: string, probe: () => Promise<unknown>): Promise<PartS
 }
 
 /** Asks each part once, in parallel; the report names every part that did not answer. */
-export async function checkHealth(deps: Pick<ApiDeps, 'temporalConnection' | 'database' | 'redis' | 'config'>): Promise<HealthReport> {
+export async function checkHealth(deps: Pick<ApiDeps, 'temporalProbe' | 'database' | 'redis' | 'config'>): Promise<HealthReport> {
   const [temporal, database, redis] = await Promise.all([
     check('temporal', () =>
-      deps.temporalConnection.withDeadline(Date.now() + PART_TIMEOUT_MS, () =>
-        deps.temporalConnection.workflowService.describeNamespace({ namespace: deps.config.TEMPORAL_NAMESPACE }),
+      deps.temporalProbe.withDeadline(Date.now() + PART_TIMEOUT_MS, () =>
+        deps.temporalProbe.workflowService.describeNamespace({ namespace: deps.config.TEMPORAL_NAMESPACE }),
       ),
     ),
     check('database', () => deps.database.sql`select 1`),
