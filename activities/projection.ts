@@ -35,6 +35,16 @@ export interface ProjectItemInput {
   timeline: TimelineEntry[];
 }
 
+/**
+ * A projection's answer carries what it projected. The workflows run these as local activities, whose
+ * input Temporal does not record, only their result: this is how the history keeps each state and
+ * timeline the workflow recorded, for audit replay and rebuilds (audit/decode.ts reads it back).
+ */
+export interface Projected<I> {
+  written: boolean;
+  projected: I;
+}
+
 const date = (ms: Instant | null): Date | null => (ms === null ? null : new Date(ms));
 
 function eventRow(e: TimelineEntry): ItemEventInput {
@@ -61,16 +71,18 @@ function eventRow(e: TimelineEntry): ItemEventInput {
 export function createProjectionActivities(db: Database) {
   return {
     /** Upserts the task row (only forward) and appends its timeline entries, in one transaction. */
-    async projectTask({ task: s, workflowId, transferredFrom, timeline }: ProjectTaskInput): Promise<{ written: boolean }> {
+    async projectTask(input: ProjectTaskInput): Promise<Projected<ProjectTaskInput>> {
+      const { task: s, workflowId, transferredFrom, timeline } = input;
       return db.transaction(async (tx) => {
         await insertItemEvents(tx, timeline.map(eventRow));
         const written = await upsertTaskRow(tx, taskRowOf(s, { workflowId, transferredFrom }));
-        return { written };
+        return { written, projected: input };
       });
     },
 
     /** Upserts the item row (only forward) and appends its timeline entries. */
-    async projectItem({ state: s, workflowId, launchedAt, timeline }: ProjectItemInput): Promise<{ written: boolean }> {
+    async projectItem(input: ProjectItemInput): Promise<Projected<ProjectItemInput>> {
+      const { state: s, workflowId, launchedAt, timeline } = input;
       const { item } = s;
       return db.transaction(async (tx) => {
         await insertItemEvents(tx, timeline.map(eventRow));
@@ -97,7 +109,7 @@ export function createProjectionActivities(db: Database) {
           version: s.version,
           projectedAt: new Date(),
         });
-        return { written };
+        return { written, projected: input };
       });
     },
 

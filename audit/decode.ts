@@ -33,10 +33,27 @@ export type Fact =
   | { kind: 'timer_fired'; timerId: string }
   | { kind: 'update_accepted'; updateId: string; name: string; args: unknown[] }
   | { kind: 'update_completed'; updateId: string; ok: boolean; result: unknown; failure: string | null }
-  | { kind: 'activity_scheduled'; activityType: string; args: unknown[] }
+  /** What a workflow's outbox sent to an activity (projection, timeline): its first argument. */
+  | { kind: 'outbox'; activityType: string; input: unknown }
   | { kind: 'child_started'; workflowId: string }
   | { kind: 'closed'; how: 'completed' | 'continued_as_new' | 'failed' | 'terminated' | 'cancelled' | 'timed_out'; result: unknown }
   | { kind: 'other' };
+
+/**
+ * A local activity leaves only a marker with its type and result (not its input); the projection
+ * activities answer with what they projected (activities/projection.ts), which stands in for it.
+ */
+function localActivityFact(e: HistoryEvent): Fact {
+  const a = e.markerRecordedEventAttributes;
+  if (a?.markerName !== LOCAL_ACTIVITY_MARKER) return { kind: 'other' };
+  const data = decodePayloads(a.details?.data)[0] as { activity_type?: string } | undefined;
+  const result = decodePayloads(a.details?.result)[0] as { projected?: unknown } | undefined;
+  if (!data?.activity_type || result?.projected === undefined) return { kind: 'other' };
+  return { kind: 'outbox', activityType: data.activity_type, input: result.projected };
+}
+
+/** The marker name Temporal's core SDK gives a completed local activity. */
+const LOCAL_ACTIVITY_MARKER = 'core_local_activity';
 
 /** What one history event means to the audit. */
 export function factOf(e: HistoryEvent): Fact {
@@ -69,8 +86,10 @@ export function factOf(e: HistoryEvent): Fact {
     }
     case EventType.EVENT_TYPE_ACTIVITY_TASK_SCHEDULED: {
       const a = e.activityTaskScheduledEventAttributes;
-      return { kind: 'activity_scheduled', activityType: a?.activityType?.name ?? '', args: decodePayloads(a?.input) };
+      return { kind: 'outbox', activityType: a?.activityType?.name ?? '', input: decodePayloads(a?.input)[0] };
     }
+    case EventType.EVENT_TYPE_MARKER_RECORDED:
+      return localActivityFact(e);
     case EventType.EVENT_TYPE_START_CHILD_WORKFLOW_EXECUTION_INITIATED:
       return { kind: 'child_started', workflowId: e.startChildWorkflowExecutionInitiatedEventAttributes?.workflowId ?? '' };
     case EventType.EVENT_TYPE_WORKFLOW_EXECUTION_COMPLETED:

@@ -252,14 +252,14 @@ export function foldTask(events: readonly RawEvent[]): TaskFold {
         }
         break;
       }
-      case 'activity_scheduled': {
+      case 'outbox': {
         if (f.activityType === 'projectTask') {
-          const input = f.args[0] as ProjectTaskInput;
+          const input = f.input as ProjectTaskInput;
           fold.recorded = input.task;
           fold.timeline.push(...input.timeline);
           for (const t of input.timeline) if (RECORDED_ONLY.has(t.type)) entry(raw, t.at, t.type, t.actor, { reason: t.reason, ...t.payload }, t);
         } else if (f.activityType === 'appendTimeline') {
-          const entries = f.args[0] as TimelineEntry[];
+          const entries = f.input as TimelineEntry[];
           fold.timeline.push(...entries);
           for (const t of entries) if (RECORDED_ONLY.has(t.type)) entry(raw, t.at, t.type, t.actor, { reason: t.reason, ...t.payload }, t);
         }
@@ -381,9 +381,9 @@ export function foldItem(events: readonly RawEvent[]): ItemFold {
         entry(raw, now, 'item_cancelled', actor, { reason }, f.args);
         break;
       }
-      case 'activity_scheduled': {
+      case 'outbox': {
         if (f.activityType !== 'projectItem') break;
-        const input = f.args[0] as ProjectItemInput;
+        const input = f.input as ProjectItemInput;
         fold.recorded = input.state;
         fold.timeline.push(...input.timeline);
         for (const t of input.timeline) {

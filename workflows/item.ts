@@ -41,18 +41,12 @@ import {
   SupervisionLight,
   SupervisionStatus,
 } from './search-attributes';
+import { outboxActivities } from './outbox-activities';
 import { SYSTEM_ACTOR } from './system-actor';
 import { task } from './task';
 import { cancelTaskSignal, releaseTaskSignal, type CancelTaskArgs, type TaskInput } from './task-definitions';
 
 export type { ItemInput } from './item-definitions';
-
-// Projection only ever waits out an outage: infinite retries with capped backoff.
-const { projectItem } = proxyActivities<Activities>({
-  // Short: a worker killed mid-activity delays the read model by at most this much.
-  startToCloseTimeout: '10 seconds',
-  retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '1 minute' },
-});
 
 // The audit archive of every history (Temporal forgets closed workflows after its retention). Bounded
 // retries: a failure is logged, and `npm run audit -- archive` can archive the item later.
@@ -278,7 +272,7 @@ export async function item(input: ItemInput): Promise<ItemWire> {
       timeline = [];
       projectionDue = false;
       const work: Promise<unknown>[] = messages.map(message);
-      if (project) work.push(projectItem({ state, workflowId, launchedAt: state.launchedAt, timeline: entries }));
+      if (project) work.push(outboxActivities().projectItem({ state, workflowId, launchedAt: state.launchedAt, timeline: entries }));
       await Promise.all(work);
       pumping = false;
     }

@@ -8,7 +8,6 @@ import {
   getExternalWorkflowHandle,
   log,
   patched,
-  proxyActivities,
   setHandler,
   uuid4,
   workflowInfo,
@@ -25,10 +24,11 @@ import {
   validateTaskAction,
 } from '../domain';
 import type { Actor, Instant, TaskEffect, TaskEvent, TaskState, TaskWire } from '../domain';
-import type { Activities, NotifyInput, TimelineEntry } from '../activities';
+import type { NotifyInput, TimelineEntry } from '../activities';
 import { taskChangedSignal, type TaskChangedArgs } from './item-definitions';
 import { RecentUpdates } from './recent-updates';
 import { taskEventOf } from './task-events';
+import { outboxActivities } from './outbox-activities';
 import { asFailure, malformed, ruleFailure } from './rule-failure';
 import { SYSTEM_ACTOR } from './system-actor';
 import {
@@ -52,13 +52,6 @@ import {
 } from './task-definitions';
 
 export type { TaskInput } from './task-definitions';
-
-// Projection and notification only ever wait out an outage: infinite retries with capped backoff.
-const { projectTask, notify } = proxyActivities<Activities>({
-  // Short: a worker killed mid-activity delays the read model by at most this much.
-  startToCloseTimeout: '10 seconds',
-  retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '1 minute' },
-});
 
 /** Department actions that answer an urge (and so stop its escalation). */
 const ANSWERS_URGE: ReadonlySet<TaskEvent['type']> = new Set(['sign', 'progress', 'extension_request', 'transfer_request', 'complete']);
@@ -367,6 +360,7 @@ export async function task(input: TaskInput): Promise<TaskWire> {
       notifications = [];
       parentDue = null;
       projectionDue = false;
+      const { projectTask, notify } = outboxActivities();
       const work: Promise<unknown>[] = sends.map((n) => notify(n));
       if (project) {
         work.push(projectTask({ task: state, workflowId, transferredFrom: input.fromTaskId ?? null, timeline: entries }));

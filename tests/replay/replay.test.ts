@@ -2,7 +2,9 @@
  * Determinism guard: every recorded history under histories/ replays through today's workflow code.
  * A change that would break running items fails here. The v1-* histories were recorded before the
  * task workflow's `skip-undelivered-notify` patch, the v2-* ones before its
- * `deliver-requests-and-deadline-changes` patch; they replay because each change is behind patched().
+ * `deliver-requests-and-deadline-changes` patch, the v3-* ones before `outbox-as-local-activities`
+ * (projection and notification as local activities, task and item workflows); they replay because
+ * each change is behind patched().
  */
 import { readdir, readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
@@ -38,7 +40,8 @@ describe('recorded histories replay through the current workflow code', () => {
       }),
     });
     // v2: recorded while a submitted report was not delivered; unpatched code now schedules that notify.
-    for (const file of ['v2-task-worked-run1.json']) {
+    // v3: recorded while the outbox scheduled activity tasks; unpatched code runs local activities instead.
+    for (const file of ['v2-task-worked-run1.json', 'v3-task-worked-run1.json', 'v3-item-full-run1.json']) {
       const error = await Worker.runReplayHistory({ workflowBundle: bundle }, await load(file), 'unpatched').catch((e: unknown) => e);
       expect(error, file).toBeInstanceOf(DeterminismViolationError);
     }

@@ -1,0 +1,23 @@
+// The activities a workflow's outbox pump calls (projection, notification), as one place decides them.
+import { patched, proxyActivities, proxyLocalActivities } from '@temporalio/workflow';
+import type { Activities } from '../activities';
+
+// Projection and notification only ever wait out an outage: infinite retries with capped backoff.
+const retry = { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '1 minute' } as const;
+
+// Short: a worker killed mid-activity delays the read model by at most this much.
+const remote = proxyActivities<Activities>({ startToCloseTimeout: '10 seconds', retry });
+
+// Local activities run on this worker inside the workflow task that queued them: a light change costs
+// one workflow task instead of an activity task and another workflow task per activity, which is what
+// decides how late lights land when many fall due together. Past the threshold a retry waits on a
+// durable timer rather than holding the workflow task open through an outage.
+const local = proxyLocalActivities<Activities>({ startToCloseTimeout: '10 seconds', retry, localRetryThreshold: '10 seconds' });
+
+/** Patch: the outbox runs as local activities (histories recorded before it scheduled activity tasks). */
+export const OUTBOX_AS_LOCAL_ACTIVITIES = 'outbox-as-local-activities';
+
+/** Called where the pump is about to send: the same point in history on replay. */
+export function outboxActivities(): Pick<Activities, 'projectTask' | 'projectItem' | 'notify'> {
+  return patched(OUTBOX_AS_LOCAL_ACTIVITIES) ? local : remote;
+}
