@@ -5,7 +5,10 @@ import { departments, users } from './org';
 export const notificationChannels = ['inbox', 'email', 'webhook'] as const;
 export type NotificationChannel = (typeof notificationChannels)[number];
 
-/** pending → sent, or → held (quiet hours / digest) → sent, or → failed after the last retry. */
+/**
+ * pending → sent, or → failed after the last retry; or held (quiet hours / daily digest) → sent as part
+ * of one digest (or → failed when the digest's last try fails).
+ */
 export const deliveryStatuses = ['pending', 'held', 'sent', 'failed'] as const;
 export type DeliveryStatus = (typeof deliveryStatuses)[number];
 
@@ -69,6 +72,11 @@ export const notificationDeliveries = pgTable(
     attempts: integer('attempts').notNull().default(0),
     lastError: text('last_error'),
     heldUntil: timestamp('held_until', { withTimezone: true }),
+    /**
+     * Held deliveries: the digest that took them (its job's id). Claimed once, so each held delivery
+     * goes out in exactly one digest, and a retried digest job finds the ones it had taken.
+     */
+    digestKey: text('digest_key'),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
     updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
     sentAt: timestamp('sent_at', { withTimezone: true }),
@@ -76,6 +84,8 @@ export const notificationDeliveries = pgTable(
   (t) => [
     index('notification_deliveries_request_idx').on(t.requestKey),
     index('notification_deliveries_held_idx').on(t.userId, t.heldUntil).where(sql`status = 'held'`),
+    index('notification_deliveries_held_webhook_idx').on(t.webhookId, t.heldUntil).where(sql`status = 'held'`),
+    index('notification_deliveries_digest_idx').on(t.digestKey).where(sql`digest_key is not null`),
     index('notification_deliveries_status_idx').on(t.status, t.updatedAt),
   ],
 );
@@ -101,11 +111,15 @@ export const notificationPreferences = pgTable(
     emailEnabled: boolean('email_enabled'),
     /** Department: its webhooks are used. */
     webhooksEnabled: boolean('webhooks_enabled'),
+    /**
+     * Quiet hours and the daily digest. A user's hold their own e-mail; a department's hold its webhooks
+     * and group robots (the group chat's night). Urgent notifications (red lights, urges) never wait.
+     */
     timeZone: text('time_zone'),
-    /** 'HH:MM' local; non-urgent e-mail inside [quietStart, quietEnd) is held and sent as one digest at quietEnd. */
+    /** 'HH:MM' local; what is not urgent inside [quietStart, quietEnd) is held and sent as one digest at quietEnd. */
     quietStart: text('quiet_start'),
     quietEnd: text('quiet_end'),
-    /** 'HH:MM' local; when set, every non-urgent e-mail waits for one daily digest at this time. */
+    /** 'HH:MM' local; when set, everything not urgent waits for one daily digest at this time. */
     digestTime: text('digest_time'),
     updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
   },
