@@ -11,7 +11,6 @@ import {
   METRICS,
   rankDepartments,
   trendOf,
-  type CountRow,
   type Counts,
   type DateField,
   type FactFilter,
@@ -191,31 +190,27 @@ export async function getDashboard(deps: QueryDeps, query: DashboardQuery, now =
   const rows = await countFacts(db, filter, { now });
   const drillDown = drillDownLinks(filter);
 
-  // Every section lists departments in the same order: sort them by name once, not per section.
+  // Every section lists every listed department (zeros where it had no tasks of that kind), in the
+  // same order: sort them by name once, not per section.
   const departmentRows = rows.filter((r) => r.kind === null && r.departmentId !== null);
   departmentRows.sort((a, b) => byChineseName.compare(a.departmentName ?? '', b.departmentName ?? '') || a.departmentId!.localeCompare(b.departmentId!));
-  const position = new Map(departmentRows.map((r, i) => [r.departmentId!, i]));
+  const byKey = new Map(rows.map((r) => [`${r.kind ?? ''}|${r.departmentId ?? ''}`, r]));
 
-  const section = (kind: ItemKind | undefined, matches: (r: CountRow) => boolean): Section => {
-    const mine = rows.filter(matches);
-    const totalRow = mine.find((r) => r.departmentId === null);
-    const departments = mine
-      .filter((r) => r.departmentId !== null)
-      .sort((a, b) => position.get(a.departmentId!)! - position.get(b.departmentId!)!)
-      .map((r) => ({
-        departmentId: r.departmentId!,
-        departmentName: r.departmentName,
-        ...figuresOf(r),
-        drillDown: drillDown({ kind, departmentId: r.departmentId! }),
-      }));
-    return { departments, totals: { ...figuresOf(totalRow ?? zero), drillDown: drillDown({ kind }) } };
+  const section = (kind: ItemKind | undefined): Section => {
+    const departments = departmentRows.map((d) => ({
+      departmentId: d.departmentId!,
+      departmentName: d.departmentName,
+      ...figuresOf((kind ? byKey.get(`${kind}|${d.departmentId}`) : d) ?? zero),
+      drillDown: drillDown({ kind, departmentId: d.departmentId! }),
+    }));
+    return { departments, totals: { ...figuresOf(byKey.get(`${kind ?? ''}|`) ?? zero), drillDown: drillDown({ kind }) } };
   };
 
-  const overall = section(undefined, (r) => r.kind === null);
+  const overall = section(undefined);
   const kinds = (filter.kind ? [filter.kind as ItemKind] : [...ITEM_KINDS]).map((kind) => ({
     kind,
     label: KIND_LABELS[kind],
-    ...section(kind, (r) => r.kind === kind),
+    ...section(kind),
   }));
   return {
     dateField: filter.dateField,

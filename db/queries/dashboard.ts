@@ -115,6 +115,18 @@ export interface CountRow extends Counts {
 }
 
 /**
+ * The departments a standing book lists whether or not they have tasks in the period: every
+ * department, or those the filter names. A leader reads a missing row as "not assessed", not as
+ * "nothing to do", so a department without tasks gets a row of zeros.
+ */
+function listedDepartments(filter: FactFilter): SQL {
+  const named = filter.departmentIds?.length
+    ? sql`where d.id in (${sql.join(filter.departmentIds.map((id) => sql`${id}::uuid`), sql`, `)})`
+    : sql``;
+  return sql`select d.id, d.name from departments d ${named}`;
+}
+
+/**
  * Counts per (kind, department), then the per-kind, per-department and organisation rows as sums of
  * those few groups (at most kinds × departments rows), which is far cheaper than asking Postgres
  * for GROUPING SETS over the facts. Rolled-up rows have kind/department null.
@@ -131,8 +143,10 @@ export async function countFacts(
   const plan = source === 'scan' ? undefined : monthlyRollupPlan(filter, options.now ?? new Date(), { evenIfSlower: source === 'rollup' });
   if (source === 'rollup' && !plan) throw new Error('the monthly roll-up cannot answer this filter');
   const groupCounts = plan ? countGroupsByRollup(filter, plan) : countGroupsByScan(filter);
+  // A department with no group (no tasks in the period) comes out once, with g's columns null.
   const rows = await db.execute<Record<string, unknown>>(sql`
-    select g.*, d.name as department_name from (${groupCounts}) g left join departments d on d.id = g.department_id`);
+    select g.*, d.id as listed_id, d.name as department_name
+    from (${groupCounts}) g full join (${listedDepartments(filter)}) d on d.id = g.department_id`);
   const groups = new Map<string, CountRow>();
   const add = (kind: string | null, departmentId: string | null, departmentName: string | null, counts: Counts) => {
     const key = `${kind ?? ''}|${departmentId ?? ''}`;
@@ -142,6 +156,10 @@ export async function countFacts(
   };
   add(null, null, null, zeroCounts());
   for (const r of rows) {
+    if (r.department_id === null) {
+      add(null, r.listed_id as string, (r.department_name as string | null) ?? null, zeroCounts());
+      continue;
+    }
     const counts = countsOf(r);
     const kind = r.kind as string;
     const departmentId = r.department_id as string;
@@ -355,17 +373,22 @@ export interface RankingRow {
   redEver: number;
 }
 
-/** Per department, for ranking by on-time rate and red lights. */
+/** Per department (every listed one, zeros where it had no tasks), for ranking by on-time rate and red lights. */
 export async function rankDepartments(db: Executor, filter: FactFilter): Promise<RankingRow[]> {
   const rows = await db.execute<Record<string, unknown>>(sql`
-    select f.department_id, d.name as department_name, count(*)::int as total,
-           count(*) filter (where ${metricPredicate.completed})::int as completed,
-           count(*) filter (where ${metricPredicate.onTime})::int as on_time,
-           count(*) filter (where ${metricPredicate.red})::int as red,
-           count(*) filter (where ${metricPredicate.redEver})::int as red_ever
-    from (${factsSource(filter.asOf)}) f left join departments d on d.id = f.department_id
-    where ${factConditions(filter)}
-    group by f.department_id, d.name`);
+    select coalesce(c.department_id, d.id) as department_id, d.name as department_name,
+           coalesce(c.total, 0) as total, coalesce(c.completed, 0) as completed, coalesce(c.on_time, 0) as on_time,
+           coalesce(c.red, 0) as red, coalesce(c.red_ever, 0) as red_ever
+    from (
+      select f.department_id, count(*)::int as total,
+             count(*) filter (where ${metricPredicate.completed})::int as completed,
+             count(*) filter (where ${metricPredicate.onTime})::int as on_time,
+             count(*) filter (where ${metricPredicate.red})::int as red,
+             count(*) filter (where ${metricPredicate.redEver})::int as red_ever
+      from (${factsSource(filter.asOf)}) f
+      where ${factConditions(filter)}
+      group by f.department_id
+    ) c full join (${listedDepartments(filter)}) d on d.id = c.department_id`);
   return rows.map((r) => ({
     departmentId: r.department_id as string,
     departmentName: (r.department_name as string | null) ?? null,

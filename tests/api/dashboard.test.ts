@@ -7,7 +7,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ITEM_KINDS } from '../../domain/types';
 import { startApiHarness, type ApiHarness, type LoggedIn } from '../support/api-harness';
-import { DAY_MS, expectedFigures, makeStories, METRIC_KEYS, seedStories, type Counts, type SeedItem } from './dashboard-seed';
+import { DAY_MS, emptyCounts, expectedFigures, makeStories, METRIC_KEYS, seedStories, type Counts, type SeedItem } from './dashboard-seed';
 
 let h: ApiHarness;
 let leader: LoggedIn;
@@ -15,6 +15,9 @@ let supervisor: LoggedIn;
 let auditor: LoggedIn;
 let staff: LoggedIn;
 let depts: string[];
+/** A department with no tasks at all: the standing book still lists it, with zeros. */
+let idle: string;
+let idleName: string;
 let stories: SeedItem[];
 // 2025-01-06 00:00 China time, a Monday.
 const BASE = Date.UTC(2025, 0, 5, 16);
@@ -22,8 +25,9 @@ const DAYS = 120;
 
 beforeAll(async () => {
   h = await startApiHarness({ worker: false });
-  const made = await Promise.all(['台账一局', '台账二局', '台账三局', '台账四局'].map((n) => h.createDepartment(n)));
-  depts = made.map((d) => d.id);
+  const made = await Promise.all(['台账一局', '台账二局', '台账三局', '台账四局', '台账闲局'].map((n) => h.createDepartment(n)));
+  depts = made.slice(0, 4).map((d) => d.id);
+  [idle, idleName] = [made[4]!.id, made[4]!.name];
   [leader, supervisor, auditor, staff] = await Promise.all([
     h.createUser('leader'),
     h.createUser('supervisor'),
@@ -36,25 +40,26 @@ beforeAll(async () => {
 afterAll(async () => h?.close());
 
 const pick = (figures: Record<string, unknown>): Counts => Object.fromEntries(METRIC_KEYS.map((m) => [m, figures[m]])) as Counts;
-const mine = () => `departmentId=${depts.join(',')}`;
+const listed = () => [...depts, idle];
+const mine = () => `departmentId=${listed().join(',')}`;
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 type Json = any;
 
+/** Every listed department in every section, in the same order, with its figures or zeros. */
 function expectMatches(body: Json, expected: ReturnType<typeof expectedFigures>) {
+  const ids = listed();
   expect(pick(body.totals)).toEqual(expected.total);
-  for (const row of body.departments) expect(pick(row), `department ${row.departmentName}`).toEqual(expected.perDept.get(row.departmentId));
-  expect(body.departments.map((r: Json) => r.departmentId).sort()).toEqual([...expected.perDept.keys()].sort());
+  expect(body.departments.map((r: Json) => r.departmentId).sort()).toEqual([...ids].sort());
+  for (const row of body.departments) expect(pick(row), `department ${row.departmentName}`).toEqual(expected.perDept.get(row.departmentId) ?? emptyCounts());
+  const order = body.departments.map((r: Json) => r.departmentId);
   for (const section of body.kinds) {
     const k = expected.perKind.get(section.kind);
-    if (!k) {
-      expect(section.departments).toEqual([]);
-      expect(section.totals.total).toBe(0);
-      continue;
+    expect(pick(section.totals), `kind ${section.kind}`).toEqual(k?.total ?? emptyCounts());
+    expect(section.departments.map((r: Json) => r.departmentId), `kind ${section.kind}`).toEqual(order);
+    for (const row of section.departments) {
+      expect(pick(row), `kind ${section.kind} / ${row.departmentName}`).toEqual(k?.departments.get(row.departmentId) ?? emptyCounts());
     }
-    expect(pick(section.totals), `kind ${section.kind}`).toEqual(k.total);
-    for (const row of section.departments) expect(pick(row), `kind ${section.kind} / ${row.departmentName}`).toEqual(k.departments.get(row.departmentId));
-    expect(section.departments.length).toBe(k.departments.size);
   }
 }
 
@@ -156,15 +161,51 @@ describe('GET /api/dashboard on seeded data', () => {
     expect(res.status).toBe(200);
     const expected = expectedFigures(stories).perDept;
     const rates = res.body.onTimeRate.map((r: Json) => r.onTimeRate);
-    expect(rates).toEqual([...rates].sort((a: number, b: number) => b - a));
+    const rated = rates.filter((r: number | null) => r !== null);
+    expect(rated).toEqual([...rated].sort((a: number, b: number) => b - a));
+    // Departments without a rate come after every rated one.
+    expect(rates.slice(rated.length).every((r: number | null) => r === null)).toBe(true);
     for (const r of res.body.onTimeRate) {
-      const e = expected.get(r.departmentId)!;
-      expect(r.onTimeRate).toBeCloseTo(e.onTime / e.completed, 10);
+      const e = expected.get(r.departmentId) ?? emptyCounts();
+      if (e.completed === 0) expect(r.onTimeRate).toBeNull();
+      else expect(r.onTimeRate).toBeCloseTo(e.onTime / e.completed, 10);
+      expect(r.total).toBe(e.total);
+      expect(r.redEver).toBe(e.redEver);
     }
     const reds = res.body.redLights.map((r: Json) => r.redEver);
     expect(reds).toEqual([...reds].sort((a: number, b: number) => b - a));
     expect(res.body.redLights[0].rank).toBe(1);
-    expect(res.body.chart.redLights.labels).toHaveLength(depts.length);
+    expect(res.body.chart.redLights.labels).toHaveLength(listed().length);
+  });
+
+  it('lists every department, with zeros where it had no tasks in the period, in the dashboard and the ranking', async () => {
+    // Nothing was launched in this stretch: every named department is still listed, all zeros.
+    const from = new Date(BASE + (DAYS + 30) * DAY_MS).toISOString();
+    const to = new Date(BASE + (DAYS + 60) * DAY_MS).toISOString();
+    const empty = await leader.get(`/api/dashboard?${mine()}&from=${from}&to=${to}`);
+    expect(empty.status).toBe(200);
+    expectMatches(empty.body, expectedFigures(stories, { from: Date.parse(from), to: Date.parse(to) }));
+    expect(empty.body.departments).toHaveLength(listed().length);
+    const zeroRow = empty.body.departments.find((r: Json) => r.departmentId === idle);
+    expect(zeroRow).toMatchObject({ departmentName: idleName, ...emptyCounts(), onTimeRate: null });
+    // A zero's drill-down is an empty list.
+    expect((await leader.get(`${zeroRow.drillDown.tasks}&metric=total`)).body.total).toBe(0);
+
+    // Without a department filter every department is listed, the idle one too.
+    const all = await leader.get('/api/dashboard?kind=routine');
+    expect(all.body.departments.map((r: Json) => r.departmentId)).toEqual(expect.arrayContaining(listed()));
+    expect(all.body.kinds[0].departments.find((r: Json) => r.departmentId === idle)).toMatchObject(emptyCounts());
+    // With one, only that one.
+    const one = await leader.get(`/api/dashboard?departmentId=${idle}`);
+    expect(one.body.departments.map((r: Json) => r.departmentId)).toEqual([idle]);
+    expect(one.body.kinds.map((k: Json) => k.departments.length)).toEqual(ITEM_KINDS.map(() => 1));
+
+    const ranking = await leader.get(`/api/dashboard/ranking?${mine()}&from=${from}&to=${to}`);
+    expect(ranking.status).toBe(200);
+    expect(ranking.body.onTimeRate.map((r: Json) => r.departmentId).sort()).toEqual([...listed()].sort());
+    expect(ranking.body.redLights.find((r: Json) => r.departmentId === idle)).toMatchObject({ departmentName: idleName, total: 0, redEver: 0, onTimeRate: null });
+    const unfiltered = await leader.get('/api/dashboard/ranking');
+    expect(unfiltered.body.onTimeRate.map((r: Json) => r.departmentId)).toEqual(expect.arrayContaining(listed()));
   });
 
   it.each(['week', 'month'] as const)('trend per %s: one point per period, adding up to the whole', async (granularity) => {
