@@ -10,11 +10,15 @@
  * Goal for progress: p95 ≤ 3 × floor p95 + update p95.
  *
  * The API and the worker run as child processes (`api/main.ts`, `worker/main.ts`), as in
- * production; this process only generates load. It uses a database of its own
+ * production; this process only generates load, over node:http with one keep-alive Agent (a socket
+ * per client). Not global fetch: undici's fetch spent about as much CPU per request as the API
+ * itself on the floor route, and this process shares the machine's cores with the API and Postgres,
+ * so it slowed every figure it measured (floor, list, progress alike; all phases use the same client). It uses a database of its own
  * (`supervision_bench_api`, the 100,000 items are kept between runs), Redis under a bench prefix,
  * and Temporal at TEMPORAL_ADDRESS if set, else a dev server of its own (in memory, port 17433).
  */
 import { spawn, type ChildProcess } from 'node:child_process';
+import { Agent, request as httpRequest } from 'node:http';
 import { randomUUID } from 'node:crypto';
 import { createServer } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -37,6 +41,29 @@ const repoRoot = fileURLToPath(new URL('..', import.meta.url));
 const log = (line: string) => console.log(line);
 
 const percentile = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))] ?? NaN;
+
+/** A keep-alive socket per client, reused across phases; the body is always read to its end. */
+const agent = new Agent({ keepAlive: true, maxSockets: clients + 10 });
+interface Answer {
+  status: number;
+  ok: boolean;
+  text: string;
+}
+function call(url: string, options: { method?: string; headers?: Record<string, string>; body?: string } = {}): Promise<Answer> {
+  return new Promise((resolve, reject) => {
+    const req = httpRequest(url, { method: options.method ?? 'GET', headers: options.headers, agent }, (res) => {
+      const chunks: Buffer[] = [];
+      res.on('data', (chunk: Buffer) => chunks.push(chunk));
+      res.on('end', () => {
+        const status = res.statusCode ?? 0;
+        resolve({ status, ok: status >= 200 && status < 300, text: Buffer.concat(chunks).toString() });
+      });
+      res.on('error', reject);
+    });
+    req.on('error', reject);
+    req.end(options.body);
+  });
+}
 
 interface Figures {
   name: string;
@@ -173,22 +200,22 @@ async function main() {
   const temporalClient = new Client({ connection, namespace: temporal.namespace });
   try {
     for (let i = 0; ; i++) {
-      if (await fetch(`${baseUrl}/api/health`).then((r) => r.ok).catch(() => false)) break;
+      if (await call(`${baseUrl}/api/health`).then((r) => r.ok).catch(() => false)) break;
       if (api.exitCode !== null) throw new Error(`the API process exited with ${api.exitCode} (its error is above)`);
       if (i > 600) throw new Error('the API did not become healthy within 60 s');
       await sleep(100);
     }
     const post = (path: string, token: string, body: unknown, headers: Record<string, string> = {}) =>
-      fetch(`${baseUrl}${path}`, { method: 'POST', headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json', ...headers }, body: JSON.stringify(body) });
+      call(`${baseUrl}${path}`, { method: 'POST', headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json', ...headers }, body: JSON.stringify(body) });
     const login = async (username: string, i: number) => {
       // One address per login: the per-address login limit is for attackers, not for this setup.
-      const response = await fetch(`${baseUrl}/api/auth/login`, {
+      const response = await call(`${baseUrl}/api/auth/login`, {
         method: 'POST',
         headers: { 'content-type': 'application/json', 'x-forwarded-for': `10.99.${Math.floor(i / 250)}.${i % 250}` },
         body: JSON.stringify({ username, password }),
       });
-      if (!response.ok) throw new Error(`login ${username}: ${response.status} ${await response.text()}`);
-      return ((await response.json()) as { token: string }).token;
+      if (!response.ok) throw new Error(`login ${username}: ${response.status} ${response.text}`);
+      return (JSON.parse(response.text) as { token: string }).token;
     };
     const tokens = await Promise.all(people.map((p, i) => login(p.username, i)));
     const [supervisorToken] = tokens;
@@ -207,13 +234,13 @@ async function main() {
         dueAt: new Date(Date.now() + 30 * 86_400_000).toISOString(),
         tasks: [{ departmentId: depts[i]!.id, role: 'lead' }],
       });
-      if (response.status !== 201) throw new Error(`launch: ${response.status} ${await response.text()}`);
-      taskIds.push(((await response.json()) as { tasks: { id: string }[] }).tasks[0]!.id);
+      if (response.status !== 201) throw new Error(`launch: ${response.status} ${response.text}`);
+      taskIds.push((JSON.parse(response.text) as { tasks: { id: string }[] }).tasks[0]!.id);
     }
     await Promise.all(
       taskIds.map(async (taskId, i) => {
         const response = await post(`/api/tasks/${taskId}/sign`, staffTokens[i]!, {});
-        if (response.status !== 200) throw new Error(`sign: ${response.status} ${await response.text()}`);
+        if (response.status !== 200) throw new Error(`sign: ${response.status} ${response.text}`);
       }),
     );
 
@@ -227,14 +254,13 @@ async function main() {
     ];
     log('measuring:');
     // Warm-up (connections, JIT, plans); not counted.
-    await Promise.all(Array.from({ length: clients }, (_, c) => fetch(`${baseUrl}/api/ping-db`, { headers: { authorization: `Bearer ${staffTokens[c]}` } })));
-    const floor = await measure('floor  GET /api/ping-db', async (c) => (await fetch(`${baseUrl}/api/ping-db`, { headers: { authorization: `Bearer ${staffTokens[c]}` } }).then(async (r) => (await r.arrayBuffer(), r.ok))));
+    await Promise.all(Array.from({ length: clients }, (_, c) => call(`${baseUrl}/api/ping-db`, { headers: { authorization: `Bearer ${staffTokens[c]}` } })));
+    const floor = await measure('floor  GET /api/ping-db', async (c) => (await call(`${baseUrl}/api/ping-db`, { headers: { authorization: `Bearer ${staffTokens[c]}` } })).ok);
     const byFilter = filters.map(() => [] as number[]);
     const list = await measure(`list   GET /api/items?<filters> (${ITEMS_IN_READ_MODEL.toLocaleString('en-US')} items)`, async (c, i) => {
       const which = (c + i) % filters.length;
       const t0 = performance.now();
-      const response = await fetch(`${baseUrl}/api/items?${filters[which]}`, { headers: { authorization: `Bearer ${supervisorToken}` } });
-      await response.arrayBuffer();
+      const response = await call(`${baseUrl}/api/items?${filters[which]}`, { headers: { authorization: `Bearer ${supervisorToken}` } });
       byFilter[which]!.push(performance.now() - t0);
       return response.ok;
     });
@@ -243,7 +269,7 @@ async function main() {
       log(`      ?${decodeURIComponent(filter).padEnd(70)} p50 ${percentile(sorted, 50).toFixed(1)} ms, p95 ${percentile(sorted, 95).toFixed(1)} ms`);
     });
     const progress = await measure('progress POST /api/tasks/:id/progress (API + Update)', async (c, i) =>
-      post(`/api/tasks/${taskIds[c]}/progress`, staffTokens[c]!, { text: `进展 ${i}`, percent: Math.min(99, i) }, { 'idempotency-key': randomUUID() }).then(async (r) => (await r.arrayBuffer(), r.ok)),
+      post(`/api/tasks/${taskIds[c]}/progress`, staffTokens[c]!, { text: `进展 ${i}`, percent: Math.min(99, i) }, { 'idempotency-key': randomUUID() }).then((r) => r.ok),
     );
     const actor = { userId: people[2]!.id, name: 'bench', role: 'department' as const, departmentId: depts[0]!.id };
     const update = await measure('update progress Update straight to Temporal (engine only)', async (c, i) => {
@@ -262,6 +288,7 @@ async function main() {
     log(`  progress p95 ${progress.p95.toFixed(1)} ms — goal ≤ 3 × floor p95 + update p95 = ${progressGoal.toFixed(1)} ms: ${progress.p95 <= progressGoal ? 'met' : 'NOT met'}`);
     if (floor.errors + list.errors + progress.errors + update.errors > 0) log('  (some requests failed; see the error counts above)');
   } finally {
+    agent.destroy();
     await connection.close();
     await Promise.all([stopChild(api), stopChild(worker)]);
     await database.close();
