@@ -118,6 +118,7 @@ export function initialTaskState(input: NewTaskInput, now: Instant, calendar?: W
     startedAt: now,
     signedAt: null,
     submittedAt: null,
+    submittedBy: null,
     acceptedAt: null,
     closedAt: null,
     pendingExtension: null,
@@ -201,6 +202,7 @@ function step(s: TaskState, e: TaskEvent, now: Instant): TaskEffect[] {
     case 'complete':
       s.status = 'submitted';
       s.submittedAt = now;
+      s.submittedBy = e.actor.userId;
       s.lastReportAt = now; // the completion report is a report too
       return [notify(s, 'submitted')];
     case 'review':

@@ -116,6 +116,11 @@ export interface TaskState {
   startedAt: Instant;
   signedAt: Instant | null;
   submittedAt: Instant | null;
+  /**
+   * Who submitted the completion report under review (user id): the return or acceptance is told to
+   * them. Absent in states carried over from before it was kept.
+   */
+  submittedBy?: string | null;
   acceptedAt: Instant | null;
   closedAt: Instant | null;
   pendingExtension: ExtensionRequest | null;

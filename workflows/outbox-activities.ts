@@ -10,9 +10,10 @@ const remote = proxyActivities<Activities>({ startToCloseTimeout: '10 seconds', 
 
 // Local activities run on this worker inside the workflow task that queued them: a light change costs
 // one workflow task instead of an activity task and another workflow task per activity, which is what
-// decides how late lights land when many fall due together. Past the threshold a retry waits on a
-// durable timer rather than holding the workflow task open through an outage.
-const local = proxyLocalActivities<Activities>({ startToCloseTimeout: '10 seconds', retry, localRetryThreshold: '10 seconds' });
+// decides how late lights land when many fall due together. While an attempt runs, the workflow task
+// stays open and Updates wait; so every retry (Redis or Postgres down) waits on a durable timer with
+// the workflow task closed, and the activities fail fast when their server is unreachable.
+const local = proxyLocalActivities<Activities>({ startToCloseTimeout: '10 seconds', retry, localRetryThreshold: '1 second' });
 
 /** Patch: the outbox runs as local activities (histories recorded before it scheduled activity tasks). */
 export const OUTBOX_AS_LOCAL_ACTIVITIES = 'outbox-as-local-activities';

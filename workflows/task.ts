@@ -77,6 +77,24 @@ const REQUEST_KINDS: ReadonlySet<string> = new Set(['submitted', 'extension_requ
 /** Patch: REQUEST_KINDS are delivered too (runs recorded before it skipped or dropped them). */
 const DELIVER_REQUESTS = 'deliver-requests-and-deadline-changes';
 
+/** Patch: notifications no longer hold up projection and the item (runs recorded before awaited them together). */
+const NOTIFY_APART_FROM_PROJECTION = 'notify-apart-from-projection';
+
+/** Whom a decision is told to: who asked for it (a return or acceptance: who submitted the report). */
+function requesterOf(kind: string, previous: TaskState): string | undefined {
+  switch (kind) {
+    case 'extension_decided':
+      return previous.pendingExtension?.actor.userId;
+    case 'transfer_decided':
+      return previous.pendingTransfer?.actor.userId;
+    case 'returned':
+    case 'accepted':
+      return previous.submittedBy ?? undefined;
+    default:
+      return undefined;
+  }
+}
+
 export async function task(input: TaskInput): Promise<TaskWire> {
   const workflowId = workflowInfo().workflowId;
   const { options } = input;
@@ -149,16 +167,9 @@ export async function task(input: TaskInput): Promise<TaskWire> {
     let openTransfer: TaskChangedArgs['openTransfer'];
     for (const effect of effects) {
       switch (effect.type) {
-        case 'notify': {
-          const requester =
-            effect.kind === 'extension_decided'
-              ? previous.pendingExtension?.actor.userId
-              : effect.kind === 'transfer_decided'
-                ? previous.pendingTransfer?.actor.userId
-                : undefined;
-          queueNotify(effect, at, requester);
+        case 'notify':
+          queueNotify(effect, at, requesterOf(effect.kind, previous));
           break;
-        }
         case 'light_changed':
           record('light_changed', type === 'tick' ? SYSTEM_ACTOR : actor, at, effect.reason, { from: effect.from, to: effect.to });
           break;
@@ -348,6 +359,23 @@ export async function task(input: TaskInput): Promise<TaskWire> {
   }
 
   // ---- The pump: projection, notifications and the item's copy, coalesced, in the background ----
+  // Notifications go out in order on a chain of their own: while Redis is down they wait, but the
+  // read model and the item's copy keep following the task (before the patch they shared one wait).
+  let notifying: Promise<void> = Promise.resolve();
+  let notificationBatchesInFlight = 0;
+  function sendInOrder(sends: NotifyInput[], notify: (n: NotifyInput) => Promise<unknown>) {
+    notificationBatchesInFlight += 1;
+    notifying = notifying
+      .then(() => Promise.all(sends.map((n) => notify(n))))
+      .then(
+        () => undefined,
+        (error: unknown) => log.warn('notification not handed over', { error: String(error) }),
+      )
+      .finally(() => {
+        notificationBatchesInFlight -= 1;
+      });
+  }
+
   async function pump(): Promise<never> {
     for (;;) {
       await condition(() => !outboxEmpty());
@@ -361,7 +389,10 @@ export async function task(input: TaskInput): Promise<TaskWire> {
       parentDue = null;
       projectionDue = false;
       const { projectTask, notify } = outboxActivities();
-      const work: Promise<unknown>[] = sends.map((n) => notify(n));
+      const work: Promise<unknown>[] = [];
+      if (patched(NOTIFY_APART_FROM_PROJECTION)) {
+        if (sends.length > 0) sendInOrder(sends, notify);
+      } else work.push(...sends.map((n) => notify(n)));
       if (project) {
         work.push(projectTask({ task: state, workflowId, transferredFrom: input.fromTaskId ?? null, timeline: entries }));
       }
@@ -377,6 +408,9 @@ export async function task(input: TaskInput): Promise<TaskWire> {
     }
   }
 
+  /** Nothing left to project, notify or tell: the workflow may end or continue as new. */
+  const outboxIdle = () => allHandlersFinished() && outboxEmpty() && !pumping && notificationBatchesInFlight === 0;
+
   const historyTooLong = () =>
     workflowInfo().continueAsNewSuggested ||
     (options.continueAsNewAfterEvents !== undefined && workflowInfo().historyLength > options.continueAsNewAfterEvents);
@@ -384,11 +418,11 @@ export async function task(input: TaskInput): Promise<TaskWire> {
   async function timers(): Promise<TaskWire> {
     for (;;) {
       if (released && isClosedStatus(state.status)) {
-        await condition(() => allHandlersFinished() && outboxEmpty() && !pumping);
+        await condition(outboxIdle);
         return taskToWire(state);
       }
       if (historyTooLong()) {
-        await condition(() => allHandlersFinished() && outboxEmpty() && !pumping);
+        await condition(outboxIdle);
         const carried: TaskCarried = { state, recentUpdates: recent.toJSON(), timelineSeq, urge };
         return continueAsNew<typeof task>({ ...input, carried });
       }

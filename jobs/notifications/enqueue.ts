@@ -12,8 +12,8 @@ export interface EnqueueResult {
  * Hands one notification request to the `notifications` queue. The job id is the request's dedupe key,
  * so an activity retried after a timeout never enqueues the event twice.
  *
- * Throws when Redis does not answer within `timeoutMs`: the calling Temporal activity fails and is
- * retried until Redis is back (the workflow neither blocks nor loses the notification).
+ * Throws when Redis is disconnected or does not answer within `timeoutMs`: the calling Temporal
+ * activity fails and is retried until Redis is back (the workflow neither blocks nor loses the notification).
  */
 export async function enqueueNotification(
   queues: Pick<Queues, 'notifications'>,
@@ -28,6 +28,10 @@ export async function enqueueNotification(
     timer = setTimeout(() => reject(new Error(`Redis did not accept the notification within ${timeoutMs} ms`)), timeoutMs);
   });
   try {
+    // Fail at once while the connection is down (instead of queueing the command until Redis is back):
+    // the workflow's notify then waits out the outage on a durable timer, not holding its workflow task.
+    const client = await Promise.race([queues.notifications.client, timeout]);
+    if (client.status !== 'ready') throw new Error(`Redis is not connected (${client.status}); the notification waits until it is`);
     const job = await Promise.race([
       queues.notifications.add(data.event, data, {
         jobId: data.dedupeKey,

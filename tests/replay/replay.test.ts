@@ -3,11 +3,12 @@
  * A change that would break running items fails here. The v1-* histories were recorded before the
  * task workflow's `skip-undelivered-notify` patch, the v2-* ones before its
  * `deliver-requests-and-deadline-changes` patch, the v3-* ones before `outbox-as-local-activities`
- * (projection and notification as local activities, task and item workflows); they replay because
- * each change is behind patched().
+ * (projection and notification as local activities, task and item workflows), the v4-* ones before
+ * `notify-apart-from-projection`; they replay because each change is behind patched().
  */
-import { readdir, readFile } from 'node:fs/promises';
-import { resolve } from 'node:path';
+import { mkdtemp, readdir, readFile, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
 import { bundleWorkflowCode, Worker } from '@temporalio/worker';
 import { DeterminismViolationError } from '@temporalio/workflow';
 import { describe, expect, it } from 'vitest';
@@ -29,21 +30,38 @@ describe('recorded histories replay through the current workflow code', () => {
     await Worker.runReplayHistory({ workflowBundle: { codePath: testServices().workflowBundlePath } }, await load(file), file);
   });
 
-  it('the same changes made without patched() would break the old ones', async () => {
-    const shim = resolve(import.meta.dirname, 'unpatched-workflow-shim.ts');
+  // Each change, made without patched(), would break the histories recorded before it — and only that
+  // change: the other patches keep working in the shim.
+  it.each([
+    // v2: recorded while a submitted report was not delivered; unpatched code now schedules that notify.
+    ['deliver-requests-and-deadline-changes', ['v2-task-worked-run1.json']],
+    // v3: recorded while the outbox scheduled activity tasks; unpatched code runs local activities instead.
+    ['outbox-as-local-activities', ['v3-task-worked-run1.json', 'v3-item-full-run1.json']],
+    // v4: recorded while notifications went out with the projection; unpatched code sends them after it.
+    ['notify-apart-from-projection', ['v4-task-worked-run1.json']],
+  ])('%s made without patched() would break %j', async (patchId, olderFiles) => {
+    const idModule = join(await mkdtemp(join(tmpdir(), 'unpatched-')), 'unpatched-id.ts');
+    await writeFile(idModule, `export const UNPATCHED_ID: string = ${JSON.stringify(patchId)};\n`);
     const bundle = await bundleWorkflowCode({
       workflowsPath,
       logger: quiet,
       webpackConfigHook: (config) => ({
         ...config,
-        resolve: { ...config.resolve, alias: { ...(config.resolve?.alias as object), '@temporalio/workflow$': shim } },
+        resolve: {
+          ...config.resolve,
+          alias: {
+            ...(config.resolve?.alias as object),
+            '@temporalio/workflow$': resolve(import.meta.dirname, 'unpatched-workflow-shim.ts'),
+            [resolve(import.meta.dirname, 'unpatched-id.ts')]: idModule,
+          },
+        },
       }),
     });
-    // v2: recorded while a submitted report was not delivered; unpatched code now schedules that notify.
-    // v3: recorded while the outbox scheduled activity tasks; unpatched code runs local activities instead.
-    for (const file of ['v2-task-worked-run1.json', 'v3-task-worked-run1.json', 'v3-item-full-run1.json']) {
+    for (const file of olderFiles) {
       const error = await Worker.runReplayHistory({ workflowBundle: bundle }, await load(file), 'unpatched').catch((e: unknown) => e);
       expect(error, file).toBeInstanceOf(DeterminismViolationError);
+      // It is this change that breaks it, not the shim: the message names no other patch.
+      expect(String((error as Error).message), file).not.toMatch(/patch marker encountered/);
     }
   });
 });

@@ -87,6 +87,24 @@ describe('item and task workflows: the lifecycle', () => {
     expect(again.status).toBe('submitted');
   });
 
+  it('a return is told to whoever submitted the report, and so is the acceptance of the next one', async () => {
+    const { specs, taskHandles } = await h.launch();
+    const [spec, th] = [specs[0]!, taskHandles[0]!];
+    const first = staffOf(spec.departmentId);
+    const second = staffOf(spec.departmentId);
+    await th.executeUpdate(signUpdate, { args: [{ actor: first }] });
+    await th.executeUpdate(completeUpdate, { args: [{ actor: first, summary: '初稿' }] });
+    await th.executeUpdate(reviewUpdate, { args: [{ actor: supervisor(), decision: 'return', comment: '请补充' }] });
+    await th.executeUpdate(completeUpdate, { args: [{ actor: second, summary: '终稿' }] });
+    await th.executeUpdate(reviewUpdate, { args: [{ actor: supervisor(), decision: 'accept', comment: '通过' }] });
+    const jobs = await eventually(
+      async () => (await h.queues.notifications.getJobs(['waiting', 'delayed', 'prioritized', 'active', 'completed', 'failed'])).filter((j) => j.data.taskId === spec.id),
+      (found) => found.some((j) => j.data.event === 'accepted') && found.some((j) => j.data.event === 'returned'),
+    );
+    expect(jobs.find((j) => j.data.event === 'returned')!.data.requesterUserId).toBe(first.userId);
+    expect(jobs.find((j) => j.data.event === 'accepted')!.data.requesterUserId).toBe(second.userId);
+  });
+
   it('an approved transfer closes the old task as transferred and opens one for the chosen department', async () => {
     const { handle, specs, taskHandles } = await h.launch({ tasks: [{ dueInMs: 120_000 }] });
     const dept = staffOf(specs[0]!.departmentId);

@@ -66,7 +66,7 @@ describe('when Redis is down', () => {
         40_000,
         'the notify activity to be retried',
       );
-      expect(pending!.lastFailure?.message ?? '').toMatch(/Redis did not accept|timed out|timeout/i);
+      expect(pending!.lastFailure?.message ?? '').toMatch(/Redis is not connected|Redis did not accept|timed out|timeout/i);
       const dedupeKey = notificationDedupeKey(workflowId, 3, 'red');
       expect(await pipeline.inboxByKey(dedupeKey)).toHaveLength(0);
 

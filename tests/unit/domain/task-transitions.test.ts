@@ -81,6 +81,9 @@ describe('return', () => {
   it('sends a submitted task back to in progress with the reason', () => {
     const r = apply(submitted, ev('review', supervisor, T0 + 2 * DAY_MS, { decision: 'return', comment: 'missing figures' }));
     expect(r.state).toMatchObject({ status: 'in_progress', returnCount: 1, submittedAt: null });
+    // The return is told to whoever submitted the report.
+    expect(submitted.submittedBy).toBe(dept.userId);
+    expect(r.state.submittedBy).toBe(dept.userId);
     expect(ofType(r.effects, 'notify')).toEqual([
       { type: 'notify', kind: 'returned', recipients: ['department'], taskId: 't1', departmentId: 'd1', detail: 'missing figures' },
     ]);
