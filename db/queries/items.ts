@@ -4,6 +4,7 @@ import { and, asc, desc, eq, gte, ilike, inArray, isNotNull, isNull, like, lt, o
 import type { Executor } from '../client';
 import { itemEvents, items, tasks, type ItemRow, type TaskRow } from '../schema/items';
 import { departments } from '../schema/org';
+import { prepared } from './prepared-statements';
 
 export type ItemInsert = typeof items.$inferInsert;
 export type TaskInsert = typeof tasks.$inferInsert;
@@ -25,20 +26,6 @@ export async function insertLaunchedItem(db: Executor, item: ItemInsert, taskRow
 export async function findItem(db: Executor, id: string): Promise<ItemRow | undefined> {
   const [row] = await db.select().from(items).where(eq(items.id, id));
   return row;
-}
-
-/**
- * Statements kept prepared per database handle, by key. A named statement is parsed once per
- * connection and runs in one round trip; an unnamed one with parameters takes two (postgres.js
- * asks Postgres for the parameter types first). For hot paths with a fixed set of SQL texts only.
- */
-const preparedStatements = new WeakMap<Executor, Map<string, unknown>>();
-
-function prepared<T>(db: Executor, key: string, prepare: () => T): T {
-  let byKey = preparedStatements.get(db);
-  if (!byKey) preparedStatements.set(db, (byKey = new Map()));
-  if (!byKey.has(key)) byKey.set(key, prepare());
-  return byKey.get(key) as T;
 }
 
 /** Every action on a task looks it up first. */

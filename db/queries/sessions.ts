@@ -1,7 +1,8 @@
-import { and, eq, gt, lt, ne } from 'drizzle-orm';
+import { and, eq, gt, lt, ne, sql } from 'drizzle-orm';
 import type { Executor } from '../client';
 import { sessions } from '../schema/auth';
 import { users } from '../schema/org';
+import { prepared } from './prepared-statements';
 
 export interface NewSession {
   tokenHash: string;
@@ -16,22 +17,26 @@ export async function insertSession(db: Executor, session: NewSession): Promise<
   return row!.id;
 }
 
-/** The live session's user (not expired, not disabled), or undefined. */
+/** The live session's user (not expired, not disabled), or undefined. Every authenticated request asks. */
 export async function findSessionByTokenHash(db: Executor, tokenHash: string, now: Date) {
-  const [row] = await db
-    .select({
-      sessionId: sessions.id,
-      lastSeenAt: sessions.lastSeenAt,
-      id: users.id,
-      username: users.username,
-      displayName: users.displayName,
-      role: users.role,
-      departmentId: users.departmentId,
-      mustChangePassword: users.mustChangePassword,
-    })
-    .from(sessions)
-    .innerJoin(users, eq(users.id, sessions.userId))
-    .where(and(eq(sessions.tokenHash, tokenHash), gt(sessions.expiresAt, now), eq(users.disabled, false)));
+  const statement = prepared(db, 'find_session', () =>
+    db
+      .select({
+        sessionId: sessions.id,
+        lastSeenAt: sessions.lastSeenAt,
+        id: users.id,
+        username: users.username,
+        displayName: users.displayName,
+        role: users.role,
+        departmentId: users.departmentId,
+        mustChangePassword: users.mustChangePassword,
+      })
+      .from(sessions)
+      .innerJoin(users, eq(users.id, sessions.userId))
+      .where(and(eq(sessions.tokenHash, sql.placeholder('tokenHash')), gt(sessions.expiresAt, sql`${sql.placeholder('now')}::timestamptz`), eq(users.disabled, false)))
+      .prepare('find_session'),
+  );
+  const [row] = await statement.execute({ tokenHash, now: now.toISOString() });
   return row;
 }
 
