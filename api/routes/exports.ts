@@ -20,12 +20,18 @@ const statusSchema = z.object({
   status: z.enum(['queued', 'running', 'done', 'failed']),
   progress: z.number().int(),
   error: z.string().optional(),
+  /** How many items the volume holds (known once the job has selected them). */
   itemCount: z.number().int().nullable(),
+  /** How many items matched the filter when the job selected them; more than itemCount when capped. */
+  matchedCount: z.number().int().nullable(),
+  capped: z.boolean(),
+  /** Set when capped: what the volume leaves out. */
+  notice: z.string().optional(),
   createdAt: z.string(),
   finishedAt: z.string().nullable(),
   file: z.string().optional(),
 });
-const errors = { 400: errorBody, 401: errorBody, 403: errorBody, 404: errorBody, 409: errorBody };
+const errors = { 400: errorBody, 401: errorBody, 403: errorBody, 404: errorBody, 409: errorBody, 422: errorBody };
 
 export function exportRoutes(deps: ApiDeps): FastifyPluginAsyncZod {
   return async (app) => {
@@ -35,7 +41,7 @@ export function exportRoutes(deps: ApiDeps): FastifyPluginAsyncZod {
         config: { access: ['auditor', 'leader', 'supervisor'] },
         schema: {
           tags: ['exports'],
-          summary: 'Queue a PDF volume of every item matching the filter (e.g. all approval documents issued by one leader)',
+          summary: 'Queue a PDF volume of every item matching the filter (e.g. all approval documents issued by one leader); 422 when more match than one volume binds (details: limit, matched, a period that fits)',
           body: exportBody,
           response: { 202: z.object({ id: z.string(), status: z.literal('queued') }), ...errors },
         },

@@ -1,7 +1,7 @@
 // Large exports as BullMQ jobs: POST /api/exports queues one, GET /api/exports/:id reports its
 // status and progress, GET /api/exports/:id/file downloads it — only to whoever asked.
-import { findExportFile, findExportJob, insertExportJob } from '../../db/queries/exports';
-import { volumeJobName, type VolumeParams } from '../../jobs/exports/jobs';
+import { countVolumeItems, findExportFile, findExportJob, insertExportJob } from '../../db/queries/exports';
+import { MAX_VOLUME_ITEMS, volumeJobName, type VolumeParams } from '../../jobs/exports/jobs';
 import type { SessionUser } from '../authz';
 import type { ApiDeps } from '../deps';
 import { AppError } from '../errors';
@@ -20,9 +20,29 @@ export async function requestExport(deps: Pick<ApiDeps, 'database' | 'queues'>, 
   if (params.from && params.to && params.from >= params.to) {
     throw new AppError('validation_failed', 'body.to must be after body.from', { fields: [{ field: 'body.to', message: 'must be after from' }] });
   }
+  await refuseOversizedVolume(deps, params);
   const id = await insertExportJob(deps.database.db, { type: body.type, requestedBy: user.id, params: params as Record<string, unknown> });
   await deps.queues.exports.add(volumeJobName, { exportId: id }, { jobId: id, attempts: 2, backoff: { type: 'exponential', delay: 2000 }, removeOnComplete: 1000, removeOnFail: 1000 });
   return { id, status: 'queued' };
+}
+
+/**
+ * A volume binds at most MAX_VOLUME_ITEMS items. An auditor needs to know that a volume holds every
+ * item its cover describes, so a filter matching more is refused before any work, with the count
+ * and a period that fits (up to the launch of the first item beyond the limit); the rest goes into
+ * a second volume from that instant. A volume is never silently cut.
+ */
+async function refuseOversizedVolume(deps: Pick<ApiDeps, 'database'>, params: VolumeParams): Promise<void> {
+  const filter = { issuedBy: params.issuedBy, kind: params.kind, from: params.from ? new Date(params.from) : undefined, to: params.to ? new Date(params.to) : undefined };
+  const { matched, firstBeyondLimitAt } = await countVolumeItems(deps.database.db, filter, MAX_VOLUME_ITEMS);
+  if (matched <= MAX_VOLUME_ITEMS) return;
+  const suggestedTo = firstBeyondLimitAt?.toISOString() ?? null;
+  throw new AppError(
+    'rule_violation',
+    `${matched} items match, but one volume binds at most ${MAX_VOLUME_ITEMS}. Narrow the period` +
+      (suggestedTo ? `: e.g. to=${suggestedTo} (the first ${MAX_VOLUME_ITEMS} items), then a second volume from=${suggestedTo}.` : '.'),
+    { limit: MAX_VOLUME_ITEMS, matched, suggested: suggestedTo ? { from: params.from ?? null, to: suggestedTo } : null },
+  );
 }
 
 /** Someone else's export answers 404, like one that does not exist. */
@@ -36,6 +56,9 @@ export async function exportStatus(deps: Pick<ApiDeps, 'database'>, user: Sessio
     progress: row.progress,
     ...(row.error ? { error: row.error } : {}),
     itemCount: row.itemCount,
+    matchedCount: row.matchedCount,
+    capped: capped(row),
+    ...(capped(row) ? { notice: `Capped: the volume holds the first ${row.itemCount} of ${row.matchedCount} matching items (by launch time); export the rest with a later period.` } : {}),
     createdAt: row.createdAt.toISOString(),
     finishedAt: row.finishedAt?.toISOString() ?? null,
     ...(row.status === 'done' ? { file: `/api/exports/${row.id}/file` } : {}),
@@ -47,4 +70,9 @@ export async function exportFile(deps: Pick<ApiDeps, 'database'>, user: SessionU
   if (!row || row.requestedBy !== user.id) throw new AppError('not_found', 'No such export.');
   if (row.status !== 'done' || !row.file) throw new AppError('wrong_state', `The export is ${row.status}; its file is not ready.`);
   return { bytes: row.file, fileName: row.fileName ?? `${id}.pdf`, contentType: row.contentType ?? 'application/pdf' };
+}
+
+/** More items matched than the volume holds (items launched after the request pushed it over the limit). */
+function capped(row: { matchedCount: number | null; itemCount: number | null }): boolean {
+  return row.matchedCount !== null && row.itemCount !== null && row.matchedCount > row.itemCount;
 }

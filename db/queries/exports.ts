@@ -14,20 +14,47 @@ export interface VolumeFilter {
   to?: Date;
 }
 
-/** Ids of the items a volume holds, oldest first (the order of its contents page). */
-export async function volumeItemIds(db: Executor, filter: VolumeFilter, limit: number): Promise<string[]> {
+function volumeConditions(filter: VolumeFilter): SQL | undefined {
   const conditions: SQL[] = [];
   if (filter.issuedBy) conditions.push(eq(items.issuedBy, filter.issuedBy));
   if (filter.kind) conditions.push(eq(items.kind, filter.kind));
   if (filter.from) conditions.push(gte(items.createdAt, filter.from));
   if (filter.to) conditions.push(lt(items.createdAt, filter.to));
+  return conditions.length ? and(...conditions) : undefined;
+}
+
+export interface VolumeSelection {
+  /** The items the volume holds, oldest first (the order of its contents page): at most `limit`. */
+  ids: string[];
+  /** How many items match the filter. */
+  matched: number;
+  /** When more match than `limit`: the launch time of the first item left out (where the next volume starts). */
+  firstLeftOutAt: Date | null;
+}
+
+/** The items a volume holds and how many matched, in one statement (one snapshot). */
+export async function selectVolumeItems(db: Executor, filter: VolumeFilter, limit: number): Promise<VolumeSelection> {
   const rows = await db
-    .select({ id: items.id })
+    .select({ id: items.id, createdAt: items.createdAt, matched: sql<number>`(count(*) over ())::int` })
     .from(items)
-    .where(conditions.length ? and(...conditions) : undefined)
+    .where(volumeConditions(filter))
     .orderBy(asc(items.createdAt), asc(items.code))
-    .limit(limit);
-  return rows.map((r) => r.id);
+    .limit(limit + 1);
+  const leftOut = rows[limit];
+  return { ids: rows.slice(0, limit).map((r) => r.id), matched: rows[0]?.matched ?? 0, firstLeftOutAt: leftOut?.createdAt ?? null };
+}
+
+/**
+ * How many items a volume's filter matches and, when more than `limit`, the launch time of the
+ * first one beyond it: a volume up to that instant holds at most `limit` items.
+ */
+export async function countVolumeItems(db: Executor, filter: VolumeFilter, limit: number): Promise<{ matched: number; firstBeyondLimitAt: Date | null }> {
+  const where = volumeConditions(filter);
+  const [[counted], beyond] = await Promise.all([
+    db.select({ n: sql<number>`count(*)::int` }).from(items).where(where),
+    db.select({ createdAt: items.createdAt }).from(items).where(where).orderBy(asc(items.createdAt), asc(items.code)).offset(limit).limit(1),
+  ]);
+  return { matched: counted?.n ?? 0, firstBeyondLimitAt: beyond[0]?.createdAt ?? null };
 }
 
 export async function userNames(db: Executor, ids: readonly string[]): Promise<Map<string, string>> {
@@ -61,6 +88,7 @@ export async function findExportJob(db: Executor, id: string) {
       progress: exportJobs.progress,
       error: exportJobs.error,
       itemCount: exportJobs.itemCount,
+      matchedCount: exportJobs.matchedCount,
       fileName: exportJobs.fileName,
       createdAt: exportJobs.createdAt,
       finishedAt: exportJobs.finishedAt,
@@ -80,6 +108,11 @@ export async function findExportFile(db: Executor, id: string): Promise<Pick<Exp
 
 export async function markExportRunning(db: Executor, id: string): Promise<void> {
   await db.update(exportJobs).set({ status: 'running', error: null }).where(eq(exportJobs.id, id));
+}
+
+/** What the job selected: how many items matched and how many the volume will hold. */
+export async function setExportSelection(db: Executor, id: string, selection: { matched: number; held: number }): Promise<void> {
+  await db.update(exportJobs).set({ matchedCount: selection.matched, itemCount: selection.held }).where(eq(exportJobs.id, id));
 }
 
 /** Progress only ever moves forward (a retried attempt restarts from 0 in the job, not here). */

@@ -20,7 +20,10 @@ export const exportJobs = pgTable(
     /** 0..100 */
     progress: integer('progress').notNull().default(0),
     error: text('error'),
+    /** How many items the volume holds. */
     itemCount: integer('item_count'),
+    /** How many items matched the filter when the job selected them (more than itemCount when capped). */
+    matchedCount: integer('matched_count'),
     fileName: text('file_name'),
     contentType: text('content_type'),
     file: bytea('file'),

@@ -183,7 +183,8 @@ class Book {
   }
 }
 
-function cover(book: Book, heading: string, lines: [string, string][], generated: Date): void {
+/** `warning`, in red under the lines, is what a reader must not miss (e.g. a capped volume). */
+function cover(book: Book, heading: string, lines: [string, string][], generated: Date, warning?: string): void {
   const doc = book.doc;
   doc.font(FONT_BOLD).fontSize(30).text(heading, PAGE_MARGIN, 200, { align: 'center' });
   doc.moveDown(2);
@@ -191,6 +192,10 @@ function cover(book: Book, heading: string, lines: [string, string][], generated
   for (const [label, value] of lines) {
     doc.font(FONT_BOLD).text(`${label}：`, PAGE_MARGIN + 60, doc.y, { continued: true }).font(FONT_REGULAR).text(value);
     doc.moveDown(0.4);
+  }
+  if (warning) {
+    doc.moveDown(0.8).font(FONT_BOLD).fillColor(LIGHT_COLOR.red!).text(warning, PAGE_MARGIN + 60, doc.y, { width: doc.page.width - 2 * (PAGE_MARGIN + 60) });
+    doc.fillColor('#000');
   }
   doc.font(FONT_REGULAR).fontSize(10).fillColor('#666').text(`生成时间：${chinaTime(generated)}（北京时间）`, PAGE_MARGIN, doc.page.height - 120, { align: 'center' });
   doc.fillColor('#000');
@@ -288,7 +293,19 @@ export interface VolumeSpec {
   /** Lines under the cover title (what the volume holds). */
   description: [string, string][];
   itemCount: number;
+  /** Set when more items matched than one volume binds: the volume holds the first `itemCount`. */
+  capped?: { matched: number; limit: number; firstLeftOutAt: Date | null };
   now?: Date;
+}
+
+/** The cover's warning that a volume does not hold every matching item, and where the rest begin. */
+export function cappedNotice(held: number, capped: NonNullable<VolumeSpec['capped']>): string {
+  const rest = capped.matched - held;
+  const from = capped.firstLeftOutAt ? `（自 ${chinaTime(capped.firstLeftOutAt)} 立项的事项起）` : '';
+  return (
+    `注意：本卷未收录全部符合条件的事项。符合条件的事项共 ${capped.matched} 件，超过每卷上限 ${capped.limit} 件，` +
+    `本卷只收录按立项时间排列的前 ${held} 件；其余 ${rest} 件${from}请缩小立项时间范围另行导出。`
+  );
 }
 
 /**
@@ -297,7 +314,8 @@ export interface VolumeSpec {
  */
 export async function renderVolumePdf(spec: VolumeSpec, items: AsyncIterable<DossierData>, onItem: (done: number) => Promise<void> | void): Promise<Buffer> {
   const book = new Book(spec.title);
-  cover(book, spec.title, [...spec.description, ['事项数量', `${spec.itemCount} 件`]], spec.now ?? new Date());
+  const count = spec.capped ? `本卷收录 ${spec.itemCount} 件（符合条件的共 ${spec.capped.matched} 件）` : `${spec.itemCount} 件`;
+  cover(book, spec.title, [...spec.description, ['事项数量', count]], spec.now ?? new Date(), spec.capped && cappedNotice(spec.itemCount, spec.capped));
   book.reserveContents(spec.itemCount);
   let done = 0;
   for await (const data of items) {

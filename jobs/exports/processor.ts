@@ -2,7 +2,7 @@
 // progress to BullMQ (job.updateProgress) and to the export row that GET /api/exports/:id reads.
 import { UnrecoverableError, type Job } from 'bullmq';
 import type { Database } from '../../db/client';
-import { completeExport, failExport, findExportJob, markExportRunning, setExportProgress, userNames, volumeItemIds } from '../../db/queries/exports';
+import { completeExport, failExport, findExportJob, markExportRunning, selectVolumeItems, setExportProgress, setExportSelection, userNames } from '../../db/queries/exports';
 import { loadDossierData, type DossierData } from './dossier-data';
 import { chinaTime, renderVolumePdf } from './dossier-pdf';
 import { MAX_VOLUME_ITEMS, volumeJobName, volumeJobSchema, volumeParamsSchema, type VolumeParams } from './jobs';
@@ -10,6 +10,10 @@ import { MAX_VOLUME_ITEMS, volumeJobName, volumeJobSchema, volumeParamsSchema, t
 export interface ExportDeps {
   db: Database;
   now?: () => Date;
+  /** The most items one volume binds (MAX_VOLUME_ITEMS). */
+  maxItems?: number;
+  /** Called after each progress report, awaited before the job goes on (tests hold a job midway with it). */
+  onProgress?: (exportId: string, progress: number) => Promise<void> | void;
 }
 
 const KIND_LABEL: Record<string, string> = { meeting_resolution: '会议议定事项', leadership_instruction: '领导批示', approval_document: '上级批件', routine: '常规督查' };
@@ -38,12 +42,17 @@ async function buildVolume(deps: ExportDeps, job: Job, exportId: string) {
   if (!params.success) throw new UnrecoverableError(`export ${exportId} has invalid params`);
   await markExportRunning(db, exportId);
   const filter = params.data;
-  const ids = await volumeItemIds(
+  const limit = deps.maxItems ?? MAX_VOLUME_ITEMS;
+  // The API refuses a filter matching more than the limit, but items launched since then can push
+  // it over: the volume is then capped, and says so on its cover and in the export's status.
+  const selection = await selectVolumeItems(
     db,
     { issuedBy: filter.issuedBy, kind: filter.kind, from: filter.from ? new Date(filter.from) : undefined, to: filter.to ? new Date(filter.to) : undefined },
-    MAX_VOLUME_ITEMS,
+    limit,
   );
-  await report(job, db, exportId, 5);
+  const { ids } = selection;
+  await setExportSelection(db, exportId, { matched: selection.matched, held: ids.length });
+  await report(deps, job, exportId, 5);
 
   async function* items(): AsyncGenerator<DossierData> {
     for (const id of ids) {
@@ -52,18 +61,20 @@ async function buildVolume(deps: ExportDeps, job: Job, exportId: string) {
     }
   }
   const description = await describe(db, filter);
-  const bytes = await renderVolumePdf({ title: '督查督办案卷汇编', description, itemCount: ids.length, now: deps.now?.() }, items(), async (done) => {
+  const capped = selection.matched > ids.length ? { matched: selection.matched, limit, firstLeftOutAt: selection.firstLeftOutAt } : undefined;
+  const bytes = await renderVolumePdf({ title: '督查督办案卷汇编', description, itemCount: ids.length, capped, now: deps.now?.() }, items(), async (done) => {
     // 5% for the selection, 90% spread over the items, the last 5% for the contents and the file.
-    await report(job, db, exportId, 5 + Math.floor((90 * done) / Math.max(1, ids.length)));
+    await report(deps, job, exportId, 5 + Math.floor((90 * done) / Math.max(1, ids.length)));
   });
   await completeExport(db, exportId, { bytes, name: `volume-${exportId.slice(0, 8)}.pdf`, contentType: 'application/pdf', itemCount: ids.length });
   await job.updateProgress(100);
-  return { items: ids.length, bytes: bytes.length };
+  return { items: ids.length, matched: selection.matched, bytes: bytes.length };
 }
 
-async function report(job: Job, db: Database, exportId: string, progress: number): Promise<void> {
+async function report(deps: ExportDeps, job: Job, exportId: string, progress: number): Promise<void> {
   await job.updateProgress(progress);
-  await setExportProgress(db, exportId, progress);
+  await setExportProgress(deps.db, exportId, progress);
+  await deps.onProgress?.(exportId, progress);
 }
 
 async function describe(db: Database, filter: VolumeParams): Promise<[string, string][]> {

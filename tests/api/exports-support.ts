@@ -44,3 +44,10 @@ export async function inkShare(bytes: Buffer, page: number): Promise<number> {
   for (const value of pixels) if (value < 200) ink++;
   return ink / pixels.length;
 }
+
+/** An instant as the PDFs print it — Beijing time to the minute, "2026-03-01 09:30" — formatted by Intl, not by the code under test. */
+export function beijingMinute(value: string | Date): string {
+  const format = new Intl.DateTimeFormat('en-US', { timeZone: 'Asia/Shanghai', year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' });
+  const parts = Object.fromEntries(format.formatToParts(new Date(value)).map((p) => [p.type, p.value]));
+  return `${parts.year}-${parts.month}-${parts.day} ${parts.hour}:${parts.minute}`;
+}

@@ -4,12 +4,15 @@
  * PNG with ink on it), and a PDF volume built by a BullMQ job that reports progress and serves
  * its file only to whoever asked.
  */
+import { randomUUID } from 'node:crypto';
 import ExcelJS from 'exceljs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { items } from '../../db/schema/items';
+import { MAX_VOLUME_ITEMS } from '../../jobs/exports/jobs';
 import { startExportProcessors } from '../../jobs/exports/run';
 import { startApiHarness, type ApiHarness, type LoggedIn } from '../support/api-harness';
 import { launchBody, waitFor } from '../support/item-fixtures';
-import { inkShare, pdfPageAsPng, pdfText } from './exports-support';
+import { beijingMinute, inkShare, pdfPageAsPng, pdfText } from './exports-support';
 
 let h: ApiHarness;
 let exportsWorker: ReturnType<typeof startExportProcessors>;
@@ -22,6 +25,30 @@ let deptA: string;
 let deptB: string;
 const itemIds: string[] = [];
 const titles = ['关于加快推进城区道路改造的批示', '关于做好防汛准备工作的批件'];
+// This file's export worker binds at most this many items per volume (production: MAX_VOLUME_ITEMS),
+// so a capped volume is cheap to build; the API still refuses filters matching more than MAX_VOLUME_ITEMS.
+const WORKER_LIMIT = 3;
+/** Set by a test to hold the next job that reports a progress between 0 and 100, until released. */
+let hold: { reached: () => void; released: Promise<void> } | undefined;
+
+/** Items written straight into the read model (no tasks): enough for a volume's selection and its pages. */
+async function seedBareItems(issuedBy: string, launches: number[], title: (n: number) => string): Promise<void> {
+  const rows = launches.map((at, n) => ({
+    id: randomUUID(),
+    code: `EXP-${issuedBy.slice(0, 8)}-${String(n).padStart(5, '0')}`,
+    kind: 'approval_document',
+    title: title(n),
+    status: 'in_progress',
+    light: 'green',
+    issuedBy,
+    dueAt: new Date(at + 30 * 86_400_000),
+    createdAt: new Date(at),
+    launchedAt: new Date(at),
+    workflowId: `item-exp-${issuedBy}-${n}`,
+    version: 1,
+  }));
+  for (let i = 0; i < rows.length; i += 500) await h.deps.database.db.insert(items).values(rows.slice(i, i + 500));
+}
 
 async function bytesOf(path: string, user: LoggedIn): Promise<{ status: number; type: string | null; bytes: Buffer }> {
   const res = await fetch(`${h.baseUrl}${path}`, { headers: { authorization: `Bearer ${user.token}` } });
@@ -30,7 +57,20 @@ async function bytesOf(path: string, user: LoggedIn): Promise<{ status: number; 
 
 beforeAll(async () => {
   h = await startApiHarness();
-  exportsWorker = startExportProcessors({ config: h.config, db: h.deps.database.db });
+  exportsWorker = startExportProcessors({
+    config: h.config,
+    db: h.deps.database.db,
+    processor: {
+      maxItems: WORKER_LIMIT,
+      onProgress: async (_id, progress) => {
+        const held = hold;
+        if (!held || progress <= 0 || progress >= 100) return;
+        hold = undefined;
+        held.reached();
+        await held.released;
+      },
+    },
+  });
   const [a, b] = await Promise.all([h.createDepartment('导出甲局'), h.createDepartment('导出乙局')]);
   [deptA, deptB] = [a.id, b.id];
   [supervisor, leader, auditor, otherLeader, staffA] = await Promise.all([
@@ -110,6 +150,14 @@ describe('GET /api/items/:id/dossier.pdf', () => {
     }
     // The actor of the progress report is named.
     expect(all).toContain('staffA');
+    // Lights and times as rendered: the item's light in words, its launch and the progress report's time in Beijing time.
+    const detail = (await auditor.get(`/api/items/${itemIds[0]}`)).body;
+    const lightWord = { green: '绿灯', yellow: '黄灯', red: '红灯' }[detail.light as 'green' | 'yellow' | 'red'];
+    expect(all).toContain(`灯色：${lightWord}`);
+    for (const t of detail.tasks) expect(all).toContain(`灯色：${{ green: '绿灯', yellow: '黄灯', red: '红灯' }[t.light as 'green']}`);
+    expect(all).toContain(`立项时间：${beijingMinute(detail.createdAt)}`);
+    const progress = detail.timeline.find((e: { type: string }) => e.type === 'progress');
+    expect(all).toMatch(new RegExp(`${beijingMinute(progress.at)}\\s*［导出甲局[^］]*］\\s*进展反馈`));
     // Page 1 as PNG has real ink (glyphs, not an empty page).
     const { png } = await pdfPageAsPng(res.bytes, 1, 'dossier-cover');
     expect(png.subarray(1, 4).toString()).toBe('PNG');
@@ -124,22 +172,42 @@ describe('GET /api/items/:id/dossier.pdf', () => {
 
 describe('POST /api/exports (volume)', () => {
   it('builds one PDF of all approval documents issued by one leader, with a contents page, reporting progress', async () => {
-    const started = await supervisor.post('/api/exports', { type: 'volume', issuedBy: leader.id, kind: 'approval_document' });
-    expect(started.status).toBe(202);
-    const id = started.body.id as string;
-    const seen = new Set<number>();
+    let reached!: () => void;
+    let release!: () => void;
+    const reachedMidway = new Promise<void>((resolve) => (reached = resolve));
+    hold = { reached, released: new Promise<void>((resolve) => (release = resolve)) };
+    let id: string;
+    try {
+      const started = await supervisor.post('/api/exports', { type: 'volume', issuedBy: leader.id, kind: 'approval_document' });
+      expect(started.status).toBe(202);
+      id = started.body.id as string;
+      // Held after its first item: the status shows a progress strictly between 0 and 100, and no file yet.
+      await reachedMidway;
+      const midway = await supervisor.get(`/api/exports/${id}`);
+      expect(midway.status).toBe(200);
+      expect(midway.body).toMatchObject({ status: 'running', itemCount: 2, matchedCount: 2, capped: false });
+      expect(midway.body.progress).toBeGreaterThan(0);
+      expect(midway.body.progress).toBeLessThan(100);
+      expect(midway.body.file).toBeUndefined();
+      const early = await supervisor.get(`/api/exports/${id}/file`);
+      expect(early.status).toBe(409);
+      expect(early.body.error.code).toBe('wrong_state');
+    } finally {
+      hold = undefined;
+      release();
+    }
     const final = await waitFor(
       async () => {
         const res = await supervisor.get(`/api/exports/${id}`);
         expect(res.status).toBe(200);
-        seen.add(res.body.progress);
         return ['done', 'failed'].includes(res.body.status) ? res.body : undefined;
       },
       'the volume',
       60_000,
     );
-    expect(final).toMatchObject({ status: 'done', progress: 100, itemCount: 2 });
+    expect(final).toMatchObject({ status: 'done', progress: 100, itemCount: 2, matchedCount: 2, capped: false });
     expect(final.error).toBeUndefined();
+    expect(final.notice).toBeUndefined();
     // Someone else cannot see it or download it.
     expect((await otherLeader.get(`/api/exports/${id}`)).status).toBe(404);
     expect((await bytesOf(`/api/exports/${id}/file`, otherLeader)).status).toBe(404);
@@ -149,10 +217,60 @@ describe('POST /api/exports (volume)', () => {
     const pages = await pdfText(file.bytes);
     expect(pages[0]).toContain('督查督办案卷汇编');
     expect(pages[0]).toContain('王领导');
+    expect(pages[0]).toContain('事项数量：2 件');
+    expect(pages[0]).not.toContain('未收录');
     expect(pages[1]).toContain('目');
     for (const title of titles) expect(pages[1]).toContain(title);
     expect(pages.slice(2).join('\n')).toContain('已召开专题会议部署道路改造');
     expect(await inkShare(file.bytes, 2)).toBeGreaterThan(0.002);
+  });
+
+  it(`refuses up front (422) a filter matching more than ${MAX_VOLUME_ITEMS} items, naming the limit, the count and a period that fits`, async () => {
+    const issuer = randomUUID();
+    const start = Date.UTC(2024, 2, 1);
+    const launches = Array.from({ length: MAX_VOLUME_ITEMS + 1 }, (_, n) => start + n * 60_000);
+    await seedBareItems(issuer, launches, (n) => `超限卷测试事项 ${n}`);
+    const refused = await auditor.post('/api/exports', { type: 'volume', issuedBy: issuer });
+    expect(refused.status).toBe(422);
+    expect(refused.body.error.code).toBe('rule_violation');
+    expect(refused.body.error.message).toContain(String(MAX_VOLUME_ITEMS));
+    expect(refused.body.error.message).toContain(String(MAX_VOLUME_ITEMS + 1));
+    // The suggested period ends where the first item beyond the limit was launched: it holds exactly the limit.
+    const suggested = refused.body.error.details.suggested;
+    expect(refused.body.error.details).toMatchObject({ limit: MAX_VOLUME_ITEMS, matched: MAX_VOLUME_ITEMS + 1 });
+    expect(suggested).toEqual({ from: null, to: new Date(launches[MAX_VOLUME_ITEMS]!).toISOString() });
+    expect(launches.filter((at) => at < Date.parse(suggested.to)).length).toBe(MAX_VOLUME_ITEMS);
+    // Nothing was queued for the refused request; the rest from that instant fits into a volume of its own.
+    const rest = await auditor.post('/api/exports', { type: 'volume', issuedBy: issuer, from: suggested.to });
+    expect(rest.status).toBe(202);
+    const done = await waitFor(async () => {
+      const res = await auditor.get(`/api/exports/${rest.body.id}`);
+      return ['done', 'failed'].includes(res.body.status) ? res.body : undefined;
+    }, 'the second volume');
+    expect(done).toMatchObject({ status: 'done', itemCount: 1, matchedCount: 1, capped: false });
+  });
+
+  it('a volume whose filter grew past the limit after the request is capped, and says so in its status and on its cover', async () => {
+    // The API let 4 items through (under its limit); this file's worker binds at most 3, as production's
+    // would when items launched between the request and the job pushed the filter past MAX_VOLUME_ITEMS.
+    const issuer = randomUUID();
+    const start = Date.UTC(2024, 5, 3, 1, 30);
+    const launches = [0, 1, 2, 3].map((n) => start + n * 86_400_000);
+    await seedBareItems(issuer, launches, (n) => `封顶卷测试事项 ${n}`);
+    const started = await leader.post('/api/exports', { type: 'volume', issuedBy: issuer });
+    expect(started.status).toBe(202);
+    const final = await waitFor(async () => {
+      const res = await leader.get(`/api/exports/${started.body.id}`);
+      return ['done', 'failed'].includes(res.body.status) ? res.body : undefined;
+    }, 'the capped volume');
+    expect(final).toMatchObject({ status: 'done', itemCount: WORKER_LIMIT, matchedCount: 4, capped: true });
+    expect(final.notice).toContain(`first ${WORKER_LIMIT} of 4 matching items`);
+    const pages = await pdfText((await bytesOf(`/api/exports/${started.body.id}/file`, leader)).bytes);
+    expect(pages[0]).toContain(`本卷收录 ${WORKER_LIMIT} 件（符合条件的共 4 件）`);
+    expect(pages[0]).toContain(`超过每卷上限 ${WORKER_LIMIT} 件`);
+    expect(pages[0]).toContain(`其余 1 件（自 ${beijingMinute(new Date(launches[3]!))} 立项的事项起）`);
+    for (const n of [0, 1, 2]) expect(pages[1]).toContain(`封顶卷测试事项 ${n}`);
+    expect(pages.join('\n')).not.toContain('封顶卷测试事项 3');
   });
 
   it('refuses bad requests and department staff; a job not yet done has no file', async () => {
