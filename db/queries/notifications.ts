@@ -1,6 +1,6 @@
 /** Reads and writes of the notification tables. Every function takes the database (or a transaction) first. */
 import { and, count, desc, eq, inArray, isNull, lte, sql } from 'drizzle-orm';
-import type { Executor } from '../client';
+import type { Database, Executor } from '../client';
 import { departments } from '../schema/org';
 import {
   notificationDeliveries,
@@ -149,19 +149,36 @@ export async function recordDeliveryFailure(db: Executor, ids: string[], error: 
     .where(inArray(notificationDeliveries.id, ids));
 }
 
-/** A user's held e-mails whose hold has ended, oldest first. */
-export async function dueHeldDeliveries(db: Executor, userId: string, until: Date): Promise<DeliveryRow[]> {
-  return db
-    .select()
-    .from(notificationDeliveries)
-    .where(
-      and(
-        eq(notificationDeliveries.userId, userId),
-        eq(notificationDeliveries.status, 'held'),
-        lte(notificationDeliveries.heldUntil, until),
-      ),
-    )
-    .orderBy(notificationDeliveries.createdAt);
+/** Whose held deliveries one digest gathers: a user's e-mails, or one webhook's posts. */
+export type DigestTarget = { channel: 'email'; userId: string } | { channel: 'webhook'; webhookId: string };
+
+/** Two-key advisory locks (class, target) live apart from the one-key locks used elsewhere. */
+const digestLockClass = 1852073332; // 'nd' + 'gt'
+
+/**
+ * Takes for the digest `digestKey` every held delivery of the target whose hold ended by `until` and
+ * that no other digest has taken, and returns all the deliveries this digest holds (those taken now
+ * and, for a retried digest, those it took before), oldest first. Digests of one target take their
+ * rows one at a time (a transaction lock), so concurrent digest jobs never split or share a batch.
+ */
+export async function claimDigest(db: Database, target: DigestTarget, until: Date, digestKey: string, now: Date): Promise<DeliveryRow[]> {
+  const owner =
+    target.channel === 'email'
+      ? and(eq(notificationDeliveries.channel, 'email'), eq(notificationDeliveries.userId, target.userId))
+      : and(eq(notificationDeliveries.channel, 'webhook'), eq(notificationDeliveries.webhookId, target.webhookId));
+  const targetId = target.channel === 'email' ? target.userId : target.webhookId;
+  return db.transaction(async (tx) => {
+    await tx.execute(sql`select pg_advisory_xact_lock(${digestLockClass}, hashtext(${targetId}))`);
+    await tx
+      .update(notificationDeliveries)
+      .set({ digestKey, updatedAt: now })
+      .where(and(owner, eq(notificationDeliveries.status, 'held'), isNull(notificationDeliveries.digestKey), lte(notificationDeliveries.heldUntil, until)));
+    return tx
+      .select()
+      .from(notificationDeliveries)
+      .where(and(eq(notificationDeliveries.digestKey, digestKey), eq(notificationDeliveries.status, 'held')))
+      .orderBy(notificationDeliveries.createdAt, notificationDeliveries.id);
+  });
 }
 
 export async function listDeliveries(

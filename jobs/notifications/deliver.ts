@@ -1,9 +1,9 @@
 import { UnrecoverableError } from 'bullmq';
-import { dueHeldDeliveries, findDelivery, markDeliveriesSent, recordDeliveryFailure } from '../../db/queries/notifications';
+import { claimDigest, findDelivery, markDeliveriesSent, recordDeliveryFailure, type DigestTarget, type WebhookRow } from '../../db/queries/notifications';
 import { isPermanentMailError } from './channels/email';
-import { postWebhook, WebhookError, type WebhookTarget } from './channels/webhook';
+import { postWebhook, robotMarkdownMaxBytes, webhookBody, WebhookError, type WebhookTarget } from './channels/webhook';
 import type { NotificationDeps } from './deps';
-import { deliverJobName, deliverRetryJobOptions } from './jobs';
+import { deliverJobName, deliverRetryJobOptions, type DigestJob } from './jobs';
 import { renderDigest } from './messages';
 
 export type DeliveryOutcome = 'sent' | 'already_done' | 'held' | 'missing';
@@ -75,25 +75,72 @@ function isPermanentFailure(error: unknown): boolean {
   return error instanceof UnrecoverableError || (error instanceof WebhookError && error.permanent) || isPermanentMailError(error);
 }
 
-/** Sends one e-mail gathering a user's held notifications whose hold ended by `until`. */
-export async function sendDigest(deps: NotificationDeps, userId: string, until: Date, isFinalAttempt: boolean): Promise<number> {
-  const held = await dueHeldDeliveries(deps.db, userId, until);
+/**
+ * Sends one digest: the held deliveries of one target — a user's e-mails or one webhook's posts — whose
+ * hold has ended, as ONE message (an e-mail, or a post in the webhook's own format, signed as any other).
+ * `digestKey` (the job's id) takes them first, so another digest job of the same target sends none of
+ * them, and this job's retry sends the same ones again only if no try got through. Returns how many
+ * held deliveries the digest carried (0: nothing left to send, nothing posted).
+ */
+export async function sendDigest(deps: NotificationDeps, job: DigestJob, digestKey: string, isFinalAttempt: boolean): Promise<number> {
+  const found = await digestTargetOf(deps, job, digestKey);
+  if (!found) return 0;
+  const held = await claimDigest(deps.db, found.target, found.until, digestKey, deps.now());
   if (held.length === 0) return 0;
   const ids = held.map((d) => d.id);
+  const latest = held[held.length - 1]!;
   try {
-    if (!deps.mailer) throw new UnrecoverableError('e-mail channel is not configured (SMTP_URL unset)');
-    const latest = held[held.length - 1]!;
-    const digest = renderDigest(
-      held.map((d) => d.subject),
-      latest.language,
-    );
-    await deps.mailer.send({ to: latest.target, subject: digest.subject, text: digest.body, messageId: `<digest-${userId}-${until.getTime()}@supervision.notifications>` });
+    if (found.target.channel === 'email') {
+      if (!deps.mailer) throw new UnrecoverableError('e-mail channel is not configured (SMTP_URL unset)');
+      const digest = renderDigest(
+        held.map((d) => d.subject),
+        latest.language,
+      );
+      await deps.mailer.send({ to: latest.target, subject: digest.subject, text: digest.body, messageId: `<${digestKey}@supervision.notifications>` });
+    } else {
+      const { webhook } = found;
+      if (!webhook) throw new UnrecoverableError('the webhook was removed before its digest went out');
+      if (!webhook.enabled) throw new UnrecoverableError('the webhook was disabled before its digest went out');
+      const digest = renderDigest(
+        held.map((d) => d.subject),
+        latest.language,
+        { markdownMaxBytes: robotMarkdownMaxBytes },
+      );
+      const body = webhookBody(webhook.kind, digest, {
+        id: digestKey,
+        event: 'digest',
+        urgent: false,
+        subject: digest.subject,
+        text: digest.body,
+        markdown: digest.markdown,
+        items: held.map((d) => d.payload),
+        heldUntil: found.until.toISOString(),
+      });
+      await postWebhook(webhook, body, digestKey, { now: deps.now(), timeoutMs: deps.delivery.webhookTimeoutMs });
+    }
   } catch (error) {
-    const permanent = error instanceof UnrecoverableError || isPermanentMailError(error);
+    const permanent = isPermanentFailure(error);
     await recordDeliveryFailure(deps.db, ids, (error as Error).message, isFinalAttempt || permanent, deps.now());
     if (permanent && !(error instanceof UnrecoverableError)) throw new UnrecoverableError((error as Error).message);
     throw error;
   }
   await markDeliveriesSent(deps.db, ids, deps.now());
   return ids.length;
+}
+
+/** Whose digest a job sends and up to when; null when its held delivery already went out in another digest. */
+async function digestTargetOf(
+  deps: NotificationDeps,
+  job: DigestJob,
+  digestKey: string,
+): Promise<{ target: DigestTarget; until: Date; webhook: WebhookRow | null } | null> {
+  if ('userId' in job) return { target: { channel: 'email', userId: job.userId }, until: new Date(job.until), webhook: null };
+  const found = await findDelivery(deps.db, job.deliveryId);
+  if (!found) return null;
+  const { delivery, webhook } = found;
+  if (delivery.status !== 'held' || !delivery.heldUntil) return null;
+  if (delivery.digestKey && delivery.digestKey !== digestKey) return null;
+  if (delivery.channel === 'email' && delivery.userId) return { target: { channel: 'email', userId: delivery.userId }, until: delivery.heldUntil, webhook: null };
+  if (delivery.channel === 'webhook' && delivery.webhookId) return { target: { channel: 'webhook', webhookId: delivery.webhookId }, until: delivery.heldUntil, webhook };
+  return null;
 }

@@ -1,13 +1,20 @@
 import { randomUUID } from 'node:crypto';
 import type { Language } from '../../db/schema/notifications';
-import { openDeliveriesOf, type DepartmentChannels, type NewDeliveryRow, type NewInboxRow, type RecipientUser } from '../../db/queries/notifications';
+import {
+  openDeliveriesOf,
+  type DepartmentChannels,
+  type NewDeliveryRow,
+  type NewInboxRow,
+  type PreferencesRow,
+  type RecipientUser,
+} from '../../db/queries/notifications';
 import { createNotificationBatches } from './batches';
 import { webhookBody, type GenericWebhookBody, type WebhookTarget } from './channels/webhook';
 import { firstWebhookTry } from './deliver';
 import type { NotificationDeps } from './deps';
 import { deliverJobName, deliverJobOptions, deliverRetryJobOptions, digestJobName, digestJobOptions } from './jobs';
 import { renderMessage, type MessageContext } from './messages';
-import { holdUntil } from './quiet-hours';
+import { holdUntil, type DeliveryWindow } from './quiet-hours';
 import { audienceFor } from './recipients';
 import { alwaysUrgentEvents, type NotificationRequest } from './request';
 
@@ -25,9 +32,11 @@ export interface FanOutResult {
 /**
  * Turns one request into inbox rows (written here, in one transaction with the delivery ledger),
  * a first try of each webhook right here, and one `deliver` job per e-mail (or webhook whose first
- * try failed). Safe to run again for the same request: rows are keyed by dedupe keys, only the run
- * that created a delivery row tries it inline, and deliveries still open are (re-)enqueued under
- * stable job ids.
+ * try failed). What is not urgent waits, `held` in the ledger, for the end of quiet hours or for the
+ * daily digest (a user's for their e-mail, the department's for its webhooks), with a `digest` job
+ * due then; the inbox gets it at once. Safe to run again for the same request: rows are keyed by
+ * dedupe keys, only the run that created a delivery row tries it inline, and deliveries still open
+ * are (re-)enqueued under stable job ids.
  */
 export async function fanOut(deps: NotificationDeps, request: NotificationRequest): Promise<FanOutResult> {
   const own = { ...deps, batches: deps.batches ?? createNotificationBatches(deps.db) };
@@ -74,16 +83,7 @@ export async function fanOut(deps: NotificationDeps, request: NotificationReques
       if (!address) continue;
       const language = user.preferences?.language ?? 'zh';
       const message = rendered(language);
-      const heldUntil = holdUntil(
-        now,
-        {
-          timeZone: user.preferences?.timeZone ?? defaultTimeZone,
-          quietStart: user.preferences?.quietStart,
-          quietEnd: user.preferences?.quietEnd,
-          digestTime: user.preferences?.digestTime,
-        },
-        urgent,
-      );
+      const heldUntil = holdUntil(now, windowOf(user.preferences), urgent);
       deliveries.push({
         id: randomUUID(),
         dedupeKey: `${request.dedupeKey}/email/${user.id}`,
@@ -99,8 +99,9 @@ export async function fanOut(deps: NotificationDeps, request: NotificationReques
       });
     }
   }
-  // Group robots speak for the department, so they hear what its staff hear.
+  // Group robots speak for the department, so they hear what its staff hear, and keep its quiet hours.
   if (department && audience.departmentStaff && department.preferences?.webhooksEnabled !== false) {
+    const heldUntil = holdUntil(now, windowOf(department.preferences), urgent);
     for (const webhook of department.webhooks.filter((w) => w.enabled)) {
       const id = randomUUID();
       webhookOf.set(id, webhook);
@@ -128,6 +129,8 @@ export async function fanOut(deps: NotificationDeps, request: NotificationReques
         subject: message.subject,
         body: message.markdown,
         payload: webhookBody(webhook.kind, message, generic),
+        status: heldUntil ? 'held' : 'pending',
+        heldUntil,
       });
     }
   }
@@ -137,13 +140,12 @@ export async function fanOut(deps: NotificationDeps, request: NotificationReques
   const others = created.size === deliveries.length ? [] : (await openDeliveriesOf(deps.db, request.dedupeKey)).filter((d) => !created.has(d.id));
   const mine = deliveries.filter((d) => created.has(d.id));
 
-  const firstTries = mine.filter((d) => d.channel === 'webhook');
+  const firstTries = mine.filter((d) => d.channel === 'webhook' && d.status !== 'held');
   const emails = [...mine, ...others].filter((d) => d.channel === 'email' && d.status !== 'held');
   // Another run made (or is making) their first try; its job comes after that try has ended or timed out.
   const othersWebhooks = others.filter((d) => d.channel === 'webhook' && d.status === 'pending');
-  const held = [...mine, ...others].filter((d) => d.status === 'held' && d.userId && d.heldUntil);
-  const digests = new Map<string, { userId: string; until: Date }>();
-  for (const d of held) digests.set(`${d.userId}-${d.heldUntil!.getTime()}`, { userId: d.userId!, until: d.heldUntil! });
+  // One digest job per held delivery (see jobs.ts); the first of a target's to run sends them all.
+  const held = [...mine, ...others].filter((d) => d.status === 'held' && d.heldUntil);
   const jobs = [
     ...emails.map((d) => ({ name: deliverJobName, data: { deliveryId: d.id }, opts: deliverJobOptions(d.id, deps.delivery) })),
     ...othersWebhooks.map((d) => ({
@@ -151,10 +153,10 @@ export async function fanOut(deps: NotificationDeps, request: NotificationReques
       data: { deliveryId: d.id },
       opts: deliverRetryJobOptions(d.id, deps.delivery, deps.delivery.attempts - d.attempts, deps.delivery.webhookTimeoutMs + deps.delivery.backoffMs),
     })),
-    ...[...digests.values()].map((digest) => ({
+    ...held.map((d) => ({
       name: digestJobName,
-      data: { userId: digest.userId, until: digest.until.toISOString() },
-      opts: digestJobOptions(digest.userId, digest.until, now, deps.delivery),
+      data: { deliveryId: d.id },
+      opts: digestJobOptions(d.id, d.heldUntil!, now, deps.delivery),
     })),
   ];
   const [queued, ...tries] = await Promise.allSettled([
@@ -166,8 +168,18 @@ export async function fanOut(deps: NotificationDeps, request: NotificationReques
   return {
     recipients: recipients.length,
     webhooksSent: outcomes.filter((o) => o === 'sent').length,
-    deliveriesQueued: jobs.length - digests.size + outcomes.filter((o) => o === 'retrying').length,
+    deliveriesQueued: jobs.length - held.length + outcomes.filter((o) => o === 'retrying').length,
     deliveriesHeld: held.length,
+  };
+}
+
+/** Quiet hours and digest time of a user (their e-mail) or a department (its webhooks). */
+function windowOf(preferences: PreferencesRow | null | undefined): DeliveryWindow {
+  return {
+    timeZone: preferences?.timeZone ?? defaultTimeZone,
+    quietStart: preferences?.quietStart,
+    quietEnd: preferences?.quietEnd,
+    digestTime: preferences?.digestTime,
   };
 }
 

@@ -4,13 +4,22 @@ import type { DeliveryPolicy } from './deps';
 
 /**
  * The jobs on the `notifications` queue besides the requests themselves (whose job name is the event):
- * one `deliver` job per push delivery and one `digest` job per user and hold-until instant.
+ * one `deliver` job per push delivery and one `digest` job per held delivery (e-mail or webhook),
+ * due when its hold ends. The first digest job of a target to run takes every held delivery of that
+ * target then due and sends them as one message; the others find theirs taken and send nothing.
+ * A job per held delivery, not per target and instant, so no held delivery is left without a job
+ * that runs after it was written.
  */
 export const deliverJobName = 'deliver';
 export const digestJobName = 'digest';
 
 export const deliverJobSchema = z.object({ deliveryId: z.uuid() });
-export const digestJobSchema = z.object({ userId: z.uuid(), until: z.iso.datetime() });
+export const digestJobSchema = z.union([
+  z.object({ deliveryId: z.uuid() }),
+  // Jobs enqueued before digests were per held delivery: one per user and hold-until instant (e-mail).
+  z.object({ userId: z.uuid(), until: z.iso.datetime() }),
+]);
+export type DigestJob = z.infer<typeof digestJobSchema>;
 
 export function deliverJobOptions(deliveryId: string, policy: DeliveryPolicy): JobsOptions {
   return {
@@ -37,9 +46,9 @@ export function deliverRetryJobOptions(deliveryId: string, policy: DeliveryPolic
   };
 }
 
-export function digestJobOptions(userId: string, until: Date, now: Date, policy: DeliveryPolicy): JobsOptions {
+export function digestJobOptions(deliveryId: string, until: Date, now: Date, policy: DeliveryPolicy): JobsOptions {
   return {
-    jobId: `digest-${userId}-${until.getTime()}`,
+    jobId: `digest-${deliveryId}`,
     delay: Math.max(0, until.getTime() - now.getTime()),
     attempts: policy.attempts,
     backoff: { type: 'exponential', delay: policy.backoffMs },

@@ -115,8 +115,42 @@ export function renderMessage(request: NotificationRequest, language: Language, 
   return { subject, body, markdown };
 }
 
-/** One e-mail gathering what was held during quiet hours or for the daily digest. */
-export function renderDigest(subjects: string[], language: Language): { subject: string; body: string } {
-  const subject = language === 'zh' ? `【督查督办汇总】共 ${subjects.length} 条通知` : `[Supervision digest] ${subjects.length} notifications`;
-  return { subject, body: [subject, '', ...subjects.map((s, i) => `${i + 1}. ${s}`)].join('\n') };
+const digestWords = {
+  zh: {
+    subject: (n: number) => `【督查督办汇总】共 ${n} 条通知`,
+    why: '以下非紧急通知在免打扰时段内或每日汇总前暂缓推送：',
+    more: (n: number) => `……另有 ${n} 条，请登录督查督办平台查看`,
+  },
+  en: {
+    subject: (n: number) => `[Supervision digest] ${n} notifications`,
+    why: 'Not urgent, held for quiet hours or the daily digest:',
+    more: (n: number) => `…and ${n} more; see the supervision platform`,
+  },
+} as const;
+
+/**
+ * One message gathering what was held during quiet hours or for the daily digest: plain text for
+ * e-mail, markdown for group robots. The markdown lists as many as fit in `markdownMaxBytes` (robots
+ * cap a message's size) and says how many more there are.
+ */
+export function renderDigest(subjects: string[], language: Language, options: { markdownMaxBytes?: number } = {}): RenderedMessage {
+  const words = digestWords[language];
+  const subject = words.subject(subjects.length);
+  const lines = subjects.map((s, i) => `${i + 1}. ${s}`);
+  const body = [subject, words.why, '', ...lines].join('\n');
+  const head = [`**${subject}**`, `> ${words.why}`, ''];
+  const budget = options.markdownMaxBytes ?? Infinity;
+  const bytes = (text: string) => Buffer.byteLength(text, 'utf8');
+  let used = bytes(head.join('\n'));
+  let shown = 0;
+  for (const line of lines) {
+    const left = lines.length - shown - 1;
+    // Room for this line and, if more remain, for the line saying how many.
+    if (used + 1 + bytes(line) + (left > 0 ? 1 + bytes(words.more(left)) : 0) > budget) break;
+    used += 1 + bytes(line);
+    shown++;
+  }
+  const rest = lines.length - shown;
+  const markdown = [...head, ...lines.slice(0, shown), ...(rest > 0 ? [words.more(rest)] : [])].join('\n');
+  return { subject, body, markdown };
 }

@@ -18,8 +18,8 @@ export function createNotificationProcessor(dependencies: NotificationDeps) {
         return { outcome: await deliverOne(deps, deliveryId, isFinalAttempt(job)) };
       }
       case digestJobName: {
-        const { userId, until } = payload(digestJobSchema, job);
-        return { sent: await sendDigest(deps, userId, new Date(until), isFinalAttempt(job)) };
+        // The job id names the digest: its retries find the held deliveries it took.
+        return { sent: await sendDigest(deps, payload(digestJobSchema, job), job.id!, isFinalAttempt(job)) };
       }
       default:
         return fanOut(deps, payload(notificationRequestSchema, job));

@@ -1,6 +1,7 @@
 /**
- * When a non-urgent e-mail may go out, given a user's quiet hours and daily digest time.
- * Times of day are 'HH:MM' in the user's time zone. Pure: `now` is a parameter.
+ * When a non-urgent push may go out: a user's e-mail by the user's quiet hours and daily digest time,
+ * a department's webhooks and group robots by the department's. Times of day are 'HH:MM' in the
+ * owner's time zone. Pure: `now` is a parameter.
  */
 export interface DeliveryWindow {
   timeZone: string;

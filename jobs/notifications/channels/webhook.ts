@@ -18,6 +18,23 @@ export interface GenericWebhookBody {
   occurredAt: string;
 }
 
+/** What a generic webhook receives for a digest: one post listing what quiet hours or the daily digest held. */
+export interface GenericDigestBody {
+  id: string;
+  event: 'digest';
+  urgent: false;
+  subject: string;
+  text: string;
+  markdown: string;
+  /** The held notifications, oldest first, each as it would have been posted alone. */
+  items: unknown[];
+  /** When the hold ended (quiet hours' end or the digest time). */
+  heldUntil: string;
+}
+
+/** WeCom's robot caps markdown content at 4096 bytes; a digest's list is cut to fit both robots. */
+export const robotMarkdownMaxBytes = 4096;
+
 export interface WebhookTarget {
   kind: WebhookKind;
   url: string;
@@ -31,11 +48,10 @@ export const signatureHeaders = {
 } as const;
 
 /** The JSON body for one webhook kind: WeCom and DingTalk group robots take markdown messages. */
-export function webhookBody(kind: WebhookKind, message: RenderedMessage, generic: GenericWebhookBody): unknown {
+export function webhookBody(kind: WebhookKind, message: RenderedMessage, generic: GenericWebhookBody | GenericDigestBody): unknown {
   switch (kind) {
     case 'wecom':
-      // WeCom's robot caps markdown content at 4096 bytes.
-      return { msgtype: 'markdown', markdown: { content: truncateBytes(message.markdown, 4096) } };
+      return { msgtype: 'markdown', markdown: { content: truncateBytes(message.markdown, robotMarkdownMaxBytes) } };
     case 'dingtalk':
       return { msgtype: 'markdown', markdown: { title: message.subject, text: message.markdown } };
     case 'generic':

@@ -42,6 +42,22 @@ describe('messages in plain words', () => {
     expect(renderDigest(['a', 'b'], 'zh').subject).toBe('【督查督办汇总】共 2 条通知');
     expect(renderDigest(['a'], 'en').body).toContain('1. a');
   });
+
+  it("writes a robot's digest as markdown, cut to the robot's size with the number left over", () => {
+    const subjects = Array.from({ length: 200 }, (_, i) => `【新任务】财政局：请办理“第 ${i + 1} 件关于城市更新的事项”`);
+    const whole = renderDigest(subjects.slice(0, 2), 'zh', { markdownMaxBytes: 4096 }).markdown;
+    expect(whole.split('\n')).toEqual(['**【督查督办汇总】共 2 条通知**', '> 以下非紧急通知在免打扰时段内或每日汇总前暂缓推送：', '', `1. ${subjects[0]}`, `2. ${subjects[1]}`]);
+    const cut = renderDigest(subjects, 'zh', { markdownMaxBytes: 4096 }).markdown;
+    expect(Buffer.byteLength(cut, 'utf8')).toBeLessThanOrEqual(4096);
+    const lines = cut.split('\n');
+    const listed = lines.filter((line) => /^\d+\. /.test(line)).length;
+    expect(listed).toBeGreaterThan(30);
+    expect(lines[0]).toBe('**【督查督办汇总】共 200 条通知**');
+    expect(lines.at(-1)).toBe(`……另有 ${200 - listed} 条，请登录督查督办平台查看`);
+    // Room for one more listed line was not left unused.
+    const oneMore = [...lines.slice(0, -1), `${listed + 1}. ${subjects[listed]}`, `……另有 ${200 - listed - 1} 条，请登录督查督办平台查看`].join('\n');
+    expect(Buffer.byteLength(oneMore, 'utf8')).toBeGreaterThan(4096);
+  });
 });
 
 describe('the request contract', () => {
