@@ -99,8 +99,25 @@ const departmentChannels = z.object({
   departmentId: z.string(),
   emailEnabled: z.boolean(),
   webhooksEnabled: z.boolean(),
+  /** The department's quiet hours and daily digest: they hold its webhooks' non-urgent posts. */
+  timeZone: z.string(),
+  quietStart: z.string().nullable(),
+  quietEnd: z.string().nullable(),
+  digestTime: z.string().nullable(),
   webhooks: z.array(webhook),
 });
+
+const departmentChannelsInput = z
+  .object({
+    emailEnabled: z.boolean(),
+    webhooksEnabled: z.boolean(),
+    timeZone: timeZone.nullable(),
+    quietStart: timeOfDay.nullable(),
+    quietEnd: timeOfDay.nullable(),
+    digestTime: timeOfDay.nullable(),
+  })
+  .partial()
+  .strict();
 
 const delivery = z.object({
   id: z.string(),
@@ -172,9 +189,9 @@ export function notificationRoutes(deps: ApiDeps): FastifyPluginAsyncZod {
         config: { access: ['admin'] },
         schema: {
           tags,
-          summary: 'Switch e-mail to the staff and the webhooks of a department on or off',
+          summary: "Switch e-mail to the staff and the webhooks of a department on or off; set its webhooks' quiet hours and daily digest time",
           params: idParams,
-          body: z.object({ emailEnabled: z.boolean(), webhooksEnabled: z.boolean() }).partial().strict(),
+          body: departmentChannelsInput,
           response: { 200: departmentChannels, ...errors },
         },
       },

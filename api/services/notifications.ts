@@ -54,10 +54,14 @@ export async function preferencesOf(deps: ApiDeps, user: SessionUser) {
   return userPreferencesView(await findUserPreferences(deps.database.db, user.id));
 }
 
-export async function changePreferences(deps: ApiDeps, user: SessionUser, patch: PreferencesPatch) {
+function checkQuietHours(patch: Pick<PreferencesPatch, 'quietStart' | 'quietEnd'>) {
   if ((patch.quietStart === undefined) !== (patch.quietEnd === undefined)) {
     throw new AppError('validation_failed', 'quietStart and quietEnd are set together (null both to turn quiet hours off).');
   }
+}
+
+export async function changePreferences(deps: ApiDeps, user: SessionUser, patch: PreferencesPatch) {
+  checkQuietHours(patch);
   return userPreferencesView(await upsertPreferences(deps.database.db, { userId: user.id }, patch, new Date()));
 }
 
@@ -79,11 +83,21 @@ export async function departmentChannelsOf(deps: ApiDeps, departmentId: string) 
     departmentId,
     emailEnabled: found.preferences?.emailEnabled !== false,
     webhooksEnabled: found.preferences?.webhooksEnabled !== false,
+    timeZone: found.preferences?.timeZone ?? 'Asia/Shanghai',
+    quietStart: found.preferences?.quietStart ?? null,
+    quietEnd: found.preferences?.quietEnd ?? null,
+    digestTime: found.preferences?.digestTime ?? null,
     webhooks: found.webhooks.map(webhookView),
   };
 }
 
-export async function changeDepartmentChannels(deps: ApiDeps, departmentId: string, patch: { emailEnabled?: boolean; webhooksEnabled?: boolean }) {
+/** Quiet hours and the digest time of a department hold its webhooks' posts (its staff's e-mail follows their own). */
+export async function changeDepartmentChannels(
+  deps: ApiDeps,
+  departmentId: string,
+  patch: Pick<PreferencesPatch, 'emailEnabled' | 'webhooksEnabled' | 'timeZone' | 'quietStart' | 'quietEnd' | 'digestTime'>,
+) {
+  checkQuietHours(patch);
   await departmentChannelsOrThrow(deps, departmentId);
   await upsertPreferences(deps.database.db, { departmentId }, patch, new Date());
   return departmentChannelsOf(deps, departmentId);

@@ -116,6 +116,33 @@ describe("a department's channels and webhooks (admin)", () => {
     expect((await staff.get(`/api/departments/${department.id}/notification-channels`)).status).toBe(403);
   });
 
+  it("sets the quiet hours and digest time of a department's webhooks; what they hold shows as held in the ledger", async () => {
+    const quiet = await h.createDepartment('统计局');
+    const path = `/api/departments/${quiet.id}/notification-channels`;
+    const put = (body: unknown, user = admin) => h.request('PUT', path, { body, headers: bearer(user) });
+    expect((await admin.get(path)).body).toMatchObject({ timeZone: 'Asia/Shanghai', quietStart: null, quietEnd: null, digestTime: null });
+
+    const digestAt = new Intl.DateTimeFormat('en-GB', { timeZone: 'Asia/Shanghai', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' }).format(new Date(Date.now() + 2 * 3600_000));
+    const changed = await put({ quietStart: '22:00', quietEnd: '07:30', digestTime: digestAt });
+    expect(changed.status).toBe(200);
+    expect(changed.body).toMatchObject({ emailEnabled: true, webhooksEnabled: true, timeZone: 'Asia/Shanghai', quietStart: '22:00', quietEnd: '07:30', digestTime: digestAt });
+    expect((await admin.get(path)).body).toEqual(changed.body);
+    expect((await put({ quietStart: '22:00' })).status).toBe(400);
+    expect((await put({ digestTime: '8:00' })).status).toBe(400);
+    expect((await put({ timeZone: 'Mars/Olympus' })).status).toBe(400);
+    expect((await put({ digestTime: null }, staff)).status).toBe(403);
+
+    // A webhook of that department: a notification that is not urgent waits for the digest, visibly.
+    const hook = await admin.post(`/api/departments/${quiet.id}/webhooks`, { kind: 'wecom', url: 'http://127.0.0.1:9/never-posted?key=k' });
+    const request = requestFor(orgOf(), { event: 'assigned', departmentId: quiet.id });
+    await fanOut(deps, request);
+    const ledger = await admin.get(`/api/notification-deliveries?status=held&requestKey=${encodeURIComponent(request.dedupeKey)}`);
+    expect(ledger.body.items).toEqual([expect.objectContaining({ channel: 'webhook', webhookId: hook.body.id, status: 'held', attempts: 0, lastError: null })]);
+    const heldUntil = new Date(ledger.body.items[0].heldUntil);
+    expect(heldUntil.getTime() - Date.now()).toBeGreaterThan(3600_000);
+    expect(heldUntil.getTime() - Date.now()).toBeLessThanOrEqual(2 * 3600_000);
+  });
+
   it('shows the delivery ledger to admins and supervisors', async () => {
     const answer = await admin.get('/api/notification-deliveries?status=failed&pageSize=5');
     expect(answer.status).toBe(200);
