@@ -2,12 +2,10 @@ import { z } from 'zod';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { requireUser } from '../authz';
 import type { ApiDeps } from '../deps';
+import { deductionsPage, deductionsQuery, weightsBody } from '../schemas/assessment';
 import { dashboardQuery } from '../schemas/dashboard';
 import { errorBody } from '../schemas/errors';
-import { getAssessment, readWeights, updateWeights } from '../services/assessment';
-
-const points = z.number().min(0).max(1000);
-const weightsBody = z.object({ onTimeRate: points, redEver: points, urge: points, returned: points, postponed: points });
+import { getAssessment, listAssessmentDeductions, readWeights, updateWeights } from '../services/assessment';
 const errors = { 400: errorBody, 401: errorBody, 403: errorBody };
 
 export function assessmentRoutes(deps: ApiDeps): FastifyPluginAsyncZod {
@@ -18,12 +16,25 @@ export function assessmentRoutes(deps: ApiDeps): FastifyPluginAsyncZod {
         config: { access: ['leader', 'supervisor', 'auditor'] },
         schema: {
           tags: ['assessment'],
-          summary: 'A score per department for the period (same filters as /api/dashboard), each deduction naming its item',
+          summary: 'A score per department for the period (same filters as /api/dashboard): points lost per factor, each linking to its deductions',
           querystring: dashboardQuery,
           response: { 200: z.unknown(), ...errors },
         },
       },
       async (request) => getAssessment(deps, request.query),
+    );
+    app.get(
+      '/api/assessment/deductions',
+      {
+        config: { access: ['leader', 'supervisor', 'auditor'] },
+        schema: {
+          tags: ['assessment'],
+          summary: 'The deductions behind the scores, paged (same filters, optionally ?factor=): which item cost how many points',
+          querystring: deductionsQuery,
+          response: { 200: deductionsPage, ...errors },
+        },
+      },
+      async (request) => listAssessmentDeductions(deps, request.query),
     );
     app.get(
       '/api/assessment/weights',

@@ -2,61 +2,71 @@
  * Assessment (考核): a score per department for a period, from 100 down. Each shortfall costs the
  * points an admin set (assessment_weights): the on-time rate's share (every completed task that was
  * not on time costs weight/completed, so the rate's deduction is itemised too), each task ever red,
- * each urge received, each return and each postponement. Every deduction names its item, so a
- * score explains itself.
+ * each urge received, each return and each postponement.
+ *
+ * A score explains itself in two steps: per department, each factor's occurrences and points (they
+ * add up to the points lost), and behind each factor a paged list of its deductions, each naming
+ * the item and task it comes from (GET /api/assessment/deductions, linked from every factor).
+ * Counting happens in Postgres, so the answer's size is departments × factors, not tasks.
  */
-import { assessmentFacts, getWeights, setWeights, type Weights } from '../../db/queries/assessment';
+import { assessmentTallies, FACTORS, getWeights, listDeductions, setWeights, type Factor, type Weights } from '../../db/queries/assessment';
 import type { SessionUser } from '../authz';
 import type { ApiDeps } from '../deps';
+import type { DeductionsQuery } from '../schemas/assessment';
 import type { DashboardQuery } from '../schemas/dashboard';
-import { factFilterOf } from './dashboard';
+import { pageWindow } from '../schemas/pagination';
+import { factFilterOf, filterQueryString } from './dashboard';
 
 type QueryDeps = Pick<ApiDeps, 'database'>;
 
-export const FACTOR_LABELS = {
+export const FACTOR_LABELS: Record<Factor, string> = {
   onTimeRate: '未按时办结',
   redEver: '亮过红灯',
   urge: '被催办',
   returned: '办结报告被退回',
   postponed: '延期',
-} as const;
-type Factor = keyof typeof FACTOR_LABELS;
+};
 
-const round = (n: number) => Math.round(n * 100) / 100;
+const round2 = (n: number) => Math.round(n * 100) / 100;
+// A deduction of the on-time factor is weight/completed: four places keep a page's sum within a
+// hundredth of the factor's points even for hundreds of late tasks.
+const round4 = (n: number) => Math.round(n * 10_000) / 10_000;
 
-export interface Deduction {
-  itemId: string;
-  itemCode: string;
-  itemTitle: string;
-  taskId: string;
-  factor: Factor;
+/** The points of one deduction: `count` occurrences of `factor` in a department with `completed` completed tasks. */
+function pointsOf(weights: Weights, factor: Factor, count: number, completed: number): number {
+  if (factor === 'onTimeRate') return completed > 0 ? (weights.onTimeRate * count) / completed : 0;
+  return weights[factor] * count;
+}
+
+export interface FactorFigures {
   label: string;
+  /** Points per occurrence (for the on-time factor: points for a rate of 0). */
+  weight: number;
+  /** Occurrences: late tasks, tasks ever red, urges, returns, postponed tasks. */
   count: number;
+  /** Tasks with at least one occurrence: the number of deductions behind the factor. */
+  tasks: number;
   points: number;
+  /** GET this (it pages) for the deductions: which items cost how many points. */
+  deductions: string;
 }
 
 export async function getAssessment(deps: QueryDeps, query: DashboardQuery) {
   const db = deps.database.db;
   const filter = factFilterOf(query);
-  const [weights, { tallies, costly }] = await Promise.all([getWeights(db), assessmentFacts(db, filter)]);
-  const byDept = new Map<string, typeof costly>();
-  for (const c of costly) byDept.set(c.departmentId, [...(byDept.get(c.departmentId) ?? []), c]);
+  const [weights, tallies] = await Promise.all([getWeights(db), assessmentTallies(db, filter)]);
 
   const departments = tallies.map((t) => {
-    const deductions: Deduction[] = [];
-    const add = (c: (typeof costly)[number], factor: Factor, count: number, points: number) => {
-      if (count > 0 && points !== 0) deductions.push({ itemId: c.itemId, itemCode: c.itemCode, itemTitle: c.itemTitle, taskId: c.taskId, factor, label: FACTOR_LABELS[factor], count, points: round(points) });
-    };
-    for (const c of byDept.get(t.departmentId) ?? []) {
-      if (c.completed && c.outcome !== 'on_time') add(c, 'onTimeRate', 1, weights.onTimeRate / t.completed);
-      if (c.redEver) add(c, 'redEver', 1, weights.redEver);
-      add(c, 'urge', c.urges, c.urges * weights.urge);
-      add(c, 'returned', c.returns, c.returns * weights.returned);
-      if (c.postponed) add(c, 'postponed', 1, weights.postponed);
-    }
-    const subtotal = (f: Factor) => round(deductions.filter((d) => d.factor === f).reduce((s, d) => s + d.points, 0));
-    const byFactor = Object.fromEntries((Object.keys(FACTOR_LABELS) as Factor[]).map((f) => [f, { label: FACTOR_LABELS[f], points: subtotal(f), count: deductions.filter((d) => d.factor === f).reduce((s, d) => s + d.count, 0) }]));
-    const lost = round(deductions.reduce((s, d) => s + d.points, 0));
+    const link = `/api/assessment/deductions?${filterQueryString(filter, { departmentId: t.departmentId })}`;
+    const byFactor = Object.fromEntries(
+      FACTORS.map((f): [Factor, FactorFigures] => {
+        const { count, tasks } = t.factors[f];
+        const points = round2(pointsOf(weights, f, count, t.completed));
+        // A factor weighted 0 costs nothing, so it has no deductions to list.
+        return [f, { label: FACTOR_LABELS[f], weight: weights[f], count, tasks: weights[f] > 0 ? tasks : 0, points, deductions: `${link}&factor=${f}` }];
+      }),
+    ) as Record<Factor, FactorFigures>;
+    const lost = round2(FACTORS.reduce((sum, f) => sum + byFactor[f].points, 0));
     return {
       departmentId: t.departmentId,
       departmentName: t.departmentName,
@@ -64,10 +74,11 @@ export async function getAssessment(deps: QueryDeps, query: DashboardQuery) {
       completed: t.completed,
       onTime: t.onTime,
       onTimeRate: t.completed > 0 ? t.onTime / t.completed : null,
-      score: round(Math.max(0, 100 - lost)),
+      score: round2(Math.max(0, 100 - lost)),
       pointsLost: lost,
       byFactor,
-      deductions,
+      /** Every deduction of the department, paged: `{items, total, page, pageSize}`. */
+      deductions: { total: FACTORS.reduce((sum, f) => sum + byFactor[f].tasks, 0), list: link },
     };
   });
   departments.sort((a, b) => b.score - a.score || (a.departmentName ?? '').localeCompare(b.departmentName ?? '', 'zh-CN'));
@@ -75,6 +86,32 @@ export async function getAssessment(deps: QueryDeps, query: DashboardQuery) {
     period: { dateField: filter.dateField, from: filter.from?.toISOString() ?? null, to: filter.to?.toISOString() ?? null, asOf: filter.asOf?.toISOString() ?? null },
     weights: { onTimeRate: weights.onTimeRate, redEver: weights.redEver, urge: weights.urge, returned: weights.returned, postponed: weights.postponed },
     departments: departments.map((d, i) => ({ rank: i + 1, ...d })),
+  };
+}
+
+/** One page of the deductions behind the scores (same filters; optionally one factor), each naming its item. */
+export async function listAssessmentDeductions(deps: QueryDeps, query: DeductionsQuery) {
+  const db = deps.database.db;
+  const filter = factFilterOf(query);
+  const weights = await getWeights(db);
+  const factors = (query.factor ? [query.factor] : FACTORS).filter((f) => weights[f] > 0);
+  const { rows, total } = await listDeductions(db, filter, factors, pageWindow(query));
+  return {
+    items: rows.map((r) => ({
+      departmentId: r.departmentId,
+      itemId: r.itemId,
+      itemCode: r.itemCode,
+      itemTitle: r.itemTitle,
+      taskId: r.taskId,
+      factor: r.factor,
+      label: FACTOR_LABELS[r.factor],
+      count: r.count,
+      points: round4(pointsOf(weights, r.factor, r.count, r.departmentCompleted)),
+    })),
+    total,
+    page: query.page,
+    pageSize: query.pageSize,
+    factor: query.factor ?? null,
   };
 }
 

@@ -103,7 +103,10 @@ describe('the standing book after real workflows', () => {
     const res = await leader.get(`/api/assessment?departmentId=${deptA}`);
     expect(res.status).toBe(200);
     const a = res.body.departments[0];
-    const factors = a.deductions.filter((d: Json) => d.taskId === routineTask).map((d: Json) => d.factor).sort();
+    const deductions = await leader.get(`${a.deductions.list}&pageSize=200`);
+    expect(deductions.status).toBe(200);
+    expect(deductions.body.total).toBe(a.deductions.total);
+    const factors = deductions.body.items.filter((d: Json) => d.taskId === routineTask).map((d: Json) => d.factor).sort();
     expect(factors).toEqual(['postponed', 'urge']);
     expect(a.score).toBeCloseTo(100 - res.body.weights.postponed - res.body.weights.urge, 5);
   });

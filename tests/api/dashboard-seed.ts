@@ -252,3 +252,22 @@ export function expectedFigures(stories: SeedItem[], filter: ExpectFilter = {}) 
   }
   return { total, perDept, perKind };
 }
+
+/** The tasks counted under a filter (as expectedFigures selects them), each with its fact. */
+export function factsIn(stories: SeedItem[], filter: ExpectFilter = {}): { task: SeedTask; fact: Fact }[] {
+  const at = filter.at ?? Infinity;
+  const field = filter.dateField ?? 'launched';
+  const list: { task: SeedTask; fact: Fact }[] = [];
+  for (const item of stories) {
+    if (filter.kind && item.kind !== filter.kind) continue;
+    for (const task of item.tasks) {
+      const fact = factAt(task, at);
+      if (!fact) continue;
+      const date = field === 'launched' ? task.launchedAt : field === 'due' ? fact.dueAt : fact.completedAt;
+      if (filter.from !== undefined && (date === null || date < filter.from)) continue;
+      if (filter.to !== undefined && (date === null || date >= filter.to)) continue;
+      list.push({ task, fact });
+    }
+  }
+  return list;
+}

@@ -7,7 +7,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ITEM_KINDS } from '../../domain/types';
 import { startApiHarness, type ApiHarness, type LoggedIn } from '../support/api-harness';
-import { DAY_MS, emptyCounts, expectedFigures, makeStories, METRIC_KEYS, seedStories, type Counts, type SeedItem } from './dashboard-seed';
+import { DAY_MS, emptyCounts, expectedFigures, factsIn, makeStories, METRIC_KEYS, seedStories, type Counts, type SeedItem, type SeedTask } from './dashboard-seed';
 
 let h: ApiHarness;
 let leader: LoggedIn;
@@ -60,6 +60,72 @@ function expectMatches(body: Json, expected: ReturnType<typeof expectedFigures>)
     for (const row of section.departments) {
       expect(pick(row), `kind ${section.kind} / ${row.departmentName}`).toEqual(k?.departments.get(row.departmentId) ?? emptyCounts());
     }
+  }
+}
+
+type Weights = { onTimeRate: number; redEver: number; urge: number; returned: number; postponed: number };
+const FACTOR_KEYS = ['onTimeRate', 'redEver', 'urge', 'returned', 'postponed'] as const;
+
+/** Every page of a deductions link (small pages, so paging itself is exercised). */
+async function allDeductions(link: string): Promise<Json[]> {
+  const rows: Json[] = [];
+  for (let page = 1; ; page++) {
+    const res = await leader.get(`${link}&pageSize=7&page=${page}`);
+    expect(res.status, link).toBe(200);
+    rows.push(...res.body.items);
+    if (res.body.items.length < 7) {
+      expect(rows.length).toBe(res.body.total);
+      return rows;
+    }
+  }
+}
+
+/** The assessment's rows against the seeded facts: per factor counts and points, score, and the paged deductions adding up. */
+async function expectAssessment(body: Json, weights: Weights, facts: ReturnType<typeof factsIn>) {
+  const departments = new Set(facts.map((f) => f.task.departmentId));
+  expect(body.departments.map((d: Json) => d.departmentId).sort()).toEqual([...departments].sort());
+  for (const row of body.departments) {
+    const mineFacts = facts.filter((f) => f.task.departmentId === row.departmentId);
+    const completed = mineFacts.filter((f) => f.fact.completed);
+    const late = completed.filter((f) => f.fact.outcome !== 'on_time');
+    const postponed = (t: SeedTask) => t.extensionApprovedAt !== null;
+    const expected = {
+      onTimeRate: { count: late.length, tasks: late.length, points: completed.length ? (weights.onTimeRate * late.length) / completed.length : 0 },
+      redEver: { count: mineFacts.filter((f) => f.fact.redEver).length, tasks: mineFacts.filter((f) => f.fact.redEver).length },
+      urge: { count: mineFacts.reduce((s, f) => s + f.task.urges.length, 0), tasks: mineFacts.filter((f) => f.task.urges.length > 0).length },
+      returned: { count: mineFacts.reduce((s, f) => s + f.task.returns.length, 0), tasks: mineFacts.filter((f) => f.task.returns.length > 0).length },
+      postponed: { count: mineFacts.filter((f) => postponed(f.task)).length, tasks: mineFacts.filter((f) => postponed(f.task)).length },
+    };
+    let lost = 0;
+    for (const f of FACTOR_KEYS) {
+      const e = expected[f];
+      const points = 'points' in e ? e.points : weights[f] * e.count;
+      lost += points;
+      expect(row.byFactor[f], `${row.departmentName} ${f}`).toMatchObject({ count: e.count, tasks: e.tasks, weight: weights[f] });
+      expect(row.byFactor[f].points, `${row.departmentName} ${f}`).toBeCloseTo(points, 2);
+    }
+    expect(row.total).toBe(mineFacts.length);
+    expect(row.pointsLost).toBeCloseTo(lost, 1);
+    expect(row.score, row.departmentName).toBeCloseTo(Math.max(0, 100 - lost), 1);
+    // The explanation: every deduction of the department, page by page, names one of its tasks and
+    // adds up to its factor's points; the factors add up to the points lost.
+    const ids = new Set(mineFacts.map((f) => f.task.id));
+    const all = await allDeductions(row.deductions.list);
+    expect(all.length).toBe(row.deductions.total);
+    expect(all.length).toBe(FACTOR_KEYS.reduce((s, f) => s + expected[f].tasks, 0));
+    for (const d of all) {
+      expect(ids.has(d.taskId), d.taskId).toBe(true);
+      expect(d.departmentId).toBe(row.departmentId);
+    }
+    for (const f of FACTOR_KEYS) {
+      const ofFactor = all.filter((d) => d.factor === f);
+      expect(ofFactor.reduce((s, d) => s + d.count, 0), f).toBe(expected[f].count);
+      expect(ofFactor.reduce((s, d) => s + d.points, 0), f).toBeCloseTo(row.byFactor[f].points, 1);
+    }
+    expect(all.reduce((s, d) => s + d.points, 0)).toBeCloseTo(row.pointsLost, 1);
+    // One factor's own link lists exactly its deductions.
+    const red = await allDeductions(row.byFactor.redEver.deductions);
+    expect(red.map((d) => d.taskId).sort()).toEqual(all.filter((d) => d.factor === 'redEver').map((d) => d.taskId).sort());
   }
 }
 
@@ -224,7 +290,7 @@ describe('GET /api/dashboard on seeded data', () => {
     }
   });
 
-  it('assessment: a score per department from the weights an admin set, every point lost naming its item', async () => {
+  it('assessment: a score per department from the weights an admin set, per factor, every point lost naming its item (paged)', async () => {
     const admin = await h.createUser('admin');
     const weights = { onTimeRate: 30, redEver: 4, urge: 1.5, returned: 2, postponed: 3 };
     const put = await h.request('PUT', '/api/assessment/weights', { body: weights, headers: { authorization: `Bearer ${admin.token}` } });
@@ -233,29 +299,25 @@ describe('GET /api/dashboard on seeded data', () => {
     const res = await leader.get(`/api/assessment?${mine()}`);
     expect(res.status).toBe(200);
     expect(res.body.weights).toEqual(weights);
-    const tasksOf = (dept: string) => stories.flatMap((i) => i.tasks).filter((t) => t.departmentId === dept && !t.closed);
-    for (const row of res.body.departments) {
-      const list = tasksOf(row.departmentId);
-      const completed = list.filter((t) => t.acceptedAt !== null);
-      const late = completed.filter((t) => t.outcome !== 'on_time').length;
-      const lost =
-        (completed.length ? (weights.onTimeRate * late) / completed.length : 0) +
-        weights.redEver * list.filter((t) => t.lights.some(([, to]) => to === 'red')).length +
-        weights.urge * list.reduce((s, t) => s + t.urges.length, 0) +
-        weights.returned * list.reduce((s, t) => s + t.returns.length, 0) +
-        weights.postponed * list.filter((t) => t.extensionApprovedAt !== null).length;
-      expect(row.score, row.departmentName).toBeCloseTo(Math.max(0, 100 - lost), 0);
-      // The explanation adds up to the points lost, and names real items of that department.
-      const sum = row.deductions.reduce((s: number, d: Json) => s + d.points, 0);
-      expect(sum).toBeCloseTo(row.pointsLost, 1);
-      const ids = new Set(list.map((t) => t.id));
-      for (const d of row.deductions) expect(ids.has(d.taskId)).toBe(true);
-      expect(row.byFactor.redEver.count).toBe(list.filter((t) => t.lights.some(([, to]) => to === 'red')).length);
-    }
+    await expectAssessment(res.body, weights, factsIn(stories));
     const scores = res.body.departments.map((d: Json) => d.score);
     expect(scores).toEqual([...scores].sort((a: number, b: number) => b - a));
     const refused = await h.request('PUT', '/api/assessment/weights', { body: weights, headers: { authorization: `Bearer ${leader.token}` } });
     expect(refused.status).toBe(403);
+  });
+
+  it.each(['launched', 'due', 'completed'] as const)('assessment for a period (from/to on the %s date) counts only that period, deductions too', async (dateField) => {
+    const weights = (await leader.get('/api/assessment/weights')).body;
+    const from = BASE + 25 * DAY_MS;
+    const to = BASE + 70 * DAY_MS;
+    const res = await leader.get(`/api/assessment?${mine()}&dateField=${dateField}&from=${new Date(from).toISOString()}&to=${new Date(to).toISOString()}`);
+    expect(res.status).toBe(200);
+    expect(res.body.period).toMatchObject({ dateField, from: new Date(from).toISOString(), to: new Date(to).toISOString() });
+    const inPeriod = factsIn(stories, { dateField, from, to });
+    // The period matters: it leaves out tasks the whole book counts.
+    expect(inPeriod.length).toBeLessThan(factsIn(stories).length);
+    expect(inPeriod.length).toBeGreaterThan(0);
+    await expectAssessment(res.body, weights, inPeriod);
   });
 
   it('is for leaders, supervisors and auditors; bad filters answer 400', async () => {

@@ -91,6 +91,7 @@ export const ACCESS: Record<string, Expectation> = {
   'GET /api/dashboard/trend': historyReaders,
   'GET /api/tasks': historyReaders,
   'GET /api/assessment': historyReaders,
+  'GET /api/assessment/deductions': historyReaders,
   'GET /api/assessment/weights': { who: ['leader', 'supervisor', 'auditor', 'admin'] },
   'PUT /api/assessment/weights': admin,
   'GET /api/reports/dashboard.xlsx': historyReaders,

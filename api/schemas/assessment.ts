@@ -1,0 +1,25 @@
+import { z } from 'zod';
+import { FACTORS } from '../../db/queries/assessment';
+import { dashboardQuery } from './dashboard';
+import { pageOf, pageQuery } from './pagination';
+
+const points = z.number().min(0).max(1000);
+export const weightsBody = z.object({ onTimeRate: points, redEver: points, urge: points, returned: points, postponed: points });
+
+/** The assessment's filters (those of the dashboard), paged, optionally one factor. */
+export const deductionsQuery = pageQuery.extend(dashboardQuery.shape).extend({ factor: z.enum(FACTORS).optional() });
+export type DeductionsQuery = z.infer<typeof deductionsQuery>;
+
+export const deductionsPage = pageOf(
+  z.object({
+    departmentId: z.string(),
+    itemId: z.string(),
+    itemCode: z.string(),
+    itemTitle: z.string(),
+    taskId: z.string(),
+    factor: z.enum(FACTORS),
+    label: z.string(),
+    count: z.number().int(),
+    points: z.number(),
+  }),
+).extend({ factor: z.enum(FACTORS).nullable() });
