@@ -22,6 +22,8 @@ const devSettingsSchema = z.object({
     uiPort: z.number().int(),
     dbFile: z.string(),
     logLevel: z.enum(['debug', 'info', 'warn', 'error']).default('warn'),
+    /** SQLite pragmas for the database file (`--sqlite-pragma name=value`). */
+    sqlitePragmas: z.record(z.string().regex(/^\w+$/), z.union([z.string(), z.number()])).default({}),
   }),
   namespace: z.object({
     name: z.string().min(1),

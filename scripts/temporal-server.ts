@@ -80,6 +80,7 @@ export async function startTemporalDevServer(options: DevServerOptions = {}): Pr
     if (dbFile) {
       mkdirSync(dirname(dbFile), { recursive: true });
       args.push('--db-filename', dbFile);
+      for (const [name, value] of Object.entries(settings.server.sqlitePragmas)) args.push('--sqlite-pragma', `${name}=${value}`);
     }
     for (const [name, type] of Object.entries(settings.namespace.searchAttributes)) args.push('--search-attribute', `${name}=${type}`);
     for (const [key, value] of Object.entries(settings.dynamicConfig)) args.push('--dynamic-config-value', `${key}=${JSON.stringify(value)}`);
