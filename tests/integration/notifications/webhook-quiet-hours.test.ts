@@ -56,7 +56,8 @@ describe("a department's quiet hours and daily digest hold its webhooks and grou
       for (const row of held) expect(row).toMatchObject({ channel: 'webhook', status: 'held', heldUntil: turn, attempts: 0 });
       expect(await web.pipeline.inboxByKey(request.dedupeKey)).toHaveLength(3);
     }
-    expect((await web.pipeline.deliveriesByKey(urged.dedupeKey)).map((d) => d.status)).toEqual(['sent', 'sent', 'sent']);
+    // (A post reaches the receiver a moment before it is recorded as sent.)
+    await waitFor(async () => (await web.pipeline.deliveriesByKey(urged.dedupeKey)).every((d) => d.status === 'sent'), 5_000, 'the urge marked sent');
     expect((await web.pipeline.inboxByKey(urged.dedupeKey)).every((row) => row.urgent)).toBe(true);
 
     // When quiet hours end: one digest per robot, in its own format, listing both held notifications.
@@ -90,7 +91,10 @@ describe("a department's quiet hours and daily digest hold its webhooks and grou
     expect(generic.headers['x-supervision-delivery']).toBe(genericBody.id);
 
     // Each held delivery went out once, in its robot's one digest, after quiet hours ended.
-    const sent = (await Promise.all([assigned, yellow].map((r) => web.pipeline.deliveriesByKey(r.dedupeKey)))).flat();
+    const sent = await waitFor(async () => {
+      const rows = (await Promise.all([assigned, yellow].map((r) => web.pipeline.deliveriesByKey(r.dedupeKey)))).flat();
+      return rows.every((row) => row.status === 'sent') ? rows : null;
+    }, 5_000, 'the held deliveries marked sent');
     expect(sent).toHaveLength(6);
     for (const row of sent) {
       expect(row).toMatchObject({ status: 'sent', attempts: 1, lastError: null });
@@ -130,7 +134,10 @@ describe("a department's quiet hours and daily digest hold its webhooks and grou
     for (const row of sent) expect(row).toMatchObject({ status: 'sent', attempts: 2, lastError: null, digestKey: sent[0]!.digestKey });
 
     // One digest job per held delivery: one carried all three, the others found them taken.
-    const jobs = await Promise.all(held.map((row) => web.pipeline.queues.notifications.getJob(`digest-${row.id}`)));
+    const jobs = await waitFor(async () => {
+      const found = await Promise.all(held.map((row) => web.pipeline.queues.notifications.getJob(`digest-${row.id}`)));
+      return found.every((job) => job?.finishedOn) ? found : null;
+    }, 5_000, 'the three digest jobs to finish');
     expect(jobs.map((job) => (job!.returnvalue as { sent: number }).sent).sort()).toEqual([0, 0, 3]);
     // A digest job run again once it has gone out finds nothing to send.
     const rerun = await web.pipeline.queues.notifications.add('digest', { deliveryId: held[0]!.id }, { jobId: `digest-${held[0]!.id}-rerun` });
