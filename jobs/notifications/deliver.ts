@@ -79,8 +79,9 @@ function isPermanentFailure(error: unknown): boolean {
  * Sends one digest: the held deliveries of one target — a user's e-mails or one webhook's posts — whose
  * hold has ended, as ONE message (an e-mail, or a post in the webhook's own format, signed as any other).
  * `digestKey` (the job's id) takes them first, so another digest job of the same target sends none of
- * them, and this job's retry sends the same ones again only if no try got through. Returns how many
- * held deliveries the digest carried (0: nothing left to send, nothing posted).
+ * them; this job's retry (after a failed try) sends the same ones again, and once they are recorded
+ * sent nothing sends them again. Returns how many held deliveries the digest carried (0: nothing left
+ * to send, nothing posted).
  */
 export async function sendDigest(deps: NotificationDeps, job: DigestJob, digestKey: string, isFinalAttempt: boolean): Promise<number> {
   const found = await digestTargetOf(deps, job, digestKey);
