@@ -131,8 +131,8 @@ function listedDepartments(filter: FactFilter): SQL {
  * those few groups (at most kinds × departments rows), which is far cheaper than asking Postgres
  * for GROUPING SETS over the facts. Rolled-up rows have kind/department null.
  *
- * Current figures by launch date come from the monthly roll-up (migration 0012) when that reads
- * fewer task rows; `source` forces one way (tests compare both).
+ * Current figures come from the monthly roll-up (migrations 0012, 0016: launch, due and completion
+ * months) when that reads fewer task rows; `source` forces one way (tests compare both).
  */
 export async function countFacts(
   db: Executor,
@@ -180,7 +180,7 @@ function countGroupsByScan(filter: FactFilter): SQL {
     group by f.kind, f.department_id`;
 }
 
-/** A stretch of launch time whose facts are added to (+1) or taken from (-1) whole months. */
+/** A stretch of the window's date whose facts are added to (+1) or taken from (-1) whole months. */
 interface Edge {
   from: Date;
   to: Date;
@@ -206,15 +206,19 @@ export function chinaMonthStart(at: Date, monthsLater = 0): Date {
 }
 
 /**
- * How to count [from, to) by launch date from whole months: each end moves to its nearer month
- * boundary, and the stretch between the end and the boundary is counted from the task rows (added
- * when the boundary is inside the window, taken away when outside). Nothing launches after `now`,
- * so a stretch beyond it costs nothing to count. Undefined when the roll-up cannot answer (as-of,
- * issuer, other date fields) or, unless `evenIfSlower`, when counting the window itself reads fewer rows.
+ * How to count [from, to) from whole months of the filter's date field (the roll-up holds launch,
+ * due and completion months, migrations 0012 and 0016): each end moves to its nearer month boundary,
+ * and the stretch between the end and the boundary is counted from the task rows (added when the
+ * boundary is inside the window, taken away when outside). Nothing is launched or completed after
+ * `now`, so such a stretch beyond it costs nothing to count; due dates run into the future. Undefined
+ * when the roll-up cannot answer (as-of, issuer) or, unless `evenIfSlower`, when counting the window
+ * itself reads fewer rows.
  */
 export function monthlyRollupPlan(filter: FactFilter, now: Date, options: { evenIfSlower?: boolean } = {}): MonthlyRollupPlan | undefined {
-  if (filter.asOf || filter.issuedBy || filter.dateField !== 'launched') return undefined;
-  const launchTime = (from: Date, to: Date) => Math.max(0, Math.min(to.getTime(), now.getTime()) - from.getTime());
+  if (filter.asOf || filter.issuedBy) return undefined;
+  const end = filter.dateField === 'due' ? Infinity : now.getTime();
+  // How much of the field's time a stretch covers: a stand-in for the task rows counting it would read.
+  const span = (from: Date, to: Date) => Math.max(0, Math.min(to.getTime(), end) - from.getTime());
   const edges: Edge[] = [];
   const edge = (a: Date, b: Date) => {
     if (a < b) edges.push({ from: a, to: b, sign: 1 });
@@ -225,19 +229,21 @@ export function monthlyRollupPlan(filter: FactFilter, now: Date, options: { even
   if (filter.from) {
     const before = chinaMonthStart(filter.from);
     const after = chinaMonthStart(filter.from, 1);
-    monthsFrom = before.getTime() === filter.from.getTime() || launchTime(before, filter.from) <= launchTime(filter.from, after) ? before : after;
+    monthsFrom = before.getTime() === filter.from.getTime() || span(before, filter.from) <= span(filter.from, after) ? before : after;
     edge(filter.from, monthsFrom);
   }
   if (filter.to) {
     const before = chinaMonthStart(filter.to);
     const after = chinaMonthStart(filter.to, 1);
-    monthsTo = before.getTime() === filter.to.getTime() || launchTime(before, filter.to) <= launchTime(filter.to, after) ? before : after;
+    monthsTo = before.getTime() === filter.to.getTime() || span(before, filter.to) <= span(filter.to, after) ? before : after;
     edge(monthsTo, filter.to);
   }
   if (monthsFrom && monthsTo && monthsFrom >= monthsTo) return undefined;
   if (!options.evenIfSlower && filter.from) {
-    const edgeTime = edges.reduce((sum, e) => sum + launchTime(e.from, e.to), 0);
-    if (edgeTime >= launchTime(filter.from, filter.to ?? now)) return undefined;
+    const edgeSpan = edges.reduce((sum, e) => sum + span(e.from, e.to), 0);
+    // An open-ended due window (no `to`) has no end to compare with: the roll-up reads less.
+    const windowSpan = filter.to || end !== Infinity ? span(filter.from, filter.to ?? now) : Infinity;
+    if (edgeSpan >= windowSpan) return undefined;
   }
   return { monthsFrom, monthsTo, edges };
 }
@@ -259,7 +265,7 @@ const rollupColumn: Record<Metric, string> = {
  * in one statement, so all parts see the same snapshot.
  */
 function countGroupsByRollup(filter: FactFilter, plan: MonthlyRollupPlan): SQL {
-  const conditions: SQL[] = [];
+  const conditions: SQL[] = [sql`f.basis = ${filter.dateField}`];
   if (filter.kind) conditions.push(sql`f.kind = ${filter.kind}`);
   if (filter.departmentIds?.length) {
     conditions.push(sql`f.department_id in (${sql.join(filter.departmentIds.map((id) => sql`${id}::uuid`), sql`, `)})`);

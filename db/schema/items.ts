@@ -86,7 +86,8 @@ export const tasks = pgTable(
     // The item's kind, issuer and launch time, copied by a trigger when the row is inserted (they never
     // change), so the standing book counts tasks without joining items (migration 0009_task_item_facts);
     // 0010_standing_book_index covers them for index-only counting. Migration 0012 keeps a monthly
-    // roll-up of every figure by trigger (standing_book_months + _deltas, raw SQL only).
+    // roll-up of every figure by trigger (standing_book_months + _deltas, raw SQL only), by launch,
+    // due and completion month since 0016 (which also covers due_at and accepted_at for the edges).
     itemKind: text('item_kind'),
     itemIssuedBy: uuid('item_issued_by'),
     itemLaunchedAt: at('item_launched_at'),

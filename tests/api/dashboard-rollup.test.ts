@@ -1,14 +1,15 @@
 /**
- * The standing book's monthly roll-up (migration 0012) against counting the task rows themselves:
- * any window, any kind, before and after compaction, after every kind of task change, and under
- * concurrent writers and compactions (no deadlock, no writer waiting for another, nothing lost).
+ * The standing book's monthly roll-up (migrations 0012 and 0016: by launch, due and completion
+ * month) against counting the task rows themselves: any window on any date field, any kind, before
+ * and after compaction, after every kind of task change, and under concurrent writers and
+ * compactions (no deadlock, no writer waiting for another, nothing lost).
  */
 import { randomUUID } from 'node:crypto';
 import { eq, inArray, sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { drillDownLinks, filterQueryString } from '../../api/services/dashboard';
 import { connectDatabase, type Database, type DatabaseHandle } from '../../db/client';
-import { chinaMonthStart, compactStandingBook, countFacts, monthlyRollupPlan, type CountRow, type FactFilter } from '../../db/queries/dashboard';
+import { chinaMonthStart, compactStandingBook, countFacts, DATE_FIELDS, monthlyRollupPlan, type CountRow, type DateField, type FactFilter } from '../../db/queries/dashboard';
 import { items, tasks } from '../../db/schema/items';
 import { ITEM_KINDS, type ItemKind } from '../../domain/types';
 import { startApiHarness, type ApiHarness } from '../support/api-harness';
@@ -44,7 +45,12 @@ async function expectRollupMatchesScan(filter: FactFilter, now = new Date()) {
   return byRollup;
 }
 
-const mine = (): FactFilter => ({ dateField: 'launched', departmentIds: depts });
+const mine = (dateField: DateField = 'launched'): FactFilter => ({ dateField, departmentIds: depts });
+
+/** Every basis of the roll-up, without a window (every month, null months too). */
+async function expectEveryBasisMatches() {
+  for (const dateField of DATE_FIELDS) await expectRollupMatchesScan(mine(dateField));
+}
 
 describe('standing book monthly roll-up', () => {
   it('puts an instant in the same China-time month as Postgres does', async () => {
@@ -59,7 +65,7 @@ describe('standing book monthly roll-up', () => {
     for (const r of rows) expect(new Date(r.month).toISOString(), r.at).toBe(chinaMonthStart(new Date(r.at)).toISOString());
   });
 
-  it('counts any window exactly: whole months from the roll-up, the edges from the task rows', async () => {
+  it.each(DATE_FIELDS)('counts any window on the %s date exactly: whole months from the roll-up, the edges from the task rows', async (dateField) => {
     const random = rng(11);
     const monthStarts = Array.from({ length: 8 }, (_, i) => chinaMonthStart(new Date(BASE), i - 1).getTime());
     const instantNear = () => {
@@ -74,7 +80,7 @@ describe('standing book monthly roll-up', () => {
       const [from, end] = [instantNear(), instantNear()].sort((a, b) => a - b) as [number, number];
       const to = i % 10 === 0 || end === from ? undefined : end;
       const filter: FactFilter = {
-        ...mine(),
+        ...mine(dateField),
         from: i % 10 === 5 ? undefined : new Date(from),
         to: to === undefined ? undefined : new Date(to),
         kind: i % 3 === 0 ? ITEM_KINDS[i % ITEM_KINDS.length] : undefined,
@@ -82,14 +88,14 @@ describe('standing book monthly roll-up', () => {
       const now = nows[i % 2]!;
       if (!monthlyRollupPlan(filter, now, { evenIfSlower: true })) continue; // inside one month: counted from the rows
       const rows = await expectRollupMatchesScan(filter, now);
-      const expected = expectedFigures(stories, { from: filter.from?.getTime(), to: filter.to?.getTime(), kind: filter.kind as ItemKind | undefined });
+      const expected = expectedFigures(stories, { dateField, from: filter.from?.getTime(), to: filter.to?.getTime(), kind: filter.kind as ItemKind | undefined });
       const total = rows.find((r) => r.kind === null && r.departmentId === null)!;
       expect(Object.fromEntries(METRIC_KEYS.map((m) => [m, total[m]]))).toEqual(expected.total);
       checked++;
     }
     expect(checked).toBeGreaterThan(30);
-    // No window at all: every month, and the rows whose item has not arrived yet.
-    await expectRollupMatchesScan(mine());
+    // No window at all: every month, and the rows whose item has not arrived yet (or not completed).
+    await expectRollupMatchesScan(mine(dateField));
   });
 
   it('chooses the roll-up for a year and a month, and the rows for a few days', () => {
@@ -100,21 +106,34 @@ describe('standing book monthly roll-up', () => {
     for (const e of year.edges) expect(Math.min(e.to.getTime(), now.getTime()) - e.from.getTime()).toBeLessThanOrEqual(16 * DAY_MS);
     expect(monthlyRollupPlan({ dateField: 'launched', from: new Date(now.getTime() - 30 * DAY_MS), to: now }, now)).toBeDefined();
     expect(monthlyRollupPlan({ dateField: 'launched', from: new Date(now.getTime() - 3 * DAY_MS), to: now }, now)).toBeUndefined();
-    // What the roll-up does not hold: other date fields, an issuer, the timeline.
-    expect(monthlyRollupPlan({ dateField: 'due', from: new Date(0), to: now }, now)).toBeUndefined();
+    // A year by due date or by completion date too (0016); a due window may run into the future.
+    for (const dateField of ['due', 'completed'] as const) {
+      const plan = monthlyRollupPlan({ dateField, from: new Date(now.getTime() - 365 * DAY_MS), to: now }, now)!;
+      expect(plan.monthsTo!.getTime() - plan.monthsFrom!.getTime(), dateField).toBeGreaterThan(330 * DAY_MS);
+    }
+    const ahead = monthlyRollupPlan({ dateField: 'due', from: now, to: new Date(now.getTime() + 90 * DAY_MS) }, now)!;
+    expect(ahead.monthsTo!.getTime() - ahead.monthsFrom!.getTime()).toBeGreaterThan(55 * DAY_MS);
+    expect(monthlyRollupPlan({ dateField: 'due', from: now }, now)).toBeDefined();
+    // What the roll-up does not hold: an issuer, the timeline.
     expect(monthlyRollupPlan({ dateField: 'launched', issuedBy: randomUUID(), from: new Date(0), to: now }, now)).toBeUndefined();
+    expect(monthlyRollupPlan({ dateField: 'due', issuedBy: randomUUID(), from: new Date(0), to: now }, now)).toBeUndefined();
     expect(monthlyRollupPlan({ dateField: 'launched', asOf: now, from: new Date(0), to: now }, now)).toBeUndefined();
   });
 
   it('follows every change of a task row, before and after compaction', async () => {
-    const window: FactFilter = { ...mine(), from: new Date(BASE + 17 * DAY_MS), to: new Date(BASE + 101 * DAY_MS) };
     const check = async () => {
-      await expectRollupMatchesScan(mine());
-      await expectRollupMatchesScan(window);
+      for (const dateField of DATE_FIELDS) {
+        await expectRollupMatchesScan(mine(dateField));
+        await expectRollupMatchesScan({ ...mine(dateField), from: new Date(BASE + 17 * DAY_MS), to: new Date(BASE + 101 * DAY_MS) });
+      }
     };
     const live = stories.flatMap((s) => s.tasks).filter((t) => !t.closed && t.acceptedAt === null);
-    const [a, b, c, d, e] = live;
-    await db.update(tasks).set({ status: 'accepted', outcome: 'overdue', acceptedAt: new Date(), light: 'green' }).where(eq(tasks.id, a!.id));
+    const [a, b, c, d, e, f, g] = live;
+    await db.update(tasks).set({ status: 'accepted', outcome: 'overdue', acceptedAt: new Date(BASE + 60 * DAY_MS), light: 'green' }).where(eq(tasks.id, a!.id));
+    // An extension moves the due date into another month; an acceptance is corrected to another day.
+    await db.update(tasks).set({ dueAt: new Date(f!.dueAt + 40 * DAY_MS), postponed: true }).where(eq(tasks.id, f!.id));
+    await db.update(tasks).set({ acceptedAt: new Date(BASE + 95 * DAY_MS) }).where(eq(tasks.id, a!.id));
+    await db.update(tasks).set({ status: 'accepted', outcome: 'on_time', acceptedAt: new Date() }).where(eq(tasks.id, g!.id));
     await db.update(tasks).set({ light: 'red', redEver: true }).where(eq(tasks.id, b!.id));
     await db.update(tasks).set({ status: 'transferred', closedAt: new Date() }).where(eq(tasks.id, c!.id));
     await db.update(tasks).set({ departmentId: depts[(depts.indexOf(d!.departmentId) + 1) % depts.length]! }).where(eq(tasks.id, d!.id));
@@ -159,7 +178,15 @@ describe('standing book monthly roll-up', () => {
               const status = statuses[Math.floor(random() * statuses.length)]!;
               await tx
                 .update(tasks)
-                .set({ status, light: lights[Math.floor(random() * 3)]!, redEver: random() < 0.3, outcome: status === 'accepted' ? 'on_time' : null })
+                .set({
+                  status,
+                  light: lights[Math.floor(random() * 3)]!,
+                  redEver: random() < 0.3,
+                  outcome: status === 'accepted' ? 'on_time' : null,
+                  // Due and completion months move too (the roll-up's other bases).
+                  acceptedAt: status === 'accepted' ? new Date(BASE + Math.floor(random() * DAYS * DAY_MS)) : null,
+                  dueAt: new Date(BASE + Math.floor(random() * DAYS * DAY_MS)),
+                })
                 .where(eq(tasks.id, id));
               if (random() < 0.2) await tx.execute(sql`select standing_book_compact()`);
               await tx.execute(sql`select pg_sleep(0.002)`);
@@ -179,9 +206,9 @@ describe('standing book monthly roll-up', () => {
       compacting = false;
       await compactions;
       expect(results.filter((r) => r.status === 'rejected').map((r) => String((r as PromiseRejectedResult).reason))).toEqual([]);
-      await expectRollupMatchesScan(mine());
+      await expectEveryBasisMatches();
       await compactStandingBook(pool);
-      await expectRollupMatchesScan(mine());
+      await expectEveryBasisMatches();
     } finally {
       await handle.close();
     }
@@ -209,10 +236,10 @@ describe('standing book monthly roll-up', () => {
         await tx.update(tasks).set({ status: 'accepted', outcome: 'on_time' }).where(eq(tasks.id, third!.id));
         await tx.execute(sql`select standing_book_compact()`); // the lock is taken: skipped, not waited for
       });
-      await expectRollupMatchesScan(mine());
+      await expectEveryBasisMatches();
       release();
       await holder;
-      await expectRollupMatchesScan(mine());
+      await expectEveryBasisMatches();
     } finally {
       await handle.close();
     }
