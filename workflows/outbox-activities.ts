@@ -18,6 +18,12 @@ const local = proxyLocalActivities<Activities>({ startToCloseTimeout: '10 second
 /** Patch: the outbox runs as local activities (histories recorded before it scheduled activity tasks). */
 export const OUTBOX_AS_LOCAL_ACTIVITIES = 'outbox-as-local-activities';
 
+/** Patch: a task tells its item through a local activity, not a signal of its own (histories before signalled). */
+export const TELL_ITEM_BY_LOCAL_ACTIVITY = 'tell-item-by-local-activity';
+
+/** The item is told of a task's change by the worker's client, which leaves the task's history a marker. */
+export const { tellItem } = local;
+
 /** Called where the pump is about to send: the same point in history on replay. */
 export function outboxActivities(): Pick<Activities, 'projectTask' | 'projectItem' | 'notify'> {
   return patched(OUTBOX_AS_LOCAL_ACTIVITIES) ? local : remote;

@@ -28,7 +28,7 @@ import type { NotifyInput, TimelineEntry } from '../activities';
 import { taskChangedSignal, type TaskChangedArgs } from './item-definitions';
 import { RecentUpdates } from './recent-updates';
 import { taskEventOf } from './task-events';
-import { outboxActivities } from './outbox-activities';
+import { outboxActivities, tellItem, TELL_ITEM_BY_LOCAL_ACTIVITY } from './outbox-activities';
 import { asFailure, malformed, ruleFailure } from './rule-failure';
 import { SYSTEM_ACTOR } from './system-actor';
 import {
@@ -397,11 +397,14 @@ export async function task(input: TaskInput): Promise<TaskWire> {
         work.push(projectTask({ task: state, workflowId, transferredFrom: input.fromTaskId ?? null, timeline: entries }));
       }
       if (parent) {
-        work.push(
-          getExternalWorkflowHandle(input.parentWorkflowId)
-            .signal(taskChangedSignal, parent)
-            .catch((error: unknown) => log.warn('item workflow not told of a change', { error: String(error) })),
-        );
+        if (patched(TELL_ITEM_BY_LOCAL_ACTIVITY)) work.push(tellItem({ itemWorkflowId: input.parentWorkflowId, change: parent }));
+        else {
+          work.push(
+            getExternalWorkflowHandle(input.parentWorkflowId)
+              .signal(taskChangedSignal, parent)
+              .catch((error: unknown) => log.warn('item workflow not told of a change', { error: String(error) })),
+          );
+        }
       }
       await Promise.all(work);
       pumping = false;
