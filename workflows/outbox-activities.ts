@@ -1,4 +1,4 @@
-// The activities a workflow's outbox pump calls (projection, notification), as one place decides them.
+// The activities a workflow's outbox pump calls (projection, notification, telling the item), decided in one place.
 import { patched, proxyActivities, proxyLocalActivities } from '@temporalio/workflow';
 import type { Activities } from '../activities';
 
