@@ -1,19 +1,24 @@
 import { and, eq, lt, sql } from 'drizzle-orm';
 import type { Executor } from '../client';
 import { idempotencyKeys } from '../schema/idempotency';
+import { prepared } from './prepared-statements';
 
 export interface IdempotencyScope {
   userId: string;
   key: string;
 }
 
-/** Inserts the 'pending' row; true when this request won the key. */
+/** Inserts the 'pending' row; true when this request won the key. Every keyed write asks (prepared). */
 export async function claimIdempotencyKey(db: Executor, scope: IdempotencyScope, requestFingerprint: string): Promise<boolean> {
-  const inserted = await db
-    .insert(idempotencyKeys)
-    .values({ ...scope, requestFingerprint })
-    .onConflictDoNothing()
-    .returning({ key: idempotencyKeys.key });
+  const statement = prepared(db, 'idempotency_claim', () =>
+    db
+      .insert(idempotencyKeys)
+      .values({ userId: sql.placeholder('userId'), key: sql.placeholder('key'), requestFingerprint: sql.placeholder('requestFingerprint') })
+      .onConflictDoNothing()
+      .returning({ key: idempotencyKeys.key })
+      .prepare('idempotency_claim'),
+  );
+  const inserted = await statement.execute({ userId: scope.userId, key: scope.key, requestFingerprint });
   return inserted.length === 1;
 }
 
@@ -42,15 +47,26 @@ export async function takeOverStaleKey(db: Executor, scope: IdempotencyScope, st
   return taken.length === 1;
 }
 
+/** Stores the answer for repeats. Every keyed write that its handler answered (prepared). */
 export async function completeIdempotencyKey(
   db: Executor,
   scope: IdempotencyScope,
   response: { status: number; body: string; contentType: string | null },
 ): Promise<void> {
-  await db
-    .update(idempotencyKeys)
-    .set({ state: 'done', responseStatus: response.status, responseBody: response.body, responseContentType: response.contentType, updatedAt: sql`now()` })
-    .where(and(eq(idempotencyKeys.userId, scope.userId), eq(idempotencyKeys.key, scope.key)));
+  const statement = prepared(db, 'idempotency_complete', () =>
+    db
+      .update(idempotencyKeys)
+      .set({
+        state: 'done',
+        responseStatus: sql`${sql.placeholder('status')}::int`,
+        responseBody: sql`${sql.placeholder('body')}::text`,
+        responseContentType: sql`${sql.placeholder('contentType')}::text`,
+        updatedAt: sql`now()`,
+      })
+      .where(and(eq(idempotencyKeys.userId, sql.placeholder('userId')), eq(idempotencyKeys.key, sql.placeholder('key'))))
+      .prepare('idempotency_complete'),
+  );
+  await statement.execute({ userId: scope.userId, key: scope.key, status: response.status, body: response.body, contentType: response.contentType });
 }
 
 /** Forgets finished keys older than `before` (a repeat after that runs again; Temporal's own Update-id dedupe still holds). */
