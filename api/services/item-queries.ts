@@ -28,7 +28,7 @@ export async function listItemsFor(deps: QueryDeps, user: SessionUser, query: It
   // A dashboard figure's drill-down brings its own period (on its date field).
   const factMatch = itemDrillDownCondition(query);
   const { rows, total } = await listItems(
-    deps.database.db,
+    deps.database,
     {
       kind: query.kind,
       status: query.status,

@@ -1,7 +1,8 @@
 // Reads of the items read model (items, tasks, item_events) and the launch service's first write.
 // Lists are answered here, from Postgres only: never by asking Temporal item by item.
-import { and, asc, desc, eq, gte, ilike, inArray, isNotNull, isNull, like, lt, or, sql, type SQL } from 'drizzle-orm';
-import type { Executor } from '../client';
+import type postgres from 'postgres';
+import { and, asc, desc, eq, fillPlaceholders, gte, ilike, inArray, isNotNull, isNull, like, lt, or, sql, type SQL } from 'drizzle-orm';
+import type { DatabaseHandle, Executor } from '../client';
 import { itemEvents, items, tasks, type ItemRow, type TaskRow } from '../schema/items';
 import { departments } from '../schema/org';
 import { prepared } from './prepared-statements';
@@ -147,7 +148,8 @@ export type ItemSummaryRow = { [K in keyof typeof summaryColumns]: ItemRow[K] };
  * One statement for a page and its total, so one round trip and one snapshot for both. The count
  * runs only when the page cannot tell: a page shorter than its size (and not past the end) is the
  * last one, so the total is its offset plus its length, exactly. The page is left-joined to a
- * single row so that an empty page still brings the total.
+ * single row so that an empty page still brings the total. Columns: the total, then the page's
+ * columns in the order of `summaryColumns` (pageRow reads them by position).
  */
 function listQuery(db: Executor, filter: ItemFilter) {
   const where = itemConditions(filter);
@@ -159,44 +161,56 @@ function listQuery(db: Executor, filter: ItemFilter) {
   const onPage = sql`(select count(*)::int from ${pageOfItems})`;
   const total = sql<number>`case when ${onPage} < ${limit} and (${onPage} > 0 or ${offset} = 0) then ${offset} + ${onPage}
     else (select count(*)::int from ${items} where ${where ?? sql`true`}) end`;
+  const columns = Object.keys(summaryColumns) as (keyof typeof summaryColumns)[];
   return db
     .with(pageOfItems)
-    .select({
-      total,
-      item: {
-        id: pageOfItems.id,
-        code: pageOfItems.code,
-        kind: pageOfItems.kind,
-        title: pageOfItems.title,
-        status: pageOfItems.status,
-        light: pageOfItems.light,
-        issuedBy: pageOfItems.issuedBy,
-        dueAt: pageOfItems.dueAt,
-        public: pageOfItems.public,
-        createdAt: pageOfItems.createdAt,
-        completedAt: pageOfItems.completedAt,
-        departmentIds: pageOfItems.departmentIds,
-      },
-    })
+    .select({ total, ...Object.fromEntries(columns.map((c) => [c, pageOfItems[c]])) })
     .from(sql`(select) as "one_row"`)
-    .leftJoin(pageOfItems, sql`true`);
+    .leftJoin(pageOfItems, sql`true`)
+    .toSQL();
 }
 
-type PreparedList = ReturnType<ReturnType<typeof listQuery>['prepare']>;
+/**
+ * A row of the list statement as ItemSummaryRow (null for the empty page's row). By hand: drizzle's
+ * row mapping (through the CTE's alias proxies) was 0.14 of the 0.36 ms of CPU a page cost this
+ * process. Timestamps arrive as Postgres text (drizzle turns postgres.js's parsing of them off).
+ */
+function pageRow(row: unknown[]): ItemSummaryRow | null {
+  if (row[1] === null) return null;
+  return {
+    id: row[1] as string,
+    code: row[2] as string,
+    kind: row[3] as string,
+    title: row[4] as string,
+    status: row[5] as string,
+    light: row[6] as string,
+    issuedBy: row[7] as string,
+    dueAt: new Date(row[8] as string),
+    public: row[9] as boolean,
+    createdAt: new Date(row[10] as string),
+    completedAt: row[11] === null ? null : new Date(row[11] as string),
+    departmentIds: row[12] as string[],
+  };
+}
 
 /** Building the list's SQL costs more CPU than running it: built once per filter shape, kept prepared. */
-function listStatement(db: Executor, filter: ItemFilter): Pick<PreparedList, 'execute'> {
+function listStatement(db: Executor, filter: ItemFilter): { name: string | null; sql: string; params: unknown[] } {
   // A drill-down's SQL text varies with its department list: each distinct text would stay
   // prepared for the connection's lifetime, so it is built (unprepared) every time.
-  if (filter.factMatch) return listQuery(db, filter);
+  if (filter.factMatch) return { name: null, ...listQuery(db, filter) };
   const name = `items_list(${listShape(filter)})`;
-  return prepared(db, name, () => listQuery(db, filter).prepare(name));
+  return prepared(db, name, () => ({ name, ...listQuery(db, filter) }));
 }
 
-/** Newest first; `total` counts every match, not just the page. */
-export async function listItems(db: Executor, filter: ItemFilter, page: { limit: number; offset: number }) {
-  const result = await listStatement(db, filter).execute(listValues(filter, page));
-  return { total: result[0]?.total ?? 0, rows: result.flatMap((r) => (r.item ? [r.item] : [])) };
+/**
+ * Newest first; `total` counts every match, not just the page. Runs on postgres.js directly, as a
+ * named prepared statement (one round trip, parsed once per connection).
+ */
+export async function listItems(database: Pick<DatabaseHandle, 'db' | 'sql'>, filter: ItemFilter, page: { limit: number; offset: number }) {
+  const statement = listStatement(database.db, filter);
+  const values = fillPlaceholders(statement.params, listValues(filter, page)) as postgres.ParameterOrJSON<never>[];
+  const result = await database.sql.unsafe(statement.sql, values, { prepare: statement.name !== null }).values();
+  return { total: (result[0]?.[0] as number | undefined) ?? 0, rows: result.flatMap((r) => pageRow(r) ?? []) };
 }
 
 /** Items marked public, newest first, with their departments' names: nothing internal. */
