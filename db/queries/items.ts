@@ -145,13 +145,45 @@ const summaryColumns = {
 export type ItemSummaryRow = { [K in keyof typeof summaryColumns]: ItemRow[K] };
 
 /**
+ * Which totals the count roll-up (items_list_counts, migration 0017) holds: any mix of kind, status,
+ * light and issuer, for every item or for one department's. Text search, the launch window and
+ * drill-downs are counted from the matching rows themselves.
+ */
+function countedByRollup(filter: ItemFilter): boolean {
+  return !filter.q && !filter.from && !filter.to && !filter.factMatch && !(filter.departmentId && filter.visibleToDepartment);
+}
+
+/**
+ * The total from the roll-up: its compacted counts plus the deltas not yet folded in, read in the
+ * list's own statement, so it is exact for the same snapshot as the page.
+ */
+function rolledUpTotal(filter: ItemFilter): SQL {
+  const dims: SQL[] = [];
+  if (filter.departmentId) dims.push(sql`department_id = ${sql.placeholder('departmentId')}::uuid`);
+  else if (filter.visibleToDepartment) dims.push(sql`department_id = ${sql.placeholder('visibleToDepartment')}::uuid`);
+  else dims.push(sql`department_id is null`);
+  if (filter.kind) dims.push(sql`kind = ${sql.placeholder('kind')}`);
+  if (filter.status) dims.push(sql`status = ${sql.placeholder('status')}`);
+  if (filter.light) dims.push(sql`light = ${sql.placeholder('light')}`);
+  if (filter.issuedBy) dims.push(sql`issued_by = ${sql.placeholder('issuedBy')}::uuid`);
+  const where = sql.join(dims, sql` and `);
+  return sql`(select coalesce(sum(n), 0)::int from (select n from items_list_counts where ${where}
+    union all select n from items_list_count_deltas where ${where}) as counted)`;
+}
+
+export interface ListOptions {
+  /** Where a total that the page cannot tell comes from; tests compare the two. Default: the roll-up when it holds the filter. */
+  countFrom?: 'rollup' | 'rows';
+}
+
+/**
  * One statement for a page and its total, so one round trip and one snapshot for both. The count
  * runs only when the page cannot tell: a page shorter than its size (and not past the end) is the
  * last one, so the total is its offset plus its length, exactly. The page is left-joined to a
  * single row so that an empty page still brings the total. Columns: the total, then the page's
  * columns in the order of `summaryColumns` (pageRow reads them by position).
  */
-function listQuery(db: Executor, filter: ItemFilter) {
+function listQuery(db: Executor, filter: ItemFilter, countFrom: 'rollup' | 'rows') {
   const where = itemConditions(filter);
   const limit = sql.placeholder('limit');
   const offset = sql.placeholder('offset');
@@ -159,8 +191,9 @@ function listQuery(db: Executor, filter: ItemFilter) {
     db.select(summaryColumns).from(items).where(where).orderBy(desc(items.createdAt), desc(items.id)).limit(limit).offset(offset),
   );
   const onPage = sql`(select count(*)::int from ${pageOfItems})`;
+  const counted = countFrom === 'rollup' ? rolledUpTotal(filter) : sql`(select count(*)::int from ${items} where ${where ?? sql`true`})`;
   const total = sql<number>`case when ${onPage} < ${limit} and (${onPage} > 0 or ${offset} = 0) then ${offset} + ${onPage}
-    else (select count(*)::int from ${items} where ${where ?? sql`true`}) end`;
+    else ${counted} end`;
   const columns = Object.keys(summaryColumns) as (keyof typeof summaryColumns)[];
   return db
     .with(pageOfItems)
@@ -194,23 +227,33 @@ function pageRow(row: unknown[]): ItemSummaryRow | null {
 }
 
 /** Building the list's SQL costs more CPU than running it: built once per filter shape, kept prepared. */
-function listStatement(db: Executor, filter: ItemFilter): { name: string | null; sql: string; params: unknown[] } {
+function listStatement(db: Executor, filter: ItemFilter, countFrom: 'rollup' | 'rows'): { name: string | null; sql: string; params: unknown[] } {
   // A drill-down's SQL text varies with its department list: each distinct text would stay
   // prepared for the connection's lifetime, so it is built (unprepared) every time.
-  if (filter.factMatch) return { name: null, ...listQuery(db, filter) };
-  const name = `items_list(${listShape(filter)})`;
-  return prepared(db, name, () => ({ name, ...listQuery(db, filter) }));
+  if (filter.factMatch) return { name: null, ...listQuery(db, filter, countFrom) };
+  const name = `items_list(${listShape(filter)}${countFrom === 'rollup' ? ':rollup' : ''})`;
+  return prepared(db, name, () => ({ name, ...listQuery(db, filter, countFrom) }));
 }
 
 /**
  * Newest first; `total` counts every match, not just the page. Runs on postgres.js directly, as a
  * named prepared statement (one round trip, parsed once per connection).
  */
-export async function listItems(database: Pick<DatabaseHandle, 'db' | 'sql'>, filter: ItemFilter, page: { limit: number; offset: number }) {
-  const statement = listStatement(database.db, filter);
-  const values = fillPlaceholders(statement.params, listValues(filter, page)) as postgres.ParameterOrJSON<never>[];
+export async function listItems(database: Pick<DatabaseHandle, 'db' | 'sql'>, filter: ItemFilter, page: { limit: number; offset: number }, options: ListOptions = {}) {
+  // A department's staff filtering by their own department ask for one department, not two.
+  const asked = filter.departmentId && filter.departmentId === filter.visibleToDepartment ? { ...filter, departmentId: undefined } : filter;
+  const countFrom = options.countFrom ?? (countedByRollup(asked) ? 'rollup' : 'rows');
+  if (countFrom === 'rollup' && !countedByRollup(asked)) throw new Error('the count roll-up does not hold this filter');
+  const statement = listStatement(database.db, asked, countFrom);
+  const values = fillPlaceholders(statement.params, listValues(asked, page)) as postgres.ParameterOrJSON<never>[];
   const result = await database.sql.unsafe(statement.sql, values, { prepare: statement.name !== null }).values();
   return { total: (result[0]?.[0] as number | undefined) ?? 0, rows: result.flatMap((r) => pageRow(r) ?? []) };
+}
+
+/** Folds the roll-up's pending deltas into its counts; 0 when another compaction is running. */
+export async function compactItemListCounts(db: Executor): Promise<number> {
+  const [row] = await db.execute<{ folded: number }>(sql`select items_list_count_compact() as folded`);
+  return row?.folded ?? 0;
 }
 
 /** Items marked public, newest first, with their departments' names: nothing internal. */
