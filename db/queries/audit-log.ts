@@ -1,18 +1,27 @@
 import { and, asc, count, desc, eq, gt, gte, ilike, lte, sql, type SQL } from 'drizzle-orm';
 import type { Database, Executor } from '../client';
 import { auditLog } from '../schema/audit';
-import { chainHash, GENESIS_HASH, type AuditEntry } from './audit-chain';
+import { canonicalAuditContent, chainHash, GENESIS_HASH, type AuditEntry } from './audit-chain';
+import { prepared } from './prepared-statements';
 
-/** Serialises appends so each row's prevHash is the row before it; any constant distinct from other locks. */
-const AUDIT_CHAIN_LOCK = 0x61756469; // 'audi'
-
+/**
+ * Appends one row in one round trip: audit_log_append (migration 0018) takes the chain's lock, reads
+ * the head and inserts the row with hash = sha256(prev_hash || content), the bytes chainHash hashes,
+ * `content` being canonicalAuditContent(entry). Every write request appends one before it answers.
+ */
 export async function appendAuditEntry(db: Database, entry: AuditEntry): Promise<void> {
-  await db.transaction(async (tx) => {
-    await tx.execute(sql`select pg_advisory_xact_lock(${AUDIT_CHAIN_LOCK})`);
-    const [head] = await tx.select({ hash: auditLog.hash }).from(auditLog).orderBy(desc(auditLog.id)).limit(1);
-    const prevHash = head?.hash ?? GENESIS_HASH;
-    await tx.insert(auditLog).values({ ...entry, prevHash, hash: chainHash(prevHash, entry) });
-  });
+  const p = (name: string, type: string) => sql`${sql.placeholder(name)}::${sql.raw(type)}`;
+  const statement = prepared(db, 'audit_log_append', () =>
+    db
+      .select({
+        appended: sql`audit_log_append(${p('at', 'timestamptz')}, ${p('actorId', 'uuid')}, ${p('actorUsername', 'text')}, ${p('actorRole', 'text')},
+          ${p('actorDepartmentId', 'uuid')}, ${p('action', 'text')}, ${p('path', 'text')}, ${p('targetId', 'text')}, ${p('status', 'int')},
+          ${p('requestId', 'text')}, ${p('content', 'text')})`,
+      })
+      .from(sql`(select) as "one_row"`)
+      .prepare('audit_log_append'),
+  );
+  await statement.execute({ ...entry, at: entry.at.toISOString(), content: canonicalAuditContent(entry) });
 }
 
 export interface AuditFilter {
