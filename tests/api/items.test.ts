@@ -203,7 +203,8 @@ describe('GET /api/items and /api/items/:id', () => {
       ['b', { kind: 'routine' }, [lead(deptB)]],
       ['c', { kind: 'routine' }, [lead(deptA), assist(deptC)]],
       ['d', { kind: 'approval_document' }, [lead(deptC)]],
-      ['e', { kind: 'meeting_resolution', dueAt: fromNow(2 * DAY) }, [lead(deptB), assist(deptA)]],
+      // Due in 12 hours: a sub-day deadline never rolls to a working day, whatever day the test runs.
+      ['e', { kind: 'meeting_resolution', dueAt: fromNow(DAY / 2) }, [lead(deptB), assist(deptA)]],
     ];
     for (const [name, overrides, taskList] of specs) {
       const res = await supervisor.post('/api/items', launchBody(leader.id, taskList, { title: `${tag} ${name}`, ...overrides }));
@@ -224,7 +225,7 @@ describe('GET /api/items and /api/items/:id', () => {
     expect(titles((await supervisor.get(`/api/items?q=${encodeURIComponent(tag)}&kind=routine`)).body)).toEqual(['b', 'c']);
     expect(titles((await supervisor.get(`/api/items?q=${encodeURIComponent(tag)}&departmentId=${deptA}`)).body)).toEqual(['a', 'c', 'e']);
     expect((await supervisor.get(`/api/items?issuedBy=${leader.id}&q=${encodeURIComponent(tag)}`)).body.total).toBe(5);
-    // Due in 2 days with a 2-day warning lead: born yellow.
+    // Due in 12 hours with a 2-day warning lead: born yellow.
     expect(titles((await supervisor.get(`/api/items?q=${encodeURIComponent(tag)}&light=yellow`)).body)).toEqual(['e']);
     expect((await supervisor.get(`/api/items?q=${encodeURIComponent(tag)}&status=completed`)).body.total).toBe(0);
     expect((await supervisor.get(`/api/items?q=${encodeURIComponent(tag)}&from=${fromNow(-3_600_000)}&to=${fromNow(60_000)}`)).body.total).toBe(5);
