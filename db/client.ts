@@ -12,6 +12,11 @@ export interface DatabaseHandle {
   close(): Promise<void>;
 }
 
+/** The postgres.js client under a drizzle handle (drizzle's public `$client`; the Database type leaves it out). */
+export function postgresClientOf(db: Database): postgres.Sql {
+  return (db as Database & { $client: postgres.Sql }).$client;
+}
+
 export function connectDatabase(url: string, options: { max?: number } = {}): DatabaseHandle {
   const sql = postgres(url, { max: options.max ?? 10, onnotice: () => {} });
   const db = drizzle(sql, { schema });

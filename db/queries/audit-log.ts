@@ -1,27 +1,30 @@
-import { and, asc, count, desc, eq, gt, gte, ilike, lte, sql, type SQL } from 'drizzle-orm';
-import type { Database, Executor } from '../client';
+import { and, asc, count, desc, eq, gt, gte, ilike, lte, type SQL } from 'drizzle-orm';
+import { postgresClientOf, type Database, type Executor } from '../client';
+import { GroupCommit } from '../group-commit';
 import { auditLog } from '../schema/audit';
 import { canonicalAuditContent, chainHash, GENESIS_HASH, type AuditEntry } from './audit-chain';
-import { prepared } from './prepared-statements';
+
+const appendBatchStatement = 'select audit_log_append_batch($1::text::jsonb) as appended';
+const appenders = new WeakMap<Database, GroupCommit<AuditEntry, null>>();
 
 /**
- * Appends one row in one round trip: audit_log_append (migration 0018) takes the chain's lock, reads
- * the head and inserts the row with hash = sha256(prev_hash || content), the bytes chainHash hashes,
- * `content` being canonicalAuditContent(entry). Every write request appends one before it answers.
+ * Appends one row and resolves once it is committed (every write request does, before it answers).
+ * The rows of the requests answering at the same moment go as ONE statement, in arrival order
+ * (db/group-commit.ts → audit_log_append_batch, migration 0019): one holder of the chain's lock and
+ * one WAL flush for all of them, each row hashed sha256(prev_hash || content) as chainHash does,
+ * `content` being canonicalAuditContent(entry). A batch that fails is written again row by row.
  */
 export async function appendAuditEntry(db: Database, entry: AuditEntry): Promise<void> {
-  const p = (name: string, type: string) => sql`${sql.placeholder(name)}::${sql.raw(type)}`;
-  const statement = prepared(db, 'audit_log_append', () =>
-    db
-      .select({
-        appended: sql`audit_log_append(${p('at', 'timestamptz')}, ${p('actorId', 'uuid')}, ${p('actorUsername', 'text')}, ${p('actorRole', 'text')},
-          ${p('actorDepartmentId', 'uuid')}, ${p('action', 'text')}, ${p('path', 'text')}, ${p('targetId', 'text')}, ${p('status', 'int')},
-          ${p('requestId', 'text')}, ${p('content', 'text')})`,
-      })
-      .from(sql`(select) as "one_row"`)
-      .prepare('audit_log_append'),
-  );
-  await statement.execute({ ...entry, at: entry.at.toISOString(), content: canonicalAuditContent(entry) });
+  let appender = appenders.get(db);
+  if (!appender) {
+    appender = new GroupCommit<AuditEntry, null>(async (entries) => {
+      const rows = entries.map((e) => ({ ...e, at: e.at.toISOString(), content: canonicalAuditContent(e) }));
+      await postgresClientOf(db).unsafe(appendBatchStatement, [JSON.stringify(rows)], { prepare: true });
+      return entries.map(() => null);
+    });
+    appenders.set(db, appender);
+  }
+  await appender.submit(entry);
 }
 
 export interface AuditFilter {

@@ -1,12 +1,11 @@
 /**
  * The notification fan-out's hot path: the statements every notification runs, each taking the
- * requests of MANY concurrent jobs at once (see jobs/notifications/group-commit.ts). Raw postgres.js
+ * requests of MANY concurrent jobs at once (see db/group-commit.ts). Raw postgres.js
  * with fixed SQL text, so each connection prepares them once, and one JSON parameter per batch, so
  * a batch of any size is the same statement. Column names follow db/schema/notifications.ts and
  * db/schema/org.ts; tests/integration/notifications cover every field they carry.
  */
-import type { Sql } from 'postgres';
-import type { Database } from '../client';
+import { postgresClientOf, type Database } from '../client';
 import type { DepartmentChannels, NewDeliveryRow, NewInboxRow, PreferencesRow, RecipientUser, WebhookRow } from './notifications';
 
 /** Who a request reaches, as booleans the statement can apply to any number of requests. */
@@ -67,7 +66,7 @@ interface AudienceResultRow {
 export async function findAudiences(db: Database, queries: AudienceQuery[]): Promise<AudienceRows[]> {
   if (queries.length === 0) return [];
   const input = JSON.stringify(queries.map((query, i) => ({ i, ...query })));
-  const rows = await clientOf(db).unsafe<AudienceResultRow[]>(audiencesStatement, [input], { prepare: true });
+  const rows = await postgresClientOf(db).unsafe<AudienceResultRow[]>(audiencesStatement, [input], { prepare: true });
   return rows.map((row) => ({
     department: row.department
       ? {
@@ -119,7 +118,7 @@ export async function writeInboxAndLedger(db: Database, batches: InboxAndLedgerR
   const inbox = batches.flatMap((b) => b.inbox);
   const deliveries = batches.flatMap((b) => b.deliveries);
   if (inbox.length === 0 && deliveries.length === 0) return batches.map(() => new Set());
-  const created = await clientOf(db).unsafe<Array<{ id: string }>>(inboxAndLedgerStatement, [JSON.stringify(inbox), JSON.stringify(deliveries)], { prepare: true });
+  const created = await postgresClientOf(db).unsafe<Array<{ id: string }>>(inboxAndLedgerStatement, [JSON.stringify(inbox), JSON.stringify(deliveries)], { prepare: true });
   const createdIds = new Set(created.map((row) => row.id));
   return batches.map((b) => new Set(b.deliveries.filter((d) => createdIds.has(d.id)).map((d) => d.id)));
 }
@@ -133,10 +132,6 @@ where d.id = s.id`;
 /** Marks many deliveries sent, each at its own instant; one statement. */
 export async function markDeliveriesSentAt(db: Database, sent: Array<{ id: string; at: Date }>): Promise<void> {
   if (sent.length === 0) return;
-  await clientOf(db).unsafe(markSentStatement, [JSON.stringify(sent)], { prepare: true });
+  await postgresClientOf(db).unsafe(markSentStatement, [JSON.stringify(sent)], { prepare: true });
 }
 
-/** drizzle keeps its postgres.js client on `db.$client` (public API); the Database type leaves it out. */
-function clientOf(db: Database): Sql {
-  return (db as Database & { $client: Sql }).$client;
-}

@@ -7,7 +7,7 @@ import {
   type AudienceRows,
   type InboxAndLedgerRows,
 } from '../../db/queries/notifications-fan-out';
-import { GroupCommit } from './group-commit';
+import { GroupCommit } from '../../db/group-commit';
 
 /**
  * The statements every notification runs, shared by all jobs of one processor so that concurrent

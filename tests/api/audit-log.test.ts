@@ -109,20 +109,7 @@ describe('append-only and hash-chained', () => {
   });
 
   describe('tampering, in a database of its own', () => {
-    const name = `supervision_audit_${randomUUID().slice(0, 8)}`;
-    const url = (() => {
-      const u = new URL(testServices().databaseUrl);
-      u.pathname = `/${name}`;
-      return u.toString();
-    })();
-
-    afterAll(async () => {
-      const admin = new URL(url);
-      admin.pathname = '/postgres';
-      const sql = postgres(admin.toString(), { max: 1, onnotice: () => {} });
-      await sql.unsafe(`drop database if exists "${name}" with (force)`);
-      await sql.end();
-    });
+    const url = databaseOfItsOwn();
 
     function runVerifyCommand() {
       return spawnSync('npx', ['tsx', 'scripts/audit-log-verify.ts'], { env: { ...process.env, DATABASE_URL: url }, encoding: 'utf8' });
@@ -173,4 +160,57 @@ describe('append-only and hash-chained', () => {
       }
     });
   });
+
+  describe('group commit, in a database of its own', () => {
+    const url = databaseOfItsOwn();
+
+    it('appends made at the same moment, from two API processes at once, chain into one unbroken line; a bad row fails alone', async () => {
+      await runMigrations(url);
+      // Two handles stand for two API processes: each group-commits its own requests' rows.
+      const [one, two] = [connectDatabase(url, { max: 4 }), connectDatabase(url, { max: 4 })];
+      try {
+        const before = Number((await one.sql<{ n: string }[]>`select count(*) as n from audit_log`)[0]!.n);
+        const entry = (i: number, targetId = `burst-${i}`) => ({
+          at: new Date(),
+          actorId: null,
+          actorUsername: `user-${i}`,
+          actorRole: 'department',
+          actorDepartmentId: null,
+          action: 'POST /api/tasks/:id/progress',
+          path: `/api/tasks/${i}/progress`,
+          targetId,
+          status: 200,
+          requestId: `burst-req-${i}`,
+        });
+        const results = await Promise.allSettled(
+          Array.from({ length: 200 }, (_, i) => appendAuditEntry((i % 2 ? one : two).db, i === 77 ? entry(i, 'bad\u0000target') : entry(i))),
+        );
+        // Postgres refuses a NUL in text: that request's row fails, its batch-mates are written.
+        expect(results.filter((r) => r.status === 'rejected')).toHaveLength(1);
+        expect((results[77] as PromiseRejectedResult).status).toBe('rejected');
+        const after = Number((await one.sql<{ n: string }[]>`select count(*) as n from audit_log`)[0]!.n);
+        expect(after - before).toBe(199);
+        const targets = await one.sql<{ target_id: string }[]>`select target_id from audit_log where target_id like 'burst-%'`;
+        expect(new Set(targets.map((t) => t.target_id)).size).toBe(199);
+        expect(await verifyAuditChain(one.db)).toMatchObject({ ok: true, firstBroken: null, checked: after });
+      } finally {
+        await Promise.all([one.close(), two.close()]);
+      }
+    });
+  });
 });
+
+/** A fresh database URL for this describe block, dropped after it. */
+function databaseOfItsOwn(): string {
+  const name = `supervision_audit_${randomUUID().slice(0, 8)}`;
+  const u = new URL(testServices().databaseUrl);
+  u.pathname = `/${name}`;
+  afterAll(async () => {
+    const admin = new URL(u);
+    admin.pathname = '/postgres';
+    const sql = postgres(admin.toString(), { max: 1, onnotice: () => {} });
+    await sql.unsafe(`drop database if exists "${name}" with (force)`);
+    await sql.end();
+  });
+  return u.toString();
+}

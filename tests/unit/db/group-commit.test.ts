@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { GroupCommit } from '../../../jobs/notifications/group-commit';
+import { GroupCommit } from '../../../db/group-commit';
 
 /** A batch writer that records what it was given; `failWhen` makes a batch fail. */
 function recordingBatches(failWhen: (items: number[]) => boolean = () => false) {
