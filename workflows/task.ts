@@ -77,6 +77,9 @@ const REQUEST_KINDS: ReadonlySet<string> = new Set(['submitted', 'extension_requ
 /** Patch: REQUEST_KINDS are delivered too (runs recorded before it skipped or dropped them). */
 const DELIVER_REQUESTS = 'deliver-requests-and-deadline-changes';
 
+/** Patch: the item hears only of changes to what it rolls up (runs recorded before told it every change). */
+const TELL_ITEM_WHAT_IT_ROLLS_UP = 'tell-item-what-it-rolls-up';
+
 /** Patch: notifications no longer hold up projection and the item (runs recorded before awaited them together). */
 const NOTIFY_APART_FROM_PROJECTION = 'notify-apart-from-projection';
 
@@ -152,9 +155,15 @@ export async function task(input: TaskInput): Promise<TaskWire> {
     notifications.push(n);
   }
 
+  /** What the item rolls up from its task; a change that leaves it alone (a report, an urge) is not told. */
+  const rollUpKey = (s: TaskState) => `${s.status}|${s.light}|${s.redEver}`;
+  let toldKey: string | null = null;
+
   function tellParent(openTransfer?: TaskChangedArgs['openTransfer']) {
     const keep = parentDue?.openTransfer;
     const transfer = openTransfer ?? keep;
+    if (!transfer && parentDue === null && rollUpKey(state) === toldKey && patched(TELL_ITEM_WHAT_IT_ROLLS_UP)) return;
+    toldKey = rollUpKey(state);
     parentDue = transfer ? { task: taskToWire(state), openTransfer: transfer } : { task: taskToWire(state) };
   }
 

@@ -4,8 +4,8 @@
  * task workflow's `skip-undelivered-notify` patch, the v2-* ones before its
  * `deliver-requests-and-deadline-changes` patch, the v3-* ones before `outbox-as-local-activities`
  * (projection and notification as local activities, task and item workflows), the v4-* ones before
- * `notify-apart-from-projection`, the v5-* ones before `tell-item-by-local-activity`; they replay
- * because each change is behind patched().
+ * `notify-apart-from-projection`, the v5-* ones before `tell-item-by-local-activity`, the v6-* ones
+ * before `tell-item-what-it-rolls-up`; they replay because each change is behind patched().
  */
 import { mkdtemp, readdir, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -42,6 +42,8 @@ describe('recorded histories replay through the current workflow code', () => {
     ['notify-apart-from-projection', ['v4-task-worked-run1.json']],
     // v5: recorded while a task signalled its item itself; unpatched code tells it through a local activity.
     ['tell-item-by-local-activity', ['v5-task-worked-run1.json']],
+    // v6: recorded while the item heard of every change; unpatched code tells it only of its roll-up's.
+    ['tell-item-what-it-rolls-up', ['v6-task-worked-run1.json']],
   ])('%s made without patched() would break %j', async (patchId, olderFiles) => {
     const idModule = join(await mkdtemp(join(tmpdir(), 'unpatched-')), 'unpatched-id.ts');
     await writeFile(idModule, `export const UNPATCHED_ID: string = ${JSON.stringify(patchId)};\n`);

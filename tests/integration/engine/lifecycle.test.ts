@@ -14,9 +14,10 @@ import {
   decideTransferUpdate,
   requestExtensionUpdate,
   requestTransferUpdate,
+  urgeUpdate,
   type ItemWire,
 } from '../../../workflows/definitions';
-import { engineHarness, eventually, historyHasUpdate, staffOf, supervisor, type EngineHarness } from './engine-harness';
+import { engineHarness, eventually, historyHasUpdate, leader, staffOf, supervisor, type EngineHarness } from './engine-harness';
 
 describe('item and task workflows: the lifecycle', () => {
   let h: EngineHarness;
@@ -85,6 +86,24 @@ describe('item and task workflows: the lifecycle', () => {
     expect(entry.find((r) => r.type === 'review')).toMatchObject({ reasonCode: 'returned', reasonZh: '材料不全，请补充' });
     const again = await th.executeUpdate(completeUpdate, { args: [{ actor: dept, summary: '已补充材料' }] });
     expect(again.status).toBe('submitted');
+  });
+
+  it('the item hears of what it rolls up (status, light), not of every report or urge', async () => {
+    const { handle, specs, taskHandles } = await h.launch();
+    const [spec, th] = [specs[0]!, taskHandles[0]!];
+    const dept = staffOf(spec.departmentId);
+    await th.executeUpdate(signUpdate, { args: [{ actor: dept }] });
+    const first = await th.executeUpdate(progressUpdate, { args: [{ actor: dept, text: '已部署', percent: 10 }] });
+    const told = await eventually(() => handle.query(itemStateQuery), (s) => s.tasks[0]!.status === 'in_progress');
+    expect(told.tasks[0]!.version).toBe(first.version);
+    await th.executeUpdate(progressUpdate, { args: [{ actor: dept, text: '推进中', percent: 40 }] });
+    await th.executeUpdate(urgeUpdate, { args: [{ actor: leader(), message: '请加快进度' }] });
+    // The read model has both; the item was not woken for either.
+    await eventually(() => h.database.db.select().from(tasks).where(eq(tasks.id, spec.id)), (rows) => rows[0]?.urgeCount === 1 && rows[0]?.percent === 40);
+    expect((await handle.query(itemStateQuery)).tasks[0]!.version).toBe(first.version);
+    await th.executeUpdate(completeUpdate, { args: [{ actor: dept, summary: '已办结' }] });
+    const submitted = await eventually(() => handle.query(itemStateQuery), (s) => s.tasks[0]!.status === 'submitted');
+    expect(submitted.tasks[0]).toMatchObject({ urgeCount: 1, percent: 40 });
   });
 
   it('a return is told to whoever submitted the report, and so is the acceptance of the next one', async () => {
