@@ -68,3 +68,14 @@ export class GroupCommit<Item, Result> {
     }
   }
 }
+
+const byDatabase = new WeakMap<object, Map<string, GroupCommit<unknown, unknown>>>();
+
+/** The GroupCommit of one purpose on one database handle (created on first use). */
+export function groupCommitOf<Item, Result>(db: object, purpose: string, runBatch: (items: Item[]) => Promise<Result[]>): GroupCommit<Item, Result> {
+  let mine = byDatabase.get(db);
+  if (!mine) byDatabase.set(db, (mine = new Map()));
+  let found = mine.get(purpose);
+  if (!found) mine.set(purpose, (found = new GroupCommit(runBatch) as GroupCommit<unknown, unknown>));
+  return found as GroupCommit<Item, Result>;
+}

@@ -1,11 +1,10 @@
 import { and, asc, count, desc, eq, gt, gte, ilike, lte, type SQL } from 'drizzle-orm';
 import { postgresClientOf, type Database, type Executor } from '../client';
-import { GroupCommit } from '../group-commit';
+import { groupCommitOf } from '../group-commit';
 import { auditLog } from '../schema/audit';
 import { canonicalAuditContent, chainHash, GENESIS_HASH, type AuditEntry } from './audit-chain';
 
 const appendBatchStatement = 'select audit_log_append_batch($1::text::jsonb) as appended';
-const appenders = new WeakMap<Database, GroupCommit<AuditEntry, null>>();
 
 /**
  * Appends one row and resolves once it is committed (every write request does, before it answers).
@@ -15,15 +14,11 @@ const appenders = new WeakMap<Database, GroupCommit<AuditEntry, null>>();
  * `content` being canonicalAuditContent(entry). A batch that fails is written again row by row.
  */
 export async function appendAuditEntry(db: Database, entry: AuditEntry): Promise<void> {
-  let appender = appenders.get(db);
-  if (!appender) {
-    appender = new GroupCommit<AuditEntry, null>(async (entries) => {
-      const rows = entries.map((e) => ({ ...e, at: e.at.toISOString(), content: canonicalAuditContent(e) }));
-      await postgresClientOf(db).unsafe(appendBatchStatement, [JSON.stringify(rows)], { prepare: true });
-      return entries.map(() => null);
-    });
-    appenders.set(db, appender);
-  }
+  const appender = groupCommitOf(db, 'audit_log_append', async (entries: AuditEntry[]) => {
+    const rows = entries.map((e) => ({ ...e, at: e.at.toISOString(), content: canonicalAuditContent(e) }));
+    await postgresClientOf(db).unsafe(appendBatchStatement, [JSON.stringify(rows)], { prepare: true });
+    return entries.map(() => null);
+  });
   await appender.submit(entry);
 }
 

@@ -1,25 +1,31 @@
 import { and, eq, lt, sql } from 'drizzle-orm';
-import type { Executor } from '../client';
+import { postgresClientOf, type Database, type Executor } from '../client';
+import { groupCommitOf } from '../group-commit';
 import { idempotencyKeys } from '../schema/idempotency';
-import { prepared } from './prepared-statements';
 
 export interface IdempotencyScope {
   userId: string;
   key: string;
 }
 
-/** Inserts the 'pending' row; true when this request won the key. Every keyed write asks (prepared). */
-export async function claimIdempotencyKey(db: Executor, scope: IdempotencyScope, requestFingerprint: string): Promise<boolean> {
-  const statement = prepared(db, 'idempotency_claim', () =>
-    db
-      .insert(idempotencyKeys)
-      .values({ userId: sql.placeholder('userId'), key: sql.placeholder('key'), requestFingerprint: sql.placeholder('requestFingerprint') })
-      .onConflictDoNothing()
-      .returning({ key: idempotencyKeys.key })
-      .prepare('idempotency_claim'),
-  );
-  const inserted = await statement.execute({ userId: scope.userId, key: scope.key, requestFingerprint });
-  return inserted.length === 1;
+const claimBatchStatement = `insert into idempotency_keys (user_id, key, request_fingerprint)
+select s.user_id, s.key, s.request_fingerprint from json_to_recordset($1::text::json) as s(user_id uuid, key text, request_fingerprint text)
+on conflict do nothing
+returning user_id, key`;
+
+/**
+ * Inserts the 'pending' row; true when this request won the key. Every keyed write asks, so the claims
+ * made at the same moment go as one statement (db/group-commit.ts); of two claims of one key in one
+ * batch only the first wins, as if they had come one after the other.
+ */
+export async function claimIdempotencyKey(db: Database, scope: IdempotencyScope, requestFingerprint: string): Promise<boolean> {
+  const claims = groupCommitOf(db, 'idempotency_claim', async (batch: Array<IdempotencyScope & { requestFingerprint: string }>) => {
+    const rows = batch.map((c) => ({ user_id: c.userId, key: c.key, request_fingerprint: c.requestFingerprint }));
+    const inserted = await postgresClientOf(db).unsafe<{ user_id: string; key: string }[]>(claimBatchStatement, [JSON.stringify(rows)], { prepare: true });
+    const won = new Set(inserted.map((r) => JSON.stringify([r.user_id, r.key])));
+    return batch.map((c) => won.delete(JSON.stringify([c.userId, c.key])));
+  });
+  return claims.submit({ ...scope, requestFingerprint });
 }
 
 export async function findIdempotencyKey(db: Executor, scope: IdempotencyScope) {
@@ -47,26 +53,24 @@ export async function takeOverStaleKey(db: Executor, scope: IdempotencyScope, st
   return taken.length === 1;
 }
 
-/** Stores the answer for repeats. Every keyed write that its handler answered (prepared). */
+const completeBatchStatement = `update idempotency_keys k
+set state = 'done', response_status = s.status, response_body = s.body, response_content_type = s.content_type, updated_at = now()
+from json_to_recordset($1::text::json) as s(user_id uuid, key text, status integer, body text, content_type text)
+where k.user_id = s.user_id and k.key = s.key`;
+
+/** Stores the answer for repeats; the answers stored at the same moment go as one statement (db/group-commit.ts). */
 export async function completeIdempotencyKey(
-  db: Executor,
+  db: Database,
   scope: IdempotencyScope,
   response: { status: number; body: string; contentType: string | null },
 ): Promise<void> {
-  const statement = prepared(db, 'idempotency_complete', () =>
-    db
-      .update(idempotencyKeys)
-      .set({
-        state: 'done',
-        responseStatus: sql`${sql.placeholder('status')}::int`,
-        responseBody: sql`${sql.placeholder('body')}::text`,
-        responseContentType: sql`${sql.placeholder('contentType')}::text`,
-        updatedAt: sql`now()`,
-      })
-      .where(and(eq(idempotencyKeys.userId, sql.placeholder('userId')), eq(idempotencyKeys.key, sql.placeholder('key'))))
-      .prepare('idempotency_complete'),
-  );
-  await statement.execute({ userId: scope.userId, key: scope.key, status: response.status, body: response.body, contentType: response.contentType });
+  type Done = IdempotencyScope & { status: number; body: string; contentType: string | null };
+  const completions = groupCommitOf(db, 'idempotency_complete', async (batch: Done[]) => {
+    const rows = batch.map((d) => ({ user_id: d.userId, key: d.key, status: d.status, body: d.body, content_type: d.contentType }));
+    await postgresClientOf(db).unsafe(completeBatchStatement, [JSON.stringify(rows)], { prepare: true });
+    return batch.map(() => null);
+  });
+  await completions.submit({ ...scope, ...response });
 }
 
 /** Forgets finished keys older than `before` (a repeat after that runs again; Temporal's own Update-id dedupe still holds). */

@@ -3,6 +3,7 @@ import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import { claimIdempotencyKey } from '../../db/queries/idempotency';
 import { departments } from '../../db/schema/org';
 import { uniqueName } from '../support/services';
 import { createAccount, loginOver } from './support/accounts';
@@ -102,5 +103,19 @@ describe('Idempotency-Key', () => {
     const tooLong = await admin.post('/api/departments', { name: uniqueName('x') }, { 'idempotency-key': 'k'.repeat(300) });
     expect(tooLong.status).toBe(400);
     expect(fieldsOf(tooLong)).toEqual(['headers.idempotency-key']);
+  });
+
+  it('claims made at the same moment (one statement) still let exactly one request win each key', async () => {
+    const db = api.deps.database.db;
+    const userId = crypto.randomUUID();
+    const shared = `race-${crypto.randomUUID()}`;
+    const [same, distinct] = await Promise.all([
+      Promise.all(Array.from({ length: 20 }, () => claimIdempotencyKey(db, { userId, key: shared }, 'POST /x fingerprint'))),
+      Promise.all(Array.from({ length: 20 }, (_, i) => claimIdempotencyKey(db, { userId, key: `${shared}-${i}` }, 'POST /x fingerprint'))),
+    ]);
+    expect(same.filter(Boolean)).toHaveLength(1);
+    expect(distinct.every(Boolean)).toBe(true);
+    // A later claim of a key already taken loses too.
+    expect(await claimIdempotencyKey(db, { userId, key: shared }, 'POST /x fingerprint')).toBe(false);
   });
 });
