@@ -2,7 +2,8 @@
 // Lists are answered here, from Postgres only: never by asking Temporal item by item.
 import type postgres from 'postgres';
 import { and, asc, desc, eq, fillPlaceholders, gte, ilike, inArray, isNotNull, isNull, like, lt, or, sql, type SQL } from 'drizzle-orm';
-import type { DatabaseHandle, Executor } from '../client';
+import type { Database, DatabaseHandle, Executor } from '../client';
+import { groupCommitOf } from '../group-commit';
 import { itemEvents, items, tasks, type ItemRow, type TaskRow } from '../schema/items';
 import { departments } from '../schema/org';
 import { prepared } from './prepared-statements';
@@ -29,11 +30,19 @@ export async function findItem(db: Executor, id: string): Promise<ItemRow | unde
   return row;
 }
 
-/** Every action on a task looks it up first. */
-export async function findTask(db: Executor, id: string): Promise<TaskRow | undefined> {
-  const statement = prepared(db, 'find_task', () => db.select().from(tasks).where(eq(tasks.id, sql.placeholder('id'))).prepare('find_task'));
-  const [row] = await statement.execute({ id });
-  return row;
+/**
+ * Every action on a task looks it up first; the lookups of the actions arriving at the same moment go
+ * as one statement (db/group-commit.ts), one prepared `id = any($1)` for all of them.
+ */
+export async function findTask(db: Database, id: string): Promise<TaskRow | undefined> {
+  const lookups = groupCommitOf(db, 'find_tasks', async (ids: string[]) => {
+    const statement = prepared(db, 'find_tasks', () =>
+      db.select().from(tasks).where(sql`${tasks.id} = any(${sql.placeholder('ids')}::uuid[])`).prepare('find_tasks'),
+    );
+    const found = new Map((await statement.execute({ ids: [...new Set(ids)] })).map((row) => [row.id, row]));
+    return ids.map((taskId) => found.get(taskId));
+  });
+  return lookups.submit(id);
 }
 
 /** An item's tasks in opening order; only one department's when `departmentId` is given. */
