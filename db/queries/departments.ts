@@ -39,6 +39,11 @@ export async function insertDepartment(db: Executor, values: typeof departments.
 }
 
 export async function updateDepartment(db: Executor, id: string, values: Partial<typeof departments.$inferInsert>) {
+  // An empty PATCH changes nothing and answers the department as it is (drizzle refuses an empty SET).
+  if (Object.values(values).every((v) => v === undefined)) {
+    const [row] = await db.select().from(departments).where(eq(departments.id, id));
+    return row;
+  }
   const [row] = await db.update(departments).set(values).where(eq(departments.id, id)).returning();
   return row;
 }

@@ -59,6 +59,10 @@ describe('departments', () => {
     expect(duplicate.status).toBe(409);
     const notThere = await admin.patch('/api/departments/00000000-0000-4000-8000-000000000000', { name: uniqueName('x') });
     expect(notThere.status).toBe(404);
+    // An empty change is a no-op that answers the department as it is (found by the property test).
+    const unchanged = await admin.patch(`/api/departments/${below.body.id}`, {});
+    expect(unchanged.status).toBe(200);
+    expect(unchanged.body).toMatchObject({ id: below.body.id, name: below.body.name, parentId: top.body.id });
   });
 
   it('refuses writes by non-admins with 403', async () => {

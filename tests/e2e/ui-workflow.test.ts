@@ -8,6 +8,9 @@ import { mkdirSync } from 'node:fs';
 import { randomUUID } from 'node:crypto';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { isWorkingDay, localDate } from '../../domain/calendar';
+import { buildChinaCalendar } from '../../domain/calendar-data';
+import { parseDuration } from '../../domain/durations';
 import { startApiHarness, type ApiHarness, type LoggedIn } from '../support/api-harness';
 
 const SHOTS = '.data/test';
@@ -87,10 +90,18 @@ describe('admin UI in Chromium', () => {
     await sp.getByRole('link', { name: '发起督办' }).first().click();
     await sp.getByRole('heading', { name: '发起督办' }).waitFor();
 
-    // Due two days and a little from now: the template's two-day warning lead puts warnAt 1–2 minutes ahead.
+    // Due a template's warning lead and a little from now: warnAt falls 1–2 minutes ahead. A due date on
+    // a day off would roll to the end of the next working day (warning days later), so the kind is the
+    // first whose due date lands on a working day in China, whatever day the test runs.
     const minute = 60_000;
-    const due = new Date(Math.ceil((Date.now() + 2 * 86_400_000 + 75_000) / minute) * minute);
-    await sp.getByLabel('事项类别').selectOption('leadership_instruction');
+    const calendar = buildChinaCalendar({ fromYear: new Date().getUTCFullYear(), toYear: new Date().getUTCFullYear() + 1 });
+    const templates = (await admin.get('/api/templates')).body.items as { kind: string; warnBefore: string }[];
+    const candidates = ['leadership_instruction', 'meeting_resolution', 'routine'].map((kind) => {
+      const lead = parseDuration(templates.find((t) => t.kind === kind)!.warnBefore);
+      return { kind, due: new Date(Math.ceil((Date.now() + lead + 75_000) / minute) * minute) };
+    });
+    const { kind, due } = candidates.find((c) => isWorkingDay(localDate(c.due.getTime(), calendar), calendar)) ?? candidates[0]!;
+    await sp.getByLabel('事项类别').selectOption(kind);
     await sp.getByLabel('标题').fill('关于做好汛期防汛物资储备检查的批示');
     await sp.getByLabel('事项内容').fill('请财政局牵头、住建局配合，于期限内完成全市防汛物资储备情况检查，并报送检查结果。');
     await sp.getByLabel('来源').fill('市政府第12次常务会议');
