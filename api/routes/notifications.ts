@@ -60,15 +60,20 @@ const userPreferences = z.object({
   digestTime: z.string().nullable(),
 });
 
+/** Quiet hours and the daily digest, set alike for a user and for a department's webhooks. */
+const quietHoursInput = {
+  timeZone: timeZone.nullable(),
+  quietStart: timeOfDay.nullable(),
+  quietEnd: timeOfDay.nullable(),
+  digestTime: timeOfDay.nullable(),
+};
+
 const userPreferencesInput = z
   .object({
     language: z.enum(languages),
     email: z.email().max(254).nullable(),
     emailEnabled: z.boolean(),
-    timeZone: timeZone.nullable(),
-    quietStart: timeOfDay.nullable(),
-    quietEnd: timeOfDay.nullable(),
-    digestTime: timeOfDay.nullable(),
+    ...quietHoursInput,
   })
   .partial()
   .strict();
@@ -111,10 +116,7 @@ const departmentChannelsInput = z
   .object({
     emailEnabled: z.boolean(),
     webhooksEnabled: z.boolean(),
-    timeZone: timeZone.nullable(),
-    quietStart: timeOfDay.nullable(),
-    quietEnd: timeOfDay.nullable(),
-    digestTime: timeOfDay.nullable(),
+    ...quietHoursInput,
   })
   .partial()
   .strict();
