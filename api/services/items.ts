@@ -20,6 +20,7 @@ import type { ApiDeps } from '../deps';
 import { AppError } from '../errors';
 import type { LaunchItemBody } from '../schemas/items';
 import { loadWorkCalendar } from './calendar';
+import { deliverUpdate } from './deliver-update';
 import { calendarYears, checkTaskSet, parseLaunchTiming, planDeadlines, type LaunchPlan } from './launch-plan';
 import { itemRowToWire, taskRowToWire } from './read-model-wire';
 import { updateIdFor } from './update-ids';
@@ -202,7 +203,7 @@ export async function cancelItem(deps: ItemDeps, user: SessionUser, itemId: stri
     throw new AppError('wrong_state', `The item is already ${row.status}; it cannot be cancelled.`);
   }
   try {
-    return await deps.temporal.workflow.getHandle(row.workflowId).executeUpdate(cancelItemUpdate, {
+    return await deliverUpdate(deps.temporal.workflow.getHandle(row.workflowId), cancelItemUpdate, {
       args: [{ actor: actorOf(user), reason }],
       updateId: updateIdFor(user.id, idempotencyKey),
     });

@@ -29,6 +29,7 @@ import { AppError } from '../errors';
 import { validateCompletionFields } from './completion-form';
 import { instantField } from './instant-field';
 import { updateIdFor } from './update-ids';
+import { deliverUpdate } from './deliver-update';
 import { appErrorOfUpdate } from './workflow-errors';
 
 type TaskDeps = Pick<ApiDeps, 'database' | 'temporal'>;
@@ -61,7 +62,7 @@ async function runUpdate<A extends { actor: Actor }>(
   const giveUpAt = Date.now() + START_GRACE_MS;
   for (;;) {
     try {
-      return await handle.executeUpdate(update, options);
+      return await deliverUpdate(handle, update, options);
     } catch (error) {
       // The launch answers (and lists the task) before the item workflow has started the task's
       // workflow: an open task whose workflow is not there yet is about to be, so wait for it.

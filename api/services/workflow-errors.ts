@@ -4,6 +4,7 @@ import { isGrpcServiceError, ServiceError, WorkflowUpdateFailedError, WorkflowUp
 import { ApplicationFailure, WorkflowNotFoundError } from '@temporalio/common';
 import type { RuleViolation } from '../../domain/types';
 import { AppError } from '../errors';
+import { wasNeverProcessed } from './deliver-update';
 
 const VIOLATION_CODES = new Set(['wrong_state', 'forbidden', 'rule_violation']);
 
@@ -36,7 +37,7 @@ export function appErrorOfUpdate(error: unknown, closedMessage: string): unknown
   if (isGrpcServiceError(error) && /already completed|not found/i.test(error.details ?? error.message)) {
     return new AppError('wrong_state', closedMessage);
   }
-  if (error instanceof WorkflowUpdateRPCTimeoutOrCancelledError) {
+  if (error instanceof WorkflowUpdateRPCTimeoutOrCancelledError || wasNeverProcessed(error)) {
     return new AppError('unavailable', 'The workflow did not answer in time; retry with the same Idempotency-Key.');
   }
   // ServiceError: the client's wrapper when the server cannot be reached (e.g. "Failed to start Workflow").

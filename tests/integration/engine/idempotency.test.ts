@@ -1,6 +1,7 @@
 import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createActivities } from '../../../activities';
+import { deliverUpdate } from '../../../api/services/deliver-update';
 import { items, tasks } from '../../../db/schema';
 import { completeUpdate, itemStateQuery, progressUpdate, signUpdate, taskDetailQuery, taskStateQuery, urgeUpdate } from '../../../workflows/definitions';
 import { engineHarness, eventually, leader, staffOf, type EngineHarness } from './engine-harness';
@@ -34,9 +35,13 @@ describe('exactly once: update ids, continue-as-new, projections, notifications'
 
     const dept = staffOf(specs[0]!.departmentId);
     await th.executeUpdate(signUpdate, { args: [{ actor: dept }] });
-    // Many Updates at once, some of them arriving while the run continues as new.
+    // Many Updates at once — more than the server's 10 in flight per workflow — some of them arriving
+    // while the run continues as new. They go the way the API sends them (deliverUpdate), which sends
+    // again, under the same id, an Update the worker was handed but never answered.
     const results = await Promise.all(
-      Array.from({ length: 24 }, (_, i) => th.executeUpdate(progressUpdate, { args: [{ actor: dept, text: `进展${i}`, percent: i }] })),
+      Array.from({ length: 24 }, (_, i) =>
+        deliverUpdate(th, progressUpdate, { args: [{ actor: dept, text: `进展${i}`, percent: i }], updateId: crypto.randomUUID() }),
+      ),
     );
     expect(results).toHaveLength(24);
     const state = await th.query(taskDetailQuery);

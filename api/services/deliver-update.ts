@@ -1,0 +1,38 @@
+/**
+ * Sends an action Update and makes sure the worker really saw it.
+ *
+ * More simultaneous Updates on one workflow than the server's `history.maxInFlightUpdates` (10 by
+ * default) make the server abort its admitted Updates and start a new workflow task; the SDK worker
+ * (1.24) can then finish that task without answering some of the Updates it was given, and the server
+ * rejects those with `UnprocessedUpdate`. Such an Update never entered history, so it is sent again
+ * under the same Update id: it applies once (the server deduplicates by id, the workflow by its cache
+ * of recent ids), and the caller gets the answer instead of a lost action.
+ */
+import { setTimeout as sleep } from 'node:timers/promises';
+import { WorkflowUpdateFailedError, type WorkflowHandle } from '@temporalio/client';
+import { ApplicationFailure, type UpdateDefinition } from '@temporalio/common';
+
+/** The server's verdict on an Update handed to a worker that answered neither accept nor reject. */
+export function wasNeverProcessed(error: unknown): boolean {
+  return error instanceof WorkflowUpdateFailedError && error.cause instanceof ApplicationFailure && error.cause.type === 'UnprocessedUpdate';
+}
+
+const ATTEMPTS = 6;
+const FIRST_PAUSE_MS = 50;
+
+type UpdateSender = Pick<WorkflowHandle, 'executeUpdate'>;
+
+export async function deliverUpdate<Ret, Args extends [unknown, ...unknown[]]>(
+  handle: UpdateSender,
+  update: UpdateDefinition<Ret, Args>,
+  options: { args: Args; updateId: string },
+): Promise<Ret> {
+  for (let attempt = 1; ; attempt += 1) {
+    try {
+      return await handle.executeUpdate(update, options);
+    } catch (error) {
+      if (!wasNeverProcessed(error) || attempt === ATTEMPTS) throw error;
+      await sleep(FIRST_PAUSE_MS * 2 ** (attempt - 1));
+    }
+  }
+}
