@@ -1,5 +1,6 @@
 import { and, eq, gt, lt, ne, sql } from 'drizzle-orm';
-import type { Executor } from '../client';
+import type { Database, Executor } from '../client';
+import { groupCommitOf } from '../group-commit';
 import { sessions } from '../schema/auth';
 import { users } from '../schema/org';
 import { prepared } from './prepared-statements';
@@ -17,27 +18,43 @@ export async function insertSession(db: Executor, session: NewSession): Promise<
   return row!.id;
 }
 
-/** The live session's user (not expired, not disabled), or undefined. Every authenticated request asks. */
-export async function findSessionByTokenHash(db: Executor, tokenHash: string, now: Date) {
-  const statement = prepared(db, 'find_session', () =>
-    db
-      .select({
-        sessionId: sessions.id,
-        lastSeenAt: sessions.lastSeenAt,
-        id: users.id,
-        username: users.username,
-        displayName: users.displayName,
-        role: users.role,
-        departmentId: users.departmentId,
-        mustChangePassword: users.mustChangePassword,
-      })
-      .from(sessions)
-      .innerJoin(users, eq(users.id, sessions.userId))
-      .where(and(eq(sessions.tokenHash, sql.placeholder('tokenHash')), gt(sessions.expiresAt, sql`${sql.placeholder('now')}::timestamptz`), eq(users.disabled, false)))
-      .prepare('find_session'),
-  );
-  const [row] = await statement.execute({ tokenHash, now: now.toISOString() });
-  return row;
+/**
+ * The live session's user (not expired, not disabled), or undefined. Every authenticated request
+ * asks, so the lookups of requests arriving at the same moment go as one prepared
+ * `token_hash = any($1)` statement (group read), checked against the latest of their clocks.
+ */
+export async function findSessionByTokenHash(db: Database, tokenHash: string, now: Date) {
+  const lookups = groupCommitOf(db, 'find_sessions', async (asked: { tokenHash: string; now: Date }[]) => {
+    const statement = prepared(db, 'find_sessions', () =>
+      db
+        .select({
+          tokenHash: sessions.tokenHash,
+          sessionId: sessions.id,
+          lastSeenAt: sessions.lastSeenAt,
+          id: users.id,
+          username: users.username,
+          displayName: users.displayName,
+          role: users.role,
+          departmentId: users.departmentId,
+          mustChangePassword: users.mustChangePassword,
+        })
+        .from(sessions)
+        .innerJoin(users, eq(users.id, sessions.userId))
+        .where(
+          and(
+            sql`${sessions.tokenHash} = any(${sql.placeholder('tokenHashes')}::text[])`,
+            gt(sessions.expiresAt, sql`${sql.placeholder('now')}::timestamptz`),
+            eq(users.disabled, false),
+          ),
+        )
+        .prepare('find_sessions'),
+    );
+    const latest = new Date(Math.max(...asked.map((a) => a.now.getTime())));
+    const rows = await statement.execute({ tokenHashes: [...new Set(asked.map((a) => a.tokenHash))], now: latest.toISOString() });
+    const byHash = new Map(rows.map(({ tokenHash: hash, ...session }) => [hash, session]));
+    return asked.map((a) => byHash.get(a.tokenHash));
+  });
+  return lookups.submit({ tokenHash, now });
 }
 
 export async function touchSession(db: Executor, sessionId: string, now: Date): Promise<void> {

@@ -1,5 +1,7 @@
-import { createHash } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { insertSession } from '../../db/queries/sessions';
+import { hashSessionToken } from '../../api/services/session-tokens';
 import { uniqueName } from '../support/services';
 import { createAccount, loginOver, type TestAccount } from './support/accounts';
 import { startApi, type RunningApi } from './support/api-server';
@@ -58,6 +60,25 @@ describe('login, session cookie and bearer token', () => {
     expect(JSON.stringify(stored)).not.toContain(session.token);
     await api.deps.database.sql`update sessions set expires_at = now() - interval '1 second' where token_hash = ${createHash('sha256').update(session.token).digest('hex')}`;
     expect((await fetch(`${api.baseUrl}/api/me`, { headers: { authorization: `Bearer ${session.token}` } })).status).toBe(401);
+  });
+
+  it('requests of many users at the same moment each get their own user; an ended or forged session among them gets 401', async () => {
+    const roles = ['supervisor', 'leader', 'auditor', 'admin'] as const;
+    const people = await Promise.all(
+      Array.from({ length: 16 }, async (_, i) => {
+        const person = await createAccount(api.deps.database.db, roles[i % roles.length]!);
+        const token = `concurrent-${randomUUID()}`;
+        await insertSession(api.deps.database.db, { tokenHash: hashSessionToken(token), userId: person.id, expiresAt: new Date(Date.now() + 3_600_000), ip: null, userAgent: null });
+        return { person, token };
+      }),
+    );
+    const ended = people[3]!;
+    await api.deps.database.sql`delete from sessions where token_hash = ${hashSessionToken(ended.token)}`;
+    const tokens = [...people.map((p) => p.token), 'forged-token', ...people.map((p) => p.token)];
+    const answers = await Promise.all(tokens.map((token) => fetch(`${api.baseUrl}/api/me`, { headers: { authorization: `Bearer ${token}` } })));
+    const seen = await Promise.all(answers.map(async (a) => (a.status === 200 ? ((await a.json()) as { user: { id: string } }).user.id : a.status)));
+    const expected = tokens.map((token) => (token === ended.token || token === 'forged-token' ? 401 : people.find((p) => p.token === token)!.person.id));
+    expect(seen).toEqual(expected);
   });
 
   it('answers 401 without credentials and with a made-up token', async () => {
