@@ -10,6 +10,7 @@ import { ItemDetailPage } from './pages/ItemDetail';
 import { ItemsPage } from './pages/Items';
 import { LaunchPage } from './pages/Launch';
 import { LoginPage } from './pages/Login';
+import { NotificationSettingsPage } from './pages/NotificationSettings';
 import { SessionContext, useSession, type SessionValue } from './session';
 import { userTimeZone } from './format';
 
@@ -136,6 +137,7 @@ function LoggedIn({ session, logout, refreshMe }: { session: Session; logout: ()
               <Route path="/dashboard" element={DASHBOARD_ROLES.includes(session.user.role) ? <DashboardPage /> : <Forbidden />} />
               <Route path="/inbox" element={<InboxPage />} />
               <Route path="/password" element={<ChangePasswordPage forced={false} onChanged={() => {}} />} />
+              <Route path="/settings/notifications" element={<NotificationSettingsPage />} />
               <Route
                 path="/status"
                 element={
@@ -180,9 +182,14 @@ function Shell({ children, nav = false }: { children: ReactNode; nav?: boolean }
             <>
               <span className="who">{t.auth.signedInAs(session.user.displayName, t.roles[session.user.role])}</span>
               {nav && (
-                <NavLink to="/password" className="header-link">
-                  {t.auth.changePassword}
-                </NavLink>
+                <>
+                  <NavLink to="/settings/notifications" className="header-link">
+                    {t.notifySettings.link}
+                  </NavLink>
+                  <NavLink to="/password" className="header-link">
+                    {t.auth.changePassword}
+                  </NavLink>
+                </>
               )}
               <button type="button" onClick={session.logout}>
                 {t.auth.logout}

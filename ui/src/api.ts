@@ -240,3 +240,35 @@ export interface DashboardRow {
   red: number;
   onTimeRate: number | null;
 }
+
+/** GET/PUT /api/me/notification-preferences. Times of day are "HH:MM" in `timeZone`. */
+export interface NotificationPreferences {
+  language: 'zh' | 'en';
+  email: string | null;
+  emailEnabled: boolean;
+  timeZone: string;
+  quietStart: string | null;
+  quietEnd: string | null;
+  digestTime: string | null;
+}
+
+export interface DepartmentWebhook {
+  id: string;
+  kind: 'wecom' | 'dingtalk' | 'generic';
+  url: string;
+  hasSecret: boolean;
+  enabled: boolean;
+  language: 'zh' | 'en';
+}
+
+/** GET/PUT /api/departments/:id/notification-channels (admin). */
+export interface DepartmentChannels {
+  departmentId: string;
+  emailEnabled: boolean;
+  webhooksEnabled: boolean;
+  timeZone: string;
+  quietStart: string | null;
+  quietEnd: string | null;
+  digestTime: string | null;
+  webhooks: DepartmentWebhook[];
+}
