@@ -1,6 +1,7 @@
 import type { FastifyError, FastifyInstance } from 'fastify';
 import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod';
 import { AppError, type ErrorBody, type ErrorCode } from '../errors';
+import { chineseMessageOf } from '../validation-messages';
 
 /**
  * Constraint violations that slipped past a service's own checks (two racing creates of the same
@@ -25,6 +26,7 @@ export function installErrorHandler(app: FastifyInstance) {
       const fields = error.validation.map((issue) => ({
         field: [error.validationContext, ...String(issue.instancePath ?? '').split('/').filter(Boolean)].join('.'),
         message: issue.message ?? 'invalid',
+        messageZh: chineseMessageOf(issue),
       }));
       return reply.code(400).send({
         error: { code: 'validation_failed', message: `Invalid ${fields.map((f) => f.field).join(', ')}`, details: { fields } },

@@ -4,11 +4,12 @@ import { requireUser } from '../authz';
 import type { ApiDeps } from '../deps';
 import { errorBody } from '../schemas/errors';
 import { calendarOfYear, putYearOverrides } from '../services/calendar';
+import { ownMessages } from '../validation-messages';
 
 const yearParams = z.object({ year: z.coerce.number().int().min(2000).max(2100) });
 const namedDay = z.object({ date: z.string(), name: z.string().nullable() });
 const override = z.object({
-  date: z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'YYYY-MM-DD'),
+  date: z.string().regex(/^\d{4}-\d{2}-\d{2}$/, ownMessages.date.en),
   kind: z.enum(['workday', 'holiday']),
   note: z.string().trim().max(200).nullable().optional(),
 });

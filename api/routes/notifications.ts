@@ -19,6 +19,7 @@ import {
   readReceipts,
   removeWebhook,
 } from '../services/notifications';
+import { ownMessages } from '../validation-messages';
 
 const iso = z.string();
 const isoOrNull = z.string().nullable();
@@ -37,7 +38,7 @@ const inboxItem = z.object({
   readAt: isoOrNull,
 });
 
-const timeOfDay = z.string().regex(timeOfDayPattern, 'HH:MM, 24-hour');
+const timeOfDay = z.string().regex(timeOfDayPattern, ownMessages.timeOfDay.en);
 const timeZone = z
   .string()
   .max(64)
@@ -48,7 +49,7 @@ const timeZone = z
     } catch {
       return false;
     }
-  }, 'an IANA time zone such as Asia/Shanghai');
+  }, ownMessages.timeZone.en);
 
 const userPreferences = z.object({
   language: z.enum(languages),

@@ -7,6 +7,7 @@ import type { ApiDeps } from '../deps';
 import { errorBody } from '../schemas/errors';
 import { pageOf } from '../schemas/pagination';
 import { listTemplatesPage, putTemplate, readTemplate } from '../services/templates';
+import { ownMessages } from '../validation-messages';
 
 const kindSchema = z.enum(templateKinds as [typeof templateKinds[number], ...typeof templateKinds]);
 
@@ -17,7 +18,7 @@ function isDuration(value: string): boolean {
     return false;
   }
 }
-const duration = z.string().max(40).refine(isDuration, 'a positive ISO-8601 duration such as "P2D" or "PT5S"');
+const duration = z.string().max(40).refine(isDuration, ownMessages.duration.en);
 
 const settings = z
   .object({

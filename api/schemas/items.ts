@@ -2,9 +2,10 @@ import { z } from 'zod';
 import { ITEM_KINDS, ITEM_STATUSES, LIGHTS, OUTCOMES, TASK_ROLES, TASK_STATUSES } from '../../domain/types';
 import { itemDrillDownQuery } from './item-drill-down';
 import { pageOf, pageQuery } from './pagination';
+import { ownMessages } from '../validation-messages';
 
 /** ISO-8601 instant with a zone; deeper checks (real date, future) are the service's. */
-export const isoInstant = z.string().max(40).regex(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:\d{2})$/, 'an ISO-8601 instant with a zone, e.g. 2026-12-31T10:00:00Z');
+export const isoInstant = z.string().max(40).regex(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:\d{2})$/, ownMessages.instant.en);
 /** Parsed by domain parseDuration in the service, so the message says what is wrong with it. */
 const isoDuration = z.string().min(1).max(40);
 const text = (max: number) => z.string().max(max);

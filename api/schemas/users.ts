@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { roles } from '../../db/schema/org';
+import { ownMessages } from '../validation-messages';
 
 export const roleSchema = z.enum(roles);
 
@@ -22,4 +23,4 @@ export const usernameSchema = z
   .string()
   .min(2)
   .max(64)
-  .regex(/^[A-Za-z0-9._-]+$/, 'letters, digits, dot, dash or underscore');
+  .regex(/^[A-Za-z0-9._-]+$/, ownMessages.username.en);

@@ -134,6 +134,17 @@ describe('POST /api/items', () => {
       expect((await h.deps.database.db.select().from(items).where(eq(items.title, String(b.title)))).length).toBe(0);
     });
 
+    it('a malformed field is explained in English and in Chinese', async () => {
+      const res = await supervisor.post('/api/items', launchBody(leader.id, [lead(deptA)], { dueAt: '2027-01-10T10:00:00', kind: 'gossip', title: '' }));
+      expect(res.status).toBe(400);
+      const byField = Object.fromEntries(res.body.error.details.fields.map((f: { field: string }) => [f.field, f]));
+      // The schema's own words, both languages.
+      expect(byField['body.dueAt']).toMatchObject({ message: 'an ISO-8601 instant with a zone, e.g. 2026-12-31T10:00:00Z', messageZh: '带时区的 ISO-8601 时刻，如 2026-12-31T10:00:00Z' });
+      // zod's words, in Chinese from its own locale.
+      expect(byField['body.kind'].messageZh).toMatch(/^无效选项：期望以下之一 .*"leadership_instruction"/);
+      expect(byField['body.title'].messageZh).toMatch(/^数值过小/);
+    });
+
     it('a supervisor must name the issuing leader', async () => {
       const body = launchBody(leader.id, [lead(deptA)]);
       delete (body as { issuedBy?: string }).issuedBy;

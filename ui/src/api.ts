@@ -6,6 +6,8 @@
 export interface FieldProblem {
   field: string;
   message: string;
+  /** The same in Chinese (schema problems carry it). */
+  messageZh?: string;
 }
 
 /** An answer of the shape `{error: {code, message, details?}}`, or a network failure (status 0). */
@@ -30,7 +32,8 @@ export class ApiError extends Error {
     for (const f of fields as FieldProblem[]) {
       if (typeof f?.field !== 'string') continue;
       const name = f.field.replace(/^(body|querystring|params|headers)\.?/, '') || '_';
-      out[name] ??= zh ?? String(f.message ?? '');
+      const ownZh = lang === 'zh' && typeof f.messageZh === 'string' ? f.messageZh : null;
+      out[name] ??= zh ?? ownZh ?? String(f.message ?? '');
     }
     return out;
   }
