@@ -12,7 +12,8 @@ function databaseRefusal(error: unknown): { status: number; code: ErrorCode; mes
   if (typeof code !== 'string' || !/^[0-9A-Z]{5}$/.test(code)) return null;
   if (code === '23505') return { status: 409, code: 'conflict', message: 'This already exists.' };
   if (code === '23503') return { status: 422, code: 'rule_violation', message: 'This refers to something that does not exist.' };
-  if (code === '22P02' || code === '22007' || code === '22008' || code === '22003') return { status: 400, code: 'validation_failed', message: 'A value has the wrong format.' };
+  if (code === '22P02' || code === '22007' || code === '22008' || code === '22003')
+    return { status: 400, code: 'validation_failed', message: 'A value has the wrong format.' };
   return null;
 }
 
@@ -20,11 +21,18 @@ function databaseRefusal(error: unknown): { status: number; code: ErrorCode; mes
 export function installErrorHandler(app: FastifyInstance) {
   app.setErrorHandler((error: FastifyError, request, reply) => {
     if (error instanceof AppError) {
-      return reply.code(error.status).send({ error: { code: error.code, message: error.message, details: error.details } } satisfies ErrorBody);
+      return reply
+        .code(error.status)
+        .send({ error: { code: error.code, message: error.message, details: error.details } } satisfies ErrorBody);
     }
     if (hasZodFastifySchemaValidationErrors(error)) {
       const fields = error.validation.map((issue) => ({
-        field: [error.validationContext, ...String(issue.instancePath ?? '').split('/').filter(Boolean)].join('.'),
+        field: [
+          error.validationContext,
+          ...String(issue.instancePath ?? '')
+            .split('/')
+            .filter(Boolean),
+        ].join('.'),
         message: issue.message ?? 'invalid',
         messageZh: chineseMessageOf(issue),
       }));
@@ -33,7 +41,10 @@ export function installErrorHandler(app: FastifyInstance) {
       } satisfies ErrorBody);
     }
     const fromDatabase = databaseRefusal(error);
-    if (fromDatabase) return reply.code(fromDatabase.status).send({ error: { code: fromDatabase.code, message: fromDatabase.message } } satisfies ErrorBody);
+    if (fromDatabase)
+      return reply
+        .code(fromDatabase.status)
+        .send({ error: { code: fromDatabase.code, message: fromDatabase.message } } satisfies ErrorBody);
     const status = error.statusCode ?? 500;
     if (status < 500) {
       // Fastify's own 4xx: bad JSON, body too large, unsupported media type…
@@ -43,6 +54,8 @@ export function installErrorHandler(app: FastifyInstance) {
     return reply.code(500).send({ error: { code: 'internal', message: 'Internal error; it has been logged.' } } satisfies ErrorBody);
   });
   app.setNotFoundHandler((request, reply) =>
-    reply.code(404).send({ error: { code: 'not_found', message: `No route ${request.method} ${request.url.split('?')[0]}` } } satisfies ErrorBody),
+    reply
+      .code(404)
+      .send({ error: { code: 'not_found', message: `No route ${request.method} ${request.url.split('?')[0]}` } } satisfies ErrorBody),
   );
 }

@@ -14,7 +14,9 @@ import { ApplicationFailure, type UpdateDefinition } from '@temporalio/common';
 
 /** The server's verdict on an Update handed to a worker that answered neither accept nor reject. */
 export function wasNeverProcessed(error: unknown): boolean {
-  return error instanceof WorkflowUpdateFailedError && error.cause instanceof ApplicationFailure && error.cause.type === 'UnprocessedUpdate';
+  return (
+    error instanceof WorkflowUpdateFailedError && error.cause instanceof ApplicationFailure && error.cause.type === 'UnprocessedUpdate'
+  );
 }
 
 const ATTEMPTS = 6;

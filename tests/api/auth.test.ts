@@ -15,7 +15,6 @@ beforeAll(async () => {
 });
 afterAll(async () => api?.close());
 
-
 describe('login, session cookie and bearer token', () => {
   it('logs in, sets an HttpOnly SameSite=Lax cookie (not Secure over plain HTTP), and /api/me answers by cookie and by bearer', async () => {
     const session = await loginOver(api.baseUrl, account);
@@ -38,8 +37,16 @@ describe('login, session cookie and bearer token', () => {
   });
 
   it('refuses a wrong password with 401 and the same answer for an unknown user', async () => {
-    const wrong = await fetch(`${api.baseUrl}/api/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username: account.username, password: 'nope-nope' }) });
-    const unknown = await fetch(`${api.baseUrl}/api/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username: uniqueName('ghost'), password: 'nope-nope' }) });
+    const wrong = await fetch(`${api.baseUrl}/api/auth/login`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ username: account.username, password: 'nope-nope' }),
+    });
+    const unknown = await fetch(`${api.baseUrl}/api/auth/login`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ username: uniqueName('ghost'), password: 'nope-nope' }),
+    });
     expect(wrong.status).toBe(401);
     expect(unknown.status).toBe(401);
     expect(await wrong.json()).toEqual(await unknown.json());
@@ -58,7 +65,8 @@ describe('login, session cookie and bearer token', () => {
     const stored = await api.deps.database.sql<{ token_hash: string }[]>`select token_hash from sessions where user_id = ${account.id}`;
     expect(stored.map((s) => s.token_hash)).toContain(createHash('sha256').update(session.token).digest('hex'));
     expect(JSON.stringify(stored)).not.toContain(session.token);
-    await api.deps.database.sql`update sessions set expires_at = now() - interval '1 second' where token_hash = ${createHash('sha256').update(session.token).digest('hex')}`;
+    await api.deps.database
+      .sql`update sessions set expires_at = now() - interval '1 second' where token_hash = ${createHash('sha256').update(session.token).digest('hex')}`;
     expect((await fetch(`${api.baseUrl}/api/me`, { headers: { authorization: `Bearer ${session.token}` } })).status).toBe(401);
   });
 
@@ -68,16 +76,28 @@ describe('login, session cookie and bearer token', () => {
       Array.from({ length: 16 }, async (_, i) => {
         const person = await createAccount(api.deps.database.db, roles[i % roles.length]!);
         const token = `concurrent-${randomUUID()}`;
-        await insertSession(api.deps.database.db, { tokenHash: hashSessionToken(token), userId: person.id, expiresAt: new Date(Date.now() + 3_600_000), ip: null, userAgent: null });
+        await insertSession(api.deps.database.db, {
+          tokenHash: hashSessionToken(token),
+          userId: person.id,
+          expiresAt: new Date(Date.now() + 3_600_000),
+          ip: null,
+          userAgent: null,
+        });
         return { person, token };
       }),
     );
     const ended = people[3]!;
     await api.deps.database.sql`delete from sessions where token_hash = ${hashSessionToken(ended.token)}`;
     const tokens = [...people.map((p) => p.token), 'forged-token', ...people.map((p) => p.token)];
-    const answers = await Promise.all(tokens.map((token) => fetch(`${api.baseUrl}/api/me`, { headers: { authorization: `Bearer ${token}` } })));
-    const seen = await Promise.all(answers.map(async (a) => (a.status === 200 ? ((await a.json()) as { user: { id: string } }).user.id : a.status)));
-    const expected = tokens.map((token) => (token === ended.token || token === 'forged-token' ? 401 : people.find((p) => p.token === token)!.person.id));
+    const answers = await Promise.all(
+      tokens.map((token) => fetch(`${api.baseUrl}/api/me`, { headers: { authorization: `Bearer ${token}` } })),
+    );
+    const seen = await Promise.all(
+      answers.map(async (a) => (a.status === 200 ? ((await a.json()) as { user: { id: string } }).user.id : a.status)),
+    );
+    const expected = tokens.map((token) =>
+      token === ended.token || token === 'forged-token' ? 401 : people.find((p) => p.token === token)!.person.id,
+    );
     expect(seen).toEqual(expected);
   });
 
@@ -95,15 +115,23 @@ describe('CSRF on cookie sessions', () => {
     const without = await fetch(`${api.baseUrl}/api/auth/logout`, { method: 'POST', headers: { cookie: session.cookie } });
     expect(without.status).toBe(403);
     expect(await without.json()).toMatchObject({ error: { code: 'csrf_failed' } });
-    const wrong = await fetch(`${api.baseUrl}/api/auth/logout`, { method: 'POST', headers: { cookie: session.cookie, 'x-csrf-token': 'x'.repeat(43) } });
+    const wrong = await fetch(`${api.baseUrl}/api/auth/logout`, {
+      method: 'POST',
+      headers: { cookie: session.cookie, 'x-csrf-token': 'x'.repeat(43) },
+    });
     expect(wrong.status).toBe(403);
     // Reads need no token.
     expect((await fetch(`${api.baseUrl}/api/me`, { headers: { cookie: session.cookie } })).status).toBe(200);
-    const withToken = await fetch(`${api.baseUrl}/api/auth/logout`, { method: 'POST', headers: { cookie: session.cookie, 'x-csrf-token': session.csrfToken } });
+    const withToken = await fetch(`${api.baseUrl}/api/auth/logout`, {
+      method: 'POST',
+      headers: { cookie: session.cookie, 'x-csrf-token': session.csrfToken },
+    });
     expect(withToken.status).toBe(204);
 
     const bearer = await loginOver(api.baseUrl, account);
-    expect((await fetch(`${api.baseUrl}/api/auth/logout`, { method: 'POST', headers: { authorization: `Bearer ${bearer.token}` } })).status).toBe(204);
+    expect(
+      (await fetch(`${api.baseUrl}/api/auth/logout`, { method: 'POST', headers: { authorization: `Bearer ${bearer.token}` } })).status,
+    ).toBe(204);
   });
 });
 
@@ -115,17 +143,33 @@ describe('POST /api/me/password', () => {
     expect(current.body.user).toMatchObject({ mustChangePassword: true });
     const auth = { authorization: `Bearer ${current.token}` };
 
-    const wrongCurrent = await fetch(`${api.baseUrl}/api/me/password`, { method: 'POST', headers: { ...auth, 'content-type': 'application/json' }, body: JSON.stringify({ current: 'not-it-at-all', next: 'a-new-password-1' }) });
+    const wrongCurrent = await fetch(`${api.baseUrl}/api/me/password`, {
+      method: 'POST',
+      headers: { ...auth, 'content-type': 'application/json' },
+      body: JSON.stringify({ current: 'not-it-at-all', next: 'a-new-password-1' }),
+    });
     expect(wrongCurrent.status).toBe(422);
     expect(await wrongCurrent.json()).toMatchObject({ error: { details: { fields: [{ field: 'body.current' }] } } });
-    const tooShort = await fetch(`${api.baseUrl}/api/me/password`, { method: 'POST', headers: { ...auth, 'content-type': 'application/json' }, body: JSON.stringify({ current: user.password, next: 'short' }) });
+    const tooShort = await fetch(`${api.baseUrl}/api/me/password`, {
+      method: 'POST',
+      headers: { ...auth, 'content-type': 'application/json' },
+      body: JSON.stringify({ current: user.password, next: 'short' }),
+    });
     expect(tooShort.status).toBe(400);
     expect(await tooShort.json()).toMatchObject({ error: { details: { fields: [{ field: 'body.next' }] } } });
-    const missing = await fetch(`${api.baseUrl}/api/me/password`, { method: 'POST', headers: { ...auth, 'content-type': 'application/json' }, body: JSON.stringify({ current: user.password }) });
+    const missing = await fetch(`${api.baseUrl}/api/me/password`, {
+      method: 'POST',
+      headers: { ...auth, 'content-type': 'application/json' },
+      body: JSON.stringify({ current: user.password }),
+    });
     expect(missing.status).toBe(400);
     expect(JSON.stringify(await missing.json())).toContain('body.next');
 
-    const changed = await fetch(`${api.baseUrl}/api/me/password`, { method: 'POST', headers: { ...auth, 'content-type': 'application/json' }, body: JSON.stringify({ current: user.password, next: 'a-new-password-1' }) });
+    const changed = await fetch(`${api.baseUrl}/api/me/password`, {
+      method: 'POST',
+      headers: { ...auth, 'content-type': 'application/json' },
+      body: JSON.stringify({ current: user.password, next: 'a-new-password-1' }),
+    });
     expect(changed.status).toBe(204);
     expect((await fetch(`${api.baseUrl}/api/me`, { headers: { authorization: `Bearer ${other.token}` } })).status).toBe(401);
     const me = await fetch(`${api.baseUrl}/api/me`, { headers: auth });
@@ -146,7 +190,11 @@ describe('login rate limits', () => {
       });
       expect(response.status).toBe(401);
     }
-    const locked = await fetch(`${api.baseUrl}/api/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-forwarded-for': '10.1.99.1' }, body: JSON.stringify({ username: victim.username, password: victim.password }) });
+    const locked = await fetch(`${api.baseUrl}/api/auth/login`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'x-forwarded-for': '10.1.99.1' },
+      body: JSON.stringify({ username: victim.username, password: victim.password }),
+    });
     expect(locked.status).toBe(429);
     expect(await locked.json()).toMatchObject({ error: { code: 'rate_limited' } });
   });
@@ -155,7 +203,11 @@ describe('login rate limits', () => {
     const address = `10.2.${Math.floor(Math.random() * 250)}.${Math.floor(Math.random() * 250)}`;
     const statuses: number[] = [];
     for (let i = 0; i < 31; i++) {
-      const response = await fetch(`${api.baseUrl}/api/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-forwarded-for': address }, body: JSON.stringify({ username: uniqueName('spray'), password: 'wrong-guess' }) });
+      const response = await fetch(`${api.baseUrl}/api/auth/login`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', 'x-forwarded-for': address },
+        body: JSON.stringify({ username: uniqueName('spray'), password: 'wrong-guess' }),
+      });
       statuses.push(response.status);
     }
     expect(statuses.slice(0, 30).every((s) => s === 401)).toBe(true);

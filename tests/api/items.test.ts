@@ -35,7 +35,10 @@ const assist = (departmentId: string, dueAt?: string): LaunchTask => ({ departme
 
 async function rowsOfItem(itemId: string) {
   const db = h.deps.database.db;
-  return { items: await db.select().from(items).where(eq(items.id, itemId)), tasks: await db.select().from(tasks).where(eq(tasks.itemId, itemId)) };
+  return {
+    items: await db.select().from(items).where(eq(items.id, itemId)),
+    tasks: await db.select().from(tasks).where(eq(tasks.itemId, itemId)),
+  };
 }
 
 describe('POST /api/items', () => {
@@ -43,7 +46,13 @@ describe('POST /api/items', () => {
     const body = launchBody(leader.id, [lead(deptA), assist(deptB)]);
     const res = await supervisor.post('/api/items', body);
     expect(res.status).toBe(201);
-    expect(res.body).toMatchObject({ status: 'launched', light: 'green', workflowId: `item-${res.body.id}`, title: body.title, issuedBy: leader.id });
+    expect(res.body).toMatchObject({
+      status: 'launched',
+      light: 'green',
+      workflowId: `item-${res.body.id}`,
+      title: body.title,
+      issuedBy: leader.id,
+    });
     expect(res.body.code).toMatch(/^DB-\d{4}-\d{6}$/);
     expect(res.body.tasks).toHaveLength(2);
     const [a, b] = res.body.tasks;
@@ -69,7 +78,10 @@ describe('POST /api/items', () => {
   it('a leader launching without issuedBy issues it themselves; codes never repeat', async () => {
     const body = launchBody(leader.id, [lead(deptA)]);
     delete (body as { issuedBy?: string }).issuedBy;
-    const [one, two] = await Promise.all([leader.post('/api/items', body), leader.post('/api/items', { ...body, title: `${body.title}-2` })]);
+    const [one, two] = await Promise.all([
+      leader.post('/api/items', body),
+      leader.post('/api/items', { ...body, title: `${body.title}-2` }),
+    ]);
     expect(one.status).toBe(201);
     expect(two.status).toBe(201);
     expect(one.body.issuedBy).toBe(leader.id);
@@ -106,7 +118,12 @@ describe('POST /api/items', () => {
       ['no lead', () => launchBody(leader.id, [assist(deptA)]), 422, 'body.tasks'],
       ['the same department twice', () => launchBody(leader.id, [lead(deptA), assist(deptA)]), 422, 'body.tasks.1.departmentId'],
       ['a due date in the past', () => launchBody(leader.id, [lead(deptA)], { dueAt: fromNow(-DAY) }), 422, 'body.dueAt'],
-      ['both dueAt and dueInWorkingDays', () => launchBody(leader.id, [lead(deptA)], { dueInWorkingDays: 3 }), 400, 'body.dueInWorkingDays'],
+      [
+        'both dueAt and dueInWorkingDays',
+        () => launchBody(leader.id, [lead(deptA)], { dueInWorkingDays: 3 }),
+        400,
+        'body.dueInWorkingDays',
+      ],
       ['a warnBefore that is no duration', () => launchBody(leader.id, [lead(deptA)], { warnBefore: 'P2X' }), 400, 'body.warnBefore'],
       ['a signWithin in months', () => launchBody(leader.id, [lead(deptA)], { signWithin: 'P1M' }), 400, 'body.signWithin'],
       ['a reportEvery that is no duration', () => launchBody(leader.id, [lead(deptA)], { reportEvery: 'weekly' }), 400, 'body.reportEvery'],
@@ -131,15 +148,28 @@ describe('POST /api/items', () => {
       const itemId = launchItemId(supervisor.id, key);
       expect(await workflowExists(h.deps.temporal, `item-${itemId}`)).toBe(false);
       expect((await rowsOfItem(itemId)).items).toHaveLength(0);
-      expect((await h.deps.database.db.select().from(items).where(eq(items.title, String(b.title)))).length).toBe(0);
+      expect(
+        (
+          await h.deps.database.db
+            .select()
+            .from(items)
+            .where(eq(items.title, String(b.title)))
+        ).length,
+      ).toBe(0);
     });
 
     it('a malformed field is explained in English and in Chinese', async () => {
-      const res = await supervisor.post('/api/items', launchBody(leader.id, [lead(deptA)], { dueAt: '2027-01-10T10:00:00', kind: 'gossip', title: '' }));
+      const res = await supervisor.post(
+        '/api/items',
+        launchBody(leader.id, [lead(deptA)], { dueAt: '2027-01-10T10:00:00', kind: 'gossip', title: '' }),
+      );
       expect(res.status).toBe(400);
       const byField = Object.fromEntries(res.body.error.details.fields.map((f: { field: string }) => [f.field, f]));
       // The schema's own words, both languages.
-      expect(byField['body.dueAt']).toMatchObject({ message: 'an ISO-8601 instant with a zone, e.g. 2026-12-31T10:00:00Z', messageZh: '带时区的 ISO-8601 时刻，如 2026-12-31T10:00:00Z' });
+      expect(byField['body.dueAt']).toMatchObject({
+        message: 'an ISO-8601 instant with a zone, e.g. 2026-12-31T10:00:00Z',
+        messageZh: '带时区的 ISO-8601 时刻，如 2026-12-31T10:00:00Z',
+      });
       // zod's words, in Chinese from its own locale.
       expect(byField['body.kind'].messageZh).toMatch(/^无效选项：期望以下之一 .*"leadership_instruction"/);
       expect(byField['body.title'].messageZh).toMatch(/^数值过小/);
@@ -154,7 +184,10 @@ describe('POST /api/items', () => {
     });
 
     it('a body that is not JSON answers 400, not 500', async () => {
-      const res = await h.request('POST', '/api/items', { body: '{"kind": ', headers: { authorization: `Bearer ${supervisor.token}`, 'content-type': 'application/json' } });
+      const res = await h.request('POST', '/api/items', {
+        body: '{"kind": ',
+        headers: { authorization: `Bearer ${supervisor.token}`, 'content-type': 'application/json' },
+      });
       expect(res.status).toBe(400);
     });
   });
@@ -239,7 +272,9 @@ describe('GET /api/items and /api/items/:id', () => {
     // Due in 12 hours with a 2-day warning lead: born yellow.
     expect(titles((await supervisor.get(`/api/items?q=${encodeURIComponent(tag)}&light=yellow`)).body)).toEqual(['e']);
     expect((await supervisor.get(`/api/items?q=${encodeURIComponent(tag)}&status=completed`)).body.total).toBe(0);
-    expect((await supervisor.get(`/api/items?q=${encodeURIComponent(tag)}&from=${fromNow(-3_600_000)}&to=${fromNow(60_000)}`)).body.total).toBe(5);
+    expect(
+      (await supervisor.get(`/api/items?q=${encodeURIComponent(tag)}&from=${fromNow(-3_600_000)}&to=${fromNow(60_000)}`)).body.total,
+    ).toBe(5);
     expect((await supervisor.get(`/api/items?q=${encodeURIComponent(tag)}&from=${fromNow(60_000)}`)).body.total).toBe(0);
   });
 
@@ -282,7 +317,10 @@ describe('GET /api/items and /api/items/:id', () => {
 
   it('detail: tasks with lights, both clocks and outcomes, and the timeline; leaders and auditors read everything', async () => {
     const id = launched.c!.id;
-    await waitFor(async () => ((await supervisor.get(`/api/items/${id}`)).body.timeline.length > 0 ? true : undefined), 'the launch in the timeline');
+    await waitFor(
+      async () => ((await supervisor.get(`/api/items/${id}`)).body.timeline.length > 0 ? true : undefined),
+      'the launch in the timeline',
+    );
     for (const reader of [supervisor, leader, auditor]) {
       const res = await reader.get(`/api/items/${id}`);
       expect(res.status).toBe(200);

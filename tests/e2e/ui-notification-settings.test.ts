@@ -28,12 +28,23 @@ describe('notification settings in Chromium', () => {
     const created = await admin.post('/api/departments', { name, nameEn: 'Audit Bureau' });
     expect(created.status).toBe(201);
     department = { id: created.body.id, name };
-    const hook = await admin.post(`/api/departments/${department.id}/webhooks`, { kind: 'wecom', url: 'https://qyapi.weixin.qq.com/cgi-bin/webhook/send?key=demo', secret: 's3cret' });
+    const hook = await admin.post(`/api/departments/${department.id}/webhooks`, {
+      kind: 'wecom',
+      url: 'https://qyapi.weixin.qq.com/cgi-bin/webhook/send?key=demo',
+      secret: 's3cret',
+    });
     expect(hook.status).toBe(201);
     staff = await h.createUser('department', department.id);
     browser = await chromium.launch({
       executablePath: '/usr/bin/chromium',
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run'],
+      args: [
+        '--headless',
+        '--no-sandbox',
+        '--disable-gpu',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--no-first-run',
+      ],
     });
   });
   afterAll(async () => {

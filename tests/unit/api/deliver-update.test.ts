@@ -8,9 +8,17 @@ const ping = { type: 'update', name: 'ping' } as UpdateDefinition<string, [numbe
 const unprocessed = () =>
   new WorkflowUpdateFailedError(
     'Workflow Update failed',
-    ApplicationFailure.create({ type: 'UnprocessedUpdate', nonRetryable: true, message: "Workflow Update is rejected because it wasn't processed by worker." }),
+    ApplicationFailure.create({
+      type: 'UnprocessedUpdate',
+      nonRetryable: true,
+      message: "Workflow Update is rejected because it wasn't processed by worker.",
+    }),
   );
-const refused = () => new WorkflowUpdateFailedError('Workflow Update failed', ApplicationFailure.create({ type: 'wrong_state', nonRetryable: true, message: 'not signed' }));
+const refused = () =>
+  new WorkflowUpdateFailedError(
+    'Workflow Update failed',
+    ApplicationFailure.create({ type: 'wrong_state', nonRetryable: true, message: 'not signed' }),
+  );
 
 /** A handle whose executeUpdate answers with the given outcomes in turn, recording what it was sent. */
 function scriptedHandle(outcomes: (Error | string)[]) {
@@ -37,7 +45,9 @@ describe('deliverUpdate', () => {
 
   it('passes a refusal by the workflow straight through, without sending it again', async () => {
     const handle = scriptedHandle([refused(), 'never reached']);
-    await expect(deliverUpdate(handle as never, ping, { args: [1], updateId: 'u' })).rejects.toMatchObject({ cause: { type: 'wrong_state' } });
+    await expect(deliverUpdate(handle as never, ping, { args: [1], updateId: 'u' })).rejects.toMatchObject({
+      cause: { type: 'wrong_state' },
+    });
     expect(handle.calls).toHaveLength(1);
   });
 
