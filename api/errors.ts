@@ -35,6 +35,14 @@ export class AppError extends Error {
   }
 }
 
+/**
+ * A refusal naming one field, worded in English and Chinese: `details.fields[0]` carries both, and
+ * `details.messageZh` words the whole answer, so a form in either language explains itself.
+ */
+export function fieldError(code: ErrorCode, field: string, message: string, messageZh: string, summary: string = message): AppError {
+  return new AppError(code, summary, { fields: [{ field, message, messageZh }], messageZh });
+}
+
 export interface ErrorBody {
   error: { code: string; message: string; details?: unknown };
 }

@@ -63,7 +63,17 @@ export async function getAssessment(deps: QueryDeps, query: DashboardQuery) {
         const { count, tasks } = t.factors[f];
         const points = round2(pointsOf(weights, f, count, t.completed));
         // A factor weighted 0 costs nothing, so it has no deductions to list.
-        return [f, { label: FACTOR_LABELS[f], weight: weights[f], count, tasks: weights[f] > 0 ? tasks : 0, points, deductions: `${link}&factor=${f}` }];
+        return [
+          f,
+          {
+            label: FACTOR_LABELS[f],
+            weight: weights[f],
+            count,
+            tasks: weights[f] > 0 ? tasks : 0,
+            points,
+            deductions: `${link}&factor=${f}`,
+          },
+        ];
       }),
     ) as Record<Factor, FactorFigures>;
     const lost = round2(FACTORS.reduce((sum, f) => sum + byFactor[f].points, 0));
@@ -83,8 +93,19 @@ export async function getAssessment(deps: QueryDeps, query: DashboardQuery) {
   });
   departments.sort((a, b) => b.score - a.score || (a.departmentName ?? '').localeCompare(b.departmentName ?? '', 'zh-CN'));
   return {
-    period: { dateField: filter.dateField, from: filter.from?.toISOString() ?? null, to: filter.to?.toISOString() ?? null, asOf: filter.asOf?.toISOString() ?? null },
-    weights: { onTimeRate: weights.onTimeRate, redEver: weights.redEver, urge: weights.urge, returned: weights.returned, postponed: weights.postponed },
+    period: {
+      dateField: filter.dateField,
+      from: filter.from?.toISOString() ?? null,
+      to: filter.to?.toISOString() ?? null,
+      asOf: filter.asOf?.toISOString() ?? null,
+    },
+    weights: {
+      onTimeRate: weights.onTimeRate,
+      redEver: weights.redEver,
+      urge: weights.urge,
+      returned: weights.returned,
+      postponed: weights.postponed,
+    },
     departments: departments.map((d, i) => ({ rank: i + 1, ...d })),
   };
 }

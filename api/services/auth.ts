@@ -3,7 +3,7 @@ import { deleteExpiredSessions, deleteSession, deleteUserSessions, insertSession
 import { findUserById, findUserForLogin, updateUser } from '../../db/queries/users';
 import type { SessionUser } from '../authz';
 import type { ApiDeps } from '../deps';
-import { AppError } from '../errors';
+import { AppError, fieldError } from '../errors';
 import { loginThrottle } from './login-throttle';
 import { hashPassword, MIN_PASSWORD_LENGTH, verifyPassword } from './passwords';
 import { csrfTokenFor, hashSessionToken, newSessionToken, SESSION_TTL_MS } from './session-tokens';
@@ -25,7 +25,9 @@ export async function login(
   const throttle = loginThrottle(deps.redis, deps.config.QUEUE_PREFIX);
   const waitSeconds = await throttle.blockedFor(input.username);
   if (waitSeconds > 0) {
-    throw new AppError('rate_limited', `Too many failed logins for this user; try again in ${waitSeconds} s.`, { retryAfterSeconds: waitSeconds });
+    throw new AppError('rate_limited', `Too many failed logins for this user; try again in ${waitSeconds} s.`, {
+      retryAfterSeconds: waitSeconds,
+    });
   }
   const user = await findUserForLogin(deps.database.db, input.username);
   const ok = await verifyPassword(user && !user.disabled ? user.passwordHash : null, input.password);
@@ -37,7 +39,13 @@ export async function login(
   const token = newSessionToken();
   const tokenHash = hashSessionToken(token);
   const expiresAt = new Date(Date.now() + SESSION_TTL_MS);
-  await insertSession(deps.database.db, { tokenHash, userId: user.id, expiresAt, ip: meta.ip, userAgent: meta.userAgent?.slice(0, 300) ?? null });
+  await insertSession(deps.database.db, {
+    tokenHash,
+    userId: user.id,
+    expiresAt,
+    ip: meta.ip,
+    userAgent: meta.userAgent?.slice(0, 300) ?? null,
+  });
   // Expired sessions no longer authenticate anyone; logins sweep them away (indexed, cheap).
   await deleteExpiredSessions(deps.database.db, new Date());
   return {
@@ -68,15 +76,25 @@ export async function changeOwnPassword(
 ): Promise<void> {
   const stored = await findUserById(deps.database.db, user.id);
   if (!stored || !(await verifyPassword(stored.passwordHash, input.current))) {
-    throw new AppError('rule_violation', 'The current password is wrong.', { fields: [{ field: 'body.current', message: 'wrong password' }] });
+    throw fieldError('rule_violation', 'body.current', 'wrong password', '当前密码不正确', 'The current password is wrong.');
   }
   if (input.next.length < MIN_PASSWORD_LENGTH) {
-    throw new AppError('validation_failed', `The new password needs at least ${MIN_PASSWORD_LENGTH} characters.`, {
-      fields: [{ field: 'body.next', message: `at least ${MIN_PASSWORD_LENGTH} characters` }],
-    });
+    throw fieldError(
+      'validation_failed',
+      'body.next',
+      `at least ${MIN_PASSWORD_LENGTH} characters`,
+      `新密码至少 ${MIN_PASSWORD_LENGTH} 个字符`,
+      `The new password needs at least ${MIN_PASSWORD_LENGTH} characters.`,
+    );
   }
   if (input.next === input.current) {
-    throw new AppError('rule_violation', 'The new password must differ from the current one.', { fields: [{ field: 'body.next', message: 'same as current' }] });
+    throw fieldError(
+      'rule_violation',
+      'body.next',
+      'same as current',
+      '新密码不能与当前密码相同',
+      'The new password must differ from the current one.',
+    );
   }
   const passwordHash = await hashPassword(input.next);
   await deps.database.db.transaction(async (tx) => {

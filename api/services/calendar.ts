@@ -23,7 +23,11 @@ function holidayName(date: string): string | null {
 /** The calendar of the given years with the stored overrides applied: what deadlines are computed on. */
 export async function loadWorkCalendar(db: Executor, fromYear: number, toYear = fromYear): Promise<WorkCalendar> {
   const overrides = await listCalendarOverrides(db, fromYear, toYear);
-  return buildChinaCalendar({ fromYear, toYear, overrides: overrides.map((o) => ({ date: o.date, kind: o.kind, note: o.note ?? undefined })) });
+  return buildChinaCalendar({
+    fromYear,
+    toYear,
+    overrides: overrides.map((o) => ({ date: o.date, kind: o.kind, note: o.note ?? undefined })),
+  });
 }
 
 export async function calendarOfYear(deps: Pick<ApiDeps, 'database'>, year: number) {
@@ -51,8 +55,10 @@ function checkYearOverrides(year: number, overrides: readonly CalendarOverrideRo
     } catch {
       throw new AppError('validation_failed', `${o.date} is not a real date`, { fields: [{ field, message: 'not a real date' }] });
     }
-    if (!o.date.startsWith(`${year}-`)) throw new AppError('validation_failed', `${o.date} is not in ${year}`, { fields: [{ field, message: `not in ${year}` }] });
-    if (seen.has(o.date)) throw new AppError('validation_failed', `${o.date} appears twice`, { fields: [{ field, message: 'appears twice' }] });
+    if (!o.date.startsWith(`${year}-`))
+      throw new AppError('validation_failed', `${o.date} is not in ${year}`, { fields: [{ field, message: `not in ${year}` }] });
+    if (seen.has(o.date))
+      throw new AppError('validation_failed', `${o.date} appears twice`, { fields: [{ field, message: 'appears twice' }] });
     seen.add(o.date);
   });
 }

@@ -8,7 +8,8 @@ import addFormatsModule from 'ajv-formats';
 import type { TemplateSettings } from '../../db/schema/admin-data';
 
 // ajv-formats is CommonJS with a default export; under ESM interop the function may sit one level down.
-const addFormats = ((addFormatsModule as unknown as { default?: typeof addFormatsModule }).default ?? addFormatsModule) as typeof addFormatsModule;
+const addFormats = ((addFormatsModule as unknown as { default?: typeof addFormatsModule }).default ??
+  addFormatsModule) as typeof addFormatsModule;
 
 // strict: a typo such as "requierd" is refused when the admin saves, not silently ignored.
 const ajv = new Ajv({ allErrors: true, strict: true, strictRequired: false, strictTypes: false });
@@ -48,7 +49,10 @@ export interface FieldError {
 }
 
 function fieldOf(error: ErrorObject, prefix: string): string {
-  const path = error.instancePath.split('/').filter(Boolean).map((part) => part.replace(/~1/g, '/').replace(/~0/g, '~'));
+  const path = error.instancePath
+    .split('/')
+    .filter(Boolean)
+    .map((part) => part.replace(/~1/g, '/').replace(/~0/g, '~'));
   if (error.keyword === 'required') path.push(String((error.params as { missingProperty: string }).missingProperty));
   if (error.keyword === 'additionalProperties') path.push(String((error.params as { additionalProperty: string }).additionalProperty));
   return [prefix, ...path].join('.');
@@ -58,7 +62,11 @@ function fieldOf(error: ErrorObject, prefix: string): string {
  * Validates a completion report's `fields` against the template; [] when valid. Field names read
  * `body.fields.<name>` so they match the route's own validation errors.
  */
-export function validateCompletionFields(template: Pick<TemplateSettings, 'completionFields'>, fields: unknown, prefix = 'body.fields'): FieldError[] {
+export function validateCompletionFields(
+  template: Pick<TemplateSettings, 'completionFields'>,
+  fields: unknown,
+  prefix = 'body.fields',
+): FieldError[] {
   const validate = compile(template.completionFields);
   if (validate(fields ?? {})) return [];
   return (validate.errors ?? []).map((error) => ({ field: fieldOf(error, prefix), message: error.message ?? 'invalid' }));

@@ -7,7 +7,8 @@ import { factFilterOf } from './dashboard';
 
 /** The extra condition when the query names a figure (metric, dateField or asOf); else undefined. */
 export function itemDrillDownCondition(query: ItemListQuery): SQL | undefined {
-  if (query.metric === undefined && query.dateField === undefined && query.asOf === undefined && query.departmentIds === undefined) return undefined;
+  if (query.metric === undefined && query.dateField === undefined && query.asOf === undefined && query.departmentIds === undefined)
+    return undefined;
   const filter = factFilterOf({
     from: query.from,
     to: query.to,

@@ -92,7 +92,10 @@ function instant(value: string | undefined, field: string): Date | undefined {
 
 function parseDepartmentIds(value: string | undefined): string[] | undefined {
   if (value === undefined) return undefined;
-  const ids = value.split(',').map((s) => s.trim()).filter(Boolean);
+  const ids = value
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
   const uuid = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
   const bad = ids.find((id) => !uuid.test(id));
   if (bad !== undefined || ids.length === 0 || ids.length > 500) {
@@ -115,13 +118,19 @@ export function factFilterOf(query: DashboardQuery): FactFilter {
     asOf: instant(query.asOf, 'asOf'),
   };
   if (filter.from && filter.to && filter.from >= filter.to) {
-    throw new AppError('validation_failed', 'querystring.to must be after querystring.from', { fields: [{ field: 'querystring.to', message: 'must be after from' }] });
+    throw new AppError('validation_failed', 'querystring.to must be after querystring.from', {
+      fields: [{ field: 'querystring.to', message: 'must be after from' }],
+    });
   }
   return filter;
 }
 
 /** The query string that reproduces a filter (plus any extra narrowing), for drill-down links. */
-export function filterQueryString(filter: FactFilter, extra: { kind?: string; departmentId?: string } = {}, departmentParam = 'departmentId'): string {
+export function filterQueryString(
+  filter: FactFilter,
+  extra: { kind?: string; departmentId?: string } = {},
+  departmentParam = 'departmentId',
+): string {
   const params = new URLSearchParams();
   params.set('dateField', filter.dateField);
   if (filter.from) params.set('from', filter.from.toISOString());
@@ -159,7 +168,10 @@ export function drillDownLinks(filter: FactFilter): (extra: { kind?: string; dep
   return (extra) => {
     const kind = extra.kind ?? filter.kind;
     const departmentId = extra.departmentId ?? filter.departmentIds?.join(',');
-    return { tasks: `/api/tasks?${link(kind, 'departmentId', departmentId)}`, items: `/api/items?${link(kind, 'departmentIds', departmentId)}` };
+    return {
+      tasks: `/api/tasks?${link(kind, 'departmentId', departmentId)}`,
+      items: `/api/items?${link(kind, 'departmentIds', departmentId)}`,
+    };
   };
 }
 
@@ -193,7 +205,9 @@ export async function getDashboard(deps: QueryDeps, query: DashboardQuery, now =
   // Every section lists every listed department (zeros where it had no tasks of that kind), in the
   // same order: sort them by name once, not per section.
   const departmentRows = rows.filter((r) => r.kind === null && r.departmentId !== null);
-  departmentRows.sort((a, b) => byChineseName.compare(a.departmentName ?? '', b.departmentName ?? '') || a.departmentId!.localeCompare(b.departmentId!));
+  departmentRows.sort(
+    (a, b) => byChineseName.compare(a.departmentName ?? '', b.departmentName ?? '') || a.departmentId!.localeCompare(b.departmentId!),
+  );
   const byKey = new Map(rows.map((r) => [`${r.kind ?? ''}|${r.departmentId ?? ''}`, r]));
 
   const section = (kind: ItemKind | undefined): Section => {
@@ -252,9 +266,14 @@ export async function getRanking(deps: QueryDeps, query: DashboardQuery) {
   const rows = await rankDepartments(deps.database.db, filter);
   const withRate = rows.map((r) => ({ ...r, onTimeRate: r.completed > 0 ? r.onTime / r.completed : null }));
   const byOnTime = [...withRate].sort(
-    (a, b) => (b.onTimeRate ?? -1) - (a.onTimeRate ?? -1) || b.completed - a.completed || (a.departmentName ?? '').localeCompare(b.departmentName ?? ''),
+    (a, b) =>
+      (b.onTimeRate ?? -1) - (a.onTimeRate ?? -1) ||
+      b.completed - a.completed ||
+      (a.departmentName ?? '').localeCompare(b.departmentName ?? ''),
   );
-  const byRed = [...withRate].sort((a, b) => b.redEver - a.redEver || b.red - a.red || (a.departmentName ?? '').localeCompare(b.departmentName ?? ''));
+  const byRed = [...withRate].sort(
+    (a, b) => b.redEver - a.redEver || b.red - a.red || (a.departmentName ?? '').localeCompare(b.departmentName ?? ''),
+  );
   const ranked = <T>(list: T[]) => list.map((r, i) => ({ rank: i + 1, ...r }));
   return {
     dateField: filter.dateField,

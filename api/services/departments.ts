@@ -24,7 +24,14 @@ export interface DepartmentInput {
 }
 
 function toWire(row: Row) {
-  return { id: row.id, name: row.name, nameEn: row.nameEn, parentId: row.parentId, leaderUserId: row.leaderUserId, createdAt: row.createdAt.toISOString() };
+  return {
+    id: row.id,
+    name: row.name,
+    nameEn: row.nameEn,
+    parentId: row.parentId,
+    leaderUserId: row.leaderUserId,
+    createdAt: row.createdAt.toISOString(),
+  };
 }
 export type DepartmentWire = ReturnType<typeof toWire>;
 
@@ -42,7 +49,8 @@ async function checkReferences(db: Executor, input: Partial<DepartmentInput>, se
   if (input.leaderUserId && !(await findUserById(db, input.leaderUserId))) throw refused('body.leaderUserId', 'no such user');
   if (input.name) {
     const clash = await findDepartmentByName(db, input.name);
-    if (clash && clash.id !== selfId) throw new AppError('conflict', 'A department with this name exists.', { fields: [{ field: 'body.name', message: 'already taken' }] });
+    if (clash && clash.id !== selfId)
+      throw new AppError('conflict', 'A department with this name exists.', { fields: [{ field: 'body.name', message: 'already taken' }] });
   }
 }
 
@@ -58,7 +66,11 @@ export async function createDepartment(deps: Pick<ApiDeps, 'database'>, input: D
   });
 }
 
-export async function changeDepartment(deps: Pick<ApiDeps, 'database'>, id: string, input: Partial<DepartmentInput>): Promise<DepartmentWire> {
+export async function changeDepartment(
+  deps: Pick<ApiDeps, 'database'>,
+  id: string,
+  input: Partial<DepartmentInput>,
+): Promise<DepartmentWire> {
   return deps.database.db.transaction(async (tx) => {
     if (!(await findDepartment(tx, id))) throw new AppError('not_found', 'No such department.');
     await checkReferences(tx, input, id);

@@ -6,7 +6,11 @@ import type { ApiDeps } from '../deps';
 import { AppError } from '../errors';
 import { dossierAppendix } from './dossier-appendix';
 
-export async function buildDossier(deps: ApiDeps, itemId: string, extra: AppendixSection[] = []): Promise<{ bytes: Buffer; fileName: string }> {
+export async function buildDossier(
+  deps: ApiDeps,
+  itemId: string,
+  extra: AppendixSection[] = [],
+): Promise<{ bytes: Buffer; fileName: string }> {
   const data = await loadDossierData(deps.database.db, itemId);
   if (!data) throw new AppError('not_found', 'No such item.');
   const appendix = [...(await dossierAppendix(deps, itemId)), ...extra];

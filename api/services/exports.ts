@@ -11,18 +11,28 @@ export interface ExportRequest extends VolumeParams {
   type: 'volume';
 }
 
-export async function requestExport(deps: Pick<ApiDeps, 'database' | 'queues'>, user: SessionUser, body: ExportRequest): Promise<{ id: string; status: 'queued' }> {
+export async function requestExport(
+  deps: Pick<ApiDeps, 'database' | 'queues'>,
+  user: SessionUser,
+  body: ExportRequest,
+): Promise<{ id: string; status: 'queued' }> {
   const params: VolumeParams = {};
   if (body.issuedBy) params.issuedBy = body.issuedBy;
   if (body.kind) params.kind = body.kind;
   if (body.from) params.from = new Date(instantField(body.from, 'body.from')).toISOString();
   if (body.to) params.to = new Date(instantField(body.to, 'body.to')).toISOString();
   if (params.from && params.to && params.from >= params.to) {
-    throw new AppError('validation_failed', 'body.to must be after body.from', { fields: [{ field: 'body.to', message: 'must be after from' }] });
+    throw new AppError('validation_failed', 'body.to must be after body.from', {
+      fields: [{ field: 'body.to', message: 'must be after from' }],
+    });
   }
   await refuseOversizedVolume(deps, params);
   const id = await insertExportJob(deps.database.db, { type: body.type, requestedBy: user.id, params: params as Record<string, unknown> });
-  await deps.queues.exports.add(volumeJobName, { exportId: id }, { jobId: id, attempts: 2, backoff: { type: 'exponential', delay: 2000 }, removeOnComplete: 1000, removeOnFail: 1000 });
+  await deps.queues.exports.add(
+    volumeJobName,
+    { exportId: id },
+    { jobId: id, attempts: 2, backoff: { type: 'exponential', delay: 2000 }, removeOnComplete: 1000, removeOnFail: 1000 },
+  );
   return { id, status: 'queued' };
 }
 
@@ -33,7 +43,12 @@ export async function requestExport(deps: Pick<ApiDeps, 'database' | 'queues'>, 
  * a second volume from that instant. A volume is never silently cut.
  */
 async function refuseOversizedVolume(deps: Pick<ApiDeps, 'database'>, params: VolumeParams): Promise<void> {
-  const filter = { issuedBy: params.issuedBy, kind: params.kind, from: params.from ? new Date(params.from) : undefined, to: params.to ? new Date(params.to) : undefined };
+  const filter = {
+    issuedBy: params.issuedBy,
+    kind: params.kind,
+    from: params.from ? new Date(params.from) : undefined,
+    to: params.to ? new Date(params.to) : undefined,
+  };
   const { matched, firstBeyondLimitAt } = await countVolumeItems(deps.database.db, filter, MAX_VOLUME_ITEMS);
   if (matched <= MAX_VOLUME_ITEMS) return;
   const suggestedTo = firstBeyondLimitAt?.toISOString() ?? null;
@@ -58,7 +73,11 @@ export async function exportStatus(deps: Pick<ApiDeps, 'database'>, user: Sessio
     itemCount: row.itemCount,
     matchedCount: row.matchedCount,
     capped: capped(row),
-    ...(capped(row) ? { notice: `Capped: the volume holds the first ${row.itemCount} of ${row.matchedCount} matching items (by launch time); export the rest with a later period.` } : {}),
+    ...(capped(row)
+      ? {
+          notice: `Capped: the volume holds the first ${row.itemCount} of ${row.matchedCount} matching items (by launch time); export the rest with a later period.`,
+        }
+      : {}),
     createdAt: row.createdAt.toISOString(),
     finishedAt: row.finishedAt?.toISOString() ?? null,
     ...(row.status === 'done' ? { file: `/api/exports/${row.id}/file` } : {}),

@@ -14,7 +14,9 @@ const PART_TIMEOUT_MS = 2000;
 function withTimeout<T>(work: Promise<T>, part: string): Promise<T> {
   return Promise.race([
     work,
-    new Promise<T>((_, reject) => setTimeout(() => reject(new Error(`${part} did not answer within ${PART_TIMEOUT_MS} ms`)), PART_TIMEOUT_MS)),
+    new Promise<T>((_, reject) =>
+      setTimeout(() => reject(new Error(`${part} did not answer within ${PART_TIMEOUT_MS} ms`)), PART_TIMEOUT_MS),
+    ),
   ]);
 }
 

@@ -1,6 +1,6 @@
 // A form's ISO instant → epoch ms, or a 400 naming the field.
 import { InstantError, toInstant, type Instant } from '../../domain';
-import { AppError } from '../errors';
+import { fieldError } from '../errors';
 
 // Date.parse quietly rolls 2027-02-30 over into March; a form with it is wrong, not "2 March".
 function isRealCalendarDate(value: string): boolean {
@@ -15,7 +15,15 @@ export function instantField(value: string, field: string): Instant {
     if (!isRealCalendarDate(value)) throw new InstantError(`"${value}" is not a real date`);
     return ms;
   } catch (error) {
-    if (error instanceof InstantError) throw new AppError('validation_failed', `${field}: ${error.message}`, { fields: [{ field, message: error.message }] });
+    if (error instanceof InstantError) {
+      throw fieldError(
+        'validation_failed',
+        field,
+        error.message,
+        `不是有效的带时区时刻（如 2026-12-31T10:00:00Z）：${value}`,
+        `${field}: ${error.message}`,
+      );
+    }
     throw error;
   }
 }

@@ -17,7 +17,7 @@ import { cancelItemUpdate, itemWorkflowId, taskWorkflowId, type ItemInput, type 
 import type { item as itemWorkflow } from '../../workflows/item';
 import { actorOf, type SessionUser } from '../authz';
 import type { ApiDeps } from '../deps';
-import { AppError } from '../errors';
+import { AppError, fieldError } from '../errors';
 import type { LaunchItemBody } from '../schemas/items';
 import { loadWorkCalendar } from './calendar';
 import { deliverUpdate } from './deliver-update';
@@ -31,7 +31,7 @@ type ItemDeps = Pick<ApiDeps, 'config' | 'database' | 'temporal'>;
 /** How long a finished item stays before it is archived and its workflows end. */
 export const ARCHIVE_AFTER_MS = 30 * 24 * 3_600_000;
 
-const refused = (field: string, message: string) => new AppError('rule_violation', message, { fields: [{ field, message }] });
+const refused = (field: string, message: string, messageZh: string) => fieldError('rule_violation', field, message, messageZh);
 
 const uuidOf = (seed: string) => {
   const h = createHash('sha256').update(seed).digest('hex');
@@ -54,20 +54,27 @@ function launchIds(user: SessionUser, key: string | null, taskCount: number) {
 async function checkIssuer(deps: ItemDeps, user: SessionUser, issuedBy: string | undefined): Promise<string> {
   if (issuedBy === undefined) {
     if (user.role === 'leader') return user.id;
-    throw new AppError('validation_failed', 'body.issuedBy: the issuing leader is required', {
-      fields: [{ field: 'body.issuedBy', message: 'required: the id of the issuing leader' }],
-    });
+    throw fieldError(
+      'validation_failed',
+      'body.issuedBy',
+      'required: the id of the issuing leader',
+      '须指定批示领导',
+      'body.issuedBy: the issuing leader is required',
+    );
   }
   const issuer = await findUserById(deps.database.db, issuedBy);
-  if (!issuer || issuer.disabled) throw refused('body.issuedBy', 'no such user');
-  if (issuer.role !== 'leader') throw refused('body.issuedBy', 'the issuing user must have the role leader');
+  if (!issuer || issuer.disabled) throw refused('body.issuedBy', 'no such user', '没有这个用户');
+  if (issuer.role !== 'leader') throw refused('body.issuedBy', 'the issuing user must have the role leader', '批示人须是领导');
   return issuer.id;
 }
 
 async function checkDepartments(deps: ItemDeps, input: LaunchItemBody): Promise<void> {
-  const known = await existingDepartmentIds(deps.database.db, input.tasks.map((t) => t.departmentId));
+  const known = await existingDepartmentIds(
+    deps.database.db,
+    input.tasks.map((t) => t.departmentId),
+  );
   input.tasks.forEach((t, i) => {
-    if (!known.has(t.departmentId)) throw refused(`body.tasks.${i}.departmentId`, 'no such department');
+    if (!known.has(t.departmentId)) throw refused(`body.tasks.${i}.departmentId`, 'no such department', '没有这个单位');
   });
 }
 
@@ -95,7 +102,12 @@ async function alreadyLaunched(deps: ItemDeps, itemId: string): Promise<Launched
   return { ...item, tasks };
 }
 
-export async function launchItem(deps: ItemDeps, user: SessionUser, input: LaunchItemBody, idempotencyKey: string | null = null): Promise<LaunchedItem> {
+export async function launchItem(
+  deps: ItemDeps,
+  user: SessionUser,
+  input: LaunchItemBody,
+  idempotencyKey: string | null = null,
+): Promise<LaunchedItem> {
   const now: Instant = Date.now();
   const db = deps.database.db;
   const ids = launchIds(user, idempotencyKey, input.tasks.length);
@@ -127,7 +139,15 @@ export async function launchItem(deps: ItemDeps, user: SessionUser, input: Launc
       dueAt: plan.dueAt,
       createdAt: now,
     },
-    tasks: plan.tasks.map(({ id, departmentId, role, dueAt, warnAt, signDueAt, policy }) => ({ id, departmentId, role, dueAt, warnAt, signDueAt, policy })),
+    tasks: plan.tasks.map(({ id, departmentId, role, dueAt, warnAt, signDueAt, policy }) => ({
+      id,
+      departmentId,
+      role,
+      dueAt,
+      warnAt,
+      signDueAt,
+      policy,
+    })),
     options: { archiveAfterMs: ARCHIVE_AFTER_MS, urgeEscalateAfterMs: timing.urgeEscalateAfterMs },
     launchedBy: actorOf(user),
   };
@@ -196,7 +216,13 @@ async function startWithRows(deps: ItemDeps, input: ItemInput, plan: LaunchPlan,
 }
 
 /** Supervisor only (route); the item workflow cancels every open task with the reason. */
-export async function cancelItem(deps: ItemDeps, user: SessionUser, itemId: string, reason: string, idempotencyKey: string | null): Promise<ItemWire> {
+export async function cancelItem(
+  deps: ItemDeps,
+  user: SessionUser,
+  itemId: string,
+  reason: string,
+  idempotencyKey: string | null,
+): Promise<ItemWire> {
   const row = await findItem(deps.database.db, itemId);
   if (!row) throw new AppError('not_found', 'No such item.');
   if (row.status === 'cancelled' || row.status === 'completed' || row.status === 'archived') {

@@ -14,18 +14,19 @@ import {
   type TaskState,
   type WorkCalendar,
 } from '../../domain';
-import { AppError } from '../errors';
+import { fieldError } from '../errors';
 import type { LaunchItemBody } from '../schemas/items';
 import { instantField } from './instant-field';
 
-const badRequest = (field: string, message: string) => new AppError('validation_failed', `${field}: ${message}`, { fields: [{ field, message }] });
-const refused = (field: string, message: string) => new AppError('rule_violation', message, { fields: [{ field, message }] });
+const badRequest = (field: string, message: string, messageZh: string) =>
+  fieldError('validation_failed', field, message, messageZh, `${field}: ${message}`);
+const refused = (field: string, message: string, messageZh: string) => fieldError('rule_violation', field, message, messageZh);
 
 function duration(value: string, field: string): number {
   try {
     return parseDuration(value);
   } catch (error) {
-    if (error instanceof DurationError) throw badRequest(field, error.message);
+    if (error instanceof DurationError) throw badRequest(field, error.message, `不是有效的 ISO-8601 时长（如 P2D 表示 2 天）：${value}`);
     throw error;
   }
 }
@@ -45,14 +46,22 @@ export interface LaunchTiming {
 /** Parses durations and instants of the form, template defaults filled in (400 naming the field). */
 export function parseLaunchTiming(input: LaunchItemBody, template: ItemTemplate, now: Instant): LaunchTiming {
   if (input.dueAt !== undefined && input.dueInWorkingDays !== undefined) {
-    throw badRequest('body.dueInWorkingDays', 'give either dueAt or dueInWorkingDays, not both');
+    throw badRequest('body.dueInWorkingDays', 'give either dueAt or dueInWorkingDays, not both', '截止时间和工作日数只能填一项');
   }
-  const warnBeforeMs = duration(input.warnBefore ?? template.warnBefore, input.warnBefore === undefined ? 'template.warnBefore' : 'body.warnBefore');
-  const signWithinMs = duration(input.signWithin ?? template.signWithin, input.signWithin === undefined ? 'template.signWithin' : 'body.signWithin');
-  if (signWithinMs <= 0) throw badRequest('body.signWithin', 'must be longer than zero');
+  const warnBeforeMs = duration(
+    input.warnBefore ?? template.warnBefore,
+    input.warnBefore === undefined ? 'template.warnBefore' : 'body.warnBefore',
+  );
+  const signWithinMs = duration(
+    input.signWithin ?? template.signWithin,
+    input.signWithin === undefined ? 'template.signWithin' : 'body.signWithin',
+  );
+  if (signWithinMs <= 0) throw badRequest('body.signWithin', 'must be longer than zero', '签收期限须大于零');
   const reportSource = input.reportEvery === undefined ? template.reportEvery : input.reportEvery;
-  const reportEveryMs = reportSource === null ? null : duration(reportSource, input.reportEvery === undefined ? 'template.reportEvery' : 'body.reportEvery');
-  if (reportEveryMs !== null && reportEveryMs <= 0) throw badRequest('body.reportEvery', 'must be longer than zero');
+  const reportEveryMs =
+    reportSource === null ? null : duration(reportSource, input.reportEvery === undefined ? 'template.reportEvery' : 'body.reportEvery');
+  if (reportEveryMs !== null && reportEveryMs <= 0)
+    throw badRequest('body.reportEvery', 'must be longer than zero', '进展反馈周期须大于零');
   const escalateAfterMs = duration(template.escalateAfter, 'template.escalateAfter');
   const urgeEscalateAfterMs = template.urgeEscalateAfter ? duration(template.urgeEscalateAfter, 'template.urgeEscalateAfter') : null;
 
@@ -80,11 +89,21 @@ export function calendarYears(timing: LaunchTiming, now: Instant): { fromYear: n
 /** Rules about the set of tasks that need no database: one lead, no department twice. */
 export function checkTaskSet(input: LaunchItemBody): void {
   const leads = input.tasks.filter((t) => t.role === 'lead').length;
-  if (leads !== 1) throw refused('body.tasks', `exactly one task must have the role "lead" (found ${leads})`);
+  if (leads !== 1)
+    throw refused(
+      'body.tasks',
+      `exactly one task must have the role "lead" (found ${leads})`,
+      `须有且只有一个牵头单位（现有 ${leads} 个）`,
+    );
   const seen = new Map<string, number>();
   input.tasks.forEach((t, i) => {
     const first = seen.get(t.departmentId);
-    if (first !== undefined) throw refused(`body.tasks.${i}.departmentId`, `department already given for tasks.${first}; one task per department`);
+    if (first !== undefined)
+      throw refused(
+        `body.tasks.${i}.departmentId`,
+        `department already given for tasks.${first}; one task per department`,
+        `该单位已在第 ${first + 1} 项任务中，每个单位只能有一项任务`,
+      );
     seen.set(t.departmentId, i);
   });
 }
@@ -116,15 +135,19 @@ export function planDeadlines(
   now: Instant,
 ): LaunchPlan {
   const base = { startAt: now, warnBeforeMs: timing.warnBeforeMs, signWithinMs: timing.signWithinMs };
-  const item = resolveDeadlines('at' in timing.due ? { ...base, dueAt: timing.due.at } : { ...base, dueInWorkingDays: timing.due.workingDays }, calendar);
+  const item = resolveDeadlines(
+    'at' in timing.due ? { ...base, dueAt: timing.due.at } : { ...base, dueInWorkingDays: timing.due.workingDays },
+    calendar,
+  );
   const dueField = input.dueInWorkingDays !== undefined ? 'body.dueInWorkingDays' : 'body.dueAt';
-  if (item.dueAt <= now) throw refused(dueField, 'the due date must be in the future');
+  if (item.dueAt <= now) throw refused(dueField, 'the due date must be in the future', '截止时间须晚于现在');
 
   const tasks = input.tasks.map((t, i): PlannedTask => {
     const own = timing.taskDue[i];
     const field = `body.tasks.${i}.dueAt`;
-    if (own !== undefined && own <= now) throw refused(field, 'the task’s due date must be in the future');
-    if (own !== undefined && own > item.dueAt) throw refused(field, 'a task cannot be due after its item');
+    if (own !== undefined && own <= now) throw refused(field, 'the task’s due date must be in the future', '任务截止时间须晚于现在');
+    if (own !== undefined && own > item.dueAt)
+      throw refused(field, 'a task cannot be due after its item', '任务截止时间不能晚于事项截止时间');
     const resolved = own === undefined ? item : resolveDeadlines({ ...base, dueAt: own }, calendar);
     const policy: DeadlinePolicy = {
       warnBeforeMs: timing.warnBeforeMs,
@@ -139,9 +162,18 @@ export function planDeadlines(
     // Signing in can never be due after the task itself (short demo deadlines, long sign-in periods).
     const signDueAt = Math.min(resolved.signDueAt, resolved.dueAt);
     const warnAt = resolved.warnAt;
-    const newTask = { id: ids.taskIds[i]!, itemId: ids.itemId, departmentId: t.departmentId, role: t.role, dueAt: resolved.dueAt, warnAt, signDueAt, policy };
+    const newTask = {
+      id: ids.taskIds[i]!,
+      itemId: ids.itemId,
+      departmentId: t.departmentId,
+      role: t.role,
+      dueAt: resolved.dueAt,
+      warnAt,
+      signDueAt,
+      policy,
+    };
     const violation = validateNewTask(newTask, now);
-    if (violation) throw refused(violation.field ? `body.${violation.field}` : field, violation.message);
+    if (violation) throw refused(violation.field ? `body.${violation.field}` : field, violation.message, violation.messageZh);
     return { ...newTask, initial: initialTaskState(newTask, now, calendar) };
   });
   return { dueAt: item.dueAt, tasks };

@@ -20,7 +20,10 @@ const REDIS_TIMEOUT_MS = 2000;
 function bounded<T>(work: Promise<T>): Promise<T> {
   let timer: NodeJS.Timeout | undefined;
   const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new AppError('unavailable', 'Logins are paused: the login throttle (Redis) does not answer.')), REDIS_TIMEOUT_MS);
+    timer = setTimeout(
+      () => reject(new AppError('unavailable', 'Logins are paused: the login throttle (Redis) does not answer.')),
+      REDIS_TIMEOUT_MS,
+    );
   });
   return Promise.race([work, timeout]).finally(() => clearTimeout(timer));
 }

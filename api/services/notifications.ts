@@ -128,7 +128,10 @@ export async function removeWebhook(deps: ApiDeps, departmentId: string, id: str
   if (!(await deleteWebhook(deps.database.db, departmentId, id))) throw new AppError('not_found', 'No such webhook.');
 }
 
-export async function deliveriesPage(deps: ApiDeps, query: { page: number; pageSize: number; status?: DeliveryStatus; requestKey?: string }) {
+export async function deliveriesPage(
+  deps: ApiDeps,
+  query: { page: number; pageSize: number; status?: DeliveryStatus; requestKey?: string },
+) {
   const found = await listDeliveries(deps.database.db, { status: query.status, requestKey: query.requestKey }, query);
   return { ...found, items: found.items.map(wire), page: query.page, pageSize: query.pageSize };
 }

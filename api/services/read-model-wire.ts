@@ -33,7 +33,11 @@ export function taskRowToWire(t: TaskRow): TaskWire & { workingDays: number | nu
     submittedAt: iso(t.submittedAt),
     acceptedAt: iso(t.acceptedAt),
     pendingExtension: pending<NonNullable<TaskWire['pendingExtension']>>(t.pendingExtension, ['reason', 'newDueAt', 'requestedAt']),
-    pendingTransfer: pending<NonNullable<TaskWire['pendingTransfer']>>(t.pendingTransfer, ['reason', 'suggestedDepartmentId', 'requestedAt']),
+    pendingTransfer: pending<NonNullable<TaskWire['pendingTransfer']>>(t.pendingTransfer, [
+      'reason',
+      'suggestedDepartmentId',
+      'requestedAt',
+    ]),
     transferredTo: t.transferredTo,
     urgeCount: t.urgeCount,
     returnCount: t.returnCount,

@@ -25,7 +25,7 @@ import {
 } from '../../workflows/definitions';
 import { actorOf, canReadDepartment, type SessionUser } from '../authz';
 import type { ApiDeps } from '../deps';
-import { AppError } from '../errors';
+import { AppError, fieldError } from '../errors';
 import { validateCompletionFields } from './completion-form';
 import { instantField } from './instant-field';
 import { updateIdFor } from './update-ids';
@@ -78,7 +78,7 @@ async function runUpdate<A extends { actor: Actor }>(
 async function checkDepartmentExists(deps: TaskDeps, departmentId: string | undefined, field: string) {
   if (departmentId === undefined) return;
   const known = await existingDepartmentIds(deps.database.db, [departmentId]);
-  if (!known.has(departmentId)) throw new AppError('rule_violation', 'no such department', { fields: [{ field, message: 'no such department' }] });
+  if (!known.has(departmentId)) throw fieldError('rule_violation', field, 'no such department', '没有这个单位');
 }
 
 // ---- the responsible department ----
@@ -89,35 +89,63 @@ export async function signTask(deps: TaskDeps, ctx: ActionContext, taskId: strin
 
 export async function reportProgress(deps: TaskDeps, ctx: ActionContext, taskId: string, body: { text: string; percent?: number }) {
   const task = await findVisibleTask(deps, ctx.user, taskId);
-  return runUpdate(deps, ctx, task, progressUpdate, body.percent === undefined ? { text: body.text } : { text: body.text, percent: body.percent });
+  return runUpdate(
+    deps,
+    ctx,
+    task,
+    progressUpdate,
+    body.percent === undefined ? { text: body.text } : { text: body.text, percent: body.percent },
+  );
 }
 
 export async function requestExtension(deps: TaskDeps, ctx: ActionContext, taskId: string, body: { reason: string; newDueAt: string }) {
   const task = await findVisibleTask(deps, ctx.user, taskId);
-  return runUpdate(deps, ctx, task, requestExtensionUpdate, { reason: body.reason, newDueAt: instantField(body.newDueAt, 'body.newDueAt') });
+  return runUpdate(deps, ctx, task, requestExtensionUpdate, {
+    reason: body.reason,
+    newDueAt: instantField(body.newDueAt, 'body.newDueAt'),
+  });
 }
 
-export async function requestTransfer(deps: TaskDeps, ctx: ActionContext, taskId: string, body: { reason: string; suggestedDepartmentId?: string }) {
+export async function requestTransfer(
+  deps: TaskDeps,
+  ctx: ActionContext,
+  taskId: string,
+  body: { reason: string; suggestedDepartmentId?: string },
+) {
   const task = await findVisibleTask(deps, ctx.user, taskId);
   await checkDepartmentExists(deps, body.suggestedDepartmentId, 'body.suggestedDepartmentId');
   return runUpdate(deps, ctx, task, requestTransferUpdate, body);
 }
 
-export async function submitCompletion(deps: TaskDeps, ctx: ActionContext, taskId: string, body: { summary: string; fields?: Record<string, unknown> }) {
+export async function submitCompletion(
+  deps: TaskDeps,
+  ctx: ActionContext,
+  taskId: string,
+  body: { summary: string; fields?: Record<string, unknown> },
+) {
   const task = await findVisibleTask(deps, ctx.user, taskId);
   const item = await findItem(deps.database.db, task.itemId);
   if (!item) throw new AppError('not_found', 'No such task.');
   const template = await getTemplate(deps.database.db, item.kind as ItemKind);
   const problems = validateCompletionFields(template, body.fields ?? {});
   if (problems.length > 0) {
-    throw new AppError('validation_failed', `The completion form is incomplete: ${problems.map((p) => `${p.field} ${p.message}`).join('; ')}`, { fields: problems });
+    throw new AppError(
+      'validation_failed',
+      `The completion form is incomplete: ${problems.map((p) => `${p.field} ${p.message}`).join('; ')}`,
+      { fields: problems },
+    );
   }
   return runUpdate(deps, ctx, task, completeUpdate, body);
 }
 
 // ---- the supervision office ----
 
-export async function reviewTask(deps: TaskDeps, ctx: ActionContext, taskId: string, body: { decision: 'accept' | 'return'; comment: string }) {
+export async function reviewTask(
+  deps: TaskDeps,
+  ctx: ActionContext,
+  taskId: string,
+  body: { decision: 'accept' | 'return'; comment: string },
+) {
   return runUpdate(deps, ctx, await findVisibleTask(deps, ctx.user, taskId), reviewUpdate, body);
 }
 
@@ -125,7 +153,12 @@ export async function decideExtension(deps: TaskDeps, ctx: ActionContext, taskId
   return runUpdate(deps, ctx, await findVisibleTask(deps, ctx.user, taskId), decideExtensionUpdate, body);
 }
 
-export async function decideTransfer(deps: TaskDeps, ctx: ActionContext, taskId: string, body: { approve: boolean; departmentId?: string; comment?: string }) {
+export async function decideTransfer(
+  deps: TaskDeps,
+  ctx: ActionContext,
+  taskId: string,
+  body: { approve: boolean; departmentId?: string; comment?: string },
+) {
   const task = await findVisibleTask(deps, ctx.user, taskId);
   if (body.approve) await checkDepartmentExists(deps, body.departmentId, 'body.departmentId');
   return runUpdate(deps, ctx, task, decideTransferUpdate, body);

@@ -56,7 +56,8 @@ export async function listLeaders(deps: Pick<ApiDeps, 'database'>) {
 export async function createUser(deps: Pick<ApiDeps, 'database'>, input: NewUserInput) {
   const passwordHash = await hashPassword(input.password);
   return deps.database.db.transaction(async (tx) => {
-    if (await findUserForLogin(tx, input.username)) throw new AppError('conflict', 'This username is taken.', { fields: [{ field: 'body.username', message: 'already taken' }] });
+    if (await findUserForLogin(tx, input.username))
+      throw new AppError('conflict', 'This username is taken.', { fields: [{ field: 'body.username', message: 'already taken' }] });
     await checkPlacement(tx, input.role, input.departmentId ?? null);
     const row = await insertUser(tx, {
       username: input.username,

@@ -30,7 +30,11 @@ export function appErrorOfRefusal(failure: ApplicationFailure & { type: 'wrong_s
  */
 export function appErrorOfUpdate(error: unknown, closedMessage: string): unknown {
   if (error instanceof AppError) return error;
-  if (error instanceof WorkflowUpdateFailedError && error.cause instanceof ApplicationFailure && VIOLATION_CODES.has(error.cause.type ?? '')) {
+  if (
+    error instanceof WorkflowUpdateFailedError &&
+    error.cause instanceof ApplicationFailure &&
+    VIOLATION_CODES.has(error.cause.type ?? '')
+  ) {
     return appErrorOfRefusal(error.cause as ApplicationFailure & { type: 'wrong_state' | 'forbidden' | 'rule_violation' });
   }
   if (error instanceof WorkflowNotFoundError) return new AppError('wrong_state', closedMessage);
@@ -41,6 +45,7 @@ export function appErrorOfUpdate(error: unknown, closedMessage: string): unknown
     return new AppError('unavailable', 'The workflow did not answer in time; retry with the same Idempotency-Key.');
   }
   // ServiceError: the client's wrapper when the server cannot be reached (e.g. "Failed to start Workflow").
-  if (isGrpcServiceError(error) || error instanceof ServiceError) return new AppError('unavailable', 'The workflow engine could not be reached; retry with the same Idempotency-Key.');
+  if (isGrpcServiceError(error) || error instanceof ServiceError)
+    return new AppError('unavailable', 'The workflow engine could not be reached; retry with the same Idempotency-Key.');
   return error; // a bug of ours: the error handler logs it and answers 500
 }

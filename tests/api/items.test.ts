@@ -173,6 +173,20 @@ describe('POST /api/items', () => {
       // zod's words, in Chinese from its own locale.
       expect(byField['body.kind'].messageZh).toMatch(/^无效选项：期望以下之一 .*"leadership_instruction"/);
       expect(byField['body.title'].messageZh).toMatch(/^数值过小/);
+
+      // A business rule of the launch: both languages too, for the field and for the whole answer.
+      const twoLeads = await supervisor.post('/api/items', launchBody(leader.id, [lead(deptA), lead(deptB)]));
+      expect(twoLeads.status).toBe(422);
+      expect(twoLeads.body.error.details).toMatchObject({
+        fields: [
+          {
+            field: 'body.tasks',
+            message: 'exactly one task must have the role "lead" (found 2)',
+            messageZh: '须有且只有一个牵头单位（现有 2 个）',
+          },
+        ],
+        messageZh: '须有且只有一个牵头单位（现有 2 个）',
+      });
     });
 
     it('a supervisor must name the issuing leader', async () => {
