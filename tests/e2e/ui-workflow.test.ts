@@ -222,7 +222,7 @@ describe('admin UI in Chromium', () => {
     await page.getByRole('button', { name: '登录' }).click();
     await page.locator('nav.main-nav').waitFor();
 
-    // A due date already past: the API's 422 names body.dueAt, shown under that field.
+    // A due date already past: the API's 422 names body.dueAt, shown under that field in Chinese.
     await page.goto(`${h.baseUrl}/launch`);
     await page.getByLabel('标题').fill('字段错误测试');
     await page.getByLabel('交办领导', { exact: true }).selectOption(leaderId);
@@ -232,7 +232,7 @@ describe('admin UI in Chromium', () => {
     await page.getByRole('button', { name: '发起', exact: true }).click();
     const fieldError = page.locator('#l-due-error');
     await fieldError.waitFor();
-    expect(await fieldError.textContent()).toContain('future');
+    expect(await fieldError.textContent()).toBe('截止时间须晚于现在');
 
     // English, kept across a reload.
     await page.getByRole('button', { name: 'English' }).click();
