@@ -26,33 +26,22 @@ export function NotificationSettingsPage() {
 function MyPreferences() {
   const { t } = useI18n();
   const { data, error, loading, reload } = useResource<NotificationPreferences>('/api/me/notification-preferences');
-  const [form, setForm] = useState<NotificationPreferences | null>(null);
-  const [saved, setSaved] = useState(false);
-  useEffect(() => setForm(data), [data]);
   const send = useCallback(
     (body: NotificationPreferences, key: string) =>
       api<NotificationPreferences>('PUT', '/api/me/notification-preferences', { body, idempotencyKey: key }),
     [],
   );
-  const { submit, pending, error: saveError, fieldErrors } = useSubmit(send);
+  const { form, change, save, saved, pending, saveError, fieldErrors } = useSettingsForm(data, send);
 
   if (error) return <ErrorBox error={error} onRetry={reload} />;
   if (loading || !form) return <Loading />;
-  const change = (patch: Partial<NotificationPreferences>) => {
-    setSaved(false);
-    setForm({ ...form, ...patch });
-  };
-  async function onSubmit(event: FormEvent) {
+  const onSubmit = (event: FormEvent) => {
     event.preventDefault();
-    const answer = await submit({ ...form!, email: form!.email?.trim() || null });
-    if (answer) {
-      setForm(answer);
-      setSaved(true);
-    }
-  }
+    void save({ ...form, email: form.email?.trim() || null });
+  };
 
   return (
-    <form className="card" onSubmit={(e) => void onSubmit(e)} aria-labelledby="my-notify-title" data-form="my-notifications">
+    <form className="card" onSubmit={onSubmit} aria-labelledby="my-notify-title" data-form="my-notifications">
       <h3 id="my-notify-title">{t.notifySettings.mine}</h3>
       <p className="hint">{t.notifySettings.mineHint}</p>
       <Field id="np-language" label={t.notifySettings.language} error={fieldErrors.language}>
@@ -97,33 +86,19 @@ function DepartmentChannelsForm() {
   const { data, error, loading, reload } = useResource<DepartmentChannels>(
     departmentId ? `/api/departments/${departmentId}/notification-channels` : null,
   );
-  const [form, setForm] = useState<DepartmentChannels | null>(null);
-  const [saved, setSaved] = useState(false);
-  useEffect(() => {
-    setForm(data);
-    setSaved(false);
-  }, [data]);
   const send = useCallback(
     ({ webhooks: _shown, departmentId: id, ...body }: DepartmentChannels, key: string) =>
       api<DepartmentChannels>('PUT', `/api/departments/${id}/notification-channels`, { body, idempotencyKey: key }),
     [],
   );
-  const { submit, pending, error: saveError, fieldErrors } = useSubmit(send);
-  const change = (patch: Partial<DepartmentChannels>) => {
-    setSaved(false);
-    if (form) setForm({ ...form, ...patch });
-  };
-  async function onSubmit(event: FormEvent) {
+  const { form, change, save, saved, pending, saveError, fieldErrors } = useSettingsForm(data, send);
+  const onSubmit = (event: FormEvent) => {
     event.preventDefault();
-    const answer = await submit(form!);
-    if (answer) {
-      setForm(answer);
-      setSaved(true);
-    }
-  }
+    if (form) void save(form);
+  };
 
   return (
-    <form className="card" onSubmit={(e) => void onSubmit(e)} aria-labelledby="dept-notify-title" data-form="department-channels">
+    <form className="card" onSubmit={onSubmit} aria-labelledby="dept-notify-title" data-form="department-channels">
       <h3 id="dept-notify-title">{t.notifySettings.department}</h3>
       <p className="hint">{t.notifySettings.departmentHint}</p>
       <Field id="dc-department" label={t.notifySettings.pickDepartment}>
@@ -169,6 +144,32 @@ function DepartmentChannelsForm() {
       )}
     </form>
   );
+}
+
+/**
+ * A settings form over a loaded resource: edits stay local until saved; the saved answer becomes the
+ * form again (and "saved" shows) until the next edit; loading another resource resets it.
+ */
+function useSettingsForm<T extends object>(loaded: T | null, send: (body: T, idempotencyKey: string) => Promise<T>) {
+  const [form, setForm] = useState<T | null>(loaded);
+  const [saved, setSaved] = useState(false);
+  useEffect(() => {
+    setForm(loaded);
+    setSaved(false);
+  }, [loaded]);
+  const { submit, pending, error: saveError, fieldErrors } = useSubmit(send);
+  const change = (patch: Partial<T>) => {
+    setSaved(false);
+    setForm((current) => (current ? { ...current, ...patch } : current));
+  };
+  const save = async (body: T) => {
+    const answer = await submit(body);
+    if (answer) {
+      setForm(answer);
+      setSaved(true);
+    }
+  };
+  return { form, change, save, saved, pending, saveError, fieldErrors };
 }
 
 /** Time zone, quiet hours and digest time: the same four fields for a user and for a department. */
