@@ -5,7 +5,7 @@ import type { Executor } from '../../db/client';
 import { buildChinaCalendar } from '../../domain/calendar-data';
 import { dayNumber, type WorkCalendar } from '../../domain/calendar';
 import type { ApiDeps } from '../deps';
-import { AppError } from '../errors';
+import { fieldError } from '../errors';
 import { onCalendarChanged } from './calendar-change';
 
 export interface NamedDay {
@@ -53,12 +53,11 @@ function checkYearOverrides(year: number, overrides: readonly CalendarOverrideRo
     try {
       dayNumber(o.date);
     } catch {
-      throw new AppError('validation_failed', `${o.date} is not a real date`, { fields: [{ field, message: 'not a real date' }] });
+      throw fieldError('validation_failed', field, 'not a real date', `${o.date} 不是真实存在的日期`, `${o.date} is not a real date`);
     }
     if (!o.date.startsWith(`${year}-`))
-      throw new AppError('validation_failed', `${o.date} is not in ${year}`, { fields: [{ field, message: `not in ${year}` }] });
-    if (seen.has(o.date))
-      throw new AppError('validation_failed', `${o.date} appears twice`, { fields: [{ field, message: 'appears twice' }] });
+      throw fieldError('validation_failed', field, `not in ${year}`, `${o.date} 不在 ${year} 年内`, `${o.date} is not in ${year}`);
+    if (seen.has(o.date)) throw fieldError('validation_failed', field, 'appears twice', `${o.date} 重复出现`, `${o.date} appears twice`);
     seen.add(o.date);
   });
 }

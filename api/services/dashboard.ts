@@ -20,7 +20,7 @@ import {
 } from '../../db/queries/dashboard';
 import { ITEM_KINDS, type ItemKind } from '../../domain/types';
 import type { ApiDeps } from '../deps';
-import { AppError } from '../errors';
+import { fieldError } from '../errors';
 import { pageWindow } from '../schemas/pagination';
 import type { DashboardQuery, FactListQuery, TrendQuery } from '../schemas/dashboard';
 import { instantField } from './instant-field';
@@ -99,9 +99,13 @@ function parseDepartmentIds(value: string | undefined): string[] | undefined {
   const uuid = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
   const bad = ids.find((id) => !uuid.test(id));
   if (bad !== undefined || ids.length === 0 || ids.length > 500) {
-    throw new AppError('validation_failed', 'querystring.departmentId: one or more department ids separated by commas', {
-      fields: [{ field: 'querystring.departmentId', message: 'expected comma-separated UUIDs' }],
-    });
+    throw fieldError(
+      'validation_failed',
+      'querystring.departmentId',
+      'expected comma-separated UUIDs',
+      '须为以逗号分隔的单位 id',
+      'querystring.departmentId: one or more department ids separated by commas',
+    );
   }
   return ids.map((id) => id.toLowerCase());
 }
@@ -118,9 +122,13 @@ export function factFilterOf(query: DashboardQuery): FactFilter {
     asOf: instant(query.asOf, 'asOf'),
   };
   if (filter.from && filter.to && filter.from >= filter.to) {
-    throw new AppError('validation_failed', 'querystring.to must be after querystring.from', {
-      fields: [{ field: 'querystring.to', message: 'must be after from' }],
-    });
+    throw fieldError(
+      'validation_failed',
+      'querystring.to',
+      'must be after from',
+      '结束时间须晚于开始时间',
+      'querystring.to must be after querystring.from',
+    );
   }
   return filter;
 }

@@ -11,7 +11,7 @@ import { findUserById } from '../../db/queries/users';
 import type { Executor } from '../../db/client';
 import type { departments } from '../../db/schema/org';
 import type { ApiDeps } from '../deps';
-import { AppError } from '../errors';
+import { AppError, fieldError } from '../errors';
 import { pageWindow, type PageQuery } from '../schemas/pagination';
 
 type Row = typeof departments.$inferSelect;
@@ -35,22 +35,27 @@ function toWire(row: Row) {
 }
 export type DepartmentWire = ReturnType<typeof toWire>;
 
-function refused(field: string, message: string): AppError {
-  return new AppError('rule_violation', message, { fields: [{ field, message }] });
+function refused(field: string, message: string, messageZh: string): AppError {
+  return fieldError('rule_violation', field, message, messageZh);
 }
 
 async function checkReferences(db: Executor, input: Partial<DepartmentInput>, selfId: string | null) {
   if (input.parentId) {
-    if (!(await findDepartment(db, input.parentId))) throw refused('body.parentId', 'no such department');
+    if (!(await findDepartment(db, input.parentId))) throw refused('body.parentId', 'no such department', '没有这个单位');
     if (selfId && (await departmentAncestry(db, input.parentId)).includes(selfId)) {
-      throw refused('body.parentId', 'a department cannot sit under itself or its own sub-department');
+      throw refused(
+        'body.parentId',
+        'a department cannot sit under itself or its own sub-department',
+        '单位不能隶属于自己或自己的下级单位',
+      );
     }
   }
-  if (input.leaderUserId && !(await findUserById(db, input.leaderUserId))) throw refused('body.leaderUserId', 'no such user');
+  if (input.leaderUserId && !(await findUserById(db, input.leaderUserId)))
+    throw refused('body.leaderUserId', 'no such user', '没有这个用户');
   if (input.name) {
     const clash = await findDepartmentByName(db, input.name);
     if (clash && clash.id !== selfId)
-      throw new AppError('conflict', 'A department with this name exists.', { fields: [{ field: 'body.name', message: 'already taken' }] });
+      throw fieldError('conflict', 'body.name', 'already taken', '已有同名单位', 'A department with this name exists.');
   }
 }
 

@@ -4,7 +4,7 @@ import { countVolumeItems, findExportFile, findExportJob, insertExportJob } from
 import { MAX_VOLUME_ITEMS, volumeJobName, type VolumeParams } from '../../jobs/exports/jobs';
 import type { SessionUser } from '../authz';
 import type { ApiDeps } from '../deps';
-import { AppError } from '../errors';
+import { AppError, fieldError } from '../errors';
 import { instantField } from './instant-field';
 
 export interface ExportRequest extends VolumeParams {
@@ -22,9 +22,7 @@ export async function requestExport(
   if (body.from) params.from = new Date(instantField(body.from, 'body.from')).toISOString();
   if (body.to) params.to = new Date(instantField(body.to, 'body.to')).toISOString();
   if (params.from && params.to && params.from >= params.to) {
-    throw new AppError('validation_failed', 'body.to must be after body.from', {
-      fields: [{ field: 'body.to', message: 'must be after from' }],
-    });
+    throw fieldError('validation_failed', 'body.to', 'must be after from', '结束时间须晚于开始时间', 'body.to must be after body.from');
   }
   await refuseOversizedVolume(deps, params);
   const id = await insertExportJob(deps.database.db, { type: body.type, requestedBy: user.id, params: params as Record<string, unknown> });

@@ -2,7 +2,7 @@
 import { getTemplate, listTemplates, saveTemplate, type ItemTemplate, type TemplateKind } from '../../db/queries/templates';
 import type { TemplateSettings } from '../../db/schema/admin-data';
 import type { ApiDeps } from '../deps';
-import { AppError } from '../errors';
+import { fieldError } from '../errors';
 import { completionSchemaProblem } from './completion-form';
 
 function toWire(template: ItemTemplate) {
@@ -22,9 +22,13 @@ export async function readTemplate(deps: Pick<ApiDeps, 'database'>, kind: Templa
 export async function putTemplate(deps: Pick<ApiDeps, 'database'>, kind: TemplateKind, settings: TemplateSettings, by: { id: string }) {
   const problem = completionSchemaProblem(settings.completionFields);
   if (problem) {
-    throw new AppError('validation_failed', `completionFields is not a usable JSON Schema: ${problem}`, {
-      fields: [{ field: 'body.completionFields', message: problem }],
-    });
+    throw fieldError(
+      'validation_failed',
+      'body.completionFields',
+      problem,
+      `办结表单字段不是可用的 JSON Schema：${problem}`,
+      `completionFields is not a usable JSON Schema: ${problem}`,
+    );
   }
   return toWire(await saveTemplate(deps.database.db, kind, settings, by.id));
 }
