@@ -273,6 +273,16 @@ describe('GET /api/items and /api/items/:id', () => {
 
   const titles = (body: { items: { title: string }[] }) => body.items.map((i) => i.title.split(' ').pop()).sort();
 
+  it('answers each listed item with exactly the documented fields, nothing internal', async () => {
+    const page = (await supervisor.get(`/api/items?q=${encodeURIComponent(tag)}`)).body;
+    expect(Object.keys(page).sort()).toEqual(['items', 'page', 'pageSize', 'total']);
+    for (const item of page.items) {
+      expect(Object.keys(item).sort()).toEqual(
+        ['code', 'completedAt', 'createdAt', 'departmentIds', 'dueAt', 'id', 'issuedBy', 'kind', 'light', 'public', 'status', 'title'].sort(),
+      );
+    }
+  });
+
   it('filters by q (title or code), kind, departmentId, issuedBy, light, status, from/to', async () => {
     expect(titles((await supervisor.get(`/api/items?q=${encodeURIComponent(tag)}`)).body)).toEqual(['a', 'b', 'c', 'd', 'e']);
     expect(titles((await supervisor.get(`/api/items?q=${launched.d!.code}`)).body)).toEqual(['d']);
