@@ -43,6 +43,11 @@ export function fieldError(code: ErrorCode, field: string, message: string, mess
   return new AppError(code, summary, { fields: [{ field, message, messageZh }], messageZh });
 }
 
+/** The business rule a form broke, named at its field (422). */
+export function ruleRefusal(field: string, message: string, messageZh: string): AppError {
+  return fieldError('rule_violation', field, message, messageZh);
+}
+
 export interface ErrorBody {
   error: { code: string; message: string; details?: unknown };
 }

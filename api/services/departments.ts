@@ -11,7 +11,7 @@ import { findUserById } from '../../db/queries/users';
 import type { Executor } from '../../db/client';
 import type { departments } from '../../db/schema/org';
 import type { ApiDeps } from '../deps';
-import { AppError, fieldError } from '../errors';
+import { AppError, fieldError, ruleRefusal } from '../errors';
 import { pageWindow, type PageQuery } from '../schemas/pagination';
 
 type Row = typeof departments.$inferSelect;
@@ -35,15 +35,11 @@ function toWire(row: Row) {
 }
 export type DepartmentWire = ReturnType<typeof toWire>;
 
-function refused(field: string, message: string, messageZh: string): AppError {
-  return fieldError('rule_violation', field, message, messageZh);
-}
-
 async function checkReferences(db: Executor, input: Partial<DepartmentInput>, selfId: string | null) {
   if (input.parentId) {
-    if (!(await findDepartment(db, input.parentId))) throw refused('body.parentId', 'no such department', '没有这个单位');
+    if (!(await findDepartment(db, input.parentId))) throw ruleRefusal('body.parentId', 'no such department', '没有这个单位');
     if (selfId && (await departmentAncestry(db, input.parentId)).includes(selfId)) {
-      throw refused(
+      throw ruleRefusal(
         'body.parentId',
         'a department cannot sit under itself or its own sub-department',
         '单位不能隶属于自己或自己的下级单位',
@@ -51,7 +47,7 @@ async function checkReferences(db: Executor, input: Partial<DepartmentInput>, se
     }
   }
   if (input.leaderUserId && !(await findUserById(db, input.leaderUserId)))
-    throw refused('body.leaderUserId', 'no such user', '没有这个用户');
+    throw ruleRefusal('body.leaderUserId', 'no such user', '没有这个用户');
   if (input.name) {
     const clash = await findDepartmentByName(db, input.name);
     if (clash && clash.id !== selfId)

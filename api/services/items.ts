@@ -17,7 +17,7 @@ import { cancelItemUpdate, itemWorkflowId, taskWorkflowId, type ItemInput, type 
 import type { item as itemWorkflow } from '../../workflows/item';
 import { actorOf, type SessionUser } from '../authz';
 import type { ApiDeps } from '../deps';
-import { AppError, fieldError } from '../errors';
+import { AppError, fieldError, ruleRefusal } from '../errors';
 import type { LaunchItemBody } from '../schemas/items';
 import { loadWorkCalendar } from './calendar';
 import { deliverUpdate } from './deliver-update';
@@ -30,8 +30,6 @@ type ItemDeps = Pick<ApiDeps, 'config' | 'database' | 'temporal'>;
 
 /** How long a finished item stays before it is archived and its workflows end. */
 export const ARCHIVE_AFTER_MS = 30 * 24 * 3_600_000;
-
-const refused = (field: string, message: string, messageZh: string) => fieldError('rule_violation', field, message, messageZh);
 
 const uuidOf = (seed: string) => {
   const h = createHash('sha256').update(seed).digest('hex');
@@ -63,8 +61,8 @@ async function checkIssuer(deps: ItemDeps, user: SessionUser, issuedBy: string |
     );
   }
   const issuer = await findUserById(deps.database.db, issuedBy);
-  if (!issuer || issuer.disabled) throw refused('body.issuedBy', 'no such user', '没有这个用户');
-  if (issuer.role !== 'leader') throw refused('body.issuedBy', 'the issuing user must have the role leader', '批示人须是领导');
+  if (!issuer || issuer.disabled) throw ruleRefusal('body.issuedBy', 'no such user', '没有这个用户');
+  if (issuer.role !== 'leader') throw ruleRefusal('body.issuedBy', 'the issuing user must have the role leader', '批示人须是领导');
   return issuer.id;
 }
 
@@ -74,7 +72,7 @@ async function checkDepartments(deps: ItemDeps, input: LaunchItemBody): Promise<
     input.tasks.map((t) => t.departmentId),
   );
   input.tasks.forEach((t, i) => {
-    if (!known.has(t.departmentId)) throw refused(`body.tasks.${i}.departmentId`, 'no such department', '没有这个单位');
+    if (!known.has(t.departmentId)) throw ruleRefusal(`body.tasks.${i}.departmentId`, 'no such department', '没有这个单位');
   });
 }
 

@@ -14,14 +14,12 @@ import {
   type TaskState,
   type WorkCalendar,
 } from '../../domain';
-import { fieldError } from '../errors';
+import { fieldError, ruleRefusal } from '../errors';
 import type { LaunchItemBody } from '../schemas/items';
 import { instantField } from './instant-field';
 
 const badRequest = (field: string, message: string, messageZh: string) =>
   fieldError('validation_failed', field, message, messageZh, `${field}: ${message}`);
-const refused = (field: string, message: string, messageZh: string) => fieldError('rule_violation', field, message, messageZh);
-
 function duration(value: string, field: string): number {
   try {
     return parseDuration(value);
@@ -90,7 +88,7 @@ export function calendarYears(timing: LaunchTiming, now: Instant): { fromYear: n
 export function checkTaskSet(input: LaunchItemBody): void {
   const leads = input.tasks.filter((t) => t.role === 'lead').length;
   if (leads !== 1)
-    throw refused(
+    throw ruleRefusal(
       'body.tasks',
       `exactly one task must have the role "lead" (found ${leads})`,
       `须有且只有一个牵头单位（现有 ${leads} 个）`,
@@ -99,7 +97,7 @@ export function checkTaskSet(input: LaunchItemBody): void {
   input.tasks.forEach((t, i) => {
     const first = seen.get(t.departmentId);
     if (first !== undefined)
-      throw refused(
+      throw ruleRefusal(
         `body.tasks.${i}.departmentId`,
         `department already given for tasks.${first}; one task per department`,
         `该单位已在第 ${first + 1} 项任务中，每个单位只能有一项任务`,
@@ -140,14 +138,14 @@ export function planDeadlines(
     calendar,
   );
   const dueField = input.dueInWorkingDays !== undefined ? 'body.dueInWorkingDays' : 'body.dueAt';
-  if (item.dueAt <= now) throw refused(dueField, 'the due date must be in the future', '截止时间须晚于现在');
+  if (item.dueAt <= now) throw ruleRefusal(dueField, 'the due date must be in the future', '截止时间须晚于现在');
 
   const tasks = input.tasks.map((t, i): PlannedTask => {
     const own = timing.taskDue[i];
     const field = `body.tasks.${i}.dueAt`;
-    if (own !== undefined && own <= now) throw refused(field, 'the task’s due date must be in the future', '任务截止时间须晚于现在');
+    if (own !== undefined && own <= now) throw ruleRefusal(field, 'the task’s due date must be in the future', '任务截止时间须晚于现在');
     if (own !== undefined && own > item.dueAt)
-      throw refused(field, 'a task cannot be due after its item', '任务截止时间不能晚于事项截止时间');
+      throw ruleRefusal(field, 'a task cannot be due after its item', '任务截止时间不能晚于事项截止时间');
     const resolved = own === undefined ? item : resolveDeadlines({ ...base, dueAt: own }, calendar);
     const policy: DeadlinePolicy = {
       warnBeforeMs: timing.warnBeforeMs,
@@ -173,7 +171,7 @@ export function planDeadlines(
       policy,
     };
     const violation = validateNewTask(newTask, now);
-    if (violation) throw refused(violation.field ? `body.${violation.field}` : field, violation.message, violation.messageZh);
+    if (violation) throw ruleRefusal(violation.field ? `body.${violation.field}` : field, violation.message, violation.messageZh);
     return { ...newTask, initial: initialTaskState(newTask, now, calendar) };
   });
   return { dueAt: item.dueAt, tasks };

@@ -5,7 +5,7 @@ import { findPublicUser, findUserForLogin, insertUser, listUsers, updateUser, ty
 import type { Executor } from '../../db/client';
 import type { Role } from '../../db/schema/org';
 import type { ApiDeps } from '../deps';
-import { AppError, fieldError } from '../errors';
+import { AppError, fieldError, ruleRefusal } from '../errors';
 import { pageWindow, type PageQuery } from '../schemas/pagination';
 import { hashPassword } from './passwords';
 
@@ -32,15 +32,11 @@ function toWire(row: PublicUser) {
   return { ...row, createdAt: row.createdAt.toISOString(), updatedAt: row.updatedAt.toISOString() };
 }
 
-function refused(field: string, message: string, messageZh: string): AppError {
-  return fieldError('rule_violation', field, message, messageZh);
-}
-
 /** Department staff must belong to a department; the department must exist. */
 async function checkPlacement(db: Executor, role: Role, departmentId: string | null) {
   if (role === 'department' && !departmentId)
-    throw refused('body.departmentId', 'department staff need a department', '承办单位人员须属于一个单位');
-  if (departmentId && !(await findDepartment(db, departmentId))) throw refused('body.departmentId', 'no such department', '没有这个单位');
+    throw ruleRefusal('body.departmentId', 'department staff need a department', '承办单位人员须属于一个单位');
+  if (departmentId && !(await findDepartment(db, departmentId))) throw ruleRefusal('body.departmentId', 'no such department', '没有这个单位');
 }
 
 export async function listUsersPage(deps: Pick<ApiDeps, 'database'>, query: PageQuery & UserFilter) {
@@ -78,7 +74,7 @@ export async function changeUser(deps: Pick<ApiDeps, 'database'>, id: string, ch
     const current = await findPublicUser(tx, id);
     if (!current) throw new AppError('not_found', 'No such user.');
     if (id === by.id && (changes.disabled === true || (changes.role !== undefined && changes.role !== 'admin'))) {
-      throw refused(changes.disabled ? 'body.disabled' : 'body.role', 'admins cannot lock themselves out', '管理员不能把自己锁在外面');
+      throw ruleRefusal(changes.disabled ? 'body.disabled' : 'body.role', 'admins cannot lock themselves out', '管理员不能把自己锁在外面');
     }
     const role = changes.role ?? current.role;
     const departmentId = changes.departmentId === undefined ? current.departmentId : changes.departmentId;
