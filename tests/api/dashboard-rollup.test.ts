@@ -14,6 +14,7 @@ import { items, tasks } from '../../db/schema/items';
 import { ITEM_KINDS, type ItemKind } from '../../domain/types';
 import { startApiHarness, type ApiHarness } from '../support/api-harness';
 import { DAY_MS, expectedFigures, makeStories, METRIC_KEYS, rng, seedStories, type SeedItem } from './dashboard-seed';
+import { writersRacingCompaction } from '../support/concurrency';
 
 let h: ApiHarness;
 let db: Database;
@@ -194,18 +195,7 @@ describe('standing book monthly roll-up', () => {
           });
         }
       };
-      let compacting = true;
-      const compactor = async () => {
-        while (compacting) {
-          await compactStandingBook(pool);
-          await new Promise((r) => setTimeout(r, 5));
-        }
-      };
-      const compactions = compactor();
-      const results = await Promise.allSettled(Array.from({ length: WRITERS }, (_, w) => writer(w)));
-      compacting = false;
-      await compactions;
-      expect(results.filter((r) => r.status === 'rejected').map((r) => String((r as PromiseRejectedResult).reason))).toEqual([]);
+      expect(await writersRacingCompaction(WRITERS, writer, () => compactStandingBook(pool))).toEqual([]);
       await expectEveryBasisMatches();
       await compactStandingBook(pool);
       await expectEveryBasisMatches();

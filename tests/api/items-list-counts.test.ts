@@ -12,6 +12,7 @@ import { items } from '../../db/schema/items';
 import { ITEM_KINDS, ITEM_STATUSES, LIGHTS } from '../../domain/types';
 import { startApiHarness, type ApiHarness } from '../support/api-harness';
 import { rng } from './dashboard-seed';
+import { writersRacingCompaction } from '../support/concurrency';
 
 let h: ApiHarness;
 let database: DatabaseHandle;
@@ -140,18 +141,7 @@ describe('item list count roll-up', () => {
           });
         }
       };
-      let compacting = true;
-      const compactor = async () => {
-        while (compacting) {
-          await compactItemListCounts(handle.db);
-          await new Promise((r) => setTimeout(r, 5));
-        }
-      };
-      const compactions = compactor();
-      const results = await Promise.allSettled(Array.from({ length: WRITERS }, (_, w) => writer(w)));
-      compacting = false;
-      await compactions;
-      expect(results.filter((r) => r.status === 'rejected').map((r) => String((r as PromiseRejectedResult).reason))).toEqual([]);
+      expect(await writersRacingCompaction(WRITERS, writer, () => compactItemListCounts(handle.db))).toEqual([]);
       await expectRollupMatchesRows();
       await compactItemListCounts(handle.db);
       await expectRollupMatchesRows();
