@@ -4,6 +4,7 @@ import { groupCommitOf } from '../group-commit';
 import { sessions } from '../schema/auth';
 import { users } from '../schema/org';
 import { prepared } from './prepared-statements';
+import { sessionUserColumns } from './users';
 
 export interface NewSession {
   tokenHash: string;
@@ -31,12 +32,7 @@ export async function findSessionByTokenHash(db: Database, tokenHash: string, no
           tokenHash: sessions.tokenHash,
           sessionId: sessions.id,
           lastSeenAt: sessions.lastSeenAt,
-          id: users.id,
-          username: users.username,
-          displayName: users.displayName,
-          role: users.role,
-          departmentId: users.departmentId,
-          mustChangePassword: users.mustChangePassword,
+          ...sessionUserColumns,
         })
         .from(sessions)
         .innerJoin(users, eq(users.id, sessions.userId))

@@ -2,14 +2,19 @@ import { and, asc, count, eq, ilike, or, type SQL } from 'drizzle-orm';
 import type { Executor } from '../client';
 import { users, type Role } from '../schema/org';
 
-/** Every column except the password hash: what the API may show. */
-export const publicUserColumns = {
+/** Who a signed-in user is: what every authenticated request needs of them. */
+export const sessionUserColumns = {
   id: users.id,
   username: users.username,
   displayName: users.displayName,
   role: users.role,
   departmentId: users.departmentId,
   mustChangePassword: users.mustChangePassword,
+};
+
+/** Every column except the password hash: what the API may show. */
+export const publicUserColumns = {
+  ...sessionUserColumns,
   disabled: users.disabled,
   createdAt: users.createdAt,
   updatedAt: users.updatedAt,
