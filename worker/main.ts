@@ -4,6 +4,7 @@ import { startArchiveTopUps } from '../audit/archive-top-up';
 import { loadConfigOrExit } from '../config/env';
 import { temporalConnectionOptions } from '../config/temporal-connection';
 import { connectDatabase } from '../db/client';
+import { scheduleRollupUpkeep } from '../db/rollup-upkeep';
 import { createQueues } from '../jobs/queues';
 import { startExportProcessors } from '../jobs/exports/run';
 import { startNotificationProcessors } from '../jobs/run-processors';
@@ -34,6 +35,12 @@ const archiveTopUps = startArchiveTopUps({
   log: (message, details) => console.error(`worker: ${message}`, details ?? ''),
 });
 
+// …and keeps the count roll-ups' small tables folded and compact (one pass at a time across workers).
+const rollupUpkeep =
+  config.ROLLUP_UPKEEP_INTERVAL_SECONDS > 0
+    ? scheduleRollupUpkeep(database.sql, config.ROLLUP_UPKEEP_INTERVAL_SECONDS * 1000, (message, details) => console.error(`worker: ${message}`, details ?? ''))
+    : null;
+
 const { worker, connection } = await createSupervisionWorker({ config, deps: { config, db: database.db, queues } });
 console.log(`worker: polling task queue "${config.TEMPORAL_TASK_QUEUE}" in namespace "${config.TEMPORAL_NAMESPACE}" at ${config.TEMPORAL_ADDRESS}`);
 // Worker.run() resolves after SIGINT/SIGTERM once in-flight tasks finish.
@@ -41,5 +48,6 @@ await worker.run();
 await notifications.close();
 await exportsProcessor.close();
 await archiveTopUps.close();
+await rollupUpkeep?.close();
 await Promise.all([queues.close(), database.close(), connection.close(), clientConnection.close()]);
 redis.disconnect();

@@ -10,6 +10,7 @@ describe('configuration from the environment', () => {
     expect(config.PORT).toBe(3000);
     expect(config.SEED_DEMO).toBe(true);
     expect(config.WORKER_CACHED_WORKFLOWS).toBe(500);
+    expect(config.ROLLUP_UPKEEP_INTERVAL_SECONDS).toBe(60);
   });
 
   it('names a missing SESSION_SECRET', () => {
@@ -24,6 +25,7 @@ describe('configuration from the environment', () => {
     ['SEED_DEMO', 'maybe'],
     ['ADMIN_PASSWORD', 'short'],
     ['WORKER_CACHED_WORKFLOWS', '-1'],
+    ['ROLLUP_UPKEEP_INTERVAL_SECONDS', 'hourly'],
   ])('names %s when its value is wrong', (variable, value) => {
     try {
       loadConfig({ ...base, [variable]: value });
