@@ -8,6 +8,7 @@ import { jsonSchemaTransform, serializerCompiler, validatorCompiler, type ZodTyp
 import type { ApiDeps } from './deps';
 import { installAuth } from './plugins/auth';
 import { installAuditLog } from './plugins/audit-log';
+import { installCommitBeforeAnswer } from './plugins/commit-before-answer';
 import { installErrorHandler } from './plugins/error-handler';
 import { installGracefulClose } from './plugins/graceful-close';
 import { installIdempotency } from './plugins/idempotency';
@@ -79,6 +80,7 @@ export async function buildApp(deps: ApiDeps, options: { logger?: boolean; logSt
   await installAuth(app, deps);
   installIdempotency(app, deps);
   installAuditLog(app, deps);
+  installCommitBeforeAnswer(app);
 
   await app.register(healthRoutes(deps));
   await app.register(authRoutes(deps));

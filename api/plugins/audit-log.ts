@@ -1,12 +1,13 @@
 /**
  * Writes the audit log: every write request (POST/PUT/PATCH/DELETE on a known route, whatever its
  * outcome) and every read of a route marked `config: { auditRead: true }` (history, replay,
- * verify, raw history, dossiers, exports). The row is committed before the answer leaves, so what
- * a client saw answered is always in the log.
+ * verify, raw history, dossiers, exports). The row is committed before the answer leaves (with the
+ * other such writes: plugins/commit-before-answer.ts), so what a client saw answered is always in the log.
  */
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { appendAuditEntry } from '../../db/queries/audit-log';
 import type { ApiDeps } from '../deps';
+import { commitBeforeAnswer } from './commit-before-answer';
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -48,8 +49,10 @@ export function installAuditLog(app: FastifyInstance, deps: ApiDeps): void {
     if (route === undefined) return payload;
     if (!WRITE_METHODS.has(request.method) && !request.routeOptions.config.auditRead) return payload;
     const user = request.user;
-    try {
-      await appendAuditEntry(deps.database.db, {
+    // Committed before the answer leaves, together with the stored Idempotency-Key answer.
+    commitBeforeAnswer(
+      request,
+      appendAuditEntry(deps.database.db, {
         at: new Date(),
         actorId: user?.id ?? null,
         actorUsername: user?.username ?? null,
@@ -60,11 +63,11 @@ export function installAuditLog(app: FastifyInstance, deps: ApiDeps): void {
         targetId: targetOf(request, reply, payload)?.slice(0, MAX_TARGET) ?? null,
         status: reply.statusCode,
         requestId: String(request.id),
-      });
-    } catch (error) {
-      // The work is done by now; failing the answer would make the client retry a completed write.
-      request.log.error({ err: error }, 'audit log append failed');
-    }
+      }).catch((error: unknown) => {
+        // The work is done by now; failing the answer would make the client retry a completed write.
+        request.log.error({ err: error }, 'audit log append failed');
+      }),
+    );
     return payload;
   });
 }

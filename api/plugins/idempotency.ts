@@ -20,6 +20,7 @@ import {
 } from '../../db/queries/idempotency';
 import type { ApiDeps } from '../deps';
 import { AppError } from '../errors';
+import { commitBeforeAnswer } from './commit-before-answer';
 
 export const IDEMPOTENCY_HEADER = 'idempotency-key';
 export const REPLAYED_HEADER = 'idempotent-replayed';
@@ -129,7 +130,8 @@ export function installIdempotency(app: FastifyInstance, deps: ApiDeps, options:
     }
     const body = payload === null || payload === undefined ? '' : payload.toString();
     const contentType = reply.getHeader('content-type');
-    await completeIdempotencyKey(db, scope, { status: reply.statusCode, body, contentType: typeof contentType === 'string' ? contentType : null });
+    // Stored alongside the audit row, not after it (plugins/commit-before-answer.ts).
+    commitBeforeAnswer(request, completeIdempotencyKey(db, scope, { status: reply.statusCode, body, contentType: typeof contentType === 'string' ? contentType : null }));
     return payload;
   });
 }
