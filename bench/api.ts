@@ -16,6 +16,7 @@
  * so it slowed every figure it measured (floor, list, progress alike; all phases use the same client). It uses a database of its own
  * (`supervision_bench_api`, the 100,000 items are kept between runs), Redis under a bench prefix,
  * and Temporal at TEMPORAL_ADDRESS if set, else a dev server of its own (in memory, port 17433).
+ * With BENCH_API_CPU_PROF_DIR set, the API process writes a V8 CPU profile of the whole run there.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { Agent, request as httpRequest } from 'node:http';
@@ -116,8 +117,8 @@ async function freePort(): Promise<number> {
   return port;
 }
 
-function startChild(label: string, script: string, env: Record<string, string>): ChildProcess {
-  const child = spawn(process.execPath, ['--import', 'tsx', script], { cwd: repoRoot, env: { ...process.env, ...env }, stdio: ['ignore', 'ignore', 'pipe'] });
+function startChild(label: string, script: string, env: Record<string, string>, nodeFlags: string[] = []): ChildProcess {
+  const child = spawn(process.execPath, [...nodeFlags, '--import', 'tsx', script], { cwd: repoRoot, env: { ...process.env, ...env }, stdio: ['ignore', 'ignore', 'pipe'] });
   child.stderr!.on('data', (chunk: Buffer) => {
     const text = chunk.toString().trim();
     if (text) log(`  [${label}] ${text.split('\n').slice(0, 6).join('\n  ')}`);
@@ -211,7 +212,9 @@ async function main() {
 
   log(`  starting the API (port ${port}) and a worker as child processes…`);
   // As behind a load balancer: the 50 clients' logins come from distinct X-Forwarded-For addresses.
-  const api = startChild('api', 'api/main.ts', { ...env, TRUST_PROXY: '1' });
+  // BENCH_API_CPU_PROF_DIR=<dir>: the API writes a V8 CPU profile there when it stops (open it in Chrome's DevTools).
+  const profileDir = process.env.BENCH_API_CPU_PROF_DIR;
+  const api = startChild('api', 'api/main.ts', { ...env, TRUST_PROXY: '1' }, profileDir ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : []);
   const worker = startChild('worker', 'worker/main.ts', env);
   const connection = await Connection.connect({ address: temporal.address });
   const temporalClient = new Client({ connection, namespace: temporal.namespace });
