@@ -202,7 +202,7 @@ async function main() {
   // 100,000 items in one statement leaves the count roll-up's small tables thousands of pages long
   // (every compaction during the insert rewrote the counts and deleted the deltas), and the list's
   // total then scanned the delta table's whole file: list p95 117 ms against 79 ms in one run here.
-  const upkeep = await upkeepRollups(database.sql, { lockTimeoutMs: 1000 });
+  const upkeep = await upkeepRollups(database, { lockTimeoutMs: 1000 });
   log(`  roll-up upkeep: ${upkeep.tables.map((t) => `${t.table} ${t.pagesBefore} → ${t.pagesAfter} pages`).join(', ')}`);
   // The items were generated in an earlier run, for that run's departments and leader: filter by
   // theirs, so the department and issuer filters match items (this run's own match almost none).

@@ -19,6 +19,9 @@
  * (a session advisory lock), so any number of workers may schedule it.
  */
 import type postgres from 'postgres';
+import type { DatabaseHandle } from './client';
+import { compactStandingBook } from './queries/dashboard';
+import { compactItemListCounts } from './queries/items';
 
 export const ROLLUP_TABLES = [
   'items_list_count_deltas',
@@ -76,23 +79,26 @@ function bloated(size: TableSize): boolean {
 
 const LOCK_NOT_AVAILABLE = '55P03';
 
-/** One upkeep pass (see the file's comment). VACUUM cannot run in a transaction: `sql` must not be one. */
-export async function upkeepRollups(sql: postgres.Sql, options: { lockTimeoutMs?: number } = {}): Promise<UpkeepReport> {
+/** One upkeep pass (see the file's comment). VACUUM cannot run in a transaction: `database` must not be one. */
+export async function upkeepRollups(
+  database: Pick<DatabaseHandle, 'db' | 'sql'>,
+  options: { lockTimeoutMs?: number } = {},
+): Promise<UpkeepReport> {
   const lockTimeoutMs = Math.max(1, Math.round(options.lockTimeoutMs ?? 100));
-  const connection = await sql.reserve();
+  const connection = await database.sql.reserve();
   try {
     const [lock] = await connection<{ got: boolean }[]>`select pg_try_advisory_lock(${UPKEEP_LOCK}) as got`;
     if (!lock?.got) return { ran: false, folded: { itemList: 0, standingBook: 0 }, tables: [] };
     try {
-      const [folded] = await connection<{ item_list: number; standing_book: number }[]>`
-        select items_list_count_compact() as item_list, standing_book_compact() as standing_book`;
+      const [itemList, standingBook] = await Promise.all([compactItemListCounts(database.db), compactStandingBook(database.db)]);
       const tables: TableUpkeep[] = [];
       for (const table of ROLLUP_TABLES) {
         const before = await sizeOf(connection, table);
         await connection.unsafe(`vacuum (analyze) ${table}`);
+        const vacuumed = await sizeOf(connection, table);
         let rewritten = false;
         let deferred = false;
-        if (bloated(await sizeOf(connection, table))) {
+        if (bloated(vacuumed)) {
           await connection.unsafe(`set lock_timeout = ${lockTimeoutMs}`);
           try {
             await connection.unsafe(`vacuum (full, analyze) ${table}`);
@@ -104,9 +110,10 @@ export async function upkeepRollups(sql: postgres.Sql, options: { lockTimeoutMs?
             await connection.unsafe('reset lock_timeout');
           }
         }
-        tables.push({ table, pagesBefore: before.pages, pagesAfter: (await sizeOf(connection, table)).pages, rewritten, deferred });
+        const after = rewritten ? await sizeOf(connection, table) : vacuumed;
+        tables.push({ table, pagesBefore: before.pages, pagesAfter: after.pages, rewritten, deferred });
       }
-      return { ran: true, folded: { itemList: folded!.item_list, standingBook: folded!.standing_book }, tables };
+      return { ran: true, folded: { itemList, standingBook }, tables };
     } finally {
       await connection`select pg_advisory_unlock(${UPKEEP_LOCK})`;
     }
@@ -120,7 +127,7 @@ export async function upkeepRollups(sql: postgres.Sql, options: { lockTimeoutMs?
  * in this process. A failed pass is logged and the schedule goes on.
  */
 export function scheduleRollupUpkeep(
-  sql: postgres.Sql,
+  database: Pick<DatabaseHandle, 'db' | 'sql'>,
   intervalMs: number,
   log: (message: string, details?: Record<string, unknown>) => void,
 ): { close(): Promise<void> } {
@@ -129,7 +136,7 @@ export function scheduleRollupUpkeep(
   let closed = false;
   const pass = async () => {
     try {
-      const report = await upkeepRollups(sql);
+      const report = await upkeepRollups(database);
       // Folding and vacuuming are routine; a rewrite (or one put off) is worth a line.
       const notable = report.tables.filter((t) => t.rewritten || t.deferred);
       if (notable.length > 0) log('roll-up upkeep', { folded: report.folded, tables: notable });

@@ -38,7 +38,7 @@ const archiveTopUps = startArchiveTopUps({
 // …and keeps the count roll-ups' small tables folded and compact (one pass at a time across workers).
 const rollupUpkeep =
   config.ROLLUP_UPKEEP_INTERVAL_SECONDS > 0
-    ? scheduleRollupUpkeep(database.sql, config.ROLLUP_UPKEEP_INTERVAL_SECONDS * 1000, (message, details) => console.error(`worker: ${message}`, details ?? ''))
+    ? scheduleRollupUpkeep(database, config.ROLLUP_UPKEEP_INTERVAL_SECONDS * 1000, (message, details) => console.error(`worker: ${message}`, details ?? ''))
     : null;
 
 const { worker, connection } = await createSupervisionWorker({ config, deps: { config, db: database.db, queues } });

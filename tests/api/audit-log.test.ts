@@ -1,11 +1,10 @@
 import { spawnSync } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import postgres from 'postgres';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { connectDatabase } from '../../db/client';
 import { runMigrations } from '../../db/migrate';
 import { appendAuditEntry, verifyAuditChain } from '../../db/queries/audit-log';
-import { testServices, uniqueName } from '../support/services';
+import { databaseOfItsOwn, uniqueName } from '../support/services';
 import { createAccount, createDepartment, loginOver, type TestAccount } from './support/accounts';
 import { startApi, type RunningApi } from './support/api-server';
 import { client } from './support/http';
@@ -109,7 +108,7 @@ describe('append-only and hash-chained', () => {
   });
 
   describe('tampering, in a database of its own', () => {
-    const url = databaseOfItsOwn();
+    const url = databaseOfItsOwn('supervision_audit');
 
     function runVerifyCommand() {
       return spawnSync('npx', ['tsx', 'scripts/audit-log-verify.ts'], { env: { ...process.env, DATABASE_URL: url }, encoding: 'utf8' });
@@ -162,7 +161,7 @@ describe('append-only and hash-chained', () => {
   });
 
   describe('group commit, in a database of its own', () => {
-    const url = databaseOfItsOwn();
+    const url = databaseOfItsOwn('supervision_audit');
 
     it('appends made at the same moment, from two API processes at once, chain into one unbroken line; a bad row fails alone', async () => {
       await runMigrations(url);
@@ -199,18 +198,3 @@ describe('append-only and hash-chained', () => {
     });
   });
 });
-
-/** A fresh database URL for this describe block, dropped after it. */
-function databaseOfItsOwn(): string {
-  const name = `supervision_audit_${randomUUID().slice(0, 8)}`;
-  const u = new URL(testServices().databaseUrl);
-  u.pathname = `/${name}`;
-  afterAll(async () => {
-    const admin = new URL(u);
-    admin.pathname = '/postgres';
-    const sql = postgres(admin.toString(), { max: 1, onnotice: () => {} });
-    await sql.unsafe(`drop database if exists "${name}" with (force)`);
-    await sql.end();
-  });
-  return u.toString();
-}

@@ -8,22 +8,16 @@
  */
 import { randomUUID } from 'node:crypto';
 import fc from 'fast-check';
-import postgres from 'postgres';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runMigrations } from '../../db/migrate';
 import { roles, type Role } from '../../db/schema/org';
 import type { RouteEntry } from '../../api/plugins/auth';
 import { defaultTemplates } from '../../db/queries/template-defaults';
-import { testServices } from '../support/services';
+import { databaseOfItsOwn } from '../support/services';
 import { createAccount, createDepartment, loginOver, type TestAccount } from './support/accounts';
 import { startApi, type RunningApi } from './support/api-server';
 
-const databaseName = `supervision_fuzz_${randomUUID().slice(0, 8)}`;
-const databaseUrl = (() => {
-  const url = new URL(testServices().databaseUrl);
-  url.pathname = `/${databaseName}`;
-  return url.toString();
-})();
+const databaseUrl = databaseOfItsOwn('supervision_fuzz');
 // Rows these tables gain are bookkeeping of the request itself, not a write of the refused action.
 const BOOKKEEPING = new Set(['audit_log', 'idempotency_keys']);
 
@@ -81,11 +75,6 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await api?.close();
-  const admin = new URL(databaseUrl);
-  admin.pathname = '/postgres';
-  const sql = postgres(admin.toString(), { max: 1, onnotice: () => {} });
-  await sql.unsafe(`drop database if exists "${databaseName}" with (force)`);
-  await sql.end();
 });
 
 const FIELD_NAMES = [

@@ -5,27 +5,20 @@
  * from a few pages instead of thousands, and no figure moves — list totals and standing-book
  * counts equal the rows' own counts before and after.
  */
-import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { connectDatabase, type DatabaseHandle } from '../../db/client';
-import { ensureDatabaseExists, runMigrations } from '../../db/migrate';
+import { runMigrations } from '../../db/migrate';
 import { countFacts, type CountRow } from '../../db/queries/dashboard';
 import { listItems, type ItemFilter } from '../../db/queries/items';
 import { scheduleRollupUpkeep, upkeepRollups, type RollupTable } from '../../db/rollup-upkeep';
-import { testServices } from '../support/services';
+import { databaseOfItsOwn } from '../support/services';
 
 const ITEMS = 12_000;
-let url: string;
+const url = databaseOfItsOwn('supervision_test_upkeep');
 let database: DatabaseHandle;
 let depts: string[];
 let leader: string;
-
-function databaseUrl(name: string): string {
-  const target = new URL(testServices().databaseUrl);
-  target.pathname = `/${name}`;
-  return target.toString();
-}
 
 /** Like an import from an older system: thousands of items and their tasks in one statement each. */
 async function importItems(count: number): Promise<void> {
@@ -115,8 +108,6 @@ async function listTotalBuffers(): Promise<number> {
 }
 
 beforeAll(async () => {
-  url = databaseUrl(`supervision_test_upkeep_${randomUUID().slice(0, 8)}`);
-  await ensureDatabaseExists(url);
   await runMigrations(url);
   database = connectDatabase(url, { max: 4 });
   depts = (
@@ -129,13 +120,7 @@ beforeAll(async () => {
   await database.sql`vacuum (analyze) items, tasks`;
 });
 
-afterAll(async () => {
-  await database?.close();
-  if (!url) return;
-  const admin = connectDatabase(databaseUrl('postgres'), { max: 1 });
-  await admin.sql.unsafe(`drop database if exists "${new URL(url).pathname.slice(1)}" with (force)`).catch(() => {});
-  await admin.close();
-});
+afterAll(async () => database?.close());
 
 describe('roll-up upkeep', () => {
   it('leaves the bloated roll-up tables compact, the list total cheap to read, and every figure as it was', async () => {
@@ -152,7 +137,7 @@ describe('roll-up upkeep', () => {
     await expectStandingBookExact();
     const [pending] = await database.sql<{ n: number }[]>`select count(*)::int as n from items_list_count_deltas`;
 
-    const report = await upkeepRollups(database.sql);
+    const report = await upkeepRollups(database);
 
     expect(report.ran).toBe(true);
     expect(report.folded.itemList).toBe(pending!.n);
@@ -176,7 +161,7 @@ describe('roll-up upkeep', () => {
 
   it('runs one pass at a time: a second one started meanwhile steps aside', async () => {
     await importItems(2_000);
-    const reports = await Promise.all([upkeepRollups(database.sql), upkeepRollups(database.sql)]);
+    const reports = await Promise.all([upkeepRollups(database), upkeepRollups(database)]);
     expect(reports.map((r) => r.ran).sort()).toEqual([false, true]);
     await expectListTotalsExact();
   });
@@ -188,7 +173,7 @@ describe('roll-up upkeep', () => {
       await reader`begin`;
       await reader`lock table items_list_count_deltas in access share mode`;
       const started = performance.now();
-      const report = await upkeepRollups(database.sql, { lockTimeoutMs: 50 });
+      const report = await upkeepRollups(database, { lockTimeoutMs: 50 });
       // VACUUM's truncation gives up on its own after a few seconds of conditional tries; the rewrite after 50 ms.
       expect(performance.now() - started).toBeLessThan(20_000);
       const deltas = report.tables.find((t) => t.table === 'items_list_count_deltas')!;
@@ -200,7 +185,7 @@ describe('roll-up upkeep', () => {
       reader.release();
     }
     // The next pass, with the reader gone, does what was deferred.
-    const next = await upkeepRollups(database.sql);
+    const next = await upkeepRollups(database);
     expect(next.tables.filter((t) => t.deferred)).toEqual([]);
     expect(await pagesOf('items_list_count_deltas')).toBeLessThan(8);
     await expectListTotalsExact();
@@ -211,7 +196,7 @@ describe('roll-up upkeep', () => {
     const pending = async () => (await database.sql<{ n: number }[]>`select count(*)::int as n from items_list_count_deltas`)[0]!.n;
     expect(await pending()).toBeGreaterThan(0);
     const logged: string[] = [];
-    const schedule = scheduleRollupUpkeep(database.sql, 200, (message) => logged.push(message));
+    const schedule = scheduleRollupUpkeep(database, 200, (message) => logged.push(message));
     try {
       for (let i = 0; i < 100 && (await pending()) > 0; i++) await sleep(100);
       expect(await pending()).toBe(0);

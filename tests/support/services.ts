@@ -1,6 +1,7 @@
 /** What integration tests share: the services the global setup started, as a Config. */
 import { randomUUID } from 'node:crypto';
-import { inject } from 'vitest';
+import postgres from 'postgres';
+import { afterAll, inject } from 'vitest';
 import { loadConfig, type Config } from '../../config/env';
 
 export function testServices() {
@@ -29,4 +30,23 @@ export function testConfig(overrides: Record<string, string> = {}): Config {
 /** Task queues, queue prefixes and workflow ids unique to one test, so parallel tests never meet. */
 export function uniqueName(prefix: string): string {
   return `${prefix}-${randomUUID().slice(0, 8)}`;
+}
+
+/**
+ * The URL of a database of the calling file's (or describe block's) own on the test server, dropped
+ * after it: for tests whose locks, counts or rows must not meet the other files'. Created by the
+ * first `runMigrations` on it.
+ */
+export function databaseOfItsOwn(prefix: string): string {
+  const name = uniqueName(prefix).replace(/-/g, '_');
+  const url = new URL(testServices().databaseUrl);
+  url.pathname = `/${name}`;
+  afterAll(async () => {
+    const admin = new URL(url);
+    admin.pathname = '/postgres';
+    const sql = postgres(admin.toString(), { max: 1, onnotice: () => {} });
+    await sql.unsafe(`drop database if exists "${name}" with (force)`);
+    await sql.end();
+  });
+  return url.toString();
 }
