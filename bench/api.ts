@@ -16,7 +16,7 @@
  * so it slowed every figure it measured (floor, list, progress alike; all phases use the same client). It uses a database of its own
  * (`supervision_bench_api`, the 100,000 items are kept between runs), Redis under a bench prefix,
  * and Temporal at TEMPORAL_ADDRESS if set, else a dev server of its own (in memory, port 17433).
- * With BENCH_API_CPU_PROF_DIR set, the API process writes a V8 CPU profile of the whole run there.
+ * With BENCH_API_CPU_PROF_DIR set, the API and the worker write V8 CPU profiles of the whole run there.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { Agent, request as httpRequest } from 'node:http';
@@ -32,6 +32,7 @@ import { runMigrations } from '../db/migrate';
 import { upkeepRollups } from '../db/rollup-upkeep';
 import { departments, users } from '../db/schema/org';
 import { progressUpdate } from '../workflows/task-definitions';
+import { cpuMillisByGroup, cpuMillisSpent, type ProcessGroups } from './process-cpu';
 import { resolvePostgres } from '../scripts/postgres';
 import { resolveRedis } from '../scripts/redis';
 import { startTemporalDevServer } from '../scripts/temporal-server';
@@ -74,7 +75,12 @@ interface Figures {
   p50: number;
   p95: number;
   perSecond: number;
+  /** CPU milliseconds per answered request, by process group. */
+  cpuPerRequest: Record<string, number>;
 }
+
+/** The processes whose CPU time each phase reports (set once the API and worker are started). */
+let processGroups: ProcessGroups = {};
 
 /** `clients` loops, each calling `once(client)` back to back for `seconds`. */
 async function measure(name: string, once: (client: number, i: number) => Promise<boolean>): Promise<Figures> {
@@ -82,6 +88,7 @@ async function measure(name: string, once: (client: number, i: number) => Promis
   let errors = 0;
   const endAt = Date.now() + seconds * 1000;
   const started = Date.now();
+  const cpuBefore = cpuMillisByGroup(processGroups);
   await Promise.all(
     Array.from({ length: clients }, async (_, client) => {
       for (let i = 0; Date.now() < endAt; i++) {
@@ -92,10 +99,17 @@ async function measure(name: string, once: (client: number, i: number) => Promis
       }
     }),
   );
+  const spent = cpuMillisSpent(cpuBefore, cpuMillisByGroup(processGroups));
   latencies.sort((a, b) => a - b);
   const elapsed = (Date.now() - started) / 1000;
-  const figures = { name, count: latencies.length, errors, p50: percentile(latencies, 50), p95: percentile(latencies, 95), perSecond: latencies.length / elapsed };
+  const cpuPerRequest = Object.fromEntries(Object.entries(spent).map(([group, millis]) => [group, millis / Math.max(1, latencies.length)]));
+  const figures = { name, count: latencies.length, errors, p50: percentile(latencies, 50), p95: percentile(latencies, 95), perSecond: latencies.length / elapsed, cpuPerRequest };
   log(`  ${name}: ${figures.count} ok, ${errors} errors, p50 ${figures.p50.toFixed(1)} ms, p95 ${figures.p95.toFixed(1)} ms, ${figures.perSecond.toFixed(0)}/s`);
+  const busy = Object.values(spent).reduce((a, b) => a + b, 0) / (elapsed * 1000);
+  log(
+    `      CPU ms per request: ${Object.entries(cpuPerRequest).map(([group, millis]) => `${group} ${millis.toFixed(2)}`).join(', ')}` +
+      ` (all of them: ${busy.toFixed(2)} cores busy)`,
+  );
   return figures;
 }
 
@@ -212,10 +226,19 @@ async function main() {
 
   log(`  starting the API (port ${port}) and a worker as child processes…`);
   // As behind a load balancer: the 50 clients' logins come from distinct X-Forwarded-For addresses.
-  // BENCH_API_CPU_PROF_DIR=<dir>: the API writes a V8 CPU profile there when it stops (open it in Chrome's DevTools).
+  // BENCH_API_CPU_PROF_DIR=<dir>: the API and the worker write V8 CPU profiles (one per thread) to <dir>/api and
+  // <dir>/worker when they stop (open them in Chrome's DevTools).
   const profileDir = process.env.BENCH_API_CPU_PROF_DIR;
-  const api = startChild('api', 'api/main.ts', { ...env, TRUST_PROXY: '1' }, profileDir ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : []);
-  const worker = startChild('worker', 'worker/main.ts', env);
+  const api = startChild('api', 'api/main.ts', { ...env, TRUST_PROXY: '1' }, profileDir ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}/api`] : []);
+  const worker = startChild('worker', 'worker/main.ts', env, profileDir ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}/worker`] : []);
+  processGroups = {
+    api: ({ pid }) => pid === api.pid,
+    worker: ({ pid }) => pid === worker.pid,
+    temporal: ({ comm, cmdline }) => comm === 'temporal' && cmdline.includes('start-dev'),
+    postgres: ({ comm }) => comm === 'postgres',
+    redis: ({ comm }) => comm.startsWith('redis-server'),
+    bench: ({ pid }) => pid === process.pid,
+  };
   const connection = await Connection.connect({ address: temporal.address });
   const temporalClient = new Client({ connection, namespace: temporal.namespace });
   try {

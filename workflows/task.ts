@@ -83,6 +83,14 @@ const TELL_ITEM_WHAT_IT_ROLLS_UP = 'tell-item-what-it-rolls-up';
 /** Patch: notifications no longer hold up projection and the item (runs recorded before awaited them together). */
 const NOTIFY_APART_FROM_PROJECTION = 'notify-apart-from-projection';
 
+/**
+ * Patch: a change re-arms the wake-up timer only when it brings the next wake-up forward (runs
+ * recorded before cancelled and restarted the timer on every change, e.g. every progress report).
+ * A timer left armed for an earlier instant than needed fires, finds no light to change, and the
+ * loop arms the right one: one spare wake-up instead of two timer commands per action.
+ */
+const KEEP_TIMER_UNLESS_EARLIER = 'keep-timer-unless-earlier';
+
 /** Whom a decision is told to: who asked for it (a return or acceptance: who submitted the report). */
 function requesterOf(kind: string, previous: TaskState): string | undefined {
   switch (kind) {
@@ -108,7 +116,10 @@ export async function task(input: TaskInput): Promise<TaskWire> {
   let timelineSeq = input.carried?.timelineSeq ?? 0;
   const recent = new RecentUpdates<TaskWire>(input.carried?.recentUpdates);
   let released = false;
-  /** Set on every state change: the timer loop re-arms. */
+  const keepTimerUnlessEarlier = patched(KEEP_TIMER_UNLESS_EARLIER);
+  /** The instant the timer loop's current timer is armed for (null: no timer). */
+  let armedAt: Instant | null = null;
+  /** Set by a state change that needs the timer re-armed (before the patch: by every change). */
   let dirty = false;
 
   // The outbox: what the pump still has to project, notify and tell the item.
@@ -170,7 +181,7 @@ export async function task(input: TaskInput): Promise<TaskWire> {
   /** Carries out a transition's effects and records the event itself. */
   function commit(previous: TaskState, next: TaskState, effects: TaskEffect[], event: TaskEvent, reason: TimelineEntry['reason']) {
     state = next;
-    dirty = true;
+    if (!keepTimerUnlessEarlier) dirty = true;
     const { actor, at, type, ...payload } = event as TaskEvent & Record<string, unknown>;
     if (type !== 'tick') record(type, actor, at, reason, payload);
     let openTransfer: TaskChangedArgs['openTransfer'];
@@ -209,6 +220,14 @@ export async function task(input: TaskInput): Promise<TaskWire> {
     }
     projectionDue = true;
     tellParent(openTransfer);
+    if (keepTimerUnlessEarlier && !dirty) dirty = timerNeedsRearming(at);
+  }
+
+  /** Whether the armed timer no longer serves: the next wake-up is earlier, or there is none. */
+  function timerNeedsRearming(now: Instant): boolean {
+    const next = wakeAt(now);
+    if (next === null) return armedAt !== null;
+    return armedAt === null || next < armedAt;
   }
 
   /** Applies an event that already passed validation; throws only ApplicationFailure. */
@@ -440,6 +459,7 @@ export async function task(input: TaskInput): Promise<TaskWire> {
       }
       const now = Date.now();
       const at = wakeAt(now);
+      armedAt = at;
       dirty = false;
       const wake = () => dirty || released || historyTooLong();
       if (at === null) {

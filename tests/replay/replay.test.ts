@@ -5,7 +5,8 @@
  * `deliver-requests-and-deadline-changes` patch, the v3-* ones before `outbox-as-local-activities`
  * (projection and notification as local activities, task and item workflows), the v4-* ones before
  * `notify-apart-from-projection`, the v5-* ones before `tell-item-by-local-activity`, the v6-* ones
- * before `tell-item-what-it-rolls-up`; they replay because each change is behind patched().
+ * before `tell-item-what-it-rolls-up`, the v7-* ones before `keep-timer-unless-earlier`; they replay
+ * because each change is behind patched().
  */
 import { mkdtemp, readdir, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -44,6 +45,8 @@ describe('recorded histories replay through the current workflow code', () => {
     ['tell-item-by-local-activity', ['v5-task-worked-run1.json']],
     // v6: recorded while the item heard of every change; unpatched code tells it only of its roll-up's.
     ['tell-item-what-it-rolls-up', ['v6-task-worked-run1.json']],
+    // v7: recorded while every action restarted the wake-up timer; unpatched code keeps a timer armed earlier.
+    ['keep-timer-unless-earlier', ['v7-task-worked-run1.json']],
   ])('%s made without patched() would break %j', async (patchId, olderFiles) => {
     const idModule = join(await mkdtemp(join(tmpdir(), 'unpatched-')), 'unpatched-id.ts');
     await writeFile(idModule, `export const UNPATCHED_ID: string = ${JSON.stringify(patchId)};\n`);

@@ -81,6 +81,32 @@ describe('lights by durable timers', () => {
     expect(back.light).toBe('green');
   });
 
+  it('reports that push the next wake-up later keep the armed timer: no timer restarted per report, the light still turns on time', async () => {
+    const { specs, taskHandles } = await h.launch({ tasks: [{ policy: { reportEveryMs: 3_000 } }] });
+    const th = taskHandles[0]!;
+    const dept = staffOf(specs[0]!.departmentId);
+    await th.executeUpdate(signUpdate, { args: [{ actor: dept }] });
+    // Three reports, each moving the report deadline later than the one the timer is armed for.
+    let lastReportAt = 0;
+    for (const text of ['一', '二', '三']) {
+      await sleep(700);
+      lastReportAt = Date.now();
+      await th.executeUpdate(progressUpdate, { args: [{ actor: dept, text }] });
+    }
+    const changes = await eventually(() => lightChanges(specs[0]!.id), (c) => c.length >= 1, 10_000);
+    expect(changes[0]).toMatchObject({ to: 'yellow', reasonCode: 'report_overdue' });
+    // Yellow at the last report's deadline: the spare wake-ups at the earlier deadlines changed nothing.
+    expect(changes[0]!.at.getTime() - (lastReportAt + 3_000)).toBeGreaterThanOrEqual(-200);
+    expect(changes[0]!.at.getTime() - (lastReportAt + 3_000)).toBeLessThan(ON_TIME_MS);
+    // From the first report on (the sign-in may re-arm: it brings the next wake-up forward), no timer
+    // was cancelled; the timers that fired include the spare wake-ups.
+    const events = (await th.fetchHistory()).events ?? [];
+    const firstReport = events.findIndex((e) => e.workflowExecutionUpdateAcceptedEventAttributes?.acceptedRequest?.input?.name === 'progress');
+    expect(firstReport).toBeGreaterThan(0);
+    expect(events.slice(firstReport).filter((e) => e.timerCanceledEventAttributes)).toEqual([]);
+    expect(events.slice(firstReport).filter((e) => e.timerFiredEventAttributes).length).toBeGreaterThanOrEqual(2);
+  });
+
   it('pace warning: progress lagging the share of time used by more than the margin turns yellow', async () => {
     const { specs, taskHandles } = await h.launch({ tasks: [{ dueInMs: 10_000, policy: { paceMarginPercent: 20, warnBeforeMs: 1_000 } }] });
     const dept = staffOf(specs[0]!.departmentId);
