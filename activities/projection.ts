@@ -2,7 +2,7 @@
 // these again with the same or an older version changes nothing.
 import type { Actor, Instant, TaskState } from '../domain';
 import type { Database } from '../db/client';
-import { insertItemEvents, taskRowOf, upsertItemRow, upsertTaskRow, type ItemEventInput } from '../db/queries/items-projection';
+import { insertItemEvents, projectTaskRow, taskRowOf, upsertItemRow, type ItemEventInput } from '../db/queries/items-projection';
 import type { ItemState } from '../workflows/item-definitions';
 
 /** One recorded event of a task or item, with its actor and reason in plain words. */
@@ -70,14 +70,11 @@ function eventRow(e: TimelineEntry): ItemEventInput {
 
 export function createProjectionActivities(db: Database) {
   return {
-    /** Upserts the task row (only forward) and appends its timeline entries, in one transaction. */
+    /** Upserts the task row (only forward) and appends its timeline entries, in one statement. */
     async projectTask(input: ProjectTaskInput): Promise<Projected<ProjectTaskInput>> {
       const { task: s, workflowId, transferredFrom, timeline } = input;
-      return db.transaction(async (tx) => {
-        await insertItemEvents(tx, timeline.map(eventRow));
-        const written = await upsertTaskRow(tx, taskRowOf(s, { workflowId, transferredFrom }));
-        return { written, projected: input };
-      });
+      const written = await projectTaskRow(db, timeline.map(eventRow), taskRowOf(s, { workflowId, transferredFrom }));
+      return { written, projected: input };
     },
 
     /** Upserts the item row (only forward) and appends its timeline entries. */

@@ -2,7 +2,7 @@ import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createActivities } from '../../../activities';
 import { deliverUpdate } from '../../../api/services/deliver-update';
-import { items, tasks } from '../../../db/schema';
+import { itemEvents, items, tasks } from '../../../db/schema';
 import { completeUpdate, itemStateQuery, progressUpdate, signUpdate, taskDetailQuery, taskStateQuery, urgeUpdate } from '../../../workflows/definitions';
 import { engineHarness, eventually, leader, staffOf, type EngineHarness } from './engine-harness';
 
@@ -90,6 +90,62 @@ describe('exactly once: update ids, continue-as-new, projections, notifications'
       (rows) => rows[0]?.version === itemState.version,
     );
     expect(itemRow!.status).toBe('in_progress');
+  });
+
+  it('a task projection (one statement) appends an entry once, rewrites the row at its version, keeps the item facts, and reads back as written', async () => {
+    const { specs, taskHandles } = await h.launch();
+    const th = taskHandles[0]!;
+    await th.executeUpdate(signUpdate, { args: [{ actor: staffOf(specs[0]!.departmentId) }] });
+    const current = await th.query(taskDetailQuery);
+    const [before] = await eventually(
+      () => h.database.db.select().from(tasks).where(eq(tasks.id, specs[0]!.id)),
+      (rows) => rows[0]?.version === current.version,
+    );
+    expect(before!.itemKind).not.toBeNull();
+
+    const entry = {
+      stream: th.workflowId,
+      seq: 9_999,
+      itemId: current.itemId,
+      taskId: current.id,
+      version: current.version,
+      type: 'progress',
+      actor: { ...staffOf(current.departmentId), name: '王主任' },
+      reason: { code: null, en: 'on "schedule"', zh: '按期推进 \\ 引号"' },
+      payload: { percent: 40, nested: { text: '第一阶段完成' }, list: [1, null, true] },
+      at: Date.UTC(2026, 10, 26, 8, 30, 15, 123),
+    };
+    // With an extension pending: a JSON column, written at the same version (an equal version is rewritten).
+    const pendingExtension = { reason: '需协调', newDueAt: current.dueAt + 86_400_000, requestedAt: entry.at, actor: entry.actor };
+    const input = { task: { ...current, pendingExtension }, workflowId: th.workflowId, transferredFrom: null, timeline: [entry] };
+    expect(await activities.projectTask(input)).toMatchObject({ written: true });
+    expect(await activities.projectTask(input)).toMatchObject({ written: true });
+
+    const appended = await h.database.db.select().from(itemEvents).where(eq(itemEvents.id, `${th.workflowId}#9999`));
+    expect(appended).toHaveLength(1);
+    expect(appended[0]).toMatchObject({
+      itemId: current.itemId,
+      taskId: current.id,
+      seq: 9_999,
+      actorName: '王主任',
+      actorRole: 'department',
+      actorDepartmentId: current.departmentId,
+      reasonCode: null,
+      reasonEn: 'on "schedule"',
+      reasonZh: '按期推进 \\ 引号"',
+      payload: entry.payload,
+      at: new Date(entry.at),
+    });
+    const [after] = await h.database.db.select().from(tasks).where(eq(tasks.id, specs[0]!.id));
+    // Every column as before but the time of projection and the pending extension.
+    const unchanged = (row: typeof after) => ({ ...row, projectedAt: null, pendingExtension: null });
+    expect(unchanged(after)).toEqual(unchanged(before));
+    expect(after!.pendingExtension).toEqual({
+      reason: '需协调',
+      newDueAt: new Date(pendingExtension.newDueAt).toISOString(),
+      requestedAt: new Date(entry.at).toISOString(),
+      requestedBy: entry.actor.userId,
+    });
   });
 
   it('notifications are enqueued once per event: the job id is the dedupe key', async () => {
