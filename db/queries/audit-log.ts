@@ -1,25 +1,19 @@
 import { and, asc, count, desc, eq, gt, gte, ilike, lte, type SQL } from 'drizzle-orm';
-import { postgresClientOf, type Database, type Executor } from '../client';
-import { groupCommitOf } from '../group-commit';
+import type { Database, Executor } from '../client';
 import { auditLog } from '../schema/audit';
-import { canonicalAuditContent, chainHash, GENESIS_HASH, type AuditEntry } from './audit-chain';
-
-const appendBatchStatement = 'select audit_log_append_batch($1::text::jsonb) as appended';
+import { commitAuditEntry } from './answer-commits';
+import { chainHash, GENESIS_HASH, type AuditEntry } from './audit-chain';
 
 /**
  * Appends one row and resolves once it is committed (every write request does, before it answers).
- * The rows of the requests answering at the same moment go as ONE statement, in arrival order
- * (db/group-commit.ts → audit_log_append_batch, migration 0019): one holder of the chain's lock and
- * one WAL flush for all of them, each row hashed sha256(prev_hash || content) as chainHash does,
- * `content` being canonicalAuditContent(entry). A batch that fails is written again row by row.
+ * The rows of the requests answering at the same moment go as ONE statement, in arrival order, with
+ * their stored Idempotency-Key answers (db/queries/answer-commits.ts → audit_log_append_batch,
+ * migration 0019): one holder of the chain's lock and one WAL flush for all of them, each row hashed
+ * sha256(prev_hash || content) as chainHash does, `content` being canonicalAuditContent(entry). A
+ * batch that fails is written again row by row.
  */
 export async function appendAuditEntry(db: Database, entry: AuditEntry): Promise<void> {
-  const appender = groupCommitOf(db, 'audit_log_append', async (entries: AuditEntry[]) => {
-    const rows = entries.map((e) => ({ ...e, at: e.at.toISOString(), content: canonicalAuditContent(e) }));
-    await postgresClientOf(db).unsafe(appendBatchStatement, [JSON.stringify(rows)], { prepare: true });
-    return entries.map(() => null);
-  });
-  await appender.submit(entry);
+  await commitAuditEntry(db, entry);
 }
 
 export interface AuditFilter {

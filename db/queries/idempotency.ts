@@ -1,6 +1,7 @@
 import { and, eq, lt, sql } from 'drizzle-orm';
 import { postgresClientOf, type Database, type Executor } from '../client';
 import { groupCommitOf } from '../group-commit';
+import { commitStoredAnswer } from './answer-commits';
 import { idempotencyKeys } from '../schema/idempotency';
 
 export interface IdempotencyScope {
@@ -53,24 +54,13 @@ export async function takeOverStaleKey(db: Executor, scope: IdempotencyScope, st
   return taken.length === 1;
 }
 
-const completeBatchStatement = `update idempotency_keys k
-set state = 'done', response_status = s.status, response_body = s.body, response_content_type = s.content_type, updated_at = now()
-from json_to_recordset($1::text::json) as s(user_id uuid, key text, status integer, body text, content_type text)
-where k.user_id = s.user_id and k.key = s.key`;
-
-/** Stores the answer for repeats; the answers stored at the same moment go as one statement (db/group-commit.ts). */
+/** Stores the answer for repeats, with the audit rows of the same moment (db/queries/answer-commits.ts). */
 export async function completeIdempotencyKey(
   db: Database,
   scope: IdempotencyScope,
   response: { status: number; body: string; contentType: string | null },
 ): Promise<void> {
-  type Done = IdempotencyScope & { status: number; body: string; contentType: string | null };
-  const completions = groupCommitOf(db, 'idempotency_complete', async (batch: Done[]) => {
-    const rows = batch.map((d) => ({ user_id: d.userId, key: d.key, status: d.status, body: d.body, content_type: d.contentType }));
-    await postgresClientOf(db).unsafe(completeBatchStatement, [JSON.stringify(rows)], { prepare: true });
-    return batch.map(() => null);
-  });
-  await completions.submit({ ...scope, ...response });
+  await commitStoredAnswer(db, { ...scope, ...response });
 }
 
 /** Forgets finished keys older than `before` (a repeat after that runs again; Temporal's own Update-id dedupe still holds). */

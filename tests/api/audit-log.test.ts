@@ -1,9 +1,10 @@
 import { spawnSync } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { connectDatabase } from '../../db/client';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { connectDatabase, postgresClientOf } from '../../db/client';
 import { runMigrations } from '../../db/migrate';
 import { appendAuditEntry, verifyAuditChain } from '../../db/queries/audit-log';
+import { claimIdempotencyKey, completeIdempotencyKey, findIdempotencyKey } from '../../db/queries/idempotency';
 import { databaseOfItsOwn, uniqueName } from '../support/services';
 import { createAccount, createDepartment, loginOver, type TestAccount } from './support/accounts';
 import { startApi, type RunningApi } from './support/api-server';
@@ -194,6 +195,51 @@ describe('append-only and hash-chained', () => {
         expect(await verifyAuditChain(one.db)).toMatchObject({ ok: true, firstBroken: null, checked: after });
       } finally {
         await Promise.all([one.close(), two.close()]);
+      }
+    });
+
+    it('the audit rows and stored Idempotency-Key answers of the same moment go as one statement; a bad row loses no answer', async () => {
+      await runMigrations(url);
+      const database = connectDatabase(url, { max: 2 });
+      const statements = vi.spyOn(postgresClientOf(database.db), 'unsafe');
+      try {
+        const userId = randomUUID();
+        const scopes = Array.from({ length: 20 }, (_, i) => ({ userId, key: `answer-${i}` }));
+        for (const scope of scopes) expect(await claimIdempotencyKey(database.db, scope, 'POST /api/tasks/:id/progress x')).toBe(true);
+        const before = Number((await database.sql<{ n: string }[]>`select count(*) as n from audit_log`)[0]!.n);
+        statements.mockClear();
+        // As 20 keyed writes answering at once: each request's audit row and its stored answer.
+        const results = await Promise.allSettled(
+          scopes.flatMap((scope, i) => [
+            appendAuditEntry(database.db, {
+              at: new Date(),
+              actorId: userId,
+              actorUsername: 'staff',
+              actorRole: 'department',
+              actorDepartmentId: null,
+              action: 'POST /api/tasks/:id/progress',
+              path: `/api/tasks/${i}/progress`,
+              targetId: i === 7 ? 'bad\u0000target' : `answered-${i}`,
+              status: 200,
+              requestId: `answer-req-${i}`,
+            }),
+            completeIdempotencyKey(database.db, scope, { status: 200, body: `{"n":${i}}`, contentType: 'application/json; charset=utf-8' }),
+          ]),
+        );
+        const combined = statements.mock.calls.filter(([text]) => String(text).startsWith('with stored as'));
+        expect(combined.length).toBeGreaterThanOrEqual(1);
+        // The NUL fails its own audit row only: the batch is written again item by item.
+        expect(results.filter((r) => r.status === 'rejected')).toHaveLength(1);
+        expect(results[14]!.status).toBe('rejected');
+        for (const [i, scope] of scopes.entries()) {
+          expect(await findIdempotencyKey(database.db, scope)).toMatchObject({ state: 'done', responseStatus: 200, responseBody: `{"n":${i}}` });
+        }
+        const after = Number((await database.sql<{ n: string }[]>`select count(*) as n from audit_log`)[0]!.n);
+        expect(after - before).toBe(19);
+        expect(await verifyAuditChain(database.db)).toMatchObject({ ok: true, firstBroken: null, checked: after });
+      } finally {
+        statements.mockRestore();
+        await database.close();
       }
     });
   });
