@@ -1,9 +1,10 @@
 /**
  * Department and supervisor actions on a task: each is one Temporal Update on the task workflow,
- * whose validator decides wrong state / forbidden / rule violation. Here: find the task in the read
- * model (another department's task answers 404, like a missing one), check what only the API can
- * (the completion form against its template), and derive the Update id from the Idempotency-Key
- * (update-ids.ts) so a repeat applies once and returns the first result.
+ * whose validator decides wrong state / forbidden / rule violation. Here: check what only the API can
+ * (the completion form against its template), derive the Update id from the Idempotency-Key
+ * (update-ids.ts) so a repeat applies once and returns the first result, and — when the Update does
+ * not go through — read the task in the read model, so that another department's task answers 404
+ * like a missing one (runUpdate).
  */
 import { setTimeout as sleep } from 'node:timers/promises';
 import { WorkflowNotFoundError } from '@temporalio/common';
@@ -12,6 +13,7 @@ import { existingDepartmentIds, findItem, findTask } from '../../db/queries/item
 import { getTemplate } from '../../db/queries/templates';
 import type { TaskRow } from '../../db/schema/items';
 import type { Actor, ItemKind, TaskWire } from '../../domain';
+import { taskWorkflowId } from '../../workflows/ids';
 import {
   completeUpdate,
   decideExtensionUpdate,
@@ -50,20 +52,35 @@ export async function findVisibleTask(deps: Pick<ApiDeps, 'database'>, user: Ses
 /** How long an action waits for a just-launched task's workflow to be started by its item. */
 const START_GRACE_MS = 10_000;
 
+/** The task an action is for: its id, and its read-model row once read (only when needed). */
+interface ActionTarget {
+  id: string;
+  row: TaskRow | null;
+}
+
+/**
+ * Sends the action's Update to the task's workflow (its id follows from the task id). The read model
+ * is consulted only when the Update does not go through — a refusal, a workflow not found or ended:
+ * a task the caller may not see answers 404 whatever the workflow said (existence must not leak; the
+ * workflow's validator refuses another department anyway, before anything enters history), an open
+ * task whose workflow is not there yet is waited for, and an ended one is named by its state. An
+ * accepted action thus costs no read of the read model.
+ */
 async function runUpdate<A extends { actor: Actor }>(
   deps: TaskDeps,
   ctx: ActionContext,
-  task: TaskRow,
+  target: ActionTarget,
   update: UpdateDefinition<TaskWire, [A]>,
   args: Omit<A, 'actor'>,
 ): Promise<TaskWire> {
-  const handle = deps.temporal.workflow.getHandle(task.workflowId);
+  const handle = deps.temporal.workflow.getHandle(target.row?.workflowId ?? taskWorkflowId(target.id));
   const options = { args: [{ ...args, actor: actorOf(ctx.user) } as A] as [A], updateId: updateIdFor(ctx.user.id, ctx.idempotencyKey) };
   const giveUpAt = Date.now() + START_GRACE_MS;
   for (;;) {
     try {
       return await deliverUpdate(handle, update, options);
     } catch (error) {
+      const task = (target.row ??= await findVisibleTask(deps, ctx.user, target.id));
       // The launch answers (and lists the task) before the item workflow has started the task's
       // workflow: an open task whose workflow is not there yet is about to be, so wait for it.
       if (error instanceof WorkflowNotFoundError && task.closedAt === null && Date.now() < giveUpAt) {
@@ -75,6 +92,8 @@ async function runUpdate<A extends { actor: Actor }>(
   }
 }
 
+const unread = (id: string): ActionTarget => ({ id, row: null });
+
 async function checkDepartmentExists(deps: TaskDeps, departmentId: string | undefined, field: string) {
   if (departmentId === undefined) return;
   const known = await existingDepartmentIds(deps.database.db, [departmentId]);
@@ -84,23 +103,21 @@ async function checkDepartmentExists(deps: TaskDeps, departmentId: string | unde
 // ---- the responsible department ----
 
 export async function signTask(deps: TaskDeps, ctx: ActionContext, taskId: string) {
-  return runUpdate(deps, ctx, await findVisibleTask(deps, ctx.user, taskId), signUpdate, {});
+  return runUpdate(deps, ctx, unread(taskId), signUpdate, {});
 }
 
 export async function reportProgress(deps: TaskDeps, ctx: ActionContext, taskId: string, body: { text: string; percent?: number }) {
-  const task = await findVisibleTask(deps, ctx.user, taskId);
   return runUpdate(
     deps,
     ctx,
-    task,
+    unread(taskId),
     progressUpdate,
     body.percent === undefined ? { text: body.text } : { text: body.text, percent: body.percent },
   );
 }
 
 export async function requestExtension(deps: TaskDeps, ctx: ActionContext, taskId: string, body: { reason: string; newDueAt: string }) {
-  const task = await findVisibleTask(deps, ctx.user, taskId);
-  return runUpdate(deps, ctx, task, requestExtensionUpdate, {
+  return runUpdate(deps, ctx, unread(taskId), requestExtensionUpdate, {
     reason: body.reason,
     newDueAt: instantField(body.newDueAt, 'body.newDueAt'),
   });
@@ -112,9 +129,8 @@ export async function requestTransfer(
   taskId: string,
   body: { reason: string; suggestedDepartmentId?: string },
 ) {
-  const task = await findVisibleTask(deps, ctx.user, taskId);
   await checkDepartmentExists(deps, body.suggestedDepartmentId, 'body.suggestedDepartmentId');
-  return runUpdate(deps, ctx, task, requestTransferUpdate, body);
+  return runUpdate(deps, ctx, unread(taskId), requestTransferUpdate, body);
 }
 
 export async function submitCompletion(
@@ -135,7 +151,7 @@ export async function submitCompletion(
       { fields: problems },
     );
   }
-  return runUpdate(deps, ctx, task, completeUpdate, body);
+  return runUpdate(deps, ctx, { id: taskId, row: task }, completeUpdate, body);
 }
 
 // ---- the supervision office ----
@@ -146,11 +162,11 @@ export async function reviewTask(
   taskId: string,
   body: { decision: 'accept' | 'return'; comment: string },
 ) {
-  return runUpdate(deps, ctx, await findVisibleTask(deps, ctx.user, taskId), reviewUpdate, body);
+  return runUpdate(deps, ctx, unread(taskId), reviewUpdate, body);
 }
 
 export async function decideExtension(deps: TaskDeps, ctx: ActionContext, taskId: string, body: { approve: boolean; comment?: string }) {
-  return runUpdate(deps, ctx, await findVisibleTask(deps, ctx.user, taskId), decideExtensionUpdate, body);
+  return runUpdate(deps, ctx, unread(taskId), decideExtensionUpdate, body);
 }
 
 export async function decideTransfer(
@@ -159,12 +175,11 @@ export async function decideTransfer(
   taskId: string,
   body: { approve: boolean; departmentId?: string; comment?: string },
 ) {
-  const task = await findVisibleTask(deps, ctx.user, taskId);
   if (body.approve) await checkDepartmentExists(deps, body.departmentId, 'body.departmentId');
-  return runUpdate(deps, ctx, task, decideTransferUpdate, body);
+  return runUpdate(deps, ctx, unread(taskId), decideTransferUpdate, body);
 }
 
 /** Supervisors and leaders. */
 export async function urgeTask(deps: TaskDeps, ctx: ActionContext, taskId: string, body: { message: string }) {
-  return runUpdate(deps, ctx, await findVisibleTask(deps, ctx.user, taskId), urgeUpdate, body);
+  return runUpdate(deps, ctx, unread(taskId), urgeUpdate, body);
 }

@@ -165,6 +165,9 @@ describe('refusals', () => {
     const after = await supervisor.post(`/api/tasks/${a}/review`, { decision: 'return', comment: '再看看' });
     expect(after.status).toBe(409);
     expect((await staffA.post(`/api/tasks/${a}/progress`, { text: '又来' })).status).toBe(409);
+    // The ended task is still not another department's to know of: 404, as for a missing one.
+    expect((await staffB.post(`/api/tasks/${a}/progress`, { text: '又来' })).status).toBe(404);
+    expect((await supervisor.post(`/api/tasks/00000000-0000-4000-8000-000000000009/review`, { decision: 'accept', comment: '' })).status).toBe(404);
   });
 
   it('422 for a business rule, naming the field: an extension to before the current due date', async () => {
