@@ -130,7 +130,8 @@ returning t.id`;
  * A task's projection as ONE prepared statement: its timeline entries appended (an entry already there
  * is left as it was) and its row upserted only forward (an equal version is rewritten, as upsertItemRow
  * does) — one round trip where a transaction took four (begin, two statements, commit), and no SQL
- * built again on every call. true when the row was written.
+ * built again on every call. Every column of the rows is written as given (the table's defaults do not
+ * apply; taskRowOf and eventRow fill them all). true when the row was written.
  */
 export async function projectTaskRow(db: Database, events: ItemEventInput[], row: TaskRowInput): Promise<boolean> {
   const written = await postgresClientOf(db).unsafe<{ id: string }[]>(
