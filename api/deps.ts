@@ -4,7 +4,7 @@ import type { Config } from '../config/env';
 import { temporalConnectionOptions } from '../config/temporal-connection';
 import { connectDatabase, type DatabaseHandle } from '../db/client';
 import { createQueues, type Queues } from '../jobs/queues';
-import { connectRedis } from '../jobs/redis';
+import { connectRedis, endSharedRedis } from '../jobs/redis';
 
 /** Everything the API process talks to. Built once at start, closed on shutdown. */
 export interface ApiDeps {
@@ -38,8 +38,9 @@ export async function createApiDeps(config: Config): Promise<ApiDeps> {
     redis,
     queues,
     async close() {
-      await Promise.allSettled([queues.close(), database.close(), temporalConnection.close(), temporalProbe.close()]);
-      redis.disconnect();
+      // Redis first, then the queues that share it (jobs/redis.ts endSharedRedis says why).
+      await Promise.allSettled([endSharedRedis(redis), database.close(), temporalConnection.close(), temporalProbe.close()]);
+      await queues.close();
     },
   };
 }

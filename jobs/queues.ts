@@ -20,6 +20,9 @@ export function createQueues(connection: ConnectionOptions, prefix: string): Que
   const notifications = new Queue(queueNames.notifications, { connection, prefix });
   const exports = new Queue(queueNames.exports, { connection, prefix });
   const archiveTopUps = new Queue(queueNames.archiveTopUps, { connection, prefix });
+  // A queue re-emits its connection's errors; unheard, an 'error' event throws. The connection's
+  // trouble is the Redis client's to report (its own 'error' listener, /api/health), not the queue's.
+  for (const queue of [notifications, exports, archiveTopUps]) queue.on('error', () => {});
   return {
     notifications,
     exports,
