@@ -153,16 +153,6 @@ async function measureInTurns(loads: Array<{ name: string; once: Once }>, rounds
   return loads.map((load, k) => figuresOf(load.name, stretches[k]!));
 }
 
-/** `clients` loops calling `once` back to back for `forSeconds`; nothing is recorded. */
-async function warmUp(forSeconds: number, once: (client: number, i: number) => Promise<boolean>): Promise<void> {
-  const endAt = Date.now() + forSeconds * 1000;
-  await Promise.all(
-    Array.from({ length: clients }, async (_, client) => {
-      for (let i = 0; Date.now() < endAt; i++) await once(client, i).catch(() => false);
-    }),
-  );
-}
-
 async function freePort(): Promise<number> {
   const server = createServer();
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
@@ -365,7 +355,7 @@ async function main() {
     // phases paid for it, and progress comes first (in one run, progress measured first had p95
     // 1,102 ms, the worker spending 14.3 ms of CPU per Update; measured twice more later in the same
     // run, 813 and 818 ms at 10.9-11.2 ms, next to 815 ms for the direct Update).
-    await warmUp(Math.min(5, seconds), (c, i) => (i % 2 === 0 ? progressOnce(c, i) : updateOnce(c, i)));
+    await runStretch((c, i) => (i % 2 === 0 ? progressOnce(c, i) : updateOnce(c, i)), Math.min(5, seconds));
     // The goal compares progress with the floor and the direct Update: the three are measured in
     // turns (ROUNDS rounds of seconds/ROUNDS each), so a drift in the machine's speed during the
     // run cannot favour or penalise one of them. In stop 14's runs before this, one progress phase

@@ -8,7 +8,7 @@ import { scheduleRollupUpkeep } from '../db/rollup-upkeep';
 import { createQueues } from '../jobs/queues';
 import { startExportProcessors } from '../jobs/exports/run';
 import { startNotificationProcessors } from '../jobs/run-processors';
-import { connectRedis } from '../jobs/redis';
+import { connectRedis, endSharedRedis } from '../jobs/redis';
 import { createSupervisionWorker } from './create-worker';
 
 const config = loadConfigOrExit();
@@ -49,5 +49,6 @@ await notifications.close();
 await exportsProcessor.close();
 await archiveTopUps.close();
 await rollupUpkeep?.close();
-await Promise.all([queues.close(), database.close(), connection.close(), clientConnection.close()]);
-redis.disconnect();
+// Redis first, then the queues that share it (jobs/redis.ts endSharedRedis says why).
+await Promise.all([endSharedRedis(redis), database.close(), connection.close(), clientConnection.close()]);
+await queues.close();

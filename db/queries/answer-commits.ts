@@ -50,11 +50,15 @@ function answerCommits(db: Database) {
  * same moment; each row hashed sha256(prev_hash || content) as chainHash does, `content` being
  * canonicalAuditContent(entry).
  */
-export async function commitAuditEntry(db: Database, entry: AuditEntry): Promise<void> {
+export async function appendAuditEntry(db: Database, entry: AuditEntry): Promise<void> {
   await answerCommits(db).submit({ audit: entry });
 }
 
 /** Stores an Idempotency-Key's answer for repeats; resolves once it is committed. */
-export async function commitStoredAnswer(db: Database, answer: StoredAnswer): Promise<void> {
-  await answerCommits(db).submit({ answer });
+export async function completeIdempotencyKey(
+  db: Database,
+  scope: IdempotencyScope,
+  response: { status: number; body: string; contentType: string | null },
+): Promise<void> {
+  await answerCommits(db).submit({ answer: { ...scope, ...response } });
 }

@@ -1,20 +1,10 @@
 import { and, asc, count, desc, eq, gt, gte, ilike, lte, type SQL } from 'drizzle-orm';
 import type { Database, Executor } from '../client';
 import { auditLog } from '../schema/audit';
-import { commitAuditEntry } from './answer-commits';
-import { chainHash, GENESIS_HASH, type AuditEntry } from './audit-chain';
+import { chainHash, GENESIS_HASH } from './audit-chain';
 
-/**
- * Appends one row and resolves once it is committed (every write request does, before it answers).
- * The rows of the requests answering at the same moment go as ONE statement, in arrival order, with
- * their stored Idempotency-Key answers (db/queries/answer-commits.ts → audit_log_append_batch,
- * migration 0019): one holder of the chain's lock and one WAL flush for all of them, each row hashed
- * sha256(prev_hash || content) as chainHash does, `content` being canonicalAuditContent(entry). A
- * batch that fails is written again row by row.
- */
-export async function appendAuditEntry(db: Database, entry: AuditEntry): Promise<void> {
-  await commitAuditEntry(db, entry);
-}
+// Appending a row: with the stored Idempotency-Key answers of the same moment (answer-commits.ts).
+export { appendAuditEntry } from './answer-commits';
 
 export interface AuditFilter {
   actor?: string;

@@ -1,7 +1,6 @@
 import { and, eq, lt, sql } from 'drizzle-orm';
 import { postgresClientOf, type Database, type Executor } from '../client';
 import { groupCommitOf } from '../group-commit';
-import { commitStoredAnswer } from './answer-commits';
 import { idempotencyKeys } from '../schema/idempotency';
 
 export interface IdempotencyScope {
@@ -54,14 +53,8 @@ export async function takeOverStaleKey(db: Executor, scope: IdempotencyScope, st
   return taken.length === 1;
 }
 
-/** Stores the answer for repeats, with the audit rows of the same moment (db/queries/answer-commits.ts). */
-export async function completeIdempotencyKey(
-  db: Database,
-  scope: IdempotencyScope,
-  response: { status: number; body: string; contentType: string | null },
-): Promise<void> {
-  await commitStoredAnswer(db, { ...scope, ...response });
-}
+// Storing the answer for repeats: with the audit rows of the same moment (answer-commits.ts).
+export { completeIdempotencyKey } from './answer-commits';
 
 /** Forgets finished keys older than `before` (a repeat after that runs again; Temporal's own Update-id dedupe still holds). */
 export async function deleteIdempotencyKeysBefore(db: Executor, before: Date): Promise<void> {

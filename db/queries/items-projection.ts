@@ -12,13 +12,16 @@ export type ItemRowInput = typeof items.$inferInsert;
 export type TaskRowInput = typeof tasks.$inferInsert;
 export type ItemEventInput = typeof itemEvents.$inferInsert;
 
+/** Postgres column names by drizzle key, but for the keys left out. */
+function columnNamesOf(table: PgTable, leaveOut: string[] = []): Array<[key: string, column: string]> {
+  return Object.entries(getTableColumns(table))
+    .filter(([key]) => !leaveOut.includes(key))
+    .map(([key, column]) => [key, column.name]);
+}
+
 /** `set col = excluded.col` for every column but the key. */
 function excludedSet(table: PgTable, skip: string[]): Record<string, SQL> {
-  const set: Record<string, SQL> = {};
-  for (const [key, column] of Object.entries(getTableColumns(table))) {
-    if (!skip.includes(key)) set[key] = sql.raw(`excluded."${column.name}"`);
-  }
-  return set;
+  return Object.fromEntries(columnNamesOf(table, skip).map(([key, column]) => [key, sql.raw(`excluded."${column}"`)]));
 }
 
 /** true when the row was written (new, or not older than what was there). */
@@ -92,13 +95,6 @@ export async function insertItemEvents(db: Executor, rows: ItemEventInput[]): Pr
   if (rows.length === 0) return 0;
   const inserted = await db.insert(itemEvents).values(rows).onConflictDoNothing().returning({ id: itemEvents.id });
   return inserted.length;
-}
-
-/** Postgres column names by drizzle key, but for the keys left out. */
-function columnNamesOf(table: PgTable, leaveOut: string[] = []): Array<[key: string, column: string]> {
-  return Object.entries(getTableColumns(table))
-    .filter(([key]) => !leaveOut.includes(key))
-    .map(([key, column]) => [key, column.name]);
 }
 
 /** A row as Postgres's `jsonb_populate_record` reads it: keyed by column name (instants as ISO text, by JSON.stringify). */
