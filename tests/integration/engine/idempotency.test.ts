@@ -65,15 +65,21 @@ describe('exactly once: update ids, continue-as-new, projections, notifications'
     expect(item.status).toBe('in_progress');
   });
 
-  it('the read model reaches the right version and never goes backwards', async () => {
-    const { handle, specs, taskHandles, itemId } = await h.launch();
-    const th = taskHandles[0]!;
-    await th.executeUpdate(signUpdate, { args: [{ actor: staffOf(specs[0]!.departmentId) }] });
+  /** A launched item whose one task is signed, once its row in the read model has caught up. */
+  async function launchSignedAndProjected() {
+    const launched = await h.launch();
+    const th = launched.taskHandles[0]!;
+    await th.executeUpdate(signUpdate, { args: [{ actor: staffOf(launched.specs[0]!.departmentId) }] });
     const current = await th.query(taskDetailQuery);
     const [row] = await eventually(
-      () => h.database.db.select().from(tasks).where(eq(tasks.id, specs[0]!.id)),
+      () => h.database.db.select().from(tasks).where(eq(tasks.id, launched.specs[0]!.id)),
       (rows) => rows[0]?.version === current.version,
     );
+    return { ...launched, th, current, row };
+  }
+
+  it('the read model reaches the right version and never goes backwards', async () => {
+    const { handle, specs, th, itemId, current, row } = await launchSignedAndProjected();
     expect(row).toMatchObject({ status: 'signed', version: 1 });
 
     // A late retry of an older projection changes nothing.
@@ -93,14 +99,7 @@ describe('exactly once: update ids, continue-as-new, projections, notifications'
   });
 
   it('a task projection (one statement) appends an entry once, rewrites the row at its version, keeps the item facts, and reads back as written', async () => {
-    const { specs, taskHandles } = await h.launch();
-    const th = taskHandles[0]!;
-    await th.executeUpdate(signUpdate, { args: [{ actor: staffOf(specs[0]!.departmentId) }] });
-    const current = await th.query(taskDetailQuery);
-    const [before] = await eventually(
-      () => h.database.db.select().from(tasks).where(eq(tasks.id, specs[0]!.id)),
-      (rows) => rows[0]?.version === current.version,
-    );
+    const { specs, th, current, row: before } = await launchSignedAndProjected();
     expect(before!.itemKind).not.toBeNull();
 
     const entry = {
