@@ -35,7 +35,7 @@ import { runMigrations } from '../db/migrate';
 import { upkeepRollups } from '../db/rollup-upkeep';
 import { departments, users } from '../db/schema/org';
 import { progressUpdate } from '../workflows/task-definitions';
-import { cpuMillisByGroup, cpuMillisSpent, type ProcessGroups } from './process-cpu';
+import { usageByGroup, usageSpent, type ProcessGroups, type Usage } from './process-cpu';
 import { resolvePostgres } from '../scripts/postgres';
 import { resolveRedis } from '../scripts/redis';
 import { startTemporalDevServer } from '../scripts/temporal-server';
@@ -82,6 +82,8 @@ interface Figures {
   perSecond: number;
   /** CPU milliseconds per answered request, by process group. */
   cpuPerRequest: Record<string, number>;
+  /** Write system calls per answered request, by process group. */
+  writesPerRequest: Record<string, number>;
 }
 
 /** The processes whose CPU time each phase reports (set once the API and worker are started). */
@@ -94,7 +96,7 @@ interface Stretch {
   latencies: number[];
   errors: number;
   elapsedMs: number;
-  cpuMillis: Record<string, number>;
+  used: Record<string, Usage>;
 }
 
 /** `clients` loops, each calling `once(client, i)` back to back for `forSeconds`. */
@@ -103,7 +105,7 @@ async function runStretch(once: Once, forSeconds: number): Promise<Stretch> {
   let errors = 0;
   const started = Date.now();
   const endAt = started + forSeconds * 1000;
-  const cpuBefore = cpuMillisByGroup(processGroups);
+  const usedBefore = usageByGroup(processGroups);
   await Promise.all(
     Array.from({ length: clients }, async (_, client) => {
       for (let i = 0; Date.now() < endAt; i++) {
@@ -114,7 +116,7 @@ async function runStretch(once: Once, forSeconds: number): Promise<Stretch> {
       }
     }),
   );
-  return { latencies, errors, elapsedMs: Date.now() - started, cpuMillis: cpuMillisSpent(cpuBefore, cpuMillisByGroup(processGroups)) };
+  return { latencies, errors, elapsedMs: Date.now() - started, used: usageSpent(usedBefore, usageByGroup(processGroups)) };
 }
 
 /** One figure from one or more stretches of the same load, pooled. */
@@ -122,16 +124,25 @@ function figuresOf(name: string, stretches: Stretch[]): Figures {
   const latencies = stretches.flatMap((s) => s.latencies).sort((a, b) => a - b);
   const errors = stretches.reduce((n, s) => n + s.errors, 0);
   const elapsedMs = stretches.reduce((n, s) => n + s.elapsedMs, 0);
-  const spent: Record<string, number> = {};
-  for (const stretch of stretches) for (const [group, millis] of Object.entries(stretch.cpuMillis)) spent[group] = (spent[group] ?? 0) + millis;
-  const cpuPerRequest = Object.fromEntries(Object.entries(spent).map(([group, millis]) => [group, millis / Math.max(1, latencies.length)]));
-  const figures = { name, count: latencies.length, errors, p50: percentile(latencies, 50), p95: percentile(latencies, 95), perSecond: latencies.length / (elapsedMs / 1000), cpuPerRequest };
+  const spent: Record<string, Usage> = {};
+  for (const stretch of stretches) {
+    for (const [group, used] of Object.entries(stretch.used)) {
+      const sum = (spent[group] ??= { cpuMillis: 0, writeCalls: 0 });
+      sum.cpuMillis += used.cpuMillis;
+      sum.writeCalls += used.writeCalls;
+    }
+  }
+  const perRequest = (of: (used: Usage) => number) =>
+    Object.fromEntries(Object.entries(spent).map(([group, used]) => [group, of(used) / Math.max(1, latencies.length)]));
+  const cpuPerRequest = perRequest((used) => used.cpuMillis);
+  const writesPerRequest = perRequest((used) => used.writeCalls);
+  const perSecond = latencies.length / (elapsedMs / 1000);
+  const figures = { name, count: latencies.length, errors, p50: percentile(latencies, 50), p95: percentile(latencies, 95), perSecond, cpuPerRequest, writesPerRequest };
   log(`  ${name}: ${figures.count} ok, ${errors} errors, p50 ${figures.p50.toFixed(1)} ms, p95 ${figures.p95.toFixed(1)} ms, ${figures.perSecond.toFixed(0)}/s`);
-  const busy = Object.values(spent).reduce((a, b) => a + b, 0) / elapsedMs;
-  log(
-    `      CPU ms per request: ${Object.entries(cpuPerRequest).map(([group, millis]) => `${group} ${millis.toFixed(2)}`).join(', ')}` +
-      ` (all of them: ${busy.toFixed(2)} cores busy)`,
-  );
+  const busy = Object.values(spent).reduce((sum, used) => sum + used.cpuMillis, 0) / elapsedMs;
+  const byGroup = (values: Record<string, number>) => Object.entries(values).map(([group, value]) => `${group} ${value.toFixed(2)}`).join(', ');
+  log(`      CPU ms per request: ${byGroup(cpuPerRequest)} (all of them: ${busy.toFixed(2)} cores busy)`);
+  log(`      write calls per request: ${byGroup(writesPerRequest)}`);
   return figures;
 }
 

@@ -1,7 +1,9 @@
 /**
- * CPU time by process group, read from /proc (Linux): how many CPU milliseconds the API, the worker,
- * Temporal's server, Postgres, Redis and the bench itself spent while a phase ran. Divided by the
- * phase's requests, it shows which process a route's latency is really spent in on a shared machine.
+ * CPU time and write calls by process group, read from /proc (Linux): how many CPU milliseconds the
+ * API, the worker, Temporal's server, Postgres, Redis and the bench itself spent while a phase ran,
+ * and how many write system calls they made (each message to another process is at least one).
+ * Divided by the phase's requests, it shows which process a route's latency is really spent in on a
+ * shared machine, and how many messages between processes a request costs.
  */
 import { readdirSync, readFileSync } from 'node:fs';
 
@@ -10,16 +12,26 @@ const TICKS_PER_SECOND = 100;
 
 export type ProcessGroups = Record<string, (process: { pid: number; comm: string; cmdline: string }) => boolean>;
 
-/** CPU milliseconds (user + system) spent so far by the processes of each group, at this moment. */
-export function cpuMillisByGroup(groups: ProcessGroups): Record<string, number> {
-  const totals = Object.fromEntries(Object.keys(groups).map((name) => [name, 0]));
+/** What the processes of a group have used so far. */
+export interface Usage {
+  /** CPU milliseconds, user + system. */
+  cpuMillis: number;
+  /** write(2)-family system calls (`syscw` of /proc/<pid>/io). */
+  writeCalls: number;
+}
+
+/** What the processes of each group have used so far, at this moment. */
+export function usageByGroup(groups: ProcessGroups): Record<string, Usage> {
+  const totals = Object.fromEntries(Object.keys(groups).map((name): [string, Usage] => [name, { cpuMillis: 0, writeCalls: 0 }]));
   for (const entry of readdirSync('/proc')) {
     if (!/^\d+$/.test(entry)) continue;
     let stat: string;
     let cmdline: string;
+    let io: string;
     try {
       stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
       cmdline = readFileSync(`/proc/${entry}/cmdline`, 'utf8').replaceAll('\0', ' ');
+      io = readFileSync(`/proc/${entry}/io`, 'utf8');
     } catch {
       continue; // the process exited between the listing and the read
     }
@@ -30,12 +42,19 @@ export function cpuMillisByGroup(groups: ProcessGroups): Record<string, number> 
     const millis = ((Number(fields[11]) + Number(fields[12])) * 1000) / TICKS_PER_SECOND; // utime, stime
     const process = { pid: Number(entry), comm, cmdline };
     const group = Object.keys(groups).find((name) => groups[name]!(process));
-    if (group) totals[group]! += millis;
+    if (!group) continue;
+    totals[group]!.cpuMillis += millis;
+    totals[group]!.writeCalls += Number(/^syscw: (\d+)$/m.exec(io)?.[1] ?? 0);
   }
   return totals;
 }
 
-/** What each group spent between two snapshots. */
-export function cpuMillisSpent(before: Record<string, number>, after: Record<string, number>): Record<string, number> {
-  return Object.fromEntries(Object.keys(after).map((name) => [name, after[name]! - (before[name] ?? 0)]));
+/** What each group used between two snapshots. */
+export function usageSpent(before: Record<string, Usage>, after: Record<string, Usage>): Record<string, Usage> {
+  return Object.fromEntries(
+    Object.entries(after).map(([name, now]): [string, Usage] => [
+      name,
+      { cpuMillis: now.cpuMillis - (before[name]?.cpuMillis ?? 0), writeCalls: now.writeCalls - (before[name]?.writeCalls ?? 0) },
+    ]),
+  );
 }
