@@ -3,6 +3,7 @@ import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import { connectDatabase } from '../../db/client';
 import { claimIdempotencyKey } from '../../db/queries/idempotency';
 import { departments } from '../../db/schema/org';
 import { uniqueName } from '../support/services';
@@ -117,5 +118,28 @@ describe('Idempotency-Key', () => {
     expect(distinct.every(Boolean)).toBe(true);
     // A later claim of a key already taken loses too.
     expect(await claimIdempotencyKey(db, { userId, key: shared }, 'POST /x fingerprint')).toBe(false);
+  });
+
+  it('a claim does not wait for its WAL flush, so a keyed write pays one flush (its answer), not two', async () => {
+    // One connection, so that its own WAL statistics can be flushed on demand before reading them.
+    const own = connectDatabase(api.deps.config.DATABASE_URL, { max: 1 });
+    try {
+      const walFlushes = async () => {
+        await own.sql`select pg_stat_force_next_flush()`;
+        const [row] = await own.sql<{ flushes: string }[]>`select wal_sync::text as flushes from pg_stat_wal`;
+        return Number(row!.flushes);
+      };
+      const userId = crypto.randomUUID();
+      const claims = 200;
+      const before = await walFlushes();
+      for (let i = 0; i < claims; i++) expect(await claimIdempotencyKey(own.db, { userId, key: `flush-${i}` }, 'POST /x fingerprint')).toBe(true);
+      const during = (await walFlushes()) - before;
+      // A flushed commit each would be 200 (other test files writing meanwhile add a few of their own).
+      expect(during).toBeLessThan(claims / 2);
+      // Committed all the same: every key is taken.
+      expect(await claimIdempotencyKey(own.db, { userId, key: 'flush-0' }, 'POST /x fingerprint')).toBe(false);
+    } finally {
+      await own.close();
+    }
   });
 });
