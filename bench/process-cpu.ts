@@ -20,6 +20,18 @@ export interface Usage {
   writeCalls: number;
 }
 
+/**
+ * A process's write calls so far; NaN when they cannot be read: /proc/<pid>/io needs the rights to
+ * trace the process (another user's Postgres, unless the bench runs as root), unlike its CPU times.
+ */
+function writeCallsOf(pid: string): number {
+  try {
+    return Number(/^syscw: (\d+)$/m.exec(readFileSync(`/proc/${pid}/io`, 'utf8'))?.[1] ?? NaN);
+  } catch {
+    return NaN;
+  }
+}
+
 /** What the processes of each group have used so far, at this moment. */
 export function usageByGroup(groups: ProcessGroups): Record<string, Usage> {
   const totals = Object.fromEntries(Object.keys(groups).map((name): [string, Usage] => [name, { cpuMillis: 0, writeCalls: 0 }]));
@@ -27,11 +39,9 @@ export function usageByGroup(groups: ProcessGroups): Record<string, Usage> {
     if (!/^\d+$/.test(entry)) continue;
     let stat: string;
     let cmdline: string;
-    let io: string;
     try {
       stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
       cmdline = readFileSync(`/proc/${entry}/cmdline`, 'utf8').replaceAll('\0', ' ');
-      io = readFileSync(`/proc/${entry}/io`, 'utf8');
     } catch {
       continue; // the process exited between the listing and the read
     }
@@ -44,7 +54,7 @@ export function usageByGroup(groups: ProcessGroups): Record<string, Usage> {
     const group = Object.keys(groups).find((name) => groups[name]!(process));
     if (!group) continue;
     totals[group]!.cpuMillis += millis;
-    totals[group]!.writeCalls += Number(/^syscw: (\d+)$/m.exec(io)?.[1] ?? 0);
+    totals[group]!.writeCalls += writeCallsOf(entry);
   }
   return totals;
 }

@@ -136,7 +136,7 @@ describe('Idempotency-Key', () => {
       const during = (await walFlushes()) - before;
       // A flushed commit each would be 200 (other test files writing meanwhile add a few of their own).
       expect(during).toBeLessThan(claims / 2);
-      // Committed all the same: every key is taken.
+      // Committed all the same: a second claim of a key loses.
       expect(await claimIdempotencyKey(own.db, { userId, key: 'flush-0' }, 'POST /x fingerprint')).toBe(false);
     } finally {
       await own.close();
