@@ -16,14 +16,15 @@ import { runMigrations } from '../../db/migrate';
 import { workflowsPath } from '../../worker/create-worker';
 import { rm, writeFile } from 'node:fs/promises';
 
-export const TEST_TEMPORAL_PORT = 17233;
+// Overridable so two checkouts on one machine can run their tests at the same time.
+export const TEST_TEMPORAL_PORT = Number(process.env.TEST_TEMPORAL_PORT ?? 17233);
 export const TEST_NAMESPACE = 'supervision-test';
 
 export default async function setup(project: TestProject) {
   const log = (line: string) => console.log(`[test setup] ${line}`);
   const [temporal, postgres, redis] = await Promise.all([
     startTemporalDevServer({ port: TEST_TEMPORAL_PORT, dbFile: null, namespace: TEST_NAMESPACE, headless: true, log }),
-    resolvePostgres({ databaseName: 'supervision_test', log }),
+    resolvePostgres({ databaseName: process.env.TEST_DATABASE_NAME ?? 'supervision_test', log }),
     resolveRedis(log),
   ]);
   await runMigrations(postgres.url);
