@@ -3,7 +3,7 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { requireUser } from '../authz';
 import type { ApiDeps } from '../deps';
 import { errorBody } from '../schemas/errors';
-import { calendarOfYear, putYearOverrides } from '../services/calendar';
+import { calendarOfYear, putYearOverrides } from '../services/organisation/calendar';
 import { ownMessages } from '../validation-messages';
 
 const yearParams = z.object({ year: z.coerce.number().int().min(2000).max(2100) });

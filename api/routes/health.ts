@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import type { ApiDeps } from '../deps';
-import { checkHealth } from '../services/health';
+import { checkHealth } from '../services/platform/health';
 
 const healthBody = z.object({
   status: z.enum(['ok', 'unavailable']),

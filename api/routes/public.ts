@@ -3,7 +3,7 @@ import type { ApiDeps } from '../deps';
 import { errorBody } from '../schemas/errors';
 import { publicItemPage } from '../schemas/items';
 import { pageQuery } from '../schemas/pagination';
-import { listPublicItemsPage } from '../services/item-queries';
+import { listPublicItemsPage } from '../services/items/queries';
 
 export function publicRoutes(deps: ApiDeps): FastifyPluginAsyncZod {
   return async (app) => {

@@ -5,7 +5,7 @@
 import { createHash } from 'node:crypto';
 import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
 import addFormatsModule from 'ajv-formats';
-import type { TemplateSettings } from '../../db/schema/admin-data';
+import type { TemplateSettings } from '../../../db/schema/admin-data';
 
 // ajv-formats is CommonJS with a default export; under ESM interop the function may sit one level down.
 const addFormats = ((addFormatsModule as unknown as { default?: typeof addFormatsModule }).default ??

@@ -9,13 +9,13 @@
  * the item and task it comes from (GET /api/assessment/deductions, linked from every factor).
  * Counting happens in Postgres, so the answer's size is departments × factors, not tasks.
  */
-import { assessmentTallies, FACTORS, getWeights, listDeductions, setWeights, type Factor, type Weights } from '../../db/queries/assessment';
-import type { SessionUser } from '../authz';
-import type { ApiDeps } from '../deps';
-import type { DeductionsQuery } from '../schemas/assessment';
-import type { DashboardQuery } from '../schemas/dashboard';
-import { pageWindow } from '../schemas/pagination';
-import { factFilterOf, filterQueryString } from './dashboard';
+import { assessmentTallies, FACTORS, getWeights, listDeductions, setWeights, type Factor, type Weights } from '../../../db/queries/assessment';
+import type { SessionUser } from '../../authz';
+import type { ApiDeps } from '../../deps';
+import type { DeductionsQuery } from '../../schemas/assessment';
+import type { DashboardQuery } from '../../schemas/dashboard';
+import { pageWindow } from '../../schemas/pagination';
+import { factFilterOf, filterQueryString } from './standing-book';
 
 type QueryDeps = Pick<ApiDeps, 'database'>;
 

@@ -1,7 +1,7 @@
 // Launch form → a checked plan: every rule of a launch is decided here, before anything is written
 // or started, and every refusal names its field. Deadlines are resolved on the working-day
 // calendar (with admin overrides) now, so workflow code never computes a calendar.
-import type { ItemTemplate } from '../../db/queries/templates';
+import type { ItemTemplate } from '../../../db/queries/templates';
 import {
   DAY_MS,
   DurationError,
@@ -13,10 +13,10 @@ import {
   type Instant,
   type TaskState,
   type WorkCalendar,
-} from '../../domain';
-import { fieldError, ruleRefusal } from '../errors';
-import type { LaunchItemBody } from '../schemas/items';
-import { instantField } from './instant-field';
+} from '../../../domain';
+import { fieldError, ruleRefusal } from '../../errors';
+import type { LaunchItemBody } from '../../schemas/items';
+import { instantField } from '../shared/instant-field';
 
 const badRequest = (field: string, message: string, messageZh: string) =>
   fieldError('validation_failed', field, message, messageZh, `${field}: ${message}`);

@@ -1,9 +1,9 @@
 // The item list as a dashboard figure's drill-down: items having a department task the figure
 // counts, with the dashboard's own filters (db/queries/dashboard.ts), so both agree.
 import { sql, type SQL } from 'drizzle-orm';
-import { itemHasFact } from '../../db/queries/dashboard';
-import type { ItemListQuery } from '../schemas/items';
-import { factFilterOf } from './dashboard';
+import { itemHasFact } from '../../../db/queries/dashboard';
+import type { ItemListQuery } from '../../schemas/items';
+import { factFilterOf } from './standing-book';
 
 /** The extra condition when the query names a figure (metric, dateField or asOf); else undefined. */
 export function itemDrillDownCondition(query: ItemListQuery): SQL | undefined {

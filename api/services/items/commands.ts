@@ -8,23 +8,23 @@
  */
 import { createHash, randomUUID } from 'node:crypto';
 import { WorkflowExecutionAlreadyStartedError } from '@temporalio/client';
-import { findItem, insertLaunchedItem, listItemTasks, nextItemCode, existingDepartmentIds } from '../../db/queries/items';
-import { taskRowOf } from '../../db/queries/items-projection';
-import { getTemplate } from '../../db/queries/templates';
-import { findUserById } from '../../db/queries/users';
-import { rollUpItem, taskToWire, type Instant } from '../../domain';
-import { cancelItemUpdate, itemWorkflowId, taskWorkflowId, type ItemInput, type ItemWire } from '../../workflows/definitions';
-import type { item as itemWorkflow } from '../../workflows/item';
-import { actorOf, type SessionUser } from '../authz';
-import type { ApiDeps } from '../deps';
-import { AppError, fieldError, ruleRefusal } from '../errors';
-import type { LaunchItemBody } from '../schemas/items';
-import { loadWorkCalendar } from './calendar';
-import { deliverUpdate } from './deliver-update';
+import { findItem, insertLaunchedItem, listItemTasks, nextItemCode, existingDepartmentIds } from '../../../db/queries/items';
+import { taskRowOf } from '../../../db/queries/items-projection';
+import { getTemplate } from '../../../db/queries/templates';
+import { findUserById } from '../../../db/queries/users';
+import { rollUpItem, taskToWire, type Instant } from '../../../domain';
+import { cancelItemUpdate, itemWorkflowId, taskWorkflowId, type ItemInput, type ItemWire } from '../../../workflows/definitions';
+import type { item as itemWorkflow } from '../../../workflows/item';
+import { actorOf, type SessionUser } from '../../authz';
+import type { ApiDeps } from '../../deps';
+import { AppError, fieldError, ruleRefusal } from '../../errors';
+import type { LaunchItemBody } from '../../schemas/items';
+import { loadWorkCalendar } from '../organisation/calendar';
+import { deliverUpdate } from '../temporal/deliver-update';
 import { calendarYears, checkTaskSet, parseLaunchTiming, planDeadlines, type LaunchPlan } from './launch-plan';
 import { itemRowToWire, taskRowToWire } from './read-model-wire';
-import { updateIdFor } from './update-ids';
-import { appErrorOfUpdate } from './workflow-errors';
+import { updateIdFor } from '../temporal/update-ids';
+import { appErrorOfUpdate } from '../temporal/workflow-errors';
 
 type ItemDeps = Pick<ApiDeps, 'config' | 'database' | 'temporal'>;
 

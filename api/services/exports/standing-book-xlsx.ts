@@ -1,9 +1,9 @@
 // GET /api/reports/dashboard.xlsx: the standing book as a workbook — a totals sheet and one sheet
 // per kind, Chinese headers, counts as integers and the on-time rate as a percentage.
 import ExcelJS from 'exceljs';
-import { METRICS } from '../../db/queries/dashboard';
-import type { Dashboard, Figures, Section } from './dashboard';
-import { METRIC_LABELS } from './dashboard';
+import { METRICS } from '../../../db/queries/dashboard';
+import type { Dashboard, Figures, Section } from '../dashboard/standing-book';
+import { METRIC_LABELS } from '../dashboard/standing-book';
 
 const COLUMNS = [...METRICS, 'onTimeRate'] as const;
 

@@ -1,9 +1,9 @@
 /** Logging in and out, and changing one's own password. */
-import { deleteExpiredSessions, deleteSession, deleteUserSessions, insertSession } from '../../db/queries/sessions';
-import { findUserById, findUserForLogin, updateUser } from '../../db/queries/users';
-import type { SessionUser } from '../authz';
-import type { ApiDeps } from '../deps';
-import { AppError, fieldError } from '../errors';
+import { deleteExpiredSessions, deleteSession, deleteUserSessions, insertSession } from '../../../db/queries/sessions';
+import { findUserById, findUserForLogin, updateUser } from '../../../db/queries/users';
+import type { SessionUser } from '../../authz';
+import type { ApiDeps } from '../../deps';
+import { AppError, fieldError } from '../../errors';
 import { loginThrottle } from './login-throttle';
 import { hashPassword, MIN_PASSWORD_LENGTH, verifyPassword } from './passwords';
 import { csrfTokenFor, hashSessionToken, newSessionToken, SESSION_TTL_MS } from './session-tokens';

@@ -1,13 +1,13 @@
 /** Managing accounts (admin only). Passwords are argon2-hashed; the hash never leaves the database. */
-import { deleteUserSessions } from '../../db/queries/sessions';
-import { findDepartment } from '../../db/queries/departments';
-import { findPublicUser, findUserForLogin, insertUser, listUsers, updateUser, type UserFilter } from '../../db/queries/users';
-import type { Executor } from '../../db/client';
-import type { Role } from '../../db/schema/org';
-import type { ApiDeps } from '../deps';
-import { AppError, fieldError, ruleRefusal } from '../errors';
-import { pageWindow, type PageQuery } from '../schemas/pagination';
-import { hashPassword } from './passwords';
+import { deleteUserSessions } from '../../../db/queries/sessions';
+import { findDepartment } from '../../../db/queries/departments';
+import { findPublicUser, findUserForLogin, insertUser, listUsers, updateUser, type UserFilter } from '../../../db/queries/users';
+import type { Executor } from '../../../db/client';
+import type { Role } from '../../../db/schema/org';
+import type { ApiDeps } from '../../deps';
+import { AppError, fieldError, ruleRefusal } from '../../errors';
+import { pageWindow, type PageQuery } from '../../schemas/pagination';
+import { hashPassword } from '../auth/passwords';
 
 export interface NewUserInput {
   username: string;

@@ -6,13 +6,13 @@ import {
   insertDepartment,
   listDepartments,
   updateDepartment,
-} from '../../db/queries/departments';
-import { findUserById } from '../../db/queries/users';
-import type { Executor } from '../../db/client';
-import type { departments } from '../../db/schema/org';
-import type { ApiDeps } from '../deps';
-import { AppError, fieldError, ruleRefusal } from '../errors';
-import { pageWindow, type PageQuery } from '../schemas/pagination';
+} from '../../../db/queries/departments';
+import { findUserById } from '../../../db/queries/users';
+import type { Executor } from '../../../db/client';
+import type { departments } from '../../../db/schema/org';
+import type { ApiDeps } from '../../deps';
+import { AppError, fieldError, ruleRefusal } from '../../errors';
+import { pageWindow, type PageQuery } from '../../schemas/pagination';
 
 type Row = typeof departments.$inferSelect;
 

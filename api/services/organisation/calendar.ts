@@ -1,11 +1,11 @@
 /** The working-day calendar: built-in Chinese public holidays and make-up days, plus admin overrides. */
 import chineseDays from 'chinese-days';
-import { listCalendarOverrides, replaceYearOverrides, type CalendarOverrideRow } from '../../db/queries/calendar';
-import type { Executor } from '../../db/client';
-import { buildChinaCalendar } from '../../domain/calendar-data';
-import { dayNumber, type WorkCalendar } from '../../domain/calendar';
-import type { ApiDeps } from '../deps';
-import { fieldError } from '../errors';
+import { listCalendarOverrides, replaceYearOverrides, type CalendarOverrideRow } from '../../../db/queries/calendar';
+import type { Executor } from '../../../db/client';
+import { buildChinaCalendar } from '../../../domain/calendar-data';
+import { dayNumber, type WorkCalendar } from '../../../domain/calendar';
+import type { ApiDeps } from '../../deps';
+import { fieldError } from '../../errors';
 import { onCalendarChanged } from './calendar-change';
 
 export interface NamedDay {

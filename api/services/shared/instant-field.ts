@@ -1,6 +1,6 @@
 // A form's ISO instant → epoch ms, or a 400 naming the field.
-import { InstantError, toInstant, type Instant } from '../../domain';
-import { fieldError } from '../errors';
+import { InstantError, toInstant, type Instant } from '../../../domain';
+import { fieldError } from '../../errors';
 
 // Date.parse quietly rolls 2027-02-30 over into March; a form with it is wrong, not "2 March".
 function isRealCalendarDate(value: string): boolean {

@@ -1,7 +1,7 @@
 // Extra sections at the end of an item's dossier. The raw history appendix (the item's and its
 // tasks' Temporal histories) belongs to the audit module: it returns its sections from here.
-import type { AppendixSection } from '../../jobs/exports/dossier-pdf';
-import type { ApiDeps } from '../deps';
+import type { AppendixSection } from '../../../jobs/exports/dossier-pdf';
+import type { ApiDeps } from '../../deps';
 
 export type DossierAppendixProvider = (deps: ApiDeps, itemId: string) => Promise<AppendixSection[]>;
 

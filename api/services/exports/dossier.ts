@@ -1,9 +1,9 @@
 // GET /api/items/:id/dossier.pdf: the electronic dossier of one item, with whatever appendix the
 // audit module supplies (dossier-appendix.ts).
-import { loadDossierData } from '../../jobs/exports/dossier-data';
-import { renderDossierPdf, type AppendixSection } from '../../jobs/exports/dossier-pdf';
-import type { ApiDeps } from '../deps';
-import { AppError } from '../errors';
+import { loadDossierData } from '../../../jobs/exports/dossier-data';
+import { renderDossierPdf, type AppendixSection } from '../../../jobs/exports/dossier-pdf';
+import type { ApiDeps } from '../../deps';
+import { AppError } from '../../errors';
 import { dossierAppendix } from './dossier-appendix';
 
 export async function buildDossier(

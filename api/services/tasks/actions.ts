@@ -9,11 +9,11 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { WorkflowNotFoundError } from '@temporalio/common';
 import type { UpdateDefinition } from '@temporalio/common';
-import { existingDepartmentIds, findItem, findTask } from '../../db/queries/items';
-import { getTemplate } from '../../db/queries/templates';
-import type { TaskRow } from '../../db/schema/items';
-import type { Actor, ItemKind, TaskWire } from '../../domain';
-import { taskWorkflowId } from '../../workflows/ids';
+import { existingDepartmentIds, findItem, findTask } from '../../../db/queries/items';
+import { getTemplate } from '../../../db/queries/templates';
+import type { TaskRow } from '../../../db/schema/items';
+import type { Actor, ItemKind, TaskWire } from '../../../domain';
+import { taskWorkflowId } from '../../../workflows/ids';
 import {
   completeUpdate,
   decideExtensionUpdate,
@@ -24,15 +24,15 @@ import {
   reviewUpdate,
   signUpdate,
   urgeUpdate,
-} from '../../workflows/definitions';
-import { actorOf, canReadDepartment, type SessionUser } from '../authz';
-import type { ApiDeps } from '../deps';
-import { AppError, fieldError } from '../errors';
+} from '../../../workflows/definitions';
+import { actorOf, canReadDepartment, type SessionUser } from '../../authz';
+import type { ApiDeps } from '../../deps';
+import { AppError, fieldError } from '../../errors';
 import { validateCompletionFields } from './completion-form';
-import { instantField } from './instant-field';
-import { updateIdFor } from './update-ids';
-import { deliverUpdate } from './deliver-update';
-import { appErrorOfUpdate } from './workflow-errors';
+import { instantField } from '../shared/instant-field';
+import { updateIdFor } from '../temporal/update-ids';
+import { deliverUpdate } from '../temporal/deliver-update';
+import { appErrorOfUpdate } from '../temporal/workflow-errors';
 
 type TaskDeps = Pick<ApiDeps, 'database' | 'temporal'>;
 

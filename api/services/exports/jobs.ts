@@ -1,11 +1,11 @@
 // Large exports as BullMQ jobs: POST /api/exports queues one, GET /api/exports/:id reports its
 // status and progress, GET /api/exports/:id/file downloads it — only to whoever asked.
-import { countVolumeItems, findExportFile, findExportJob, insertExportJob } from '../../db/queries/exports';
-import { MAX_VOLUME_ITEMS, volumeJobName, type VolumeParams } from '../../jobs/exports/jobs';
-import type { SessionUser } from '../authz';
-import type { ApiDeps } from '../deps';
-import { AppError, fieldError } from '../errors';
-import { instantField } from './instant-field';
+import { countVolumeItems, findExportFile, findExportJob, insertExportJob } from '../../../db/queries/exports';
+import { MAX_VOLUME_ITEMS, volumeJobName, type VolumeParams } from '../../../jobs/exports/jobs';
+import type { SessionUser } from '../../authz';
+import type { ApiDeps } from '../../deps';
+import { AppError, fieldError } from '../../errors';
+import { instantField } from '../shared/instant-field';
 
 export interface ExportRequest extends VolumeParams {
   type: 'volume';

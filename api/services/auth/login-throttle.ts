@@ -4,7 +4,7 @@
  * limit is @fastify/rate-limit's, on the login route.
  */
 import type { Redis } from 'ioredis';
-import { AppError } from '../errors';
+import { AppError } from '../../errors';
 
 export const LOGIN_FAILURES_PER_USERNAME = 10;
 export const LOGIN_FAILURE_WINDOW_SECONDS = 15 * 60;

@@ -1,7 +1,7 @@
 // Read-model rows in the API's wire shapes (API.md "Shapes"): ISO instants, nothing internal.
-import type { ItemEventRow, ItemRow, TaskRow } from '../../db/schema/items';
-import type { ItemSummaryRow } from '../../db/queries/items';
-import type { ItemKind, ItemStatus, Light, Outcome, TaskRole, TaskStatus, TaskWire } from '../../domain';
+import type { ItemEventRow, ItemRow, TaskRow } from '../../../db/schema/items';
+import type { ItemSummaryRow } from '../../../db/queries/items';
+import type { ItemKind, ItemStatus, Light, Outcome, TaskRole, TaskStatus, TaskWire } from '../../../domain';
 
 const iso = (d: Date | null): string | null => (d === null ? null : d.toISOString());
 

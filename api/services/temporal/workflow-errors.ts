@@ -2,8 +2,8 @@
 // The engine rejects an action with ApplicationFailure(type = violation code, details = [violation]).
 import { isGrpcServiceError, ServiceError, WorkflowUpdateFailedError, WorkflowUpdateRPCTimeoutOrCancelledError } from '@temporalio/client';
 import { ApplicationFailure, WorkflowNotFoundError } from '@temporalio/common';
-import type { RuleViolation } from '../../domain/types';
-import { AppError } from '../errors';
+import type { RuleViolation } from '../../../domain/types';
+import { AppError } from '../../errors';
 import { wasNeverProcessed } from './deliver-update';
 
 const VIOLATION_CODES = new Set(['wrong_state', 'forbidden', 'rule_violation']);

@@ -3,15 +3,15 @@
  * items that have a task of their department, and inside them only their own tasks and those
  * tasks' timeline; an item without one answers 404, like one that does not exist.
  */
-import { findItem, listItemEvents, listItemTasks, listItems, listPublicItems } from '../../db/queries/items';
-import type { ItemKind, ItemStatus, Light } from '../../domain';
-import type { SessionUser } from '../authz';
-import type { ApiDeps } from '../deps';
-import { AppError } from '../errors';
-import { pageWindow, type PageQuery } from '../schemas/pagination';
-import type { ItemListQuery } from '../schemas/items';
-import { itemDrillDownCondition } from './dashboard-drill-down';
-import { instantField } from './instant-field';
+import { findItem, listItemEvents, listItemTasks, listItems, listPublicItems } from '../../../db/queries/items';
+import type { ItemKind, ItemStatus, Light } from '../../../domain';
+import type { SessionUser } from '../../authz';
+import type { ApiDeps } from '../../deps';
+import { AppError } from '../../errors';
+import { pageWindow, type PageQuery } from '../../schemas/pagination';
+import type { ItemListQuery } from '../../schemas/items';
+import { itemDrillDownCondition } from '../dashboard/drill-down';
+import { instantField } from '../shared/instant-field';
 import { itemRowToWire, itemSummaryToWire, taskRowToWire, timelineEntryToWire } from './read-model-wire';
 
 type QueryDeps = Pick<ApiDeps, 'database'>;

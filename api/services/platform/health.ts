@@ -1,4 +1,4 @@
-import type { ApiDeps } from '../deps';
+import type { ApiDeps } from '../../deps';
 
 export type PartStatus = 'ok' | string;
 export interface HealthReport {

@@ -17,13 +17,13 @@ import {
   type Granularity,
   type Metric,
   zeroCounts,
-} from '../../db/queries/dashboard';
-import { ITEM_KINDS, type ItemKind } from '../../domain/types';
-import type { ApiDeps } from '../deps';
-import { fieldError } from '../errors';
-import { pageWindow } from '../schemas/pagination';
-import type { DashboardQuery, FactListQuery, TrendQuery } from '../schemas/dashboard';
-import { instantField } from './instant-field';
+} from '../../../db/queries/dashboard';
+import { ITEM_KINDS, type ItemKind } from '../../../domain/types';
+import type { ApiDeps } from '../../deps';
+import { fieldError } from '../../errors';
+import { pageWindow } from '../../schemas/pagination';
+import type { DashboardQuery, FactListQuery, TrendQuery } from '../../schemas/dashboard';
+import { instantField } from '../shared/instant-field';
 
 type QueryDeps = Pick<ApiDeps, 'database'>;
 

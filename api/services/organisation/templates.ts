@@ -1,9 +1,9 @@
 /** Item templates: per-kind defaults and completion-form fields, admin-editable. */
-import { getTemplate, listTemplates, saveTemplate, type ItemTemplate, type TemplateKind } from '../../db/queries/templates';
-import type { TemplateSettings } from '../../db/schema/admin-data';
-import type { ApiDeps } from '../deps';
-import { fieldError } from '../errors';
-import { completionSchemaProblem } from './completion-form';
+import { getTemplate, listTemplates, saveTemplate, type ItemTemplate, type TemplateKind } from '../../../db/queries/templates';
+import type { TemplateSettings } from '../../../db/schema/admin-data';
+import type { ApiDeps } from '../../deps';
+import { fieldError } from '../../errors';
+import { completionSchemaProblem } from '../tasks/completion-form';
 
 function toWire(template: ItemTemplate) {
   const { updatedAt, updatedBy, ...rest } = template;

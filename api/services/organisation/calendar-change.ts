@@ -4,10 +4,10 @@
  * calendar (domain recomputeDeadlines, here, outside workflow code) and its workflow is told by the
  * `deadlinesRecomputed` signal, which re-arms its timers and records the change with its reason.
  */
-import { listOpenWorkingDayTasks } from '../../db/queries/items';
-import { compileCalendar, isClosedStatus, recomputeDeadlines, type WorkCalendar } from '../../domain';
-import { deadlinesRecomputedSignal, taskDetailQuery } from '../../workflows/definitions';
-import type { ApiDeps } from '../deps';
+import { listOpenWorkingDayTasks } from '../../../db/queries/items';
+import { compileCalendar, isClosedStatus, recomputeDeadlines, type WorkCalendar } from '../../../domain';
+import { deadlinesRecomputedSignal, taskDetailQuery } from '../../../workflows/definitions';
+import type { ApiDeps } from '../../deps';
 import { loadWorkCalendar } from './calendar';
 
 const CHINA_OFFSET_MS = 8 * 3_600_000;

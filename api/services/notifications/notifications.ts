@@ -14,12 +14,12 @@ import {
   type PreferencesPatch,
   type PreferencesRow,
   type WebhookRow,
-} from '../../db/queries/notifications';
-import type { DeliveryStatus, Language, WebhookKind } from '../../db/schema/notifications';
-import { departments } from '../../db/schema/org';
-import type { SessionUser } from '../authz';
-import type { ApiDeps } from '../deps';
-import { AppError } from '../errors';
+} from '../../../db/queries/notifications';
+import type { DeliveryStatus, Language, WebhookKind } from '../../../db/schema/notifications';
+import { departments } from '../../../db/schema/org';
+import type { SessionUser } from '../../authz';
+import type { ApiDeps } from '../../deps';
+import { AppError } from '../../errors';
 
 /** Dates → ISO strings, as on the wire. */
 function wire<T extends object>(row: T): { [K in keyof T]: T[K] extends Date ? string : T[K] extends Date | null ? string | null : T[K] } {
