@@ -70,18 +70,30 @@ export function parseLaunchTiming(input: LaunchItemBody, template: ItemTemplate,
   else due = { at: now + duration(template.defaultDeadline.duration, 'template.defaultDeadline') };
 
   const taskDue = input.tasks.map((t, i) => (t.dueAt === undefined ? undefined : instantField(t.dueAt, `body.tasks.${i}.dueAt`)));
+  // Checked before any calendar is built: a past date (even a past year) is the caller's mistake, never a calendar range error.
+  if ('at' in due && due.at <= now)
+    throw ruleRefusal(
+      input.dueAt === undefined ? 'template.defaultDeadline' : 'body.dueAt',
+      'the due date must be in the future',
+      '截止时间须晚于现在',
+    );
+  taskDue.forEach((at, i) => {
+    if (at !== undefined && at <= now)
+      throw ruleRefusal(`body.tasks.${i}.dueAt`, 'the task’s due date must be in the future', '任务截止时间须晚于现在');
+  });
   return { warnBeforeMs, signWithinMs, reportEveryMs, escalateAfterMs, urgeEscalateAfterMs, due, taskDue };
 }
 
 /** Years the calendar must cover for this launch (a working-day count may run well past a year). */
-export function calendarYears(timing: LaunchTiming, now: Instant): { fromYear: number; toYear: number } {
+export function calendarYears(timing: Pick<LaunchTiming, 'due' | 'taskDue'>, now: Instant): { fromYear: number; toYear: number } {
   const chinaYear = (ms: Instant) => new Date(ms + 8 * 3_600_000).getUTCFullYear();
   const latest = Math.max(
     'at' in timing.due ? timing.due.at : now + (timing.due.workingDays * 2 + 40) * DAY_MS,
     ...timing.taskDue.filter((d): d is Instant => d !== undefined),
   );
   // Rolling a deadline off a holiday at year end can cross into January.
-  return { fromYear: chinaYear(now), toYear: Math.min(chinaYear(latest + 15 * DAY_MS), chinaYear(now) + 20) };
+  const fromYear = chinaYear(now);
+  return { fromYear, toYear: Math.max(fromYear, Math.min(chinaYear(latest + 15 * DAY_MS), fromYear + 20)) };
 }
 
 /** Rules about the set of tasks that need no database: one lead, no department twice. */

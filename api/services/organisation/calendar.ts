@@ -6,7 +6,7 @@ import { buildChinaCalendar } from '../../../domain/calendar-data';
 import { dayNumber, type WorkCalendar } from '../../../domain/calendar';
 import type { ApiDeps } from '../../deps';
 import { fieldError } from '../../errors';
-import { onCalendarChanged } from './calendar-change';
+import { countCalendarChangeImpact, onCalendarChanged } from './calendar-change';
 
 export interface NamedDay {
   date: string;
@@ -20,9 +20,18 @@ function holidayName(date: string): string | null {
   return zh ? `${en} / ${zh}` : null;
 }
 
+/** A year's overrides as an admin proposes them, not saved: the calendar as it would be (a dry run). */
+export interface ProposedYear {
+  year: number;
+  overrides: readonly CalendarOverrideRow[];
+}
+
 /** The calendar of the given years with the stored overrides applied: what deadlines are computed on. */
-export async function loadWorkCalendar(db: Executor, fromYear: number, toYear = fromYear): Promise<WorkCalendar> {
-  const overrides = await listCalendarOverrides(db, fromYear, toYear);
+export async function loadWorkCalendar(db: Executor, fromYear: number, toYear = fromYear, proposed?: ProposedYear): Promise<WorkCalendar> {
+  const stored = await listCalendarOverrides(db, fromYear, toYear);
+  const overrides = proposed
+    ? [...stored.filter((o) => !o.date.startsWith(`${proposed.year}-`)), ...proposed.overrides]
+    : stored;
   return buildChinaCalendar({
     fromYear,
     toYear,
@@ -60,6 +69,12 @@ function checkYearOverrides(year: number, overrides: readonly CalendarOverrideRo
     if (seen.has(o.date)) throw fieldError('validation_failed', field, 'appears twice', `${o.date} 重复出现`, `${o.date} appears twice`);
     seen.add(o.date);
   });
+}
+
+/** How many open tasks a change of the year's overrides would recompute; nothing is saved or told. */
+export async function yearOverridesImpact(deps: ApiDeps, year: number, overrides: CalendarOverrideRow[]) {
+  checkYearOverrides(year, overrides);
+  return { openTasksToRecompute: await countCalendarChangeImpact(deps, { year, overrides }) };
 }
 
 /** Replaces the year's overrides, then tells open workflows (see onCalendarChanged). */

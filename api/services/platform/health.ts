@@ -46,3 +46,9 @@ export async function checkHealth(deps: Pick<ApiDeps, 'temporalProbe' | 'databas
     .map(([name]) => name);
   return { status: failing.length === 0 ? 'ok' : 'unavailable', ...parts, failing };
 }
+
+/** Each part as "ok" or "unavailable", without the error that says why. */
+export function withoutCauses(report: HealthReport): HealthReport {
+  const plain = (status: PartStatus) => (status === 'ok' ? 'ok' : 'unavailable');
+  return { ...report, temporal: plain(report.temporal), database: plain(report.database), redis: plain(report.redis) };
+}

@@ -28,7 +28,7 @@ import {
 import { actorOf, canReadDepartment, type SessionUser } from '../../authz';
 import type { ApiDeps } from '../../deps';
 import { AppError, fieldError } from '../../errors';
-import { validateCompletionFields } from './completion-form';
+import { fieldsWithSummary, validateCompletionFields } from './completion-form';
 import { instantField } from '../shared/instant-field';
 import { updateIdFor } from '../temporal/update-ids';
 import { deliverUpdate } from '../temporal/deliver-update';
@@ -143,7 +143,11 @@ export async function submitCompletion(
   const item = await findItem(deps.database.db, task.itemId);
   if (!item) throw new AppError('not_found', 'No such task.');
   const template = await getTemplate(deps.database.db, item.kind as ItemKind);
-  const problems = validateCompletionFields(template, body.fields ?? {});
+  const { fields, filled } = fieldsWithSummary(template, body.summary, body.fields);
+  // A `result` taken from the summary is the summary's problem, named as such.
+  const problems = validateCompletionFields(template, fields).map((p) =>
+    filled && p.field === 'body.fields.result' ? { ...p, field: 'body.summary' } : p,
+  );
   if (problems.length > 0) {
     throw new AppError(
       'validation_failed',
@@ -151,7 +155,7 @@ export async function submitCompletion(
       { fields: problems },
     );
   }
-  return runUpdate(deps, ctx, { id: taskId, row: task }, completeUpdate, body);
+  return runUpdate(deps, ctx, { id: taskId, row: task }, completeUpdate, { summary: body.summary, fields });
 }
 
 // ---- the supervision office ----

@@ -71,3 +71,18 @@ export function validateCompletionFields(
   if (validate(fields ?? {})) return [];
   return (validate.errors ?? []).map((error) => ({ field: fieldOf(error, prefix), message: error.message ?? 'invalid' }));
 }
+
+/**
+ * The summary is what was done: a form with a `result` field gets the summary there unless the
+ * department wrote one of its own, so a client may complete with `{summary}` alone (API.md).
+ */
+export function fieldsWithSummary(
+  template: Pick<TemplateSettings, 'completionFields'>,
+  summary: string,
+  fields: Record<string, unknown> | undefined,
+): { fields: Record<string, unknown>; filled: boolean } {
+  const given = fields ?? {};
+  const properties = (template.completionFields as { properties?: Record<string, unknown> }).properties;
+  const filled = properties !== undefined && Object.hasOwn(properties, 'result') && given.result === undefined;
+  return { fields: filled ? { ...given, result: summary } : given, filled };
+}
