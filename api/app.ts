@@ -4,11 +4,13 @@ import cors from '@fastify/cors';
 import helmet from '@fastify/helmet';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
+import sse from '@fastify/sse';
 import { jsonSchemaTransform, serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
 import type { ApiDeps } from './deps';
 import { installAuth } from './plugins/auth';
 import { installAuditLog } from './plugins/audit-log';
 import { installCommitBeforeAnswer } from './plugins/commit-before-answer';
+import { installControlCharacterCheck } from './plugins/control-characters';
 import { installErrorHandler } from './plugins/error-handler';
 import { installGracefulClose } from './plugins/graceful-close';
 import { installIdempotency } from './plugins/idempotency';
@@ -21,11 +23,13 @@ import { authRoutes } from './routes/auth';
 import { calendarRoutes } from './routes/calendar';
 import { assessmentRoutes } from './routes/assessment';
 import { dashboardRoutes } from './routes/dashboard';
+import { eventRoutes, HEARTBEAT_MS } from './routes/events';
 import { exportRoutes } from './routes/exports';
 import { reportRoutes } from './routes/reports';
 import { departmentRoutes } from './routes/departments';
 import { healthRoutes } from './routes/health';
 import { itemRoutes } from './routes/items';
+import { meRoutes } from './routes/me';
 import { notificationRoutes } from './routes/notifications';
 import { pingDbRoutes } from './routes/ping-db';
 import { publicRoutes } from './routes/public';
@@ -78,12 +82,15 @@ export async function buildApp(deps: ApiDeps, options: { logger?: boolean; logSt
   // Request hooks every route gets: who is asking (and may they), then Idempotency-Key replay.
   await installRateLimit(app, deps);
   await installAuth(app, deps);
+  // After the caller is known (a forbidden caller still gets 401/403), before any schema or service.
+  installControlCharacterCheck(app);
   installIdempotency(app, deps);
   installAuditLog(app, deps);
   installCommitBeforeAnswer(app);
 
   await app.register(healthRoutes(deps));
   await app.register(authRoutes(deps));
+  await app.register(meRoutes(deps));
   await app.register(pingDbRoutes(deps));
   await app.register(departmentRoutes(deps));
   await app.register(userRoutes(deps));
@@ -100,6 +107,8 @@ export async function buildApp(deps: ApiDeps, options: { logger?: boolean; logSt
   await app.register(assessmentRoutes(deps));
 
   await app.register(notificationRoutes(deps));
+  await app.register(sse, { heartbeatInterval: HEARTBEAT_MS });
+  await app.register(eventRoutes(deps));
   await mountBullBoard(app, deps);
 
   await serveUi(app);

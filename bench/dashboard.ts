@@ -14,7 +14,7 @@
 import { sql } from 'drizzle-orm';
 import { connectDatabase, type DatabaseHandle } from '../db/client';
 import { runMigrations } from '../db/migrate';
-import { factFilterOf, getDashboard, listDashboardTasks } from '../api/services/dashboard';
+import { factFilterOf, getDashboard, listDashboardTasks } from '../api/services/dashboard/standing-book';
 import { countFacts, monthlyRollupPlan } from '../db/queries/dashboard';
 import { factListQuery, dashboardQuery } from '../api/schemas/dashboard';
 import { resolvePostgres } from '../scripts/postgres';

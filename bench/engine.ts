@@ -23,7 +23,7 @@ import { readFileSync } from 'node:fs';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Client, Connection } from '@temporalio/client';
 import { and, eq, inArray, sql } from 'drizzle-orm';
-import { launchItem } from '../api/services/items';
+import { launchItem } from '../api/services/items/commands';
 import type { SessionUser } from '../api/authz';
 import type { LaunchItemBody } from '../api/schemas/items';
 import { loadConfig, type Config } from '../config/env';

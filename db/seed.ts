@@ -1,6 +1,7 @@
 /**
  * First-start data: the admin account, and (unless SEED_DEMO=0) a demo organisation — a dozen
- * departments with Chinese names and one user per role. Passwords are printed once, when created.
+ * departments with Chinese names, one user per role and a few department clerks. Passwords are printed
+ * once, when created. The demo items themselves go through the running API: scripts/demo-items.ts.
  */
 import { randomBytes } from 'node:crypto';
 import { hash } from 'argon2';
@@ -29,6 +30,11 @@ const demoUsers: { username: string; displayName: string; role: Role; department
   { username: 'leader', displayName: '王副县长', role: 'leader', department: null },
   { username: 'finance', displayName: '张三', role: 'department', department: '财政局' },
   { username: 'auditor', displayName: '赵审计', role: 'auditor', department: null },
+  // Clerks of the departments the demo items (scripts/demo-items.ts) are played by.
+  { username: 'education', displayName: '周敏', role: 'department', department: '教育局' },
+  { username: 'housing', displayName: '陈建国', role: 'department', department: '住房和城乡建设局' },
+  { username: 'ecology', displayName: '林清', role: 'department', department: '生态环境局' },
+  { username: 'transport', displayName: '吴路平', role: 'department', department: '交通运输局' },
 ];
 
 export function randomPassword(): string {

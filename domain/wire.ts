@@ -1,5 +1,6 @@
 // Instants are epoch ms inside the domain and ISO-8601 UTC strings on the wire (API.md).
-import type { Instant, Light, Outcome, TaskRole, TaskState, TaskStatus } from './types';
+import type { TaskWire } from './task-wire';
+import type { Instant, TaskState } from './types';
 
 export class InstantError extends Error {
   override name = 'InstantError';
@@ -27,34 +28,8 @@ export function toIso(ms: Instant | null): string | null {
   return ms === null ? null : new Date(ms).toISOString();
 }
 
-/** The API's Task shape (API.md "Shapes"). */
-export interface TaskWire {
-  id: string;
-  itemId: string;
-  departmentId: string;
-  role: TaskRole;
-  status: TaskStatus;
-  light: Light;
-  lightReason: { code: string; en: string; zh: string } | null;
-  signDueAt: string;
-  warnAt: string;
-  dueAt: string;
-  originalDueAt: string;
-  outcome: Outcome;
-  redEver: boolean;
-  lastReportAt: string | null;
-  percent: number | null;
-  postponed: boolean;
-  signedAt: string | null;
-  submittedAt: string | null;
-  acceptedAt: string | null;
-  pendingExtension: { reason: string; newDueAt: string; requestedAt: string } | null;
-  pendingTransfer: { reason: string; suggestedDepartmentId: string | null; requestedAt: string } | null;
-  transferredTo: string | null;
-  urgeCount: number;
-  returnCount: number;
-  version: number;
-}
+/** The API's Task shape: one zod schema in task-wire.ts, its type re-exported here. */
+export type { TaskWire };
 
 export function taskToWire(s: TaskState): TaskWire {
   return {

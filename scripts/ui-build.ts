@@ -3,6 +3,7 @@ import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { build } from 'vite';
 import { repoRoot } from './dev-settings';
+import { precompress } from './precompress-ui';
 
 function newestMtime(dir: string): number {
   let newest = 0;
@@ -19,5 +20,6 @@ export async function buildUiIfStale(): Promise<boolean> {
   const sources = Math.max(newestMtime(resolve(repoRoot, 'ui', 'src')), statSync(resolve(repoRoot, 'ui', 'index.html')).mtimeMs);
   if (existsSync(index) && statSync(index).mtimeMs >= sources) return false;
   await build({ configFile: resolve(repoRoot, 'ui', 'vite.config.ts'), logLevel: 'warn' });
+  precompress(resolve(repoRoot, 'ui', 'dist'));
   return true;
 }

@@ -10,6 +10,7 @@ import { loadConfigOrExit } from '../config/env';
 import { connectDatabase } from '../db/client';
 import { runMigrations } from '../db/migrate';
 import { seed } from '../db/seed';
+import { seedDemoItems } from './demo-items';
 import { dataDir, readDevSettings, repoRoot } from './dev-settings';
 import { resolvePostgres } from './postgres';
 import { resolveRedis } from './redis';
@@ -96,6 +97,22 @@ async function main() {
   }
   lines.push('\n  Ctrl-C stops everything this command started.');
   console.log(lines.join('\n'));
+
+  if (config.SEED_DEMO) await playDemoItems(config.DATABASE_URL, appUrl);
+}
+
+/** The demo items go through the running API and worker, after the platform is up (scripts/demo-items.ts). */
+async function playDemoItems(databaseUrl: string, appUrl: string) {
+  const database = connectDatabase(databaseUrl, { max: 2 });
+  stops.push(() => database.close());
+  try {
+    const { launched, existing, problems } = await seedDemoItems(database.db, appUrl);
+    if (shuttingDown) return;
+    if (launched > 0 || problems.length > 0) console.log(`  demo items: ${launched} launched now, ${existing} there already`);
+    for (const problem of problems) console.error(`  demo item not played: ${problem}`);
+  } catch (error) {
+    if (!shuttingDown) console.error(`  demo items could not be played: ${(error as Error).message}`);
+  }
 }
 
 /** The session secret survives restarts so logins do too; kept out of the checkout. */

@@ -9,7 +9,7 @@ import { findSessionByTokenHash, touchSession } from '../../db/queries/sessions'
 import { accessOf, enforceAccess, type Access } from '../authz';
 import type { ApiDeps } from '../deps';
 import { AppError } from '../errors';
-import { CSRF_HEADER, SESSION_COOKIE, TOUCH_EVERY_MS, csrfTokenFor, hashSessionToken, sameSecret } from '../services/session-tokens';
+import { CSRF_HEADER, SESSION_COOKIE, TOUCH_EVERY_MS, csrfTokenFor, hashSessionToken, sameSecret } from '../services/auth/session-tokens';
 
 export interface SessionInfo {
   id: string;

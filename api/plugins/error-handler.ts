@@ -12,7 +12,8 @@ function databaseRefusal(error: unknown): { status: number; code: ErrorCode; mes
   if (typeof code !== 'string' || !/^[0-9A-Z]{5}$/.test(code)) return null;
   if (code === '23505') return { status: 409, code: 'conflict', message: 'This already exists.' };
   if (code === '23503') return { status: 422, code: 'rule_violation', message: 'This refers to something that does not exist.' };
-  if (code === '22P02' || code === '22007' || code === '22008' || code === '22003')
+  // 22021/22P05: a character Postgres cannot store (NUL); plugins/control-characters.ts refuses them first.
+  if (code === '22P02' || code === '22007' || code === '22008' || code === '22003' || code === '22021' || code === '22P05')
     return { status: 400, code: 'validation_failed', message: 'A value has the wrong format.' };
   return null;
 }

@@ -5,7 +5,7 @@ import type { ApiDeps } from '../deps';
 import { deductionsPage, deductionsQuery, weightsBody } from '../schemas/assessment';
 import { dashboardQuery } from '../schemas/dashboard';
 import { errorBody } from '../schemas/errors';
-import { getAssessment, listAssessmentDeductions, readWeights, updateWeights } from '../services/assessment';
+import { getAssessment, listAssessmentDeductions, readWeights, updateWeights } from '../services/dashboard/assessment';
 const errors = { 400: errorBody, 401: errorBody, 403: errorBody };
 
 export function assessmentRoutes(deps: ApiDeps): FastifyPluginAsyncZod {

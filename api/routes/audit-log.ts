@@ -3,7 +3,7 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import type { ApiDeps } from '../deps';
 import { errorBody } from '../schemas/errors';
 import { pageOf, pageQuery } from '../schemas/pagination';
-import { listAuditLogPage } from '../services/audit-log';
+import { listAuditLogPage } from '../services/audit/audit-log';
 
 const entry = z.object({
   id: z.number().int(),

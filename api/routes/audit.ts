@@ -7,7 +7,7 @@ import { ItemNotFoundError } from '../../audit/histories';
 import { ReplayPointError } from '../../audit/replay';
 import { pickLang } from '../../audit/render';
 import { itemHistory, itemStateAt, itemVerification, rawHistories, rawHistoryAppendix, type AuditDeps } from '../../audit/service';
-import { dossierAppendixProviders, type DossierAppendixProvider } from '../services/dossier-appendix';
+import { dossierAppendixProviders, type DossierAppendixProvider } from '../services/exports/dossier-appendix';
 import { AppError } from '../errors';
 import type { ApiDeps } from '../deps';
 import { errorBody, idParams } from '../schemas/errors';

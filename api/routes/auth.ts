@@ -5,9 +5,9 @@ import type { ApiDeps } from '../deps';
 import { AppError } from '../errors';
 import { errorBody } from '../schemas/errors';
 import { sessionUserSchema } from '../schemas/users';
-import { changeOwnPassword, login, logout } from '../services/auth';
-import { LOGIN_ADDRESS_WINDOW, LOGIN_ATTEMPTS_PER_ADDRESS } from '../services/login-throttle';
-import { CSRF_HEADER, SESSION_COOKIE } from '../services/session-tokens';
+import { changeOwnPassword, login, logout } from '../services/auth/login';
+import { LOGIN_ADDRESS_WINDOW, LOGIN_ATTEMPTS_PER_ADDRESS } from '../services/auth/login-throttle';
+import { CSRF_HEADER, SESSION_COOKIE } from '../services/auth/session-tokens';
 
 const sessionAnswer = z.object({
   user: sessionUserSchema,

@@ -3,7 +3,9 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { requireUser } from '../authz';
 import type { ApiDeps } from '../deps';
 import { errorBody } from '../schemas/errors';
-import { calendarOfYear, putYearOverrides } from '../services/calendar';
+import { calendarOfYear, putYearOverrides, yearOverridesImpact } from '../services/organisation/calendar';
+import { dueDateIn } from '../services/organisation/working-days';
+import { isoInstant } from '../schemas/items';
 import { ownMessages } from '../validation-messages';
 
 const yearParams = z.object({ year: z.coerce.number().int().min(2000).max(2100) });
@@ -21,6 +23,8 @@ const calendar = z.object({
   workdays: z.array(z.string()),
 });
 const errors = { 400: errorBody, 401: errorBody, 403: errorBody };
+const overridesBody = z.object({ overrides: z.array(override).max(366) }).strict();
+const rowsOf = (overrides: z.infer<typeof overridesBody>['overrides']) => overrides.map((o) => ({ date: o.date, kind: o.kind, note: o.note ?? null }));
 
 export function calendarRoutes(deps: ApiDeps): FastifyPluginAsyncZod {
   return async (app) => {
@@ -40,12 +44,38 @@ export function calendarRoutes(deps: ApiDeps): FastifyPluginAsyncZod {
           tags: ['organisation'],
           summary: "Replace the year's working-day overrides; open items recompute working-day deadlines",
           params: yearParams,
-          body: z.object({ overrides: z.array(override).max(366) }).strict(),
+          body: overridesBody,
           response: { 200: calendar.extend({ affectedWorkflows: z.number().int() }), ...errors },
         },
       },
-      async (request) =>
-        putYearOverrides(deps, request.params.year, request.body.overrides.map((o) => ({ date: o.date, kind: o.kind, note: o.note ?? null })), requireUser(request)),
+      async (request) => putYearOverrides(deps, request.params.year, rowsOf(request.body.overrides), requireUser(request)),
+    );
+    app.post(
+      '/api/calendar/:year/impact',
+      {
+        config: { access: ['admin'] },
+        schema: {
+          tags: ['organisation'],
+          summary: 'Dry run of PUT /api/calendar/:year (same body): how many open tasks the change would recompute; nothing is saved',
+          params: yearParams,
+          body: overridesBody,
+          response: { 200: z.object({ openTasksToRecompute: z.number().int() }), ...errors },
+        },
+      },
+      async (request) => yearOverridesImpact(deps, request.params.year, rowsOf(request.body.overrides)),
+    );
+    app.get(
+      '/api/calendar/due-date',
+      {
+        config: { access: 'user' },
+        schema: {
+          tags: ['organisation'],
+          summary: 'The instant N working days after `from` (default now) on the platform calendar, as a launch computes it',
+          querystring: z.object({ days: z.coerce.number().int().min(1).max(3650), from: isoInstant.optional() }),
+          response: { 200: z.object({ dueAt: z.string() }), ...errors },
+        },
+      },
+      async (request) => dueDateIn(deps, request.query.days, request.query.from),
     );
   };
 }

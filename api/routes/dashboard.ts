@@ -3,7 +3,7 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import type { ApiDeps } from '../deps';
 import { errorBody } from '../schemas/errors';
 import { dashboardQuery, dashboardSchema, factListPage, factListQuery, trendQuery } from '../schemas/dashboard';
-import { getDashboard, getRanking, getTrend, listDashboardTasks } from '../services/dashboard';
+import { getDashboard, getRanking, getTrend, listDashboardTasks } from '../services/dashboard/standing-book';
 
 const errors = { 400: errorBody, 401: errorBody, 403: errorBody };
 export const DASHBOARD_READERS = ['leader', 'supervisor', 'auditor'] as const;

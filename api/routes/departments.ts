@@ -3,7 +3,7 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import type { ApiDeps } from '../deps';
 import { errorBody, idParams } from '../schemas/errors';
 import { pageOf, pageQuery } from '../schemas/pagination';
-import { changeDepartment, createDepartment, listDepartmentsPage } from '../services/departments';
+import { changeDepartment, createDepartment, listDepartmentsPage } from '../services/organisation/departments';
 
 const department = z.object({
   id: z.string(),

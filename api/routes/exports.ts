@@ -5,7 +5,7 @@ import { requireUser } from '../authz';
 import type { ApiDeps } from '../deps';
 import { errorBody, idParams } from '../schemas/errors';
 import { isoInstant } from '../schemas/items';
-import { exportFile, exportStatus, requestExport } from '../services/exports';
+import { exportFile, exportStatus, requestExport } from '../services/exports/jobs';
 
 const exportBody = z.object({
   type: z.literal('volume'),

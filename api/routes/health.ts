@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import type { ApiDeps } from '../deps';
-import { checkHealth } from '../services/health';
+import { checkHealth, withoutCauses } from '../services/platform/health';
 
 const healthBody = z.object({
   status: z.enum(['ok', 'unavailable']),
@@ -19,13 +19,15 @@ export function healthRoutes(deps: ApiDeps): FastifyPluginAsyncZod {
         config: { access: 'public' },
         schema: {
           tags: ['platform'],
-          summary: 'Whether Temporal, Postgres and Redis all answer',
+          summary: 'Whether Temporal, Postgres and Redis all answer ("ok" or "unavailable"; an admin also sees why)',
           response: { 200: healthBody, 503: healthBody },
         },
       },
-      async (_request, reply) => {
+      async (request, reply) => {
         const report = await checkHealth(deps);
-        return reply.code(report.status === 'ok' ? 200 : 503).send(report);
+        // Why a part fails (addresses, driver messages) is for the platform's staff, not for anonymous callers.
+        const shown = request.user?.role === 'admin' ? report : withoutCauses(report);
+        return reply.code(report.status === 'ok' ? 200 : 503).send(shown);
       },
     );
   };

@@ -3,8 +3,8 @@ import { requireUser } from '../authz';
 import type { ApiDeps } from '../deps';
 import { errorBody, idParams } from '../schemas/errors';
 import { cancelItemBody, itemDetailSchema, itemListQuery, itemPage, itemWireSchema, launchedItemSchema, launchItemBody } from '../schemas/items';
-import { getItemDetail, listItemsFor } from '../services/item-queries';
-import { cancelItem, launchItem } from '../services/items';
+import { getItemDetail, listItemsFor } from '../services/items/queries';
+import { cancelItem, launchItem } from '../services/items/commands';
 
 const errors = { 400: errorBody, 401: errorBody, 403: errorBody, 404: errorBody, 409: errorBody, 422: errorBody, 503: errorBody };
 

@@ -18,7 +18,7 @@ import {
   readInboxItem,
   readReceipts,
   removeWebhook,
-} from '../services/notifications';
+} from '../services/notifications/notifications';
 import { ownMessages } from '../validation-messages';
 
 const iso = z.string();

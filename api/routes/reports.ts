@@ -2,9 +2,9 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import type { ApiDeps } from '../deps';
 import { dashboardQuery } from '../schemas/dashboard';
 import { idParams } from '../schemas/errors';
-import { getDashboard } from '../services/dashboard';
-import { dashboardWorkbook } from '../services/dashboard-xlsx';
-import { buildDossier } from '../services/dossier';
+import { getDashboard } from '../services/dashboard/standing-book';
+import { dashboardWorkbook } from '../services/exports/standing-book-xlsx';
+import { buildDossier } from '../services/exports/dossier';
 
 const readers = ['leader', 'supervisor', 'auditor'] as const;
 

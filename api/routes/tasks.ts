@@ -26,7 +26,7 @@ import {
   submitCompletion,
   urgeTask,
   type ActionContext,
-} from '../services/tasks';
+} from '../services/tasks/actions';
 
 const answers = { 200: taskWireSchema, 400: errorBody, 401: errorBody, 403: errorBody, 404: errorBody, 409: errorBody, 422: errorBody, 503: errorBody };
 const department = { access: ['department'] } as const;

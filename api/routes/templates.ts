@@ -6,7 +6,7 @@ import { requireUser } from '../authz';
 import type { ApiDeps } from '../deps';
 import { errorBody } from '../schemas/errors';
 import { pageOf } from '../schemas/pagination';
-import { listTemplatesPage, putTemplate, readTemplate } from '../services/templates';
+import { listTemplatesPage, putTemplate, readTemplate } from '../services/organisation/templates';
 import { ownMessages } from '../validation-messages';
 
 const kindSchema = z.enum(templateKinds as [typeof templateKinds[number], ...typeof templateKinds]);

@@ -5,8 +5,8 @@ import type { ApiDeps } from '../deps';
 import { errorBody, idParams } from '../schemas/errors';
 import { pageOf, pageQuery } from '../schemas/pagination';
 import { roleSchema, userSchema, usernameSchema } from '../schemas/users';
-import { MIN_PASSWORD_LENGTH } from '../services/passwords';
-import { changeUser, createUser, listLeaders, listUsersPage } from '../services/users';
+import { MIN_PASSWORD_LENGTH } from '../services/auth/passwords';
+import { changeUser, createUser, listLeaders, listUsersPage } from '../services/organisation/users';
 
 const password = z.string().min(MIN_PASSWORD_LENGTH).max(200);
 const displayName = z.string().trim().min(1).max(100);

@@ -1,5 +1,6 @@
 import { z } from 'zod';
-import { ITEM_KINDS, ITEM_STATUSES, LIGHTS, OUTCOMES, TASK_ROLES, TASK_STATUSES } from '../../domain/types';
+import { ITEM_KINDS, ITEM_STATUSES, LIGHTS, TASK_ROLES } from '../../domain/types';
+import { taskWireSchema as domainTaskWireSchema } from '../../domain/task-wire';
 import { itemDrillDownQuery } from './item-drill-down';
 import { pageOf, pageQuery } from './pagination';
 import { ownMessages } from '../validation-messages';
@@ -33,34 +34,8 @@ export const launchItemBody = z.object({
 });
 export type LaunchItemBody = z.infer<typeof launchItemBody>;
 
-export const taskWireSchema = z.object({
-  id: z.string(),
-  itemId: z.string(),
-  departmentId: z.string(),
-  role: z.enum(TASK_ROLES),
-  status: z.enum(TASK_STATUSES),
-  light: z.enum(LIGHTS),
-  lightReason: z.object({ code: z.string(), en: z.string(), zh: z.string() }).nullable().optional(),
-  signDueAt: z.string(),
-  warnAt: z.string(),
-  dueAt: z.string(),
-  originalDueAt: z.string(),
-  outcome: z.enum(OUTCOMES).nullable(),
-  redEver: z.boolean(),
-  lastReportAt: z.string().nullable(),
-  percent: z.number().nullable().optional(),
-  postponed: z.boolean().optional(),
-  signedAt: z.string().nullable().optional(),
-  submittedAt: z.string().nullable().optional(),
-  acceptedAt: z.string().nullable().optional(),
-  pendingExtension: z.object({ reason: z.string(), newDueAt: z.string(), requestedAt: z.string() }).nullable().optional(),
-  pendingTransfer: z.object({ reason: z.string(), suggestedDepartmentId: z.string().nullable(), requestedAt: z.string() }).nullable().optional(),
-  transferredTo: z.string().nullable().optional(),
-  urgeCount: z.number().optional(),
-  returnCount: z.number().optional(),
-  workingDays: z.number().nullable().optional(),
-  version: z.number().optional(),
-});
+/** A task on the wire: the one schema of domain/task-wire.ts, plus the working days it was given when read from the read model. */
+export const taskWireSchema = domainTaskWireSchema.extend({ workingDays: z.number().nullable().optional() });
 
 export const launchedItemSchema = z.object({
   id: z.string(),

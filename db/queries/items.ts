@@ -278,7 +278,8 @@ export async function listPublicItems(db: Executor, page: { limit: number; offse
         dueAt: items.dueAt,
         status: items.status,
         light: items.light,
-        departments: sql<string[]>`coalesce((select array_agg(d.name order by d.name) from ${departments} d where d.id = any(${items.departmentIds})), '{}')`,
+        // The lead department first, then the assisting ones (a transferred-away task no longer counts).
+        departments: sql<string[]>`coalesce((select array_agg(d.name order by t.role = 'lead' desc, d.name) from ${tasks} t join ${departments} d on d.id = t.department_id where t.item_id = items.id and t.status <> 'transferred'), '{}')`,
       })
       .from(items)
       .where(where)

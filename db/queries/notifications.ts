@@ -266,3 +266,12 @@ export async function deleteWebhook(db: Executor, departmentId: string, id: stri
     .returning({ id: notificationWebhooks.id });
   return rows.length > 0;
 }
+
+/** How many of the user's notifications are unread (the inbox badge, sent live on every change). */
+export async function countUnread(db: Executor, userId: string): Promise<number> {
+  const [row] = await db
+    .select({ unread: count() })
+    .from(notifications)
+    .where(and(eq(notifications.userId, userId), isNull(notifications.readAt)));
+  return row?.unread ?? 0;
+}

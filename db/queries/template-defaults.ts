@@ -1,11 +1,22 @@
 import type { TemplateSettings } from '../schema/admin-data';
 
-/** A completion report's fields every kind starts with; admins extend or replace them. */
+/**
+ * A completion report's fields every kind starts with; admins extend or replace them. What was done
+ * is the report's `summary`: `result` says the same, so it is not asked again (readOnly: a form
+ * leaves it out) and the API fills it from the summary (api/services/tasks/completion-form.ts).
+ */
 const baseCompletionFields = {
   type: 'object',
-  required: ['result'],
+  required: [] as string[],
   properties: {
-    result: { type: 'string', minLength: 1, maxLength: 5000, title: '落实情况 / What was done' },
+    result: {
+      type: 'string',
+      minLength: 1,
+      maxLength: 20000,
+      readOnly: true,
+      title: '落实情况 / What was done',
+      description: '即办结摘要，无需重复填写 / The summary; not asked again',
+    },
     evidence: { type: 'array', items: { type: 'string', maxLength: 500 }, maxItems: 20, title: '佐证材料 / Evidence (references)' },
   },
   additionalProperties: false,
@@ -47,7 +58,7 @@ export const defaultTemplates: Record<'meeting_resolution' | 'leadership_instruc
     paceMarginPercent: null,
     completionFields: {
       ...baseCompletionFields,
-      required: ['result', 'documentNumber'],
+      required: ['documentNumber'],
       properties: { ...baseCompletionFields.properties, documentNumber: { type: 'string', minLength: 1, maxLength: 100, title: '回复文号 / Reply document number' } },
     },
   },

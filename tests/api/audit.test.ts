@@ -3,7 +3,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { randomUUID } from 'node:crypto';
 import { useWorkflowBundle } from '../../audit/verify';
-import { dossierAppendix } from '../../api/services/dossier-appendix';
+import { dossierAppendix } from '../../api/services/exports/dossier-appendix';
 import { startApiHarness, type ApiHarness, type LoggedIn } from '../support/api-harness';
 import { launchBody, waitFor } from '../support/item-fixtures';
 import { testServices } from '../support/services';

@@ -1,7 +1,7 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { insertSession } from '../../db/queries/sessions';
-import { hashSessionToken } from '../../api/services/session-tokens';
+import { hashSessionToken } from '../../api/services/auth/session-tokens';
 import { uniqueName } from '../support/services';
 import { createAccount, loginOver, type TestAccount } from './support/accounts';
 import { startApi, type RunningApi } from './support/api-server';

@@ -7,7 +7,7 @@
 import { randomUUID } from 'node:crypto';
 import { eq, inArray, sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { drillDownLinks, filterQueryString } from '../../api/services/dashboard';
+import { drillDownLinks, filterQueryString } from '../../api/services/dashboard/standing-book';
 import { connectDatabase, type Database, type DatabaseHandle } from '../../db/client';
 import { chinaMonthStart, compactStandingBook, countFacts, DATE_FIELDS, monthlyRollupPlan, type CountRow, type DateField, type FactFilter } from '../../db/queries/dashboard';
 import { items, tasks } from '../../db/schema/items';

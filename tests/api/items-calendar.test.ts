@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { loadWorkCalendar } from '../../api/services/calendar';
+import { loadWorkCalendar } from '../../api/services/organisation/calendar';
 import { addWorkingDays, localDate } from '../../domain';
 import { startApiHarness, type ApiHarness, type LoggedIn } from '../support/api-harness';
 import { launchBody, waitFor } from '../support/item-fixtures';

@@ -1,6 +1,6 @@
 import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { launchItemId } from '../../api/services/items';
+import { launchItemId } from '../../api/services/items/commands';
 import { items, tasks } from '../../db/schema/items';
 import { startApiHarness, type ApiHarness, type LoggedIn } from '../support/api-harness';
 import { DAY, fromNow, launchBody, waitFor, workflowExists, type LaunchTask } from '../support/item-fixtures';

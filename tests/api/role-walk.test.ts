@@ -97,7 +97,8 @@ async function call(route: RouteEntry, caller: Caller | 'outsider', expectation:
     // Department B's staff send a well-formed request: what they get must not depend on the body.
     body: hasBody ? JSON.stringify((caller === 'outsider' && WELL_FORMED_BODIES[`${route.method} ${route.url}`]) || {}) : undefined,
   });
-  await response.arrayBuffer();
+  if (expectation.stream) await response.body?.cancel();
+  else await response.arrayBuffer();
   return response.status;
 }
 

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { reportProgress } from '../../api/services/tasks';
+import { reportProgress } from '../../api/services/tasks/actions';
 import { taskStateQuery, taskWorkflowId } from '../../workflows/definitions';
 import { startApiHarness, type ApiHarness, type LoggedIn } from '../support/api-harness';
 import { DAY, fromNow, launchBody, waitFor, type LaunchTask } from '../support/item-fixtures';

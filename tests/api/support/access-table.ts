@@ -15,6 +15,8 @@ export interface Expectation {
   notFoundFor?: readonly Role[];
   /** The call ends the caller's session (logout): walk it with a session of its own. */
   endsSession?: boolean;
+  /** The answer is a stream that stays open (server-sent events): read its status, then hang up. */
+  stream?: boolean;
 }
 
 /**
@@ -55,6 +57,8 @@ export const ACCESS: Record<string, Expectation> = {
   'POST /api/auth/login': publicly,
   'POST /api/auth/logout': { who: 'user', endsSession: true },
   'GET /api/me': everyone,
+  'GET /api/me/work': everyone,
+  'GET /api/events': { who: 'user', stream: true },
   'POST /api/me/password': everyone,
   // organisation
   'GET /api/departments': everyone,
@@ -66,6 +70,8 @@ export const ACCESS: Record<string, Expectation> = {
   'PATCH /api/users/:id': admin,
   'GET /api/calendar/:year': everyone,
   'PUT /api/calendar/:year': admin,
+  'POST /api/calendar/:year/impact': admin,
+  'GET /api/calendar/due-date': everyone,
   'GET /api/templates': everyone,
   'GET /api/templates/:kind': everyone,
   'PUT /api/templates/:kind': admin,
@@ -116,6 +122,7 @@ export const ACCESS: Record<string, Expectation> = {
   'GET /api/notification-deliveries': { who: ['admin', 'supervisor'] },
   // outside /api
   'GET /public/items': publicly,
+  'GET /public/stats': publicly,
   '* /admin/queues*': admin,
   'GET /docs*': publicly,
   'GET /*': publicly, // the UI's client-side routes

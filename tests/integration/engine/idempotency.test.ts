@@ -1,7 +1,7 @@
 import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createActivities } from '../../../activities';
-import { deliverUpdate } from '../../../api/services/deliver-update';
+import { deliverUpdate } from '../../../api/services/temporal/deliver-update';
 import { itemEvents, items, tasks } from '../../../db/schema';
 import { completeUpdate, itemStateQuery, progressUpdate, signUpdate, taskDetailQuery, taskStateQuery, urgeUpdate } from '../../../workflows/definitions';
 import { engineHarness, eventually, leader, staffOf, type EngineHarness } from './engine-harness';

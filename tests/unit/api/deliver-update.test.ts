@@ -2,7 +2,7 @@
 import { WorkflowUpdateFailedError } from '@temporalio/client';
 import { ApplicationFailure, type UpdateDefinition } from '@temporalio/common';
 import { describe, expect, it } from 'vitest';
-import { deliverUpdate, wasNeverProcessed } from '../../../api/services/deliver-update';
+import { deliverUpdate, wasNeverProcessed } from '../../../api/services/temporal/deliver-update';
 
 const ping = { type: 'update', name: 'ping' } as UpdateDefinition<string, [number], 'ping'>;
 const unprocessed = () =>

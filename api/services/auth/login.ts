@@ -1,0 +1,104 @@
+/** Logging in and out, and changing one's own password. */
+import { deleteExpiredSessions, deleteSession, deleteUserSessions, insertSession } from '../../../db/queries/sessions';
+import { findUserById, findUserForLogin, updateUser } from '../../../db/queries/users';
+import type { SessionUser } from '../../authz';
+import type { ApiDeps } from '../../deps';
+import { AppError, fieldError } from '../../errors';
+import { loginThrottle } from './login-throttle';
+import { hashPassword, MIN_PASSWORD_LENGTH, verifyPassword } from './passwords';
+import { csrfTokenFor, hashSessionToken, newSessionToken, SESSION_TTL_MS } from './session-tokens';
+
+type AuthDeps = Pick<ApiDeps, 'config' | 'database' | 'redis'>;
+
+export interface LoginResult {
+  token: string;
+  expiresAt: Date;
+  csrfToken: string;
+  user: SessionUser & { mustChangePassword: boolean };
+}
+
+export async function login(
+  deps: AuthDeps,
+  input: { username: string; password: string },
+  meta: { ip: string | null; userAgent: string | null },
+): Promise<LoginResult> {
+  const throttle = loginThrottle(deps.redis, deps.config.QUEUE_PREFIX);
+  const waitSeconds = await throttle.blockedFor(input.username);
+  if (waitSeconds > 0) {
+    throw new AppError('rate_limited', `Too many failed logins for this user; try again in ${waitSeconds} s.`, {
+      retryAfterSeconds: waitSeconds,
+    });
+  }
+  const user = await findUserForLogin(deps.database.db, input.username);
+  const ok = await verifyPassword(user && !user.disabled ? user.passwordHash : null, input.password);
+  if (!user || user.disabled || !ok) {
+    await throttle.recordFailure(input.username);
+    throw new AppError('unauthenticated', 'Wrong username or password.');
+  }
+  await throttle.reset(input.username);
+  const token = newSessionToken();
+  const tokenHash = hashSessionToken(token);
+  const expiresAt = new Date(Date.now() + SESSION_TTL_MS);
+  await insertSession(deps.database.db, {
+    tokenHash,
+    userId: user.id,
+    expiresAt,
+    ip: meta.ip,
+    userAgent: meta.userAgent?.slice(0, 300) ?? null,
+  });
+  // Expired sessions no longer authenticate anyone; logins sweep them away (indexed, cheap).
+  await deleteExpiredSessions(deps.database.db, new Date());
+  return {
+    token,
+    expiresAt,
+    csrfToken: csrfTokenFor(deps.config.SESSION_SECRET, tokenHash),
+    user: {
+      id: user.id,
+      username: user.username,
+      displayName: user.displayName,
+      role: user.role,
+      departmentId: user.departmentId,
+      mustChangePassword: user.mustChangePassword,
+    },
+  };
+}
+
+export async function logout(deps: Pick<ApiDeps, 'database'>, sessionId: string): Promise<void> {
+  await deleteSession(deps.database.db, sessionId);
+}
+
+/** Changes the caller's password and ends their other sessions (the current one stays). */
+export async function changeOwnPassword(
+  deps: Pick<ApiDeps, 'database'>,
+  user: SessionUser,
+  sessionId: string,
+  input: { current: string; next: string },
+): Promise<void> {
+  const stored = await findUserById(deps.database.db, user.id);
+  if (!stored || !(await verifyPassword(stored.passwordHash, input.current))) {
+    throw fieldError('rule_violation', 'body.current', 'wrong password', '当前密码不正确', 'The current password is wrong.');
+  }
+  if (input.next.length < MIN_PASSWORD_LENGTH) {
+    throw fieldError(
+      'validation_failed',
+      'body.next',
+      `at least ${MIN_PASSWORD_LENGTH} characters`,
+      `新密码至少 ${MIN_PASSWORD_LENGTH} 个字符`,
+      `The new password needs at least ${MIN_PASSWORD_LENGTH} characters.`,
+    );
+  }
+  if (input.next === input.current) {
+    throw fieldError(
+      'rule_violation',
+      'body.next',
+      'same as current',
+      '新密码不能与当前密码相同',
+      'The new password must differ from the current one.',
+    );
+  }
+  const passwordHash = await hashPassword(input.next);
+  await deps.database.db.transaction(async (tx) => {
+    await updateUser(tx, user.id, { passwordHash, mustChangePassword: false });
+    await deleteUserSessions(tx, user.id, sessionId);
+  });
+}

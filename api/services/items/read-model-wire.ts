@@ -1,0 +1,90 @@
+// Read-model rows in the API's wire shapes (API.md "Shapes"): ISO instants, nothing internal.
+import type { ItemEventRow, ItemRow, TaskRow } from '../../../db/schema/items';
+import type { ItemSummaryRow } from '../../../db/queries/items';
+import type { ItemKind, ItemStatus, Light, Outcome, TaskRole, TaskStatus, TaskWire } from '../../../domain';
+
+const iso = (d: Date | null): string | null => (d === null ? null : d.toISOString());
+
+/** Pending requests are stored as the API shows them; the requester's id stays internal. */
+function pending<T extends object>(value: unknown, keys: readonly (keyof T)[]): T | null {
+  if (typeof value !== 'object' || value === null) return null;
+  return Object.fromEntries(keys.map((k) => [k, (value as Record<string, unknown>)[k as string] ?? null])) as T;
+}
+
+export function taskRowToWire(t: TaskRow): TaskWire & { workingDays: number | null } {
+  return {
+    id: t.id,
+    itemId: t.itemId,
+    departmentId: t.departmentId,
+    role: t.role as TaskRole,
+    status: t.status as TaskStatus,
+    light: t.light as Light,
+    lightReason: { code: t.lightReasonCode, en: t.lightReasonEn, zh: t.lightReasonZh },
+    signDueAt: t.signDueAt.toISOString(),
+    warnAt: t.warnAt.toISOString(),
+    dueAt: t.dueAt.toISOString(),
+    originalDueAt: t.originalDueAt.toISOString(),
+    outcome: t.outcome as Outcome,
+    redEver: t.redEver,
+    lastReportAt: iso(t.lastReportAt),
+    percent: t.percent,
+    postponed: t.postponed,
+    signedAt: iso(t.signedAt),
+    submittedAt: iso(t.submittedAt),
+    acceptedAt: iso(t.acceptedAt),
+    pendingExtension: pending<NonNullable<TaskWire['pendingExtension']>>(t.pendingExtension, ['reason', 'newDueAt', 'requestedAt']),
+    pendingTransfer: pending<NonNullable<TaskWire['pendingTransfer']>>(t.pendingTransfer, [
+      'reason',
+      'suggestedDepartmentId',
+      'requestedAt',
+    ]),
+    transferredTo: t.transferredTo,
+    urgeCount: t.urgeCount,
+    returnCount: t.returnCount,
+    workingDays: t.workingDays,
+    version: t.version,
+  };
+}
+
+function itemFields(i: Omit<ItemSummaryRow, 'departmentIds'>) {
+  return {
+    id: i.id,
+    code: i.code,
+    kind: i.kind as ItemKind,
+    title: i.title,
+    status: i.status as ItemStatus,
+    light: i.light as Light,
+    issuedBy: i.issuedBy,
+    dueAt: i.dueAt.toISOString(),
+    public: i.public,
+    createdAt: i.createdAt.toISOString(),
+    completedAt: iso(i.completedAt),
+  };
+}
+
+export function itemSummaryToWire(i: ItemSummaryRow) {
+  return { ...itemFields(i), departmentIds: i.departmentIds };
+}
+
+export function itemRowToWire(i: ItemRow) {
+  return {
+    ...itemFields(i),
+    description: i.description,
+    source: i.source,
+    workflowId: i.workflowId,
+    cancelledAt: iso(i.cancelledAt),
+    redEver: i.redEver,
+  };
+}
+
+export function timelineEntryToWire(e: ItemEventRow) {
+  return {
+    id: e.id,
+    taskId: e.taskId,
+    type: e.type,
+    at: e.at.toISOString(),
+    actor: { userId: e.actorUserId, name: e.actorName, role: e.actorRole, departmentId: e.actorDepartmentId },
+    reason: e.reasonEn === null ? null : { code: e.reasonCode, en: e.reasonEn, zh: e.reasonZh },
+    data: e.payload,
+  };
+}

@@ -1,0 +1,88 @@
+/**
+ * Completion-report forms: each template's `completionFields` is a JSON Schema (checked to be one
+ * when the admin saves it); a submitted form is validated against it with the field named on error.
+ */
+import { createHash } from 'node:crypto';
+import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
+import addFormatsModule from 'ajv-formats';
+import type { TemplateSettings } from '../../../db/schema/admin-data';
+
+// ajv-formats is CommonJS with a default export; under ESM interop the function may sit one level down.
+const addFormats = ((addFormatsModule as unknown as { default?: typeof addFormatsModule }).default ??
+  addFormatsModule) as typeof addFormatsModule;
+
+// strict: a typo such as "requierd" is refused when the admin saves, not silently ignored.
+const ajv = new Ajv({ allErrors: true, strict: true, strictRequired: false, strictTypes: false });
+addFormats(ajv);
+
+const compiled = new Map<string, ValidateFunction>();
+const MAX_CACHED = 100;
+
+function compile(schema: Record<string, unknown>): ValidateFunction {
+  const key = createHash('sha256').update(JSON.stringify(schema)).digest('hex');
+  let validate = compiled.get(key);
+  if (!validate) {
+    validate = ajv.compile(schema);
+    if (compiled.size >= MAX_CACHED) compiled.delete(compiled.keys().next().value!);
+    compiled.set(key, validate);
+  }
+  return validate;
+}
+
+/** Why this is not a usable form schema (an object schema ajv can compile), or null. */
+export function completionSchemaProblem(schema: unknown): string | null {
+  if (typeof schema !== 'object' || schema === null || Array.isArray(schema)) return 'must be a JSON Schema object';
+  if ((schema as { type?: unknown }).type !== 'object') return 'must describe an object (type: "object")';
+  if ('$async' in schema) return '$async schemas are not supported';
+  if (!ajv.validateSchema(schema)) return ajv.errorsText(ajv.errors, { dataVar: 'schema' });
+  try {
+    compile(schema as Record<string, unknown>);
+  } catch (error) {
+    return (error as Error).message;
+  }
+  return null;
+}
+
+export interface FieldError {
+  field: string;
+  message: string;
+}
+
+function fieldOf(error: ErrorObject, prefix: string): string {
+  const path = error.instancePath
+    .split('/')
+    .filter(Boolean)
+    .map((part) => part.replace(/~1/g, '/').replace(/~0/g, '~'));
+  if (error.keyword === 'required') path.push(String((error.params as { missingProperty: string }).missingProperty));
+  if (error.keyword === 'additionalProperties') path.push(String((error.params as { additionalProperty: string }).additionalProperty));
+  return [prefix, ...path].join('.');
+}
+
+/**
+ * Validates a completion report's `fields` against the template; [] when valid. Field names read
+ * `body.fields.<name>` so they match the route's own validation errors.
+ */
+export function validateCompletionFields(
+  template: Pick<TemplateSettings, 'completionFields'>,
+  fields: unknown,
+  prefix = 'body.fields',
+): FieldError[] {
+  const validate = compile(template.completionFields);
+  if (validate(fields ?? {})) return [];
+  return (validate.errors ?? []).map((error) => ({ field: fieldOf(error, prefix), message: error.message ?? 'invalid' }));
+}
+
+/**
+ * The summary is what was done: a form with a `result` field gets the summary there unless the
+ * department wrote one of its own, so a client may complete with `{summary}` alone (API.md).
+ */
+export function fieldsWithSummary(
+  template: Pick<TemplateSettings, 'completionFields'>,
+  summary: string,
+  fields: Record<string, unknown> | undefined,
+): { fields: Record<string, unknown>; filled: boolean } {
+  const given = fields ?? {};
+  const properties = (template.completionFields as { properties?: Record<string, unknown> }).properties;
+  const filled = properties !== undefined && Object.hasOwn(properties, 'result') && given.result === undefined;
+  return { fields: filled ? { ...given, result: summary } : given, filled };
+}
