@@ -1,4 +1,5 @@
 // Instants are epoch ms inside the domain and ISO-8601 UTC strings on the wire (API.md).
+import { lightSchedule, pendingInstants } from './lights';
 import type { Instant, Light, Outcome, TaskRole, TaskState, TaskStatus } from './types';
 
 export class InstantError extends Error {
@@ -36,6 +37,9 @@ export interface TaskWire {
   status: TaskStatus;
   light: Light;
   lightReason: { code: string; en: string; zh: string } | null;
+  /** When the light turns yellow / red unless something happens (null: already so, or never): a screen flips it then without a reload. */
+  nextYellowAt: string | null;
+  nextRedAt: string | null;
   signDueAt: string;
   warnAt: string;
   dueAt: string;
@@ -57,6 +61,7 @@ export interface TaskWire {
 }
 
 export function taskToWire(s: TaskState): TaskWire {
+  const next = pendingInstants(s.light, lightSchedule(s));
   return {
     id: s.id,
     itemId: s.itemId,
@@ -65,6 +70,8 @@ export function taskToWire(s: TaskState): TaskWire {
     status: s.status,
     light: s.light,
     lightReason: s.lightReasons[0] ?? null,
+    nextYellowAt: toIso(next.yellow?.at ?? null),
+    nextRedAt: toIso(next.red?.at ?? null),
     signDueAt: toIso(s.signDueAt),
     warnAt: toIso(s.warnAt),
     dueAt: toIso(s.dueAt),

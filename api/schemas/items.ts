@@ -41,6 +41,9 @@ export const taskWireSchema = z.object({
   status: z.enum(TASK_STATUSES),
   light: z.enum(LIGHTS),
   lightReason: z.object({ code: z.string(), en: z.string(), zh: z.string() }).nullable().optional(),
+  /** When the light turns yellow / red unless something happens (null: already so, or never): a screen flips it then without a reload. */
+  nextYellowAt: z.string().nullable().optional(),
+  nextRedAt: z.string().nullable().optional(),
   signDueAt: z.string(),
   warnAt: z.string(),
   dueAt: z.string(),
