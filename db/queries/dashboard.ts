@@ -37,11 +37,14 @@ export interface FactFilter {
  * and `overtakenOnly` keeps just the rows where the two differ.
  */
 function currentFacts(readAt: SQL, options: { light?: 'read' | 'stored'; overtakenOnly?: boolean } = {}): SQL {
-  const light = options.light === 'stored' ? sql`t.light` : effectiveLightOfAlias('t', readAt);
+  const stored = options.light === 'stored';
+  const light = stored ? sql`t.light` : effectiveLightOfAlias('t', readAt);
+  // A light overtaken to red counts as "ever red" before its change is recorded.
+  const redEver = stored ? sql`t.red_ever` : sql`t.red_ever or (t.light <> 'red' and ${light} = 'red')`;
   return sql`
   select t.id as task_id, t.item_id, t.department_id, t.item_kind as kind, t.item_issued_by as issued_by,
          t.item_launched_at as launched_at, t.due_at, t.accepted_at as completed_at, t.status = 'accepted' as completed,
-         t.outcome, ${light} as light, t.red_ever or ${light} = 'red' as red_ever, t.postponed, t.urge_count, t.return_count
+         t.outcome, ${light} as light, ${redEver} as red_ever, t.postponed, t.urge_count, t.return_count
   from tasks t
   where t.status not in ('transferred', 'cancelled')${options.overtakenOnly ? sql` and ${overtakenSql('t', readAt)}` : sql``}`;
 }

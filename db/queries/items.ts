@@ -4,7 +4,7 @@ import type postgres from 'postgres';
 import { and, asc, desc, eq, fillPlaceholders, gte, ilike, inArray, isNotNull, isNull, like, lt, or, sql, type SQL } from 'drizzle-orm';
 import type { Database, DatabaseHandle, Executor } from '../client';
 import { groupCommitOf } from '../group-commit';
-import { itemEvents, items, tasks, type ItemRow, type TaskRow } from '../schema/items';
+import { itemEvents, items, tasks, type ItemRow } from '../schema/items';
 import { departments } from '../schema/org';
 import { prepared } from './prepared-statements';
 import { effectiveLightSql, instantSql, itemAsRead, overtakenSql, taskAsRead, type TaskAsRead } from './lights';
