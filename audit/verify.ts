@@ -4,7 +4,7 @@ import { eq, inArray } from 'drizzle-orm';
 import { bundleWorkflowCode, Worker } from '@temporalio/worker';
 import type { Executor } from '../db/client';
 import { itemEvents, items, tasks, type ItemRow, type TaskRow } from '../db/schema/items';
-import type { TaskState } from '../domain';
+import { rollUpItem, type TaskState } from '../domain';
 import type { ItemState } from '../workflows/item-definitions';
 import { workflowsPath } from '../worker/create-worker';
 import type { ItemHistories } from './histories';
@@ -71,13 +71,19 @@ export type ReadModelReport = {
 
 const ms = (d: Date | null) => (d === null ? null : d.getTime());
 
-function itemFields(row: ItemRow | null, s: ItemState): Array<[string, unknown, unknown]> {
+/**
+ * The item row's light and red_ever follow its tasks' rows (migration 0020), not the item workflow,
+ * which hears only of status changes: they are checked against the tasks' own folds.
+ */
+function itemFields(row: ItemRow | null, s: ItemState, tasks: readonly TaskState[]): Array<[string, unknown, unknown]> {
+  const light = tasks.length > 0 ? rollUpItem(tasks, s.status).light : s.light;
+  const redEver = s.redEver || tasks.some((t) => t.redEver);
   return [
     ['code', row?.code, s.item.code],
     ['kind', row?.kind, s.item.kind],
     ['title', row?.title, s.item.title],
     ['status', row?.status, s.status],
-    ['light', row?.light, s.light],
+    ['light', row?.light, light],
     ['issuedBy', row?.issuedBy, s.item.issuedBy],
     ['dueAt', row && ms(row.dueAt), s.item.dueAt],
     ['public', row?.public, s.item.public],
@@ -85,7 +91,7 @@ function itemFields(row: ItemRow | null, s: ItemState): Array<[string, unknown, 
     ['completedAt', row && ms(row.completedAt), s.completedAt],
     ['cancelledAt', row && ms(row.cancelledAt), s.cancelledAt],
     ['archivedAt', row && ms(row.archivedAt), s.archivedAt],
-    ['redEver', row?.redEver, s.redEver],
+    ['redEver', row?.redEver, redEver],
     ['departmentIds', row && [...row.departmentIds].sort().join(','), [...new Set(s.tasks.map((t) => t.departmentId))].sort().join(',')],
     ['version', row?.version, s.version],
   ];
@@ -126,7 +132,7 @@ export async function compareReadModel(db: Executor, folds: ItemFolds): Promise<
   if (!item || !itemId) return { ok: false, differences: [{ table: 'items', id: itemId ?? '?', field: '(workflow)', readModel: null, workflow: 'not started' }] };
   const [row] = await db.select().from(items).where(eq(items.id, itemId));
   if (!row) differences.push({ table: 'items', id: itemId, field: '(row)', readModel: 'missing', workflow: 'present' });
-  else for (const [field, a, b] of itemFields(row, item)) if (a !== b) differences.push({ table: 'items', id: itemId, field, readModel: a, workflow: b });
+  else for (const [field, a, b] of itemFields(row, item, folds.tasks.flatMap((t) => (t.state ? [t.state] : [])))) if (a !== b) differences.push({ table: 'items', id: itemId, field, readModel: a, workflow: b });
 
   const rows = await db.select().from(tasks).where(eq(tasks.itemId, itemId));
   const byId = new Map(rows.map((r) => [r.id, r]));

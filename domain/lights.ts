@@ -141,3 +141,73 @@ function sameAs(a: LightEvaluation): (b: LightEvaluation) => boolean {
   const ka = key(a);
   return (b) => key(b) === ka;
 }
+
+/** An instant from which a light applies, with the reason it will be recorded with. */
+export interface LightInstant {
+  at: Instant;
+  reason: LightReason;
+}
+
+/**
+ * When an open task's state turns yellow (or worse) and red if nothing happens: the first trigger
+ * instant of each, and the reason evaluateLight gives at that instant. Independent of the clock: an
+ * instant may already lie in the past (its timer has not landed yet); a red instant is also a
+ * yellow-or-worse one, so `yellow.at <= red.at` whenever both exist. Null for a closed task (frozen).
+ */
+export interface LightSchedule {
+  yellow: LightInstant | null;
+  red: LightInstant | null;
+}
+
+export function lightSchedule(state: TaskState, calendar?: WorkCalendar): LightSchedule {
+  const triggers = lightTriggers(state, calendar);
+  const first = (list: LightTrigger[]): LightInstant | null => {
+    if (list.length === 0) return null;
+    const at = Math.min(...list.map((t) => t.at));
+    return { at, reason: evaluateLight(state, at, calendar).reason };
+  };
+  return { yellow: first(triggers), red: first(triggers.filter((t) => t.light === 'red')) };
+}
+
+/**
+ * The instants after `now` at which the task's light will next turn yellow and red unless something
+ * happens: null where its light at `now` already is that or worse (or the task is closed).
+ */
+export function nextLightInstants(state: TaskState, now: Instant, calendar?: WorkCalendar): LightSchedule {
+  const schedule = lightSchedule(state, calendar);
+  return pendingInstants(evaluateLight(state, now, calendar).light, schedule);
+}
+
+/** A schedule's instants not yet shown by `light` (what a screen showing `light` still has to flip). */
+export function pendingInstants(light: Light, schedule: LightSchedule): LightSchedule {
+  return { yellow: light === 'green' ? schedule.yellow : null, red: light === 'red' ? null : schedule.red };
+}
+
+/** A light as stored in a read model, with its reason, and the schedule stored next to it. */
+export interface StoredLight {
+  light: Light;
+  reason: LightReason;
+  schedule: LightSchedule;
+}
+
+/**
+ * THE rule every read applies: the light at the instant of reading is the stored one, made worse by
+ * any schedule instant that has passed (inclusive), with that instant's reason. A stored light that
+ * is already as bad keeps its own reason. db/queries/lights.ts holds the same rule in SQL
+ * (`effective_light`, migration 0020) for filters and counts; a test checks they agree.
+ */
+export function effectiveLight(stored: StoredLight, now: Instant): { light: Light; reason: LightReason } {
+  const { yellow, red } = stored.schedule;
+  if (red !== null && now >= red.at && stored.light !== 'red') return { light: 'red', reason: red.reason };
+  if (yellow !== null && now >= yellow.at && stored.light === 'green') return { light: 'yellow', reason: yellow.reason };
+  return { light: stored.light, reason: stored.reason };
+}
+
+/**
+ * Whether a task's change must be told to its item: only what changes the item's status (or the
+ * tasks it has, a transfer, which is told on its own). Lights are not: every read computes the
+ * item's light from its tasks' stored lights and schedules (db/queries/lights.ts).
+ */
+export function taskChangeConcernsItem(told: Pick<TaskState, 'status'> | null, now: Pick<TaskState, 'status'>): boolean {
+  return told === null || told.status !== now.status;
+}

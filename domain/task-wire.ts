@@ -15,6 +15,9 @@ export const taskWireSchema = z.object({
   status: z.enum(TASK_STATUSES),
   light: z.enum(LIGHTS),
   lightReason: lightReason.nullable(),
+  /** When the light turns yellow / red unless something happens (null: already so, or never): a screen flips it then without a reload. */
+  nextYellowAt: instant.nullable(),
+  nextRedAt: instant.nullable(),
   signDueAt: instant,
   warnAt: instant,
   dueAt: instant,

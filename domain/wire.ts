@@ -1,4 +1,5 @@
 // Instants are epoch ms inside the domain and ISO-8601 UTC strings on the wire (API.md).
+import { lightSchedule, pendingInstants } from './lights';
 import type { TaskWire } from './task-wire';
 import type { Instant, TaskState } from './types';
 
@@ -32,6 +33,7 @@ export function toIso(ms: Instant | null): string | null {
 export type { TaskWire };
 
 export function taskToWire(s: TaskState): TaskWire {
+  const next = pendingInstants(s.light, lightSchedule(s));
   return {
     id: s.id,
     itemId: s.itemId,
@@ -40,6 +42,8 @@ export function taskToWire(s: TaskState): TaskWire {
     status: s.status,
     light: s.light,
     lightReason: s.lightReasons[0] ?? null,
+    nextYellowAt: toIso(next.yellow?.at ?? null),
+    nextRedAt: toIso(next.red?.at ?? null),
     signDueAt: toIso(s.signDueAt),
     warnAt: toIso(s.warnAt),
     dueAt: toIso(s.dueAt),

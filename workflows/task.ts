@@ -19,6 +19,7 @@ import {
   isClosedStatus,
   nextWakeAt,
   openTask,
+  taskChangeConcernsItem,
   TaskRuleError,
   taskToWire,
   validateTaskAction,
@@ -79,6 +80,9 @@ const DELIVER_REQUESTS = 'deliver-requests-and-deadline-changes';
 
 /** Patch: the item hears only of changes to what it rolls up (runs recorded before told it every change). */
 const TELL_ITEM_WHAT_IT_ROLLS_UP = 'tell-item-what-it-rolls-up';
+
+/** Patch: the item hears only of status changes; reads compute its light from its tasks' rows (runs recorded before told it light changes too). */
+const TELL_ITEM_STATUS_ONLY = 'tell-item-status-only';
 
 /** Patch: notifications no longer hold up projection and the item (runs recorded before awaited them together). */
 const NOTIFY_APART_FROM_PROJECTION = 'notify-apart-from-projection';
@@ -170,10 +174,14 @@ export async function task(input: TaskInput): Promise<TaskWire> {
   const rollUpKey = (s: TaskState) => `${s.status}|${s.light}|${s.redEver}`;
   let toldKey: string | null = null;
 
+  let told: TaskState | null = null;
+
   function tellParent(openTransfer?: TaskChangedArgs['openTransfer']) {
     const keep = parentDue?.openTransfer;
     const transfer = openTransfer ?? keep;
     if (!transfer && parentDue === null && rollUpKey(state) === toldKey && patched(TELL_ITEM_WHAT_IT_ROLLS_UP)) return;
+    if (!transfer && parentDue === null && !taskChangeConcernsItem(told, state) && patched(TELL_ITEM_STATUS_ONLY)) return;
+    told = state;
     toldKey = rollUpKey(state);
     parentDue = transfer ? { task: taskToWire(state), openTransfer: transfer } : { task: taskToWire(state) };
   }

@@ -9,6 +9,7 @@
 // and the rows' own timestamps (started, accepted, closed).
 import { sql, type SQL } from 'drizzle-orm';
 import type { Executor } from '../client';
+import { effectiveLightOfAlias, effectiveLightSql, overtakenSql } from './lights';
 
 export const METRICS = ['total', 'completed', 'onTime', 'overdue', 'postponed', 'inProgress', 'yellow', 'red', 'redEver'] as const;
 export type Metric = (typeof METRICS)[number];
@@ -29,34 +30,52 @@ export interface FactFilter {
 }
 
 /**
- * The per-task facts as they are now: straight from the task rows, which carry their item's kind,
- * issuer and launch time (copied on insert), so no join with items is needed.
+ * The per-task facts as they are at `readAt` (the moment of reading): straight from the task rows,
+ * which carry their item's kind, issuer and launch time (copied on insert), so no join with items is
+ * needed. The light is the stored one overtaken by any passed instant of its schedule
+ * (db/queries/lights.ts); `light: 'stored'` gives the stored one (what the monthly roll-up counts),
+ * and `overtakenOnly` keeps just the rows where the two differ.
  */
-const currentFacts = sql`
+function currentFacts(readAt: SQL, options: { light?: 'read' | 'stored'; overtakenOnly?: boolean } = {}): SQL {
+  const stored = options.light === 'stored';
+  const light = stored ? sql`t.light` : effectiveLightOfAlias('t', readAt);
+  // A light overtaken to red counts as "ever red" before its change is recorded.
+  const redEver = stored ? sql`t.red_ever` : sql`t.red_ever or (t.light <> 'red' and ${light} = 'red')`;
+  return sql`
   select t.id as task_id, t.item_id, t.department_id, t.item_kind as kind, t.item_issued_by as issued_by,
          t.item_launched_at as launched_at, t.due_at, t.accepted_at as completed_at, t.status = 'accepted' as completed,
-         t.outcome, t.light, t.red_ever, t.postponed, t.urge_count, t.return_count
+         t.outcome, ${light} as light, ${redEver} as red_ever, t.postponed, t.urge_count, t.return_count
   from tasks t
-  where t.status not in ('transferred', 'cancelled')`;
+  where t.status not in ('transferred', 'cancelled')${options.overtakenOnly ? sql` and ${overtakenSql('t', readAt)}` : sql``}`;
+}
 
 /**
  * The per-task facts as they stood at `at`, from the timeline. Urges and returns are counted from
  * their events; the due date is the original one until an extension was approved (a later
- * extension's new date is the current row's: exact for the usual single extension).
+ * extension's new date is the current row's: exact for the usual single extension). The light is
+ * the last recorded change's, overtaken by the row's schedule when the row's state was already in
+ * force at `at` (no event but light changes since): a light change recorded late shows from its
+ * instant on.
  */
 function factsAsOf(asOf: Date): SQL {
   const at = instant(asOf);
   const lightEvents = sql`e.task_id = t.id and e.type = 'light_changed' and e.at <= ${at}`;
   const approvedExtension = sql`exists (select 1 from item_events e where e.task_id = t.id and e.type = 'extension_decision' and e.at <= ${at} and (e.payload->>'approve')::boolean)`;
   const accepted = sql`coalesce(t.accepted_at <= ${at}, false)`;
+  const inForce = sql`not exists (select 1 from item_events e where e.task_id = t.id and e.type <> 'light_changed' and e.at > ${at})`;
+  const recorded = sql`coalesce((select e.payload->>'to' from item_events e where ${lightEvents} order by e.at desc, e.seq desc limit 1), 'green')`;
+  const light = effectiveLightSql(
+    { light: recorded, yellowAt: sql`case when ${inForce} then t.yellow_at end`, redAt: sql`case when ${inForce} then t.red_at end` },
+    at,
+  );
   return sql`
   select t.id as task_id, t.item_id, t.department_id, i.kind, i.issued_by, i.created_at as launched_at,
          case when ${approvedExtension} then t.due_at else t.original_due_at end as due_at,
          case when ${accepted} then t.accepted_at end as completed_at,
          ${accepted} as completed,
          case when ${accepted} then t.outcome end as outcome,
-         coalesce((select e.payload->>'to' from item_events e where ${lightEvents} order by e.at desc, e.seq desc limit 1), 'green') as light,
-         exists (select 1 from item_events e where ${lightEvents} and e.payload->>'to' = 'red') as red_ever,
+         ${light} as light,
+         exists (select 1 from item_events e where ${lightEvents} and e.payload->>'to' = 'red') or ${light} = 'red' as red_ever,
          ${approvedExtension} as postponed,
          (select count(*)::int from item_events e where e.task_id = t.id and e.type = 'urge' and e.at <= ${at}) as urge_count,
          (select count(*)::int from item_events e where e.task_id = t.id and e.type = 'review' and e.payload->>'decision' = 'return' and e.at <= ${at}) as return_count
@@ -65,8 +84,9 @@ function factsAsOf(asOf: Date): SQL {
     and not (t.status in ('transferred', 'cancelled') and coalesce(t.closed_at <= ${at}, true))`;
 }
 
-export function factsSource(asOf: Date | undefined): SQL {
-  return asOf ? factsAsOf(asOf) : currentFacts;
+/** The facts a filter reads: as of its `asOf`, else as of `readAt` (default: now, the moment of reading). */
+export function factsSource(asOf: Date | undefined, readAt: Date = new Date()): SQL {
+  return asOf ? factsAsOf(asOf) : currentFacts(instant(readAt));
 }
 
 /** Each figure as a predicate over a fact row `f`. */
@@ -140,9 +160,10 @@ export async function countFacts(
   options: { now?: Date; source?: 'auto' | 'scan' | 'rollup' } = {},
 ): Promise<CountRow[]> {
   const source = options.source ?? 'auto';
-  const plan = source === 'scan' ? undefined : monthlyRollupPlan(filter, options.now ?? new Date(), { evenIfSlower: source === 'rollup' });
+  const readAt = options.now ?? new Date();
+  const plan = source === 'scan' ? undefined : monthlyRollupPlan(filter, readAt, { evenIfSlower: source === 'rollup' });
   if (source === 'rollup' && !plan) throw new Error('the monthly roll-up cannot answer this filter');
-  const groupCounts = plan ? countGroupsByRollup(filter, plan) : countGroupsByScan(filter);
+  const groupCounts = plan ? countGroupsByRollup(filter, plan, readAt) : countGroupsByScan(filter, readAt);
   // A department with no group (no tasks in the period) comes out once, with g's columns null.
   const rows = await db.execute<Record<string, unknown>>(sql`
     select g.*, d.id as listed_id, d.name as department_name
@@ -172,10 +193,10 @@ export async function countFacts(
   return [...groups.values()];
 }
 
-function countGroupsByScan(filter: FactFilter): SQL {
+function countGroupsByScan(filter: FactFilter, readAt: Date): SQL {
   return sql`
     select f.kind, f.department_id, ${countColumns}
-    from (${factsSource(filter.asOf)}) f
+    from (${factsSource(filter.asOf, readAt)}) f
     where ${factConditions(filter)}
     group by f.kind, f.department_id`;
 }
@@ -262,9 +283,12 @@ const rollupColumn: Record<Metric, string> = {
 
 /**
  * Whole months (compacted roll-up plus deltas not yet folded in) and the edges' own counts, summed
- * in one statement, so all parts see the same snapshot.
+ * in one statement, so all parts see the same snapshot. Both count stored lights; the open tasks a
+ * passed instant has overtaken before their timers landed (a few, found through the pending-instant
+ * indexes) then move from their stored light's figures to their light's as of `readAt`.
  */
-function countGroupsByRollup(filter: FactFilter, plan: MonthlyRollupPlan): SQL {
+function countGroupsByRollup(filter: FactFilter, plan: MonthlyRollupPlan, readAt: Date): SQL {
+  const at = instant(readAt);
   const conditions: SQL[] = [sql`f.basis = ${filter.dateField}`];
   if (filter.kind) conditions.push(sql`f.kind = ${filter.kind}`);
   if (filter.departmentIds?.length) {
@@ -284,10 +308,19 @@ function countGroupsByRollup(filter: FactFilter, plan: MonthlyRollupPlan): SQL {
         METRICS.map((m) => sql`${e.sign}::int * count(*) filter (where ${metricPredicate[m]})::int`),
         sql`, `,
       )}
-      from (${currentFacts}) f
+      from (${currentFacts(at, { light: 'stored' })}) f
       where ${factConditions({ ...filter, from: e.from, to: e.to })}
       group by f.kind, f.department_id`,
   );
+  const overtaken = ([light, sign]: ['read' | 'stored', 1 | -1]) => sql`
+      union all
+      select f.kind, f.department_id, ${sql.join(
+        METRICS.map((m) => sql`${sign}::int * count(*) filter (where ${metricPredicate[m]})::int`),
+        sql`, `,
+      )}
+      from (${currentFacts(at, { light, overtakenOnly: true })}) f
+      where ${factConditions(filter)}
+      group by f.kind, f.department_id`;
   return sql`
     select x.kind, x.department_id, ${sql.join(
       METRICS.map((m) => sql`sum(x.${sql.identifier(rollupColumn[m])})::int as ${sql.identifier(m)}`),
@@ -298,6 +331,8 @@ function countGroupsByRollup(filter: FactFilter, plan: MonthlyRollupPlan): SQL {
       union all
       select f.kind, f.department_id, ${columns} from standing_book_month_deltas f where ${where}
       ${sql.join(edgeCounts, sql` `)}
+      ${overtaken(['read', 1])}
+      ${overtaken(['stored', -1])}
     ) x
     group by x.kind, x.department_id
     having sum(x.total) <> 0`;

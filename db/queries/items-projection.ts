@@ -4,7 +4,7 @@
 // service inserted (also version 0) from its own clock.
 import { getTableColumns, sql, type SQL } from 'drizzle-orm';
 import type { PgTable } from 'drizzle-orm/pg-core';
-import type { Instant, TaskState } from '../../domain';
+import { lightSchedule, type Instant, type TaskState } from '../../domain';
 import { postgresClientOf, type Database, type Executor } from '../client';
 import { itemEvents, items, tasks } from '../schema/items';
 
@@ -30,6 +30,8 @@ const date = (ms: Instant | null): Date | null => (ms === null ? null : new Date
 /** A task's read-model row from its workflow state: the one mapping the launch and every projection use. */
 export function taskRowOf(s: TaskState, where: { workflowId: string; transferredFrom: string | null; version?: number }): TaskRowInput {
   const reason = s.lightReasons[0] ?? { code: 'on_track', en: 'on track', zh: '正常推进' };
+  // Without a calendar, as the workflow evaluates it, so the stored instants are the timers' own.
+  const { yellow, red } = lightSchedule(s);
   return {
     id: s.id,
     itemId: s.itemId,
@@ -40,6 +42,10 @@ export function taskRowOf(s: TaskState, where: { workflowId: string; transferred
     lightReasonCode: reason.code,
     lightReasonEn: reason.en,
     lightReasonZh: reason.zh,
+    yellowAt: date(yellow?.at ?? null),
+    yellowReason: yellow?.reason ?? null,
+    redAt: date(red?.at ?? null),
+    redReason: red?.reason ?? null,
     signDueAt: new Date(s.signDueAt),
     warnAt: new Date(s.warnAt),
     dueAt: new Date(s.dueAt),
@@ -77,13 +83,16 @@ export function taskRowOf(s: TaskState, where: { workflowId: string; transferred
   };
 }
 
+/** What the tasks' trigger keeps (migration 0020): the item workflow's copy of its tasks' lights lags them. */
+const FOLLOWS_TASKS = ['light', 'redEver', 'yellowAt', 'redAt'];
+
 export async function upsertItemRow(db: Executor, row: ItemRowInput): Promise<boolean> {
   const written = await db
     .insert(items)
     .values(row)
     .onConflictDoUpdate({
       target: items.id,
-      set: excludedSet(items, ['id']),
+      set: excludedSet(items, ['id', ...FOLLOWS_TASKS]),
       setWhere: sql`${items.version} <= excluded.version`,
     })
     .returning({ id: items.id });

@@ -4,9 +4,10 @@ import type postgres from 'postgres';
 import { and, asc, desc, eq, fillPlaceholders, gte, ilike, inArray, isNotNull, isNull, like, lt, or, sql, type SQL } from 'drizzle-orm';
 import type { Database, DatabaseHandle, Executor } from '../client';
 import { groupCommitOf } from '../group-commit';
-import { itemEvents, items, tasks, type ItemRow, type TaskRow } from '../schema/items';
+import { itemEvents, items, tasks, type ItemRow } from '../schema/items';
 import { departments } from '../schema/org';
 import { prepared } from './prepared-statements';
+import { effectiveLightSql, instantSql, itemAsRead, overtakenSql, taskAsRead, type TaskAsRead } from './lights';
 
 export type ItemInsert = typeof items.$inferInsert;
 export type TaskInsert = typeof tasks.$inferInsert;
@@ -25,16 +26,17 @@ export async function insertLaunchedItem(db: Executor, item: ItemInsert, taskRow
   if (taskRows.length > 0) await db.insert(tasks).values(taskRows);
 }
 
-export async function findItem(db: Executor, id: string): Promise<ItemRow | undefined> {
+/** An item's row with its light as of `now` (the moment of reading). */
+export async function findItem(db: Executor, id: string, now = new Date()): Promise<ItemRow | undefined> {
   const [row] = await db.select().from(items).where(eq(items.id, id));
-  return row;
+  return row && itemAsRead(row, now);
 }
 
 /**
  * Every action on a task looks it up first; the lookups of the actions arriving at the same moment go
  * as one statement (db/group-commit.ts), one prepared `id = any($1)` for all of them.
  */
-export async function findTask(db: Database, id: string): Promise<TaskRow | undefined> {
+export async function findTask(db: Database, id: string, now = new Date()): Promise<TaskAsRead | undefined> {
   const lookups = groupCommitOf(db, 'find_tasks', async (ids: string[]) => {
     const statement = prepared(db, 'find_tasks', () =>
       db.select().from(tasks).where(sql`${tasks.id} = any(${sql.placeholder('ids')}::uuid[])`).prepare('find_tasks'),
@@ -42,13 +44,15 @@ export async function findTask(db: Database, id: string): Promise<TaskRow | unde
     const found = new Map((await statement.execute({ ids: [...new Set(ids)] })).map((row) => [row.id, row]));
     return ids.map((taskId) => found.get(taskId));
   });
-  return lookups.submit(id);
+  const row = await lookups.submit(id);
+  return row && taskAsRead(row, now);
 }
 
-/** An item's tasks in opening order; only one department's when `departmentId` is given. */
-export async function listItemTasks(db: Executor, itemId: string, departmentId?: string): Promise<TaskRow[]> {
+/** An item's tasks in opening order, their lights as of `now`; only one department's when `departmentId` is given. */
+export async function listItemTasks(db: Executor, itemId: string, departmentId?: string, now = new Date()): Promise<TaskAsRead[]> {
   const where = departmentId ? and(eq(tasks.itemId, itemId), eq(tasks.departmentId, departmentId)) : eq(tasks.itemId, itemId);
-  return db.select().from(tasks).where(where).orderBy(asc(tasks.startedAt), asc(tasks.id));
+  const rows = await db.select().from(tasks).where(where).orderBy(asc(tasks.startedAt), asc(tasks.id));
+  return rows.map((row) => taskAsRead(row, now));
 }
 
 /**
@@ -81,6 +85,11 @@ export interface ItemFilter {
   factMatch?: SQL;
 }
 
+/** The instant of reading, one per request, bound as `now`. */
+const readAt = sql`${sql.placeholder('now')}::timestamptz`;
+/** The item's light as of reading. */
+const itemLight = effectiveLightSql(items, readAt);
+
 function escapeLike(text: string): string {
   return text.replace(/[\\%_]/g, (c) => `\\${c}`);
 }
@@ -94,7 +103,9 @@ function itemConditions(filter: ItemFilter): SQL | undefined {
   const conditions: SQL[] = [];
   if (filter.kind) conditions.push(eq(items.kind, sql.placeholder('kind')));
   if (filter.status) conditions.push(eq(items.status, sql.placeholder('status')));
-  if (filter.light) conditions.push(eq(items.light, sql.placeholder('light')));
+  // The light as of reading differs from the stored one only on an overtaken row: the first half
+  // lets the light index and the pending-instant indexes find the candidates.
+  if (filter.light) conditions.push(sql`(${items.light} = ${sql.placeholder('light')} or ${overtakenSql('"items"', readAt)}) and ${itemLight} = ${sql.placeholder('light')}`);
   if (filter.issuedBy) conditions.push(sql`${items.issuedBy} = ${sql.placeholder('issuedBy')}::uuid`);
   // `@>` on the array uses the GIN index items_department_ids_idx.
   if (filter.departmentId) conditions.push(sql`${items.departmentIds} @> array[${sql.placeholder('departmentId')}]::uuid[]`);
@@ -114,8 +125,9 @@ function caseBlind(text: string): boolean {
   return text.toLowerCase() === text.toUpperCase();
 }
 
-function listValues(filter: ItemFilter, page: { limit: number; offset: number }): Record<string, unknown> {
+function listValues(filter: ItemFilter, page: { limit: number; offset: number }, now: Date): Record<string, unknown> {
   return {
+    now: now.toISOString(),
     kind: filter.kind,
     status: filter.status,
     light: filter.light,
@@ -142,7 +154,7 @@ const summaryColumns = {
   kind: items.kind,
   title: items.title,
   status: items.status,
-  light: items.light,
+  light: sql<string>`${itemLight}`.as('light'),
   issuedBy: items.issuedBy,
   dueAt: items.dueAt,
   public: items.public,
@@ -152,6 +164,7 @@ const summaryColumns = {
 };
 
 export type ItemSummaryRow = { [K in keyof typeof summaryColumns]: ItemRow[K] };
+
 
 /**
  * Which totals the count roll-up (items_list_counts, migration 0017) holds: any mix of kind, status,
@@ -176,11 +189,25 @@ function rolledUpTotal(filter: ItemFilter): SQL {
   if (filter.light) dims.push(sql`light = ${sql.placeholder('light')}`);
   if (filter.issuedBy) dims.push(sql`issued_by = ${sql.placeholder('issuedBy')}::uuid`);
   const where = sql.join(dims, sql` and `);
-  return sql`(select coalesce(sum(n), 0)::int from (select n from items_list_counts where ${where}
+  const counted = sql`(select coalesce(sum(n), 0)::int from (select n from items_list_counts where ${where}
     union all select n from items_list_count_deltas where ${where}) as counted)`;
+  return filter.light ? sql`(${counted} + ${overtakenAdjustment(filter)})` : counted;
+}
+
+/**
+ * The roll-up counts stored lights: the few items a passed instant has overtaken before their
+ * tasks' timers landed move from their stored light's count to their light's as of reading.
+ */
+function overtakenAdjustment(filter: ItemFilter): SQL {
+  const light = sql.placeholder('light');
+  const others = itemConditions({ ...filter, light: undefined });
+  return sql`(select (count(*) filter (where ${itemLight} = ${light}) - count(*) filter (where ${items.light} = ${light}))::int
+    from ${items} where ${overtakenSql('"items"', readAt)}${others ? sql` and ${others}` : sql``})`;
 }
 
 export interface ListOptions {
+  /** The instant of reading; default: now. */
+  now?: Date;
   /** Where a total that the page cannot tell comes from; tests compare the two. Default: the roll-up when it holds the filter. */
   countFrom?: 'rollup' | 'rows';
 }
@@ -256,7 +283,7 @@ export async function listItems(database: Pick<DatabaseHandle, 'db' | 'sql'>, fi
   const countFrom = options.countFrom ?? (countedByRollup(asked) ? 'rollup' : 'rows');
   if (countFrom === 'rollup' && !countedByRollup(asked)) throw new Error('the count roll-up does not hold this filter');
   const statement = listStatement(database.db, asked, countFrom);
-  const values = fillPlaceholders(statement.params, listValues(asked, page)) as postgres.ParameterOrJSON<never>[];
+  const values = fillPlaceholders(statement.params, listValues(asked, page, options.now ?? new Date())) as postgres.ParameterOrJSON<never>[];
   const result = await database.sql.unsafe(statement.sql, values, { prepare: statement.name !== null }).values();
   return { total: (result[0]?.[0] as number | undefined) ?? 0, rows: result.flatMap((r) => pageRow(r) ?? []) };
 }
@@ -268,7 +295,7 @@ export async function compactItemListCounts(db: Executor): Promise<number> {
 }
 
 /** Items marked public, newest first, with their departments' names: nothing internal. */
-export async function listPublicItems(db: Executor, page: { limit: number; offset: number }) {
+export async function listPublicItems(db: Executor, page: { limit: number; offset: number }, now = new Date()) {
   const where = eq(items.public, true);
   const [rows, [total]] = await Promise.all([
     db
@@ -277,7 +304,7 @@ export async function listPublicItems(db: Executor, page: { limit: number; offse
         kind: items.kind,
         dueAt: items.dueAt,
         status: items.status,
-        light: items.light,
+        light: effectiveLightSql(items, instantSql(now)),
         // The lead department first, then the assisting ones (a transferred-away task no longer counts).
         departments: sql<string[]>`coalesce((select array_agg(d.name order by t.role = 'lead' desc, d.name) from ${tasks} t join ${departments} d on d.id = t.department_id where t.item_id = items.id and t.status <> 'transferred'), '{}')`,
       })

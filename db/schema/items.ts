@@ -1,6 +1,7 @@
 // The read model of supervision items: rows projected from the workflows by activities, never
 // written by the API. Every row carries the workflow's version; a projection only moves forward.
 import { sql } from 'drizzle-orm';
+import type { LightReason } from '../../domain/types';
 import { boolean, index, integer, jsonb, pgTable, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
 
 const at = (name: string) => timestamp(name, { withTimezone: true, mode: 'date' });
@@ -27,6 +28,11 @@ export const items = pgTable(
     cancelledAt: at('cancelled_at'),
     archivedAt: at('archived_at'),
     redEver: boolean('red_ever').notNull().default(false),
+    // The item's light is its open tasks': `light` the worst of their stored lights, `yellowAt` and
+    // `redAt` the earliest of their schedules, kept by the tasks' trigger (migration 0020), never by
+    // the item workflow. Read it through effectiveLightSql (db/queries/lights.ts), never as stored.
+    yellowAt: at('yellow_at'),
+    redAt: at('red_at'),
     /** Department ids of every task (for "items of my department" without a join). */
     departmentIds: uuid('department_ids').array().notNull().default(sql`'{}'::uuid[]`),
     workflowId: text('workflow_id').notNull(),
@@ -36,6 +42,8 @@ export const items = pgTable(
   (t) => [
     index('items_status_idx').on(t.status),
     index('items_light_idx').on(t.light),
+    index('items_yellow_pending_idx').on(t.yellowAt).where(sql`${t.light} = 'green' and ${t.yellowAt} is not null`),
+    index('items_red_pending_idx').on(t.redAt).where(sql`${t.light} <> 'red' and ${t.redAt} is not null`),
     index('items_kind_idx').on(t.kind),
     index('items_issued_by_idx').on(t.issuedBy),
     index('items_due_at_idx').on(t.dueAt),
@@ -56,6 +64,13 @@ export const tasks = pgTable(
     lightReasonCode: text('light_reason_code').notNull(),
     lightReasonEn: text('light_reason_en').notNull(),
     lightReasonZh: text('light_reason_zh').notNull(),
+    // The light schedule (domain lightSchedule): from when the state is yellow-or-worse and red unless
+    // something happens, with the reasons the timers will record. Null when closed (frozen) or never.
+    // The stored light lags them until a timer's projection lands: read through effectiveLight.
+    yellowAt: at('yellow_at'),
+    yellowReason: jsonb('yellow_reason').$type<LightReason>(),
+    redAt: at('red_at'),
+    redReason: jsonb('red_reason').$type<LightReason>(),
     signDueAt: at('sign_due_at').notNull(),
     warnAt: at('warn_at').notNull(),
     dueAt: at('due_at').notNull(),
@@ -98,6 +113,10 @@ export const tasks = pgTable(
     index('tasks_department_status_idx').on(t.departmentId, t.status),
     index('tasks_status_idx').on(t.status),
     index('tasks_light_idx').on(t.light),
+    // The open tasks whose yellow / red instant has passed but whose timer has not landed: a range
+    // scan up to now touches only those (the count roll-ups' adjustment, db/queries/lights.ts).
+    index('tasks_yellow_pending_idx').on(t.yellowAt).where(sql`${t.light} = 'green' and ${t.yellowAt} is not null`),
+    index('tasks_red_pending_idx').on(t.redAt).where(sql`${t.light} <> 'red' and ${t.redAt} is not null`),
     index('tasks_due_at_idx').on(t.dueAt),
     index('tasks_working_days_idx')
       .on(t.workingDays)

@@ -1,6 +1,7 @@
 // Read-model rows in the API's wire shapes (API.md "Shapes"): ISO instants, nothing internal.
-import type { ItemEventRow, ItemRow, TaskRow } from '../../../db/schema/items';
+import type { ItemEventRow, ItemRow } from '../../../db/schema/items';
 import type { ItemSummaryRow } from '../../../db/queries/items';
+import type { TaskAsRead } from '../../../db/queries/lights';
 import type { ItemKind, ItemStatus, Light, Outcome, TaskRole, TaskStatus, TaskWire } from '../../../domain';
 
 const iso = (d: Date | null): string | null => (d === null ? null : d.toISOString());
@@ -11,7 +12,8 @@ function pending<T extends object>(value: unknown, keys: readonly (keyof T)[]): 
   return Object.fromEntries(keys.map((k) => [k, (value as Record<string, unknown>)[k as string] ?? null])) as T;
 }
 
-export function taskRowToWire(t: TaskRow): TaskWire & { workingDays: number | null } {
+/** A task row as read (db/queries/lights.ts taskAsRead): its light as of the moment of reading. */
+export function taskRowToWire(t: TaskAsRead): TaskWire & { workingDays: number | null } {
   return {
     id: t.id,
     itemId: t.itemId,
@@ -20,6 +22,8 @@ export function taskRowToWire(t: TaskRow): TaskWire & { workingDays: number | nu
     status: t.status as TaskStatus,
     light: t.light as Light,
     lightReason: { code: t.lightReasonCode, en: t.lightReasonEn, zh: t.lightReasonZh },
+    nextYellowAt: iso(t.nextYellowAt),
+    nextRedAt: iso(t.nextRedAt),
     signDueAt: t.signDueAt.toISOString(),
     warnAt: t.warnAt.toISOString(),
     dueAt: t.dueAt.toISOString(),
