@@ -32,7 +32,8 @@ export function findControlCharacter(value: unknown, path: string, depth = 0): {
 
 export function installControlCharacterCheck(app: FastifyInstance): void {
   app.addHook('preValidation', async (request) => {
-    const parts = { params: request.params, query: request.query, body: request.body } as const;
+    // Named as the schema errors name them (error-handler.ts: validationContext).
+    const parts = { params: request.params, querystring: request.query, body: request.body } as const;
     for (const [name, value] of Object.entries(parts)) {
       const found = findControlCharacter(value, name);
       if (!found) continue;

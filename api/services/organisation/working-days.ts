@@ -14,12 +14,12 @@ const FIRST_YEAR = 2000;
 const LAST_YEAR = 2100;
 
 export async function dueDateIn(deps: Pick<ApiDeps, 'database'>, days: number, fromIso: string | undefined, now = Date.now()) {
-  const from = fromIso === undefined ? now : instantField(fromIso, 'query.from');
+  const from = fromIso === undefined ? now : instantField(fromIso, 'querystring.from');
   const year = new Date(from + 8 * 3_600_000).getUTCFullYear();
   if (year < FIRST_YEAR || year > LAST_YEAR)
     throw fieldError(
       'validation_failed',
-      'query.from',
+      'querystring.from',
       `must be within ${FIRST_YEAR}..${LAST_YEAR}`,
       `须在 ${FIRST_YEAR} 至 ${LAST_YEAR} 年之间`,
     );
