@@ -166,6 +166,14 @@ export interface CancelTaskArgs {
 }
 export const cancelTaskSignal = defineSignal<[CancelTaskArgs]>('cancelTask');
 
+/** Item → task: the supervisor changed the whole item's deadline; the open task follows, as an extension. */
+export interface FollowDeadlineArgs {
+  actor: Actor;
+  dueAt: Instant;
+  reason: string;
+}
+export const followDeadlineSignal = defineSignal<[FollowDeadlineArgs]>('followDeadline');
+
 /** Item → task: the item is finished (archived or cancelled); a closed task may end its workflow. */
 export const releaseTaskSignal = defineSignal<[]>('releaseTask');
 

@@ -15,16 +15,17 @@ import {
 import type { UpdateDefinition } from '@temporalio/common';
 import {
   applyTaskEvent,
-  evaluateLight,
   isClosedStatus,
+  lightWouldChange,
   nextWakeAt,
   openTask,
+  signalledTaskEvent,
   TaskRuleError,
   taskToWire,
   validateTaskAction,
 } from '../domain';
-import type { Actor, Instant, TaskEffect, TaskEvent, TaskState, TaskWire } from '../domain';
-import type { NotifyInput, TimelineEntry } from '../activities';
+import type { Actor, Instant, TaskEffect, TaskEvent, TaskSignal, TaskState, TaskWire } from '../domain';
+import type { NotifyInput, TimelineEntry } from './outbox-contract';
 import { taskChangedSignal, type TaskChangedArgs } from './item-definitions';
 import { RecentUpdates } from './recent-updates';
 import { taskEventOf } from './task-events';
@@ -35,6 +36,7 @@ import {
   cancelTaskSignal,
   completeUpdate,
   deadlinesRecomputedSignal,
+  followDeadlineSignal,
   decideExtensionUpdate,
   decideTransferUpdate,
   progressUpdate,
@@ -304,36 +306,20 @@ export async function task(input: TaskInput): Promise<TaskWire> {
   action(urgeUpdate, taskEventOf.urge, (a) => text(a.message));
 
   // ---- Signals ----
-  setHandler(deadlinesRecomputedSignal, (args) => {
-    const now = Date.now();
-    const event: TaskEvent = {
-      type: 'deadlines_recomputed',
-      actor: args.actor ?? SYSTEM_ACTOR,
-      at: now,
-      dueAt: args.dueAt,
-      warnAt: args.warnAt,
-      reason: args.reason,
-      ...(args.signDueAt !== undefined ? { signDueAt: args.signDueAt } : {}),
-    };
-    // A signal cannot be refused to its sender: a bad one is logged and dropped.
-    const refused = validateTaskAction(state, event, now);
-    if (refused) {
-      log.warn('deadlinesRecomputed refused', { violation: refused });
-      return;
-    }
-    apply(event, { code: 'calendar_changed', en: args.reason, zh: args.reason });
-  });
-  setHandler(cancelTaskSignal, ({ actor, reason }) => {
-    if (isClosedStatus(state.status)) return;
-    const now = Date.now();
-    const event: TaskEvent = { type: 'cancel', actor, at: now, reason };
-    const refused = validateTaskAction(state, event, now);
-    if (refused) {
-      log.warn('cancelTask refused', { violation: refused });
-      return;
-    }
-    apply(event, text(reason));
-  });
+  /** A signal cannot be refused to its sender: a bad one is logged and dropped. */
+  function onSignal(signal: TaskSignal, reasonOf: (e: TaskEvent) => TimelineEntry['reason']) {
+    const signalled = signalledTaskEvent(state, signal, Date.now());
+    if (!signalled) return;
+    if (signalled.refused) log.warn(`${signal.type} refused`, { violation: signalled.refused });
+    else apply(signalled.event, reasonOf(signalled.event));
+  }
+  setHandler(deadlinesRecomputedSignal, (change) =>
+    onSignal({ type: 'deadlines_recomputed', change, systemActor: SYSTEM_ACTOR }, () => ({ code: 'calendar_changed', en: change.reason, zh: change.reason })),
+  );
+  setHandler(cancelTaskSignal, ({ actor, reason }) => onSignal({ type: 'cancel', actor, reason }, () => text(reason)));
+  setHandler(followDeadlineSignal, ({ actor, dueAt, reason }) =>
+    onSignal({ type: 'follow_deadline', actor, dueAt, reason }, () => ({ code: 'deadline_changed', en: reason, zh: reason })),
+  );
   setHandler(releaseTaskSignal, () => {
     released = true;
   });
@@ -352,11 +338,7 @@ export async function task(input: TaskInput): Promise<TaskWire> {
 
   function onWake(now: Instant) {
     if (urge && now >= urge.nextAt) escalateUrge(urge, now);
-    const fresh = evaluateLight(state, now);
-    const codes = (r: { code: string }[]) => r.map((x) => x.code).join();
-    if (!isClosedStatus(state.status) && (fresh.light !== state.light || codes(fresh.reasons) !== codes(state.lightReasons))) {
-      apply({ type: 'tick', actor: SYSTEM_ACTOR, at: now });
-    }
+    if (lightWouldChange(state, now)) apply({ type: 'tick', actor: SYSTEM_ACTOR, at: now });
   }
 
   function escalateUrge(current: UrgeEscalation, now: Instant) {
