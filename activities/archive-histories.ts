@@ -2,9 +2,9 @@
 // outlives Temporal's retention. Called by the item workflow as it ends; safe to repeat.
 import { Context } from '@temporalio/activity';
 import type { Client } from '@temporalio/client';
-import { archiveItem, type ArchiveResult } from '../audit/archive';
-import { queueArchiveTopUp } from '../audit/archive-top-up';
-import { childWorkflowIds, fetchWorkflowRuns } from '../audit/histories';
+import { archiveItem, type ArchiveResult } from '../archive/store';
+import { queueArchiveTopUp } from '../archive/top-up';
+import { childWorkflowIds, fetchWorkflowRuns } from '../archive/histories';
 import type { ActivityDeps } from './deps';
 import type { ArchiveItemHistoriesInput } from '../workflows/outbox-contract';
 import { itemWorkflowId } from '../workflows/ids';

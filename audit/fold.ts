@@ -30,7 +30,7 @@ import {
   type TaskInput,
 } from '../workflows/task-definitions';
 import { eventIdOf, eventTimeOf, eventTypeName, factOf, type Fact } from './decode';
-import { eventsOf, type HistoryEvent, type RecordedRun, type WorkflowKind } from './histories';
+import { eventsOf, type HistoryEvent, type RecordedRun, type WorkflowKind } from '../archive/histories';
 
 /** One history event of one run, with its place in the workflow's chain of runs. */
 export interface RawEvent {

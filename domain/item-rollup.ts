@@ -26,3 +26,8 @@ export function rollUpItem(tasks: ReadonlyArray<Pick<TaskState, 'status' | 'ligh
   }
   return { status: 'launched', light };
 }
+
+/** What the item rolls up from one task: a task tells its item only when this changes (or to open a transfer). */
+export function rollUpKey(task: Pick<TaskState, 'status' | 'light' | 'redEver'>): string {
+  return `${task.status}|${task.light}|${task.redEver}`;
+}
