@@ -2,15 +2,13 @@
 // outlives Temporal's retention. Called by the item workflow as it ends; safe to repeat.
 import { Context } from '@temporalio/activity';
 import type { Client } from '@temporalio/client';
-import { archiveItem, type ArchiveResult } from '../audit/archive';
-import { queueArchiveTopUp } from '../audit/archive-top-up';
-import { childWorkflowIds, fetchWorkflowRuns } from '../audit/histories';
+import { archiveItem, type ArchiveResult } from '../archive/store';
+import { queueArchiveTopUp } from '../archive/top-up';
+import { childWorkflowIds, fetchWorkflowRuns } from '../archive/histories';
 import type { ActivityDeps } from './deps';
+import type { ArchiveItemHistoriesInput } from '../workflows/outbox-contract';
 import { itemWorkflowId } from '../workflows/ids';
 
-export interface ArchiveItemHistoriesInput {
-  itemId: string;
-}
 
 /** How long to wait for released task workflows to end before archiving what is there. */
 const TASKS_CLOSE_WAIT_MS = 60_000;

@@ -1,3 +1,4 @@
+import type { OutboxActivities } from '../workflows/outbox-contract';
 import { createArchiveActivities } from './archive-histories';
 import type { ActivityDeps } from './deps';
 import { createNotifyActivities } from './notify';
@@ -5,10 +6,15 @@ import { createProjectionActivities } from './projection';
 import { createTellItemActivities } from './tell-item';
 
 export type { ActivityDeps } from './deps';
-export type { ArchiveItemHistoriesInput } from './archive-histories';
-export type { NotifyInput, NotifyResult } from './notify';
-export type { ProjectItemInput, ProjectTaskInput, TimelineEntry } from './projection';
-export type { TellItemInput } from './tell-item';
+export type {
+  ArchiveItemHistoriesInput,
+  NotifyInput,
+  NotifyResult,
+  ProjectItemInput,
+  ProjectTaskInput,
+  TellItemInput,
+  TimelineEntry,
+} from '../workflows/outbox-contract';
 
 /** Activities with their dependencies injected; the worker registers what this returns. */
 export function createActivities(deps: ActivityDeps) {
@@ -17,7 +23,7 @@ export function createActivities(deps: ActivityDeps) {
     ...createNotifyActivities(deps.queues),
     ...createArchiveActivities(deps),
     ...createTellItemActivities(),
-  };
+  } satisfies OutboxActivities;
 }
 
 export type Activities = ReturnType<typeof createActivities>;

@@ -1,6 +1,5 @@
 // Hands notification requests to BullMQ. The dedupe key (workflow id + event ref) is the job id,
 // so a retried activity or a replayed workflow never enqueues the same event twice.
-import type { Instant, LightReason, NotifyKind } from '../domain';
 import { enqueueNotification } from '../jobs/notifications/enqueue';
 import {
   alwaysUrgentEvents,
@@ -11,26 +10,9 @@ import {
   type NotificationRequest,
 } from '../jobs/notifications/request';
 import type { Queues } from '../jobs/queues';
-import type { ItemRef } from '../workflows/task-definitions';
+import type { NotifyInput, NotifyResult } from '../workflows/outbox-contract';
 
-export interface NotifyInput {
-  /** Dedupe key parts: the emitting workflow and the event (state version, urge number…). */
-  workflowId: string;
-  eventRef: string | number;
-  /** Tells apart several notifications of one event (e.g. the kind). */
-  suffix?: string;
-  event: NotifyKind | 'urge_escalated';
-  item: ItemRef;
-  taskId?: string;
-  departmentId?: string;
-  requesterUserId?: string;
-  reason?: LightReason;
-  message?: string;
-  escalationLevel?: 'department_leader' | 'supervision_office';
-  occurredAt: Instant;
-}
-
-export type NotifyResult = { enqueued: true; jobId: string } | { enqueued: false; why: string };
+export type { NotifyInput, NotifyResult } from '../workflows/outbox-contract';
 
 const UUID_RE = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const uuidOrUndefined = (v: string | undefined) => (v !== undefined && UUID_RE.test(v) ? v : undefined);

@@ -1,49 +1,9 @@
 // Projection of workflow state to the Postgres read model. Idempotent and versioned: calling any of
 // these again with the same or an older version changes nothing.
-import type { Actor, Instant, TaskState } from '../domain';
+import type { Instant } from '../domain';
 import type { Database } from '../db/client';
 import { insertItemEvents, projectTaskRow, taskRowOf, upsertItemRow, type ItemEventInput } from '../db/queries/items-projection';
-import type { ItemState } from '../workflows/item-definitions';
-
-/** One recorded event of a task or item, with its actor and reason in plain words. */
-export interface TimelineEntry {
-  /** The emitting workflow id; (stream, seq) is unique. */
-  stream: string;
-  seq: number;
-  itemId: string;
-  taskId: string | null;
-  /** State version right after the event. */
-  version: number;
-  type: string;
-  actor: Actor;
-  reason: { code: string | null; en: string; zh: string } | null;
-  payload: Record<string, unknown>;
-  at: Instant;
-}
-
-export interface ProjectTaskInput {
-  task: TaskState;
-  workflowId: string;
-  transferredFrom: string | null;
-  timeline: TimelineEntry[];
-}
-
-export interface ProjectItemInput {
-  state: ItemState;
-  workflowId: string;
-  launchedAt: Instant;
-  timeline: TimelineEntry[];
-}
-
-/**
- * A projection's answer carries what it projected. The workflows run these as local activities, whose
- * input Temporal does not record, only their result: this is how the history keeps each state and
- * timeline the workflow recorded, for audit replay and rebuilds (audit/decode.ts reads it back).
- */
-export interface Projected<I> {
-  written: boolean;
-  projected: I;
-}
+import type { ProjectItemInput, ProjectTaskInput, Projected, TimelineEntry } from '../workflows/outbox-contract';
 
 const date = (ms: Instant | null): Date | null => (ms === null ? null : new Date(ms));
 

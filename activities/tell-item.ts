@@ -4,12 +4,8 @@
 // newer than the one it holds (versions), and a transfer it has already opened.
 import { Context } from '@temporalio/activity';
 import { WorkflowNotFoundError } from '@temporalio/client';
-import { taskChangedSignal, type TaskChangedArgs } from '../workflows/item-definitions';
-
-export interface TellItemInput {
-  itemWorkflowId: string;
-  change: TaskChangedArgs;
-}
+import { taskChangedSignal } from '../workflows/item-definitions';
+import type { TellItemInput } from '../workflows/outbox-contract';
 
 export function createTellItemActivities() {
   return {

@@ -1,7 +1,7 @@
 // History events → the facts the audit needs, decoded with Temporal's default payload converter.
 import { defaultPayloadConverter } from '@temporalio/common';
 import type { temporal } from '@temporalio/proto';
-import { EventType, type HistoryEvent } from './histories';
+import { EventType, type HistoryEvent } from '../archive/histories';
 
 type Payloads = temporal.api.common.v1.IPayloads | null | undefined;
 

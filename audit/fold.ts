@@ -1,33 +1,36 @@
-// Folds recorded histories through domain/ — the same rules the workflows run — into the task and
-// item states, and into audit entries (who did what, when). Each handler mirrors what the workflow
-// does with the same event: Updates and signals apply at the activation time (the workflow's clock
-// is the WorkflowTaskStarted time of the task that handled them); timers apply a `tick`.
+// Folds recorded histories through domain/ — the very functions the workflows call — into the task
+// and item states, and into audit entries (who did what, when). It decides nothing itself: it finds
+// each event's time (the workflow's clock is the WorkflowTaskStarted time of the task that handled
+// it) and hands the event to domain/, then turns the effects into entries.
 import {
+  applyItemEvent,
   applyTaskEvent,
-  evaluateLight,
-  isClosedStatus,
+  ItemRuleError,
+  launchItem,
+  lightWouldChange,
   openTask,
-  rollUpItem,
+  signalledTaskEvent,
+  SYSTEM_ACTOR,
+  taskChangedEvent,
   TaskRuleError,
-  validateTaskAction,
 } from '../domain';
-import type { Actor, Instant, LightReason, TaskEffect, TaskEvent, TaskState, TaskWire } from '../domain';
-import type { ProjectItemInput, ProjectTaskInput, TimelineEntry } from '../activities';
-import { cancelItemUpdate, taskChangedSignal, type ItemInput, type ItemState, type TaskChangedArgs } from '../workflows/item-definitions';
-import { launchedItemState, placeholderTask } from '../workflows/item-state';
+import type { Actor, Instant, ItemEffect, ItemEvent, ItemState, TaskEffect, TaskEvent, TaskState, TaskWire } from '../domain';
+import type { ProjectItemInput, ProjectTaskInput, TimelineEntry } from '../workflows/outbox-contract';
+import { taskChangedSignal, type ItemInput, type TaskChangedArgs } from '../workflows/item-definitions';
+import { itemEventOf } from '../workflows/item-events';
 import { taskEventOf } from '../workflows/task-events';
 import { RecentUpdates } from '../workflows/recent-updates';
-import { SYSTEM_ACTOR } from '../workflows/system-actor';
 import {
   cancelTaskSignal,
   deadlinesRecomputedSignal,
-  releaseTaskSignal,
+  followDeadlineSignal,
   type CancelTaskArgs,
   type DeadlinesRecomputedArgs,
+  type FollowDeadlineArgs,
   type TaskInput,
 } from '../workflows/task-definitions';
 import { eventIdOf, eventTimeOf, eventTypeName, factOf, type Fact } from './decode';
-import { eventsOf, type HistoryEvent, type RecordedRun, type WorkflowKind } from './histories';
+import { eventsOf, type HistoryEvent, type RecordedRun, type WorkflowKind } from '../archive/histories';
 
 /** One history event of one run, with its place in the workflow's chain of runs. */
 export interface RawEvent {
@@ -179,36 +182,25 @@ export function foldTask(events: readonly RawEvent[]): TaskFold {
 
   const handle = (raw: RawEvent) => {
     const f = raw.fact;
+    const s = fold.state;
+    if (!s) return;
     if (f.kind === 'timer_fired') {
-      const s = fold.state;
-      if (!s || isClosedStatus(s.status)) return;
-      const fresh = evaluateLight(s, now);
-      const codes = (r: LightReason[]) => r.map((x) => x.code).join();
-      if (fresh.light !== s.light || codes(fresh.reasons) !== codes(s.lightReasons)) apply(raw, { type: 'tick', actor: SYSTEM_ACTOR, at: now }, null);
+      if (lightWouldChange(s, now)) apply(raw, { type: 'tick', actor: SYSTEM_ACTOR, at: now }, null);
       return;
     }
-    if (f.kind !== 'signal' || !fold.state) return;
-    if (f.name === deadlinesRecomputedSignal.name) {
-      const a = f.args[0] as DeadlinesRecomputedArgs;
-      const event: TaskEvent = {
-        type: 'deadlines_recomputed',
-        actor: a.actor ?? SYSTEM_ACTOR,
-        at: now,
-        dueAt: a.dueAt,
-        warnAt: a.warnAt,
-        reason: a.reason,
-        ...(a.signDueAt !== undefined ? { signDueAt: a.signDueAt } : {}),
-      };
-      const refused = validateTaskAction(fold.state, event, now);
-      if (refused) entry(raw, now, 'deadlines_recomputed', event.actor, { reason: a.reason }, f.args, refused.message);
-      else apply(raw, event, f.args);
-    } else if (f.name === cancelTaskSignal.name) {
-      const a = f.args[0] as CancelTaskArgs;
-      if (isClosedStatus(fold.state.status)) return;
-      const event: TaskEvent = { type: 'cancel', actor: a.actor, at: now, reason: a.reason };
-      if (!validateTaskAction(fold.state, event, now)) apply(raw, event, f.args);
-    } else if (f.name === releaseTaskSignal.name) {
-      // The item is finished: the closed task may end its workflow. Nothing changes.
+    if (f.kind !== 'signal') return;
+    const signalled =
+      f.name === deadlinesRecomputedSignal.name
+        ? signalledTaskEvent(s, { type: 'deadlines_recomputed', change: f.args[0] as DeadlinesRecomputedArgs, systemActor: SYSTEM_ACTOR }, now)
+        : f.name === cancelTaskSignal.name
+          ? signalledTaskEvent(s, { type: 'cancel', ...(f.args[0] as CancelTaskArgs) }, now)
+          : f.name === followDeadlineSignal.name
+            ? signalledTaskEvent(s, { type: 'follow_deadline', ...(f.args[0] as FollowDeadlineArgs) }, now)
+            : null; // releaseTask: the item is finished, the closed task may end. Nothing changes.
+    if (!signalled) return;
+    if (!signalled.refused) apply(raw, signalled.event, f.args);
+    else if (signalled.event.type === 'deadlines_recomputed') {
+      entry(raw, now, signalled.event.type, signalled.event.actor, { reason: signalled.event.reason }, f.args, signalled.refused.message);
     }
   };
 
@@ -280,9 +272,6 @@ export function foldTask(events: readonly RawEvent[]): TaskFold {
 
 // ---- The item workflow ----
 
-const projectedKey = (s: ItemState) =>
-  [s.status, s.light, s.redEver, [...new Set(s.tasks.map((t) => t.departmentId))].sort().join(',')].join('|');
-
 export function foldItem(events: readonly RawEvent[]): ItemFold {
   const fold: ItemFold = { workflowId: events[0]?.workflowId ?? '', input: null, state: null, entries: [], recorded: null, timeline: [], result: null, closed: false };
   const recent = new RecentUpdates<true>();
@@ -290,8 +279,8 @@ export function foldItem(events: readonly RawEvent[]): ItemFold {
   let needsLaunch = false;
   let now = 0;
 
-  const entry = (raw: RawEvent, at: Instant, action: string, actor: Actor | null, details: Record<string, unknown>, payload: unknown) => {
-    fold.entries.push({
+  const entry = (raw: RawEvent, at: Instant, action: string, actor: Actor | null, details: Record<string, unknown>, payload: unknown, refused?: string) => {
+    const e: AuditEntry = {
       ref: refOf(raw),
       scope: 'item',
       itemId: fold.input?.item.id ?? '',
@@ -302,44 +291,32 @@ export function foldItem(events: readonly RawEvent[]): ItemFold {
       actor,
       details,
       payload,
-    });
+    };
+    if (refused !== undefined) e.refused = refused;
+    fold.entries.push(e);
   };
 
-  const rollUp = (raw: RawEvent, s: ItemState): ItemState => {
-    const before = projectedKey(s);
-    const previous = s.status;
-    const { status, light } = rollUpItem(s.tasks, s.status);
-    let next: ItemState = { ...s, status, light, redEver: s.redEver || s.tasks.some((t) => t.redEver) };
-    if (projectedKey(next) === before) return next;
-    next = { ...next, version: next.version + 1 };
-    if (status !== previous) {
-      if (status === 'completed') next.completedAt = now;
-      entry(raw, now, 'item_status_changed', SYSTEM_ACTOR, { from: previous, to: status }, null);
-    }
-    return next;
+  const recordEntries = (raw: RawEvent, at: Instant, effects: readonly ItemEffect[], payload: unknown) => {
+    for (const effect of effects) if (effect.type === 'record') entry(raw, at, effect.entry, effect.actor, effect.payload, payload);
   };
 
-  const onTaskChanged = (raw: RawEvent, { task: reported, openTransfer }: TaskChangedArgs) => {
-    let s = fold.state;
-    if (!s) return;
-    let changed = false;
-    if (openTransfer && !s.tasks.some((t) => t.id === openTransfer.spec.id)) {
-      const details = { fromTaskId: reported.id, newTaskId: openTransfer.spec.id, departmentId: openTransfer.spec.departmentId };
-      if (s.status === 'cancelled' || s.status === 'archived') {
-        entry(raw, now, 'transfer_dropped', openTransfer.actor, details, openTransfer);
-      } else {
-        s = { ...s, tasks: [...s.tasks, placeholderTask(openTransfer.spec, now)] };
-        entry(raw, now, 'task_transferred', openTransfer.actor, details, openTransfer);
-        changed = true;
-      }
+  /** Hands an event to the item's rules; null, or why they refused it. */
+  const apply = (raw: RawEvent, event: ItemEvent, payload: unknown): string | null => {
+    if (!fold.state) return 'item not launched yet';
+    try {
+      const { state, effects } = applyItemEvent(fold.state, event, event.at);
+      fold.state = state;
+      recordEntries(raw, event.at, effects, payload);
+      return null;
+    } catch (error) {
+      if (error instanceof ItemRuleError) return error.violation.message;
+      throw error;
     }
-    const index = s.tasks.findIndex((t) => t.id === reported.id);
-    const known = s.tasks[index];
-    if (known && known.version < reported.version) {
-      s = { ...s, tasks: s.tasks.map((t, i) => (i === index ? reported : t)) };
-      changed = true;
-    }
-    fold.state = changed ? rollUp(raw, s) : s;
+  };
+
+  const updateEvent = (name: string, args: unknown): ItemEvent | null => {
+    const build = (itemEventOf as Record<string, ((a: never, at: Instant, input: ItemInput) => ItemEvent) | undefined>)[name];
+    return build && fold.input ? build(args as never, now, fold.input) : null;
   };
 
   for (const raw of events) {
@@ -362,23 +339,23 @@ export function foldItem(events: readonly RawEvent[]): ItemFold {
         if (needsLaunch && fold.input) {
           needsLaunch = false;
           const input = fold.input;
-          const { state: launched, specs } = launchedItemState(input, now);
-          fold.state = launched;
-          entry(raw, now, 'launched', input.launchedBy, { tasks: specs.map((s) => ({ id: s.id, departmentId: s.departmentId, role: s.role })) }, input);
+          const launched = launchItem(input.item, input.tasks.map((t) => ({ ...t, itemId: input.item.id })), input.launchedBy, now);
+          fold.state = launched.state;
+          recordEntries(raw, now, launched.effects, input);
         }
         const batch = pending;
         pending = [];
         for (const p of batch) {
-          if (p.fact.kind === 'signal' && p.fact.name === taskChangedSignal.name) onTaskChanged(p, p.fact.args[0] as TaskChangedArgs);
+          if (p.fact.kind === 'signal' && p.fact.name === taskChangedSignal.name) apply(p, taskChangedEvent(p.fact.args[0] as TaskChangedArgs, now), p.fact.args[0]);
         }
         break;
       }
       case 'update_accepted': {
-        if (f.name !== cancelItemUpdate.name || recent.has(f.updateId) || !fold.state) break;
-        const { actor, reason } = f.args[0] as { actor: Actor; reason: string };
-        fold.state = { ...fold.state, status: 'cancelled', cancelledAt: now, cancelReason: reason, version: fold.state.version + 1 };
-        recent.remember(f.updateId, true);
-        entry(raw, now, 'item_cancelled', actor, { reason }, f.args);
+        const event = recent.has(f.updateId) ? null : updateEvent(f.name, f.args[0]);
+        if (!event) break;
+        const refused = apply(raw, event, f.args);
+        if (refused === null) recent.remember(f.updateId, true);
+        else entry(raw, now, event.type, event.actor, {}, f.args, refused);
         break;
       }
       case 'outbox': {
@@ -386,13 +363,8 @@ export function foldItem(events: readonly RawEvent[]): ItemFold {
         const input = f.input as ProjectItemInput;
         fold.recorded = input.state;
         fold.timeline.push(...input.timeline);
-        for (const t of input.timeline) {
-          if (t.type === 'item_archived' && fold.state) {
-            const from = fold.state.status;
-            fold.state = { ...fold.state, status: from === 'completed' ? 'archived' : from, archivedAt: t.at, version: fold.state.version + 1 };
-            entry(raw, t.at, 'item_archived', t.actor, { from }, t);
-          }
-        }
+        // Archiving follows the item's own timer: the recorded entry says when it happened.
+        for (const t of input.timeline) if (t.type === 'item_archived') apply(raw, { type: 'archive', actor: t.actor, at: t.at }, t);
         break;
       }
       case 'closed':

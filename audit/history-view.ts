@@ -1,7 +1,7 @@
 // The history view: every audit entry of the item and its tasks, merged in time order, in words.
 import type { Actor } from '../domain';
 import type { AuditEntry } from './fold';
-import type { ItemHistories } from './histories';
+import type { ItemHistories } from '../archive/histories';
 import { displayTime, DISPLAY_TIME_ZONE, renderEntry, type Lang, type NameBook } from './render';
 import { foldItemHistories, workflowsOf, type ItemFolds } from './replay';
 

@@ -1,8 +1,8 @@
 // Where an item's histories come from: Temporal while it has them, the archive after.
 import type { Client } from '@temporalio/client';
 import type { Executor } from '../db/client';
-import { loadArchivedHistories } from './archive';
-import { fetchItemHistoriesFromTemporal, ItemNotFoundError, type ItemHistories } from './histories';
+import { loadArchivedHistories } from '../archive/store';
+import { fetchItemHistoriesFromTemporal, ItemNotFoundError, type ItemHistories } from '../archive/histories';
 
 export interface AuditSources {
   client: Client;

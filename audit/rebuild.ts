@@ -4,8 +4,8 @@
 import type { Client } from '@temporalio/client';
 import { createProjectionActivities } from '../activities/projection';
 import type { Database } from '../db/client';
-import { archivedItemIds } from './archive';
-import type { ItemHistories } from './histories';
+import { archivedItemIds } from '../archive/store';
+import type { ItemHistories } from '../archive/histories';
 import { loadItemHistories } from './load';
 import { foldItemHistories } from './replay';
 

@@ -4,7 +4,7 @@ import { taskToWire, type TaskWire } from '../domain';
 import { itemToWire, type ItemWire } from '../workflows/item-definitions';
 import { eventTypeName } from './decode';
 import { foldItem, foldTask, rawEventsOf, type ItemFold, type RawEvent, type TaskFold } from './fold';
-import type { ItemHistories, RecordedRun } from './histories';
+import type { ItemHistories, RecordedRun } from '../archive/histories';
 
 export interface ItemFolds {
   item: ItemFold;

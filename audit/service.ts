@@ -2,12 +2,12 @@
 import { createHash } from 'node:crypto';
 import { eq } from 'drizzle-orm';
 import type { Client } from '@temporalio/client';
-import { historyToJSONValue } from './history-json';
+import { historyToJSONValue } from '../archive/history-json';
 import type { Database } from '../db/client';
 import type { AppendixSection } from '../jobs/exports/dossier-pdf';
 import { departments } from '../db/schema/org';
 import { items } from '../db/schema/items';
-import { eventsOf, ItemNotFoundError, type ItemHistories } from './histories';
+import { eventsOf, ItemNotFoundError, type ItemHistories } from '../archive/histories';
 import { buildHistoryView, type HistoryView } from './history-view';
 import { loadItemHistories } from './load';
 import { nameBook, type Lang, type NameBook } from './render';

@@ -6,8 +6,8 @@ import type { Executor } from '../db/client';
 import { itemEvents, items, tasks, type ItemRow, type TaskRow } from '../db/schema/items';
 import { rollUpItem, type TaskState } from '../domain';
 import type { ItemState } from '../workflows/item-definitions';
-import { workflowsPath } from '../worker/create-worker';
-import type { ItemHistories } from './histories';
+import { workflowsPath } from '../workflows/path';
+import type { ItemHistories } from '../archive/histories';
 import { foldItemHistories, type ItemFolds } from './replay';
 
 // ---- (1) Temporal's replayer ----

@@ -18,7 +18,7 @@ import { performance } from 'node:perf_hooks';
 import { Client, Connection } from '@temporalio/client';
 import { NativeConnection, Worker } from '@temporalio/worker';
 import { createActivities } from '../activities';
-import { fetchItemHistoriesFromTemporal, eventsOf } from '../audit/histories';
+import { fetchItemHistoriesFromTemporal, eventsOf } from '../archive/histories';
 import { itemHistory, itemStateAt } from '../audit/service';
 import { loadConfig } from '../config/env';
 import { connectDatabase } from '../db/client';
@@ -30,7 +30,7 @@ import { connectRedis } from '../jobs/redis';
 import { resolvePostgres } from '../scripts/postgres';
 import { resolveRedis } from '../scripts/redis';
 import { startTemporalDevServer } from '../scripts/temporal-server';
-import { workflowsPath } from '../worker/create-worker';
+import { workflowsPath } from '../workflows/path';
 import { item as itemWorkflow } from '../workflows';
 import { itemWorkflowId, progressUpdate, signUpdate, taskWorkflowId, tasksOpenedUpdate, type ItemInput, type TaskSpec } from '../workflows/definitions';
 

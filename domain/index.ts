@@ -11,3 +11,5 @@ export * from './task-validation';
 export * from './task-transitions';
 export * from './item-rollup';
 export * from './wire';
+export * from './item-lifecycle';
+export * from './task-signals';

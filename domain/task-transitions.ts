@@ -235,6 +235,15 @@ function step(s: TaskState, e: TaskEvent, now: Instant): TaskEffect[] {
       const changed = before !== [s.dueAt, s.warnAt, s.signDueAt, s.originalDueAt].join();
       return changed ? [notify(s, 'deadlines_changed', e.reason)] : [];
     }
+    case 'deadline_set':
+      // As an extension the supervisor decided: the original due date stays for assessment.
+      s.dueAt = e.dueAt;
+      s.warnAt = e.dueAt - s.policy.warnBeforeMs;
+      s.postponed = true;
+      return [notify(s, 'extension_decided', e.reason)];
+    case 'assign':
+      s.assignee = { userId: e.assignee.userId, name: e.assignee.name };
+      return [];
     case 'tick':
       return [];
   }

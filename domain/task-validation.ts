@@ -51,7 +51,7 @@ function isInstant(value: unknown): value is Instant {
   return typeof value === 'number' && Number.isFinite(value);
 }
 
-type Permission = 'own_department' | 'supervisor' | 'supervisor_or_leader' | 'system';
+type Permission = 'own_department' | 'own_department_or_supervisor' | 'supervisor' | 'supervisor_or_leader' | 'system';
 
 const PERMISSION: Record<TaskEvent['type'], Permission> = {
   sign: 'own_department',
@@ -65,6 +65,8 @@ const PERMISSION: Record<TaskEvent['type'], Permission> = {
   cancel: 'supervisor',
   urge: 'supervisor_or_leader',
   deadlines_recomputed: 'system',
+  deadline_set: 'supervisor',
+  assign: 'own_department_or_supervisor',
   tick: 'system',
 };
 
@@ -75,6 +77,10 @@ function checkPermission(state: TaskState, event: TaskEvent): RuleViolation | nu
       return actor.role === 'department' && actor.departmentId === state.departmentId
         ? null
         : violation('forbidden', 'only the assigned department may do this', '仅承办单位可以办理此操作');
+    case 'own_department_or_supervisor':
+      return actor.role === 'supervisor' || (actor.role === 'department' && actor.departmentId === state.departmentId)
+        ? null
+        : violation('forbidden', 'only the assigned department or a supervisor may do this', '仅承办单位或督查室可以办理此操作');
     case 'supervisor':
       return actor.role === 'supervisor' ? null : violation('forbidden', 'only a supervisor may do this', '仅督查室可以办理此操作');
     case 'supervisor_or_leader':
@@ -240,5 +246,13 @@ export function validateTaskAction(state: TaskState, event: TaskEvent, now: Inst
       return required(event.reason, 'reason', 'a reason', '撤销理由');
     case 'deadlines_recomputed':
       return checkRecomputed(event);
+    case 'deadline_set':
+      if (!isInstant(event.dueAt) || event.dueAt <= now) return violation('rule_violation', 'dueAt must be in the future', '办理期限须晚于当前时间', 'dueAt');
+      return required(event.reason, 'reason', 'a reason', '调整理由');
+    case 'assign':
+      if (typeof event.assignee !== 'object' || event.assignee === null || blank(event.assignee.userId)) {
+        return violation('rule_violation', 'userId is required', '请选择承办人', 'userId');
+      }
+      return null;
   }
 }

@@ -132,8 +132,16 @@ export interface TaskState {
   /** True once any extension was approved. */
   postponed: boolean;
   policy: DeadlinePolicy;
+  /** The named person handling it (承办人); absent in states carried over from before it was kept. */
+  assignee?: Assignee | null;
   /** Increments per applied event; projections never move a row to a lower version. */
   version: number;
+}
+
+/** The named person of the department who handles a task (承办人). */
+export interface Assignee {
+  userId: string;
+  name: string;
 }
 
 interface EventBase {
@@ -160,6 +168,10 @@ export type TaskEvent =
       signDueAt?: Instant;
       reason: string;
     })
+  /** The supervisor changed the whole item's deadline: the open task follows, as an approved extension. */
+  | (EventBase & { type: 'deadline_set'; dueAt: Instant; reason: string })
+  /** The department (or a supervisor) names the person who handles the task (承办人). */
+  | (EventBase & { type: 'assign'; assignee: Assignee })
   | (EventBase & { type: 'tick' });
 
 export type TaskEventType = TaskEvent['type'];

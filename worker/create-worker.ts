@@ -1,10 +1,9 @@
-import { fileURLToPath } from 'node:url';
 import { NativeConnection, Worker } from '@temporalio/worker';
 import type { Config } from '../config/env';
 import { temporalConnectionOptions } from '../config/temporal-connection';
 import { createActivities, type ActivityDeps } from '../activities';
+import { workflowsPath } from '../workflows/path';
 
-export const workflowsPath = fileURLToPath(new URL('../workflows/index.ts', import.meta.url));
 
 /** One worker process: every workflow of workflows/ and the activities bound to their deps. */
 export async function createSupervisionWorker(options: {

@@ -1,6 +1,6 @@
 /** `npm run worker`: one worker process. Run as many as the load needs, on any machine. */
 import { Client, Connection } from '@temporalio/client';
-import { startArchiveTopUps } from '../audit/archive-top-up';
+import { startArchiveTopUps } from '../archive/top-up';
 import { loadConfigOrExit } from '../config/env';
 import { temporalConnectionOptions } from '../config/temporal-connection';
 import { connectDatabase } from '../db/client';

@@ -2,23 +2,10 @@
 // the API and the task workflows use. Import these, never names.
 import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
 import { toIso } from '../domain';
-import type { Actor, Instant, ItemKind, ItemStatus, Light, TaskWire } from '../domain';
+import type { Actor, Instant, ItemFields, ItemKind, ItemState, ItemStatus, Light, TaskWire } from '../domain';
 import type { TaskInput, TaskSpec } from './task-definitions';
 
-/** The item as launched (the form, validated and resolved by the launch service). */
-export interface ItemFields {
-  id: string;
-  code: string;
-  kind: ItemKind;
-  title: string;
-  description: string;
-  source: string;
-  /** User id of the issuing leader. */
-  issuedBy: string;
-  public: boolean;
-  dueAt: Instant;
-  createdAt: Instant;
-}
+export type { ItemFields, ItemState } from '../domain';
 
 export interface ItemOptions {
   /** How long a completed (or cancelled) item stays before it is archived and its workflows end. */
@@ -27,24 +14,6 @@ export interface ItemOptions {
   urgeEscalateAfterMs: number | null;
   /** Tests only: continue-as-new once history exceeds this many events (item and tasks alike). */
   continueAsNewAfterEvents?: number;
-}
-
-export interface ItemState {
-  item: ItemFields;
-  status: ItemStatus;
-  light: Light;
-  /** Some task was red at some point. */
-  redEver: boolean;
-  /** When the item workflow started. */
-  launchedAt: Instant;
-  completedAt: Instant | null;
-  cancelledAt: Instant | null;
-  cancelReason: string | null;
-  archivedAt: Instant | null;
-  /** Last known state of every task (transferred and cancelled ones too), in opening order. */
-  tasks: TaskWire[];
-  /** Increments per change; projections never move the items row to a lower version. */
-  version: number;
 }
 
 export interface ItemCarried {
@@ -120,6 +89,42 @@ export interface CancelItemArgs {
 }
 /** Supervisor only; ends every open task with the reason and returns the item once they are closed. */
 export const cancelItemUpdate = defineUpdate<ItemWire, [CancelItemArgs]>('cancel');
+
+export interface AddAssistArgs {
+  actor: Actor;
+  /** The new task's id (the caller's: a repeated request opens no second task). */
+  taskId: string;
+  departmentId: string;
+  /** Default: the item's due date. */
+  dueAt?: Instant;
+}
+/** Supervisor only: an assisting department joins a running item (the lead changes only by transfer). */
+export const addAssistUpdate = defineUpdate<ItemWire, [AddAssistArgs]>('addAssist');
+
+export interface ChangeDeadlineArgs {
+  actor: Actor;
+  dueAt: Instant;
+  reason: string;
+}
+/** Supervisor only: the whole item's deadline; every open task follows, as an extension the supervisor decided. */
+export const changeDeadlineUpdate = defineUpdate<ItemWire, [ChangeDeadlineArgs]>('changeDeadline');
+
+export interface InstructArgs {
+  actor: Actor;
+  /** The instruction's id (the caller's). */
+  id: string;
+  text: string;
+}
+/** Leader or supervisor: a comment or further instruction (批示) the item's departments are told of. */
+export const instructUpdate = defineUpdate<ItemWire, [InstructArgs]>('instruct');
+
+export interface SetPublicArgs {
+  actor: Actor;
+  public: boolean;
+  reason?: string;
+}
+/** Supervisor only: whether the item is disclosed on the public page. */
+export const setPublicUpdate = defineUpdate<ItemWire, [SetPublicArgs]>('setPublic');
 
 /**
  * Answers once every task workflow of the item has started (so task Updates find them): call it

@@ -1,39 +1,49 @@
 // One supervision item: opens a task workflow per department, rolls its status and light up from
-// what the tasks tell it, opens a new task when a transfer is approved, cancels, and archives.
+// what the tasks tell it, and carries out the supervisor's and leaders' actions on it. Every rule is
+// domain's (domain/item-lifecycle.ts); this file wires handlers to it and to the outbox.
 import {
   allHandlersFinished,
   condition,
   continueAsNew,
   currentUpdateInfo,
-  getExternalWorkflowHandle,
   log,
-  ParentClosePolicy,
-  patched,
   proxyActivities,
   setHandler,
-  startChild,
   upsertSearchAttributes,
   workflowInfo,
 } from '@temporalio/workflow';
-import { WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
-import { isClosedStatus, rollUpItem } from '../domain';
-import type { Actor, Instant } from '../domain';
-import type { Activities, TimelineEntry } from '../activities';
-import { taskWorkflowId } from './ids';
-import { launchedItemState, placeholderTask } from './item-state';
+import type { UpdateDefinition } from '@temporalio/common';
 import {
+  applyItemEvent,
+  archiveDueAt,
+  isClosedStatus,
+  isFinishedItem,
+  ItemRuleError,
+  launchItem,
+  SYSTEM_ACTOR,
+  taskChangedEvent,
+  validateItemAction,
+} from '../domain';
+import type { Actor, Instant, ItemEffect, ItemEvent, ItemState, ItemTaskSpec } from '../domain';
+import {
+  addAssistUpdate,
   cancelItemUpdate,
+  changeDeadlineUpdate,
+  instructUpdate,
   itemStateQuery,
   itemToWire,
+  setPublicUpdate,
   taskChangedSignal,
   tasksOpenedUpdate,
   type ItemCarried,
   type ItemInput,
-  type ItemState,
   type ItemWire,
 } from './item-definitions';
+import { itemEventOf } from './item-events';
+import { ItemOutbox } from './item-outbox';
+import type { OutboxActivities } from './outbox-contract';
 import { RecentUpdates } from './recent-updates';
-import { ruleFailure, malformed } from './rule-failure';
+import { asFailure, malformed, ruleFailure } from './rule-failure';
 import {
   SupervisionDepartments,
   SupervisionIssuedBy,
@@ -41,288 +51,208 @@ import {
   SupervisionLight,
   SupervisionStatus,
 } from './search-attributes';
-import { outboxActivities } from './outbox-activities';
-import { SYSTEM_ACTOR } from './system-actor';
-import { task } from './task';
-import { cancelTaskSignal, releaseTaskSignal, type CancelTaskArgs, type TaskInput } from './task-definitions';
+import type { ItemRef, TaskInput } from './task-definitions';
+import { Timeline } from './timeline';
 
 export type { ItemInput } from './item-definitions';
 
 // The audit archive of every history (Temporal forgets closed workflows after its retention). Bounded
 // retries: a failure is logged, and `npm run audit -- archive` can archive the item later.
-const { archiveItemHistories } = proxyActivities<Activities>({
+const { archiveItemHistories } = proxyActivities<OutboxActivities>({
   startToCloseTimeout: '5 minutes',
   heartbeatTimeout: '1 minute',
   retry: { initialInterval: '5 seconds', backoffCoefficient: 2, maximumInterval: '2 minutes', maximumAttempts: 8 },
 });
 
-/** Patch: archive the histories as the item ends (items recorded before it just end). */
-const ARCHIVE_HISTORIES = 'archive-item-histories';
+const itemRefOf = ({ item }: ItemInput): ItemRef => ({ id: item.id, code: item.code, title: item.title, kind: item.kind, issuedBy: item.issuedBy });
 
-type ChildMessage = { taskId: string; cancel: CancelTaskArgs } | { taskId: string; release: true };
-
-export async function item(input: ItemInput): Promise<ItemWire> {
-  const workflowId = workflowInfo().workflowId;
+/** What a task workflow starts from: its spec, its item, and whom to tell. */
+function taskInputOf(input: ItemInput, parentWorkflowId: string, spec: ItemTaskSpec, openedBy: Actor, fromTaskId?: string): TaskInput {
   const { options } = input;
+  const ti: TaskInput = {
+    task: spec,
+    item: itemRefOf(input),
+    parentWorkflowId,
+    options: {
+      urgeEscalateAfterMs: options.urgeEscalateAfterMs,
+      ...(options.continueAsNewAfterEvents !== undefined ? { continueAsNewAfterEvents: options.continueAsNewAfterEvents } : {}),
+    },
+    openedBy,
+  };
+  return fromTaskId ? { ...ti, fromTaskId } : ti;
+}
 
-  // ---- State ----
-  const carried: ItemCarried | undefined = input.carried;
-  const started = new Set<string>(carried?.started);
-  const recent = new RecentUpdates<ItemWire>(carried?.recentUpdates);
-  let timelineSeq = carried?.timelineSeq ?? 0;
-  let state: ItemState;
+function upsertAttributes(state: ItemState) {
+  upsertSearchAttributes([
+    { key: SupervisionDepartments, value: [...new Set(state.tasks.map((t) => t.departmentId))] },
+    { key: SupervisionKind, value: state.item.kind },
+    { key: SupervisionLight, value: state.light },
+    { key: SupervisionStatus, value: state.status },
+    { key: SupervisionIssuedBy, value: state.item.issuedBy },
+  ]);
+}
 
-  // The outbox: task workflows to start, messages to them, the projection.
-  let pendingStarts: TaskInput[] = [];
-  let childMessages: ChildMessage[] = [];
-  let timeline: TimelineEntry[] = [];
-  let projectionDue = false;
-  let pumping = false;
-  const outboxEmpty = () => pendingStarts.length === 0 && childMessages.length === 0 && timeline.length === 0 && !projectionDue;
+/** The item's state and what follows from each step: timeline, tasks to start or tell, notifications. */
+class ItemRun {
+  readonly workflowId = workflowInfo().workflowId;
+  readonly recent: RecentUpdates<ItemWire>;
+  readonly outbox: ItemOutbox;
+  state!: ItemState;
 
-  function record(type: string, actor: Actor, at: Instant, reason: TimelineEntry['reason'], payload: Record<string, unknown> = {}) {
-    timeline.push({
-      stream: workflowId,
-      seq: ++timelineSeq,
-      itemId: state.item.id,
-      taskId: null,
-      version: state.version,
-      type,
-      actor,
-      reason,
-      payload,
-      at,
-    });
-    projectionDue = true;
-  }
-
-  function taskInput(spec: TaskInput['task'], openedBy: Actor, fromTaskId?: string): TaskInput {
-    const ti: TaskInput = {
-      task: spec,
-      item: { id: state.item.id, code: state.item.code, title: state.item.title, kind: state.item.kind, issuedBy: state.item.issuedBy },
-      parentWorkflowId: workflowId,
-      options: {
-        urgeEscalateAfterMs: options.urgeEscalateAfterMs,
-        ...(options.continueAsNewAfterEvents !== undefined ? { continueAsNewAfterEvents: options.continueAsNewAfterEvents } : {}),
-      },
-      openedBy,
-    };
-    return fromTaskId ? { ...ti, fromTaskId } : ti;
-  }
-
-  function upsertAttributes() {
-    upsertSearchAttributes([
-      { key: SupervisionDepartments, value: [...new Set(state.tasks.map((t) => t.departmentId))] },
-      { key: SupervisionKind, value: state.item.kind },
-      { key: SupervisionLight, value: state.light },
-      { key: SupervisionStatus, value: state.status },
-      { key: SupervisionIssuedBy, value: state.item.issuedBy },
-    ]);
-  }
-
-  /** What the items row and the search attributes show; a change bumps the version. */
-  const projectedKey = () =>
-    [state.status, state.light, state.redEver, [...new Set(state.tasks.map((t) => t.departmentId))].sort().join(',')].join('|');
-
-  /** Re-derives status and light from the tasks; records and projects what changed. */
-  function rollUp(now: Instant, actor: Actor = SYSTEM_ACTOR) {
-    const before = projectedKey();
-    const previous = state.status;
-    const { status, light } = rollUpItem(state.tasks, state.status);
-    const redEver = state.redEver || state.tasks.some((t) => t.redEver);
-    state = { ...state, status, light, redEver };
-    if (projectedKey() === before) return;
-    state.version += 1;
-    if (status !== previous) {
-      if (status === 'completed') state.completedAt = now;
-      record('item_status_changed', actor, now, null, { from: previous, to: status });
-    }
-    upsertAttributes();
-    projectionDue = true;
-  }
-
-  if (carried) {
-    state = carried.state;
-  } else {
-    const now = Date.now();
-    const launched = launchedItemState(input, now);
-    state = launched.state;
-    const { specs } = launched;
-    pendingStarts = specs.map((s) => taskInput(s, input.launchedBy));
-    record('launched', input.launchedBy, now, null, { tasks: specs.map((s) => ({ id: s.id, departmentId: s.departmentId, role: s.role })) });
-    upsertAttributes();
-  }
-
-  // ---- Signals: a task's new state (and maybe a transfer to open — opened BEFORE rolling up) ----
-  setHandler(taskChangedSignal, ({ task: reported, openTransfer }) => {
-    const now = Date.now();
-    let changed = false;
-    if (openTransfer && !state.tasks.some((t) => t.id === openTransfer.spec.id)) {
-      if (state.status === 'cancelled' || state.status === 'archived') {
-        record('transfer_dropped', openTransfer.actor, now, { code: 'item_closed', en: 'the item is closed', zh: '事项已结束' }, {
-          fromTaskId: reported.id,
-          departmentId: openTransfer.spec.departmentId,
-        });
-      } else {
-        state.tasks = [...state.tasks, placeholderTask(openTransfer.spec, now)];
-        pendingStarts.push(taskInput(openTransfer.spec, openTransfer.actor, reported.id));
-        record('task_transferred', openTransfer.actor, now, null, {
-          fromTaskId: reported.id,
-          newTaskId: openTransfer.spec.id,
-          departmentId: openTransfer.spec.departmentId,
-        });
-        changed = true;
-      }
-    }
-    const index = state.tasks.findIndex((t) => t.id === reported.id);
-    const known = state.tasks[index];
-    if (known && known.version < reported.version) {
-      state.tasks = state.tasks.map((t, i) => (i === index ? reported : t));
-      changed = true;
-    }
-    if (changed) rollUp(now);
-  });
-
-  // ---- Update: cancel (supervisor only), which ends every open task with the reason ----
-  setHandler(
-    cancelItemUpdate,
-    async ({ actor, reason }) => {
-      const id = currentUpdateInfo()?.id;
-      const cached = recent.get(id);
-      if (cached) return cached;
+  constructor(readonly input: ItemInput) {
+    const carried: ItemCarried | undefined = input.carried;
+    this.recent = new RecentUpdates<ItemWire>(carried?.recentUpdates);
+    this.outbox = new ItemOutbox(this.workflowId, new Timeline(this.workflowId, carried?.timelineSeq ?? 0), new Set(carried?.started), () => this.state);
+    if (carried) this.state = carried.state;
+    else {
       const now = Date.now();
-      state = { ...state, status: 'cancelled', cancelledAt: now, cancelReason: reason, version: state.version + 1 };
-      record('item_cancelled', actor, now, { code: 'cancelled', en: reason, zh: reason });
-      for (const t of state.tasks) {
-        if (!isClosedStatus(t.status)) childMessages.push({ taskId: t.id, cancel: { actor, reason } });
+      const launched = launchItem(input.item, input.tasks.map((t) => ({ ...t, itemId: input.item.id })), input.launchedBy, now);
+      this.state = launched.state;
+      this.carryOut(launched.effects, now);
+    }
+  }
+
+  /** Applies an event the rules accept; a refusal surfaces as an ApplicationFailure. */
+  apply(event: ItemEvent): void {
+    try {
+      const { state, effects } = applyItemEvent(this.state, event, event.at);
+      this.state = state;
+      this.carryOut(effects, event.at);
+    } catch (error) {
+      if (error instanceof ItemRuleError) throw ruleFailure(error.violation);
+      throw asFailure(error);
+    }
+  }
+
+  private carryOut(effects: readonly ItemEffect[], at: Instant): void {
+    const { outbox, state } = this;
+    for (const effect of effects) {
+      switch (effect.type) {
+        case 'record':
+          outbox.timeline.record({ itemId: state.item.id, taskId: null, version: state.version }, effect.entry, effect.actor, at, effect.reason, effect.payload);
+          break;
+        case 'start_task':
+          outbox.start(taskInputOf(this.input, this.workflowId, effect.spec, effect.openedBy, effect.fromTaskId));
+          break;
+        case 'tell_task':
+          outbox.tell(effect.taskId, effect.message);
+          break;
+        case 'notify_departments':
+          for (const t of state.tasks.filter((x) => !isClosedStatus(x.status))) {
+            outbox.notify({
+              workflowId: this.workflowId,
+              eventRef: effect.ref,
+              suffix: t.id,
+              event: effect.kind,
+              item: itemRefOf(this.input),
+              taskId: t.id,
+              departmentId: t.departmentId,
+              message: effect.text,
+              occurredAt: at,
+            });
+          }
+          break;
+        case 'projected':
+          upsertAttributes(state);
+          outbox.project();
+          break;
       }
-      upsertAttributes();
-      // Answer once every task has closed, so the caller sees the item as it ends.
-      await condition(() => state.tasks.every((t) => isClosedStatus(t.status)));
-      const result = itemToWire(state);
-      recent.remember(id, result);
+    }
+  }
+
+  carried(): ItemCarried {
+    return { state: this.state, started: [...this.outbox.started], recentUpdates: this.recent.toJSON(), timelineSeq: this.outbox.timeline.seq };
+  }
+}
+
+/** An Update on the item: validated by the domain rules before it enters history, applied once. */
+function itemAction<A extends { actor: Actor }>(
+  run: ItemRun,
+  def: UpdateDefinition<ItemWire, [A]>,
+  toEvent: (args: A, now: Instant) => ItemEvent,
+  /** What the answer waits for (a cancel: every task closed). */
+  settled: () => boolean = () => true,
+) {
+  setHandler(
+    def,
+    async (args: A) => {
+      const id = currentUpdateInfo()?.id;
+      const cached = run.recent.get(id);
+      if (cached) return cached;
+      run.apply(toEvent(args, Date.now()));
+      await condition(settled);
+      const result = itemToWire(run.state);
+      run.recent.remember(id, result);
       return result;
     },
     {
-      validator: (args) => {
-        if (recent.has(currentUpdateInfo()?.id)) return;
+      validator: (args: A) => {
+        if (run.recent.has(currentUpdateInfo()?.id)) return; // a repeat: the handler answers from the cache
         if (typeof args !== 'object' || args === null || typeof args.actor !== 'object' || args.actor === null) {
           throw ruleFailure(malformed('the request must carry its actor'));
         }
-        if (args.actor.role !== 'supervisor') {
-          throw ruleFailure({ code: 'forbidden', message: 'only a supervisor may cancel an item', messageZh: '仅督查室可以撤销事项' });
-        }
-        if (state.status !== 'launched' && state.status !== 'in_progress') {
-          throw ruleFailure({
-            code: 'wrong_state',
-            message: `cannot cancel an item that is ${state.status}`,
-            messageZh: '事项已结束，不能撤销',
-          });
-        }
-        if (typeof args.reason !== 'string' || args.reason.trim() === '') {
-          throw ruleFailure({ code: 'rule_violation', message: 'a reason is required', messageZh: '请填写撤销理由', field: 'reason' });
-        }
+        const now = Date.now();
+        const refused = validateItemAction(run.state, toEvent(args, now), now);
+        if (refused) throw ruleFailure(refused);
       },
     },
   );
+}
 
+function wireHandlers(run: ItemRun) {
+  setHandler(taskChangedSignal, (change) => run.apply(taskChangedEvent(change, Date.now())));
+  // A cancel answers once every task has closed, so the caller sees the item as it ends.
+  itemAction(run, cancelItemUpdate, itemEventOf.cancel, () => run.state.tasks.every((t) => isClosedStatus(t.status)));
+  itemAction(run, addAssistUpdate, (a, now) => itemEventOf.addAssist(a, now, run.input));
+  itemAction(run, changeDeadlineUpdate, itemEventOf.changeDeadline);
+  itemAction(run, instructUpdate, itemEventOf.instruct);
+  itemAction(run, setPublicUpdate, itemEventOf.setPublic);
   setHandler(tasksOpenedUpdate, async () => {
-    await condition(() => state.tasks.every((t) => started.has(t.id) || isClosedStatus(t.status)));
-    return itemToWire(state);
+    await condition(() => run.state.tasks.every((t) => run.outbox.started.has(t.id) || isClosedStatus(t.status)));
+    return itemToWire(run.state);
   });
+  setHandler(itemStateQuery, () => itemToWire(run.state));
+}
 
-  setHandler(itemStateQuery, () => itemToWire(state));
-
-  // ---- The pump: start task workflows, message them, project — in the background ----
-  async function startTask(ti: TaskInput) {
-    try {
-      await startChild(task, {
-        workflowId: taskWorkflowId(ti.task.id),
-        args: [ti],
-        // Tasks outlive a continue-as-new of the item; the item ends them itself (release).
-        parentClosePolicy: ParentClosePolicy.ABANDON,
-      });
-    } catch (error) {
-      if (!(error instanceof WorkflowExecutionAlreadyStartedError)) throw error;
-    }
-    started.add(ti.task.id);
-  }
-
-  async function message(m: ChildMessage) {
-    const handle = getExternalWorkflowHandle(taskWorkflowId(m.taskId));
-    try {
-      if ('cancel' in m) await handle.signal(cancelTaskSignal, m.cancel);
-      else await handle.signal(releaseTaskSignal);
-    } catch (error) {
-      log.warn('task workflow not reached', { taskId: m.taskId, error: String(error) });
-    }
-  }
-
-  async function pump(): Promise<never> {
-    for (;;) {
-      await condition(() => !outboxEmpty());
-      pumping = true;
-      const starts = pendingStarts.filter((s) => !started.has(s.task.id));
-      pendingStarts = [];
-      await Promise.all(starts.map(startTask));
-      const messages = childMessages;
-      const entries = timeline;
-      const project = projectionDue;
-      childMessages = [];
-      timeline = [];
-      projectionDue = false;
-      const work: Promise<unknown>[] = messages.map(message);
-      if (project) work.push(outboxActivities().projectItem({ state, workflowId, launchedAt: state.launchedAt, timeline: entries }));
-      await Promise.all(work);
-      pumping = false;
-    }
-  }
-
-  // ---- Lifecycle: open → completed/cancelled → (archive period) → archived, tasks released ----
+// ---- Lifecycle: open → completed/cancelled → (archive period) → archived, tasks released ----
+async function lifecycle(run: ItemRun): Promise<ItemWire> {
+  const { options } = run.input;
   const historyTooLong = () =>
     workflowInfo().continueAsNewSuggested ||
     (options.continueAsNewAfterEvents !== undefined && workflowInfo().historyLength > options.continueAsNewAfterEvents);
-  const finished = () => state.status === 'completed' || state.status === 'cancelled';
-  const idle = () => allHandlersFinished() && outboxEmpty() && !pumping;
-
-  async function continueWithCarriedState(): Promise<never> {
+  const idle = () => allHandlersFinished() && run.outbox.idle;
+  const continueWithCarriedState = async (): Promise<never> => {
     await condition(idle);
-    const next: ItemCarried = { state, started: [...started], recentUpdates: recent.toJSON(), timelineSeq };
-    return continueAsNew<typeof item>({ ...input, carried: next });
-  }
+    return continueAsNew<typeof item>({ ...run.input, carried: run.carried() });
+  };
 
-  async function lifecycle(): Promise<ItemWire> {
-    while (!finished() && state.status !== 'archived') {
+  while (!isFinishedItem(run.state) && run.state.status !== 'archived') {
+    if (historyTooLong()) await continueWithCarriedState();
+    await condition(() => isFinishedItem(run.state) || historyTooLong());
+  }
+  if (run.state.status !== 'archived') {
+    const archiveAt = archiveDueAt(run.state, options.archiveAfterMs, Date.now());
+    for (;;) {
       if (historyTooLong()) await continueWithCarriedState();
-      await condition(() => finished() || historyTooLong());
-    }
-    if (state.status !== 'archived') {
-      const archiveAt = (state.completedAt ?? state.cancelledAt ?? Date.now()) + options.archiveAfterMs;
-      for (;;) {
-        if (historyTooLong()) await continueWithCarriedState();
-        const now = Date.now();
-        if (now >= archiveAt) break;
-        if (!(await condition(historyTooLong, archiveAt - now))) break;
-      }
-      // A cancel Update still waiting for its tasks answers first.
-      await condition(allHandlersFinished);
       const now = Date.now();
-      const from = state.status;
-      state = { ...state, status: from === 'completed' ? 'archived' : from, archivedAt: now, version: state.version + 1 };
-      record('item_archived', SYSTEM_ACTOR, now, null, { from });
-      upsertAttributes();
-      for (const t of state.tasks) childMessages.push({ taskId: t.id, release: true });
+      if (now >= archiveAt) break;
+      if (!(await condition(historyTooLong, archiveAt - now))) break;
     }
-    await condition(idle);
-    if (patched(ARCHIVE_HISTORIES)) {
-      try {
-        await archiveItemHistories({ itemId: state.item.id });
-      } catch (error) {
-        log.error('item histories not archived', { itemId: state.item.id, error: String(error) });
-      }
-    }
-    return itemToWire(state);
+    // A cancel Update still waiting for its tasks answers first.
+    await condition(allHandlersFinished);
+    run.apply({ type: 'archive', actor: SYSTEM_ACTOR, at: Date.now() });
   }
+  await condition(idle);
+  try {
+    await archiveItemHistories({ itemId: run.state.item.id });
+  } catch (error) {
+    log.error('item histories not archived', { itemId: run.state.item.id, error: String(error) });
+  }
+  return itemToWire(run.state);
+}
 
-  return Promise.race([lifecycle(), pump()]);
+export async function item(input: ItemInput): Promise<ItemWire> {
+  const run = new ItemRun(input);
+  wireHandlers(run);
+  return Promise.race([lifecycle(run), run.outbox.pump()]);
 }

@@ -121,6 +121,12 @@ export interface UrgeArgs {
   message: string;
 }
 
+export interface AssignArgs {
+  actor: Actor;
+  /** The person of the task's department who handles it (承办人); the API checks the department. */
+  assignee: { userId: string; name: string };
+}
+
 export const signUpdate = defineUpdate<TaskWire, [SignArgs]>('sign');
 export const progressUpdate = defineUpdate<TaskWire, [ProgressArgs]>('progress');
 export const requestExtensionUpdate = defineUpdate<TaskWire, [ExtensionRequestArgs]>('requestExtension');
@@ -130,6 +136,7 @@ export const decideTransferUpdate = defineUpdate<TaskWire, [TransferDecisionArgs
 export const completeUpdate = defineUpdate<TaskWire, [CompleteArgs]>('complete');
 export const reviewUpdate = defineUpdate<TaskWire, [ReviewArgs]>('review');
 export const urgeUpdate = defineUpdate<TaskWire, [UrgeArgs]>('urge');
+export const assignUpdate = defineUpdate<TaskWire, [AssignArgs]>('assign');
 
 /** Every task Update by its action name, for services that dispatch on the route. */
 export const taskUpdates = {
@@ -142,6 +149,7 @@ export const taskUpdates = {
   complete: completeUpdate,
   review: reviewUpdate,
   urge: urgeUpdate,
+  assign: assignUpdate,
 } as const;
 export type TaskUpdateName = keyof typeof taskUpdates;
 
@@ -165,6 +173,14 @@ export interface CancelTaskArgs {
   reason: string;
 }
 export const cancelTaskSignal = defineSignal<[CancelTaskArgs]>('cancelTask');
+
+/** Item → task: the supervisor changed the whole item's deadline; the open task follows, as an extension. */
+export interface FollowDeadlineArgs {
+  actor: Actor;
+  dueAt: Instant;
+  reason: string;
+}
+export const followDeadlineSignal = defineSignal<[FollowDeadlineArgs]>('followDeadline');
 
 /** Item → task: the item is finished (archived or cancelled); a closed task may end its workflow. */
 export const releaseTaskSignal = defineSignal<[]>('releaseTask');

@@ -42,4 +42,5 @@ export const taskEventOf: TaskEventBuilders = {
   complete: (a, at) => ({ type: 'complete', actor: a.actor, at, summary: a.summary, ...(a.fields !== undefined ? { fields: a.fields } : {}) }),
   review: (a, at) => ({ type: 'review', actor: a.actor, at, decision: a.decision, comment: a.comment }),
   urge: (a, at) => ({ type: 'urge', actor: a.actor, at, message: a.message }),
+  assign: (a, at) => ({ type: 'assign', actor: a.actor, at, assignee: a.assignee }),
 };

@@ -3,7 +3,7 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { isGrpcServiceError } from '@temporalio/client';
-import { ItemNotFoundError } from '../../audit/histories';
+import { ItemNotFoundError } from '../../archive/histories';
 import { ReplayPointError } from '../../audit/replay';
 import { pickLang } from '../../audit/render';
 import { itemHistory, itemStateAt, itemVerification, rawHistories, rawHistoryAppendix, type AuditDeps } from '../../audit/service';

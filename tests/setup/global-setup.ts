@@ -13,7 +13,7 @@ import { resolveRedis } from '../../scripts/redis';
 import { startTemporalDevServer } from '../../scripts/temporal-server';
 import { buildUiIfStale } from '../../scripts/ui-build';
 import { runMigrations } from '../../db/migrate';
-import { workflowsPath } from '../../worker/create-worker';
+import { workflowsPath } from '../../workflows/path';
 import { rm, writeFile } from 'node:fs/promises';
 
 // Overridable so two checkouts on one machine can run their tests at the same time.

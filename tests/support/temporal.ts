@@ -14,13 +14,13 @@ export async function testClient(config: Config) {
  * A worker on the test's own task queue, using the workflow bundle the global setup built.
  * Call `running.shutdown()` (or use `runUntil`) when done.
  */
-export async function startTestWorker(config: Config, deps: ActivityDeps) {
+export async function startTestWorker(config: Config, deps: ActivityDeps, options: { workflowBundle?: { code: string } } = {}) {
   const connection = await NativeConnection.connect({ address: config.TEMPORAL_ADDRESS });
   const worker = await Worker.create({
     connection,
     namespace: config.TEMPORAL_NAMESPACE,
     taskQueue: config.TEMPORAL_TASK_QUEUE,
-    workflowBundle: { codePath: testServices().workflowBundlePath },
+    workflowBundle: options.workflowBundle ?? { codePath: testServices().workflowBundlePath },
     activities: createActivities(deps),
   });
   const run = worker.run();

@@ -10,7 +10,7 @@ import { loadConfigOrExit } from '../../config/env';
 import { connectDatabase } from '../../db/client';
 import { createQueues } from '../../jobs/queues';
 import { connectRedis } from '../../jobs/redis';
-import { workflowsPath } from '../../worker/create-worker';
+import { workflowsPath } from '../../workflows/path';
 
 const config = loadConfigOrExit();
 const database = connectDatabase(config.DATABASE_URL, { max: 4 });

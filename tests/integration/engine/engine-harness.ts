@@ -40,13 +40,13 @@ export interface LaunchPlan {
   options?: Partial<ItemOptions>;
 }
 
-export async function engineHarness(configOverrides: Record<string, string> = {}, options: { worker?: boolean } = {}) {
+export async function engineHarness(configOverrides: Record<string, string> = {}, options: { worker?: boolean; workflowBundle?: { code: string } } = {}) {
   const config = testConfig(configOverrides);
   const database = connectDatabase(config.DATABASE_URL, { max: 4 });
   const redis = connectRedis(config.REDIS_URL);
   const queues = createQueues(redis, config.QUEUE_PREFIX);
   // Without an in-process worker the test runs its own (e.g. a child process it can kill).
-  const worker = options.worker === false ? null : await startTestWorker(config, { config, db: database.db, queues });
+  const worker = options.worker === false ? null : await startTestWorker(config, { config, db: database.db, queues }, options.workflowBundle ? { workflowBundle: options.workflowBundle } : {});
   const { client, connection } = await testClient(config);
   const launchedBy = supervisor();
 

@@ -1,0 +1,93 @@
+// The contract between the workflows' outboxes and the activities that carry them out: what a
+// projection, a notification, telling the item and archiving take and answer. Types only; the
+// activities (activities/) implement them, audit replay (audit/) reads them back from history.
+import type { Actor, Instant, ItemState, LightReason, NotifyKind, TaskState } from '../domain';
+import type { TaskChangedArgs } from './item-definitions';
+import type { ItemRef } from './task-definitions';
+
+/** One recorded event of a task or item, with its actor and reason in plain words. */
+export interface TimelineEntry {
+  /** The emitting workflow id; (stream, seq) is unique. */
+  stream: string;
+  seq: number;
+  itemId: string;
+  taskId: string | null;
+  /** State version right after the event. */
+  version: number;
+  type: string;
+  actor: Actor;
+  reason: { code: string | null; en: string; zh: string } | null;
+  payload: Record<string, unknown>;
+  at: Instant;
+}
+
+export interface ProjectTaskInput {
+  task: TaskState;
+  workflowId: string;
+  transferredFrom: string | null;
+  timeline: TimelineEntry[];
+}
+
+export interface ProjectItemInput {
+  state: ItemState;
+  workflowId: string;
+  launchedAt: Instant;
+  timeline: TimelineEntry[];
+}
+
+/**
+ * A projection's answer carries what it projected. The workflows run these as local activities, whose
+ * input Temporal does not record, only their result: this is how the history keeps each state and
+ * timeline the workflow recorded, for audit replay and rebuilds (audit/decode.ts reads it back).
+ */
+export interface Projected<I> {
+  written: boolean;
+  projected: I;
+}
+
+export interface NotifyInput {
+  /** Dedupe key parts: the emitting workflow and the event (state version, urge number…). */
+  workflowId: string;
+  eventRef: string | number;
+  /** Tells apart several notifications of one event (e.g. the kind). */
+  suffix?: string;
+  event: NotifyKind | 'urge_escalated' | 'instruction';
+  item: ItemRef;
+  taskId?: string;
+  departmentId?: string;
+  requesterUserId?: string;
+  /** The task's named person (承办人), who hears of it besides the department. */
+  assigneeUserId?: string;
+  reason?: LightReason;
+  message?: string;
+  escalationLevel?: 'department_leader' | 'supervision_office';
+  occurredAt: Instant;
+}
+
+export type NotifyResult = { enqueued: true; jobId: string } | { enqueued: false; why: string };
+
+export interface TellItemInput {
+  itemWorkflowId: string;
+  change: TaskChangedArgs;
+}
+
+export interface ArchiveItemHistoriesInput {
+  itemId: string;
+}
+
+export interface ArchiveResult {
+  itemId: string;
+  runs: number;
+  /** Runs written now (new, or longer than the copy already archived). */
+  written: number;
+}
+
+/** The activities the workflows call, as they call them (the worker registers their implementations). */
+export interface OutboxActivities {
+  projectTask(input: ProjectTaskInput): Promise<Projected<ProjectTaskInput>>;
+  projectItem(input: ProjectItemInput): Promise<Projected<ProjectItemInput>>;
+  appendTimeline(entries: TimelineEntry[]): Promise<{ inserted: number }>;
+  notify(input: NotifyInput): Promise<NotifyResult>;
+  tellItem(input: TellItemInput): Promise<{ told: boolean }>;
+  archiveItemHistories(input: ArchiveItemHistoriesInput): Promise<ArchiveResult>;
+}
