@@ -13,7 +13,7 @@ import { ChangePasswordPage } from '../pages/ChangePassword';
 import { LoginPage } from '../pages/Login';
 import { currentLang } from './i18n';
 import { appRoutes, mayOpen } from './registry';
-import { useSessionQuery } from './session';
+import { UserContext, useSessionQuery } from './session';
 import { Shell } from './Shell';
 import { PublicLayout } from './PublicLayout';
 
@@ -61,23 +61,22 @@ function SessionGate() {
     );
   }
   const role = me.user.role;
-  const home = appRoutes.find((r) => r.homeFor?.includes(role))?.path ?? '/items';
+  // `/` is the home page unless a route claims a role's landing page.
+  const home = appRoutes.find((r) => r.homeFor?.includes(role))?.path ?? '/';
   return (
-    <Shell>
-      <Suspense fallback={<FullPageSpin />}>
-        <Routes>
-          {home !== '/' && <Route path="/" element={<Navigate to={home} replace />} />}
-          {appRoutes.map((r) => (
-            <Route
-              key={r.path}
-              path={r.path}
-              element={mayOpen(r, role) ? r.element : <Result status="403" subTitle={<Forbidden />} />}
-            />
-          ))}
-          <Route path="*" element={<Result status="404" subTitle={<NotFound />} />} />
-        </Routes>
-      </Suspense>
-    </Shell>
+    <UserContext.Provider value={me.user}>
+      <Shell>
+        <Suspense fallback={<FullPageSpin />}>
+          <Routes>
+            {home !== '/' && <Route path="/" element={<Navigate to={home} replace />} />}
+            {appRoutes.map((r) => (
+              <Route key={r.path} path={r.path} element={mayOpen(r, role) ? r.element : <Result status="403" subTitle={<Forbidden />} />} />
+            ))}
+            <Route path="*" element={<Result status="404" subTitle={<NotFound />} />} />
+          </Routes>
+        </Suspense>
+      </Shell>
+    </UserContext.Provider>
   );
 }
 

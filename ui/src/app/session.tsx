@@ -1,6 +1,6 @@
 /** Who is signed in: `GET /api/me` through TanStack Query (null: signed out). */
 import { useQuery, useQueryClient } from '@tanstack/react-query';
-import { useCallback, useEffect } from 'react';
+import { createContext, useCallback, useContext, useEffect } from 'react';
 import { api, ApiError, setCsrfToken, setOnUnauthenticated } from '../api/client';
 import { keys } from '../api/keys';
 import type { Session, User } from '../api/types';
@@ -31,13 +31,13 @@ export function useSessionQuery() {
   });
 }
 
+export const UserContext = createContext<User | null>(null);
+
 /** The signed-in user (only inside the signed-in shell). */
 export function useUser(): User {
-  const queryClient = useQueryClient();
-  const session = queryClient.getQueryData<Session | null>(keys.me);
-  const { data } = useQuery({ queryKey: keys.me, enabled: false, initialData: session });
-  if (!data) throw new Error('useUser outside a signed-in page');
-  return data.user;
+  const user = useContext(UserContext);
+  if (!user) throw new Error('useUser outside a signed-in page');
+  return user;
 }
 
 export function useSignIn() {

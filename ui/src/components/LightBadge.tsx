@@ -33,15 +33,29 @@ export function LightBadge({
   const why = reason ? (lang === 'zh' ? (reason.zh ?? reason.en) : reason.en) : null;
   const next =
     clock && shown !== 'red'
-      ? [clock.nextYellowAt && shown === 'green' ? { at: clock.nextYellowAt, l: 'yellow' as const } : null, clock.nextRedAt ? { at: clock.nextRedAt, l: 'red' as const } : null].find(
-          (x) => x && Date.parse(x.at) > now,
-        )
+      ? [
+          clock.nextYellowAt && shown === 'green' ? { at: clock.nextYellowAt, l: 'yellow' as const } : null,
+          clock.nextRedAt ? { at: clock.nextRedAt, l: 'red' as const } : null,
+        ].find((x) => x && Date.parse(x.at) > now)
       : null;
-  const tip = [shown !== light ? null : why, next ? t('lightWillTurn', { at: formatDateTime(next.at, lang), light: t(`lightShort.${next.l}`) }) : null].filter(Boolean);
+  const tip = [
+    shown !== light ? null : why,
+    next ? t('lightWillTurn', { at: formatDateTime(next.at, lang), light: t(`lightShort.${next.l}`) }) : null,
+  ].filter(Boolean);
   const badge = (
     <span className={`light light-${shown}`} data-light={shown} data-testid={testId}>
       <Badge status={STATUS[shown]} text={short ? t(`lightShort.${shown}`) : t(`lights.${shown}`)} />
     </span>
   );
-  return tip.length ? <Tooltip title={tip.map((x, i) => <div key={i}>{x}</div>)}>{badge}</Tooltip> : badge;
+  return tip.length ? (
+    <Tooltip
+      title={tip.map((x, i) => (
+        <div key={i}>{x}</div>
+      ))}
+    >
+      {badge}
+    </Tooltip>
+  ) : (
+    badge
+  );
 }

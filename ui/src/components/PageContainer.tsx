@@ -5,7 +5,15 @@ import { ApiError } from '../api/client';
 import { currentLang } from '../app/i18n';
 
 /** A page in Ant Design Pro's manner: a header (title, subtitle, actions) over the content. */
-export function PageContainer({ title, subTitle, extra, children, loading, error, onRetry }: {
+export function PageContainer({
+  title,
+  subTitle,
+  extra,
+  children,
+  loading,
+  error,
+  onRetry,
+}: {
   title: ReactNode;
   subTitle?: ReactNode;
   extra?: ReactNode;

@@ -11,7 +11,13 @@ const TASK_COLOR: Record<TaskStatus, string> = {
   transferred: 'default',
   cancelled: 'default',
 };
-const ITEM_COLOR: Record<ItemStatus, string> = { launched: 'gold', in_progress: 'processing', completed: 'success', archived: 'default', cancelled: 'default' };
+const ITEM_COLOR: Record<ItemStatus, string> = {
+  launched: 'gold',
+  in_progress: 'processing',
+  completed: 'success',
+  archived: 'default',
+  cancelled: 'default',
+};
 const OUTCOME_COLOR = { on_time: 'success', overdue: 'error', postponed: 'warning' } as const;
 
 export function TaskStatusTag({ status }: { status: TaskStatus }) {

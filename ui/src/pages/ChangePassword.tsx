@@ -31,7 +31,13 @@ export function ChangePasswordPage({ forced = false }: { forced?: boolean }) {
   const body = (
     <Card className="narrow-card">
       {forced && <Alert type="warning" showIcon title={t('mustChange')} className="form-error" />}
-      <Form form={form} layout="vertical" onFinish={(v) => void submit({ current: v.current, next: v.next })} aria-label={t('changeTitle')} requiredMark={false}>
+      <Form
+        form={form}
+        layout="vertical"
+        onFinish={(v) => void submit({ current: v.current, next: v.next })}
+        aria-label={t('changeTitle')}
+        requiredMark={false}
+      >
         <Form.Item name="current" label={t('current')} rules={[{ required: true, message: t('common:required') }]}>
           <Input.Password autoComplete="current-password" />
         </Form.Item>
@@ -44,7 +50,9 @@ export function ChangePasswordPage({ forced = false }: { forced?: boolean }) {
           dependencies={['next']}
           rules={[
             { required: true, message: t('common:required') },
-            ({ getFieldValue }) => ({ validator: (_, v) => (v === getFieldValue('next') ? Promise.resolve() : Promise.reject(new Error(t('mismatch')))) }),
+            ({ getFieldValue }) => ({
+              validator: (_, v) => (v === getFieldValue('next') ? Promise.resolve() : Promise.reject(new Error(t('mismatch')))),
+            }),
           ]}
         >
           <Input.Password autoComplete="new-password" />

@@ -13,7 +13,8 @@ export default function StatusPage() {
     queryKey: ['health'],
     refetchInterval: 15_000,
     // 503 still carries the parts' states.
-    queryFn: () => get<Health>('/api/health').catch((e: unknown) => (e instanceof ApiError && e.details ? (e.details as Health) : Promise.reject(e))),
+    queryFn: () =>
+      get<Health>('/api/health').catch((e: unknown) => (e instanceof ApiError && e.details ? (e.details as Health) : Promise.reject(e))),
   });
   const parts = ['temporal', 'database', 'redis'] as const;
   return (
@@ -22,7 +23,9 @@ export default function StatusPage() {
         <Descriptions column={1} bordered size="small">
           {parts.map((p) => (
             <Descriptions.Item key={p} label={t(`status.parts.${p}`)}>
-              <Tag color={health.data?.[p] === 'ok' ? 'success' : 'error'}>{health.data?.[p] === 'ok' ? t('status.ok') : (health.data?.[p] ?? '—')}</Tag>
+              <Tag color={health.data?.[p] === 'ok' ? 'success' : 'error'}>
+                {health.data?.[p] === 'ok' ? t('status.ok') : (health.data?.[p] ?? '—')}
+              </Tag>
             </Descriptions.Item>
           ))}
         </Descriptions>

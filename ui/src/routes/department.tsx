@@ -7,6 +7,11 @@ const MyTasks = lazy(() => import('../pages/department/MyTasksPage'));
 const TaskPage = lazy(() => import('../pages/department/TaskPage'));
 
 export const routes: AppRoute[] = [
-  { path: '/tasks', element: <MyTasks />, access: ['department'], menu: { key: 'tasks', icon: <CheckSquareOutlined />, labelKey: 'shell:menu.myTasks', order: 5 } },
+  {
+    path: '/tasks',
+    element: <MyTasks />,
+    access: ['department'],
+    menu: { key: 'tasks', icon: <CheckSquareOutlined />, labelKey: 'shell:menu.myTasks', order: 5 },
+  },
   { path: '/items/:itemId/tasks/:taskId', element: <TaskPage />, access: ['department'] },
 ];

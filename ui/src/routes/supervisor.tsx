@@ -11,8 +11,19 @@ export const routes: AppRoute[] = [
   {
     path: '/items',
     element: <Items />,
-    menu: { key: 'items', icon: <FileSearchOutlined />, labelKey: 'shell:menu.items', order: 10, roles: ['supervisor', 'leader', 'auditor', 'admin'] },
+    menu: {
+      key: 'items',
+      icon: <FileSearchOutlined />,
+      labelKey: 'shell:menu.items',
+      order: 10,
+      roles: ['supervisor', 'leader', 'auditor', 'admin'],
+    },
   },
   { path: '/items/:id', element: <ItemDetail /> },
-  { path: '/launch', element: <Launch />, access: ['supervisor', 'leader'], menu: { key: 'launch', icon: <RocketOutlined />, labelKey: 'shell:menu.launch', order: 20 } },
+  {
+    path: '/launch',
+    element: <Launch />,
+    access: ['supervisor', 'leader'],
+    menu: { key: 'launch', icon: <RocketOutlined />, labelKey: 'shell:menu.launch', order: 20 },
+  },
 ];
