@@ -1,59 +1,73 @@
-import { useCallback, useState, type FormEvent } from 'react';
-import { api } from '../api';
-import { Field, FormError, useSubmit } from '../components/ui';
-import { useI18n } from '../i18n';
-
 /** POST /api/me/password; forced (nothing else reachable) while /api/me says mustChangePassword. */
-export function ChangePasswordPage({ forced, onChanged }: { forced: boolean; onChanged: () => void }) {
-  const { t } = useI18n();
-  const [current, setCurrent] = useState('');
-  const [next, setNext] = useState('');
-  const [confirm, setConfirm] = useState('');
-  const [mismatch, setMismatch] = useState(false);
-  const [done, setDone] = useState(false);
-  const send = useCallback(
-    (body: { current: string; next: string }, key: string) => api<null>('POST', '/api/me/password', { body, idempotencyKey: key }),
-    [],
-  );
-  const { submit, pending, error, fieldErrors } = useSubmit(send);
+import { Alert, App, Button, Card, Form, Input } from 'antd';
+import { useQueryClient } from '@tanstack/react-query';
+import { useTranslation } from 'react-i18next';
+import { keys } from '../api/keys';
+import { useApiForm } from '../api/useApiForm';
+import { FormError, PageContainer } from '../components/PageContainer';
+import { useSignOut } from '../app/session';
 
-  async function onSubmit(event: FormEvent) {
-    event.preventDefault();
-    if (next !== confirm) {
-      setMismatch(true);
-      return;
-    }
-    setMismatch(false);
-    const ok = await submit({ current, next });
-    if (ok !== undefined) {
-      setDone(true);
-      setCurrent('');
-      setNext('');
-      setConfirm('');
-      onChanged();
-    }
-  }
+interface Values {
+  current: string;
+  next: string;
+  confirm: string;
+}
 
-  return (
-    <div className="page narrow">
-      <form className="card" onSubmit={(e) => void onSubmit(e)} aria-labelledby="pw-title">
-        <h2 id="pw-title">{t.auth.changePassword}</h2>
-        {forced && <p className="notice">{t.auth.mustChange}</p>}
-        <Field id="pw-current" label={t.auth.current} error={fieldErrors.current}>
-          <input id="pw-current" type="password" autoComplete="current-password" required value={current} onChange={(e) => setCurrent(e.target.value)} />
-        </Field>
-        <Field id="pw-next" label={t.auth.next} error={fieldErrors.next}>
-          <input id="pw-next" type="password" autoComplete="new-password" required value={next} onChange={(e) => setNext(e.target.value)} />
-        </Field>
-        <Field id="pw-confirm" label={t.auth.confirm} error={mismatch ? t.auth.mismatch : undefined}>
-          <input id="pw-confirm" type="password" autoComplete="new-password" required value={confirm} onChange={(e) => setConfirm(e.target.value)} />
-        </Field>
-        <FormError error={error} fieldErrors={fieldErrors} shown={['current', 'next']} />
-        {done && !forced && <p className="success">{t.auth.changed}</p>}
-        <button type="submit" className="primary" disabled={pending}>
-          {pending ? t.common.submitting : t.common.save}
-        </button>
-      </form>
-    </div>
+export function ChangePasswordPage({ forced = false }: { forced?: boolean }) {
+  const { t } = useTranslation('auth');
+  const [form] = Form.useForm<Values>();
+  const { message } = App.useApp();
+  const queryClient = useQueryClient();
+  const signOut = useSignOut();
+  const { submit, pending, formError } = useApiForm<{ current: string; next: string }>({
+    path: '/api/me/password',
+    form,
+    onSuccess: () => {
+      void message.success(t('changed'));
+      form.resetFields();
+      void queryClient.invalidateQueries({ queryKey: keys.me });
+    },
+  });
+  const body = (
+    <Card className="narrow-card">
+      {forced && <Alert type="warning" showIcon title={t('mustChange')} className="form-error" />}
+      <Form
+        form={form}
+        layout="vertical"
+        onFinish={(v) => void submit({ current: v.current, next: v.next })}
+        aria-label={t('changeTitle')}
+        requiredMark={false}
+      >
+        <Form.Item name="current" label={t('current')} rules={[{ required: true, message: t('common:required') }]}>
+          <Input.Password autoComplete="current-password" />
+        </Form.Item>
+        <Form.Item name="next" label={t('next')} rules={[{ required: true, message: t('common:required') }]}>
+          <Input.Password autoComplete="new-password" />
+        </Form.Item>
+        <Form.Item
+          name="confirm"
+          label={t('confirm')}
+          dependencies={['next']}
+          rules={[
+            { required: true, message: t('common:required') },
+            ({ getFieldValue }) => ({
+              validator: (_, v) => (v === getFieldValue('next') ? Promise.resolve() : Promise.reject(new Error(t('mismatch')))),
+            }),
+          ]}
+        >
+          <Input.Password autoComplete="new-password" />
+        </Form.Item>
+        <FormError message={formError} />
+        <Button type="primary" htmlType="submit" loading={pending} block={forced}>
+          {t('common:save')}
+        </Button>
+        {forced && (
+          <Button type="link" onClick={signOut} block>
+            {t('shell:signOut')}
+          </Button>
+        )}
+      </Form>
+    </Card>
   );
+  return <PageContainer title={t('changeTitle')}>{body}</PageContainer>;
 }

@@ -1,94 +1,111 @@
-import { useCallback, useState } from 'react';
+/** GET /api/inbox, newest first; marking a message read posts /api/inbox/:id/read. Texts are shown as written. */
+import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { Badge, Button, Card, List, Space, Switch, Tag, Typography } from 'antd';
+import { useTranslation } from 'react-i18next';
 import { Link, useSearchParams } from 'react-router';
-import { api, qs, type InboxItem, type Page } from '../api';
-import { Badge, DateTime, ErrorBox, Loading, Pager, useResource } from '../components/ui';
-import { newKey } from '../format';
-import { useI18n } from '../i18n';
-import { useSession } from '../session';
+import { api, get, newKey, qs } from '../api/client';
+import { keys } from '../api/keys';
+import type { InboxItem, InboxPage as InboxAnswer } from '../api/types';
+import { useUser } from '../app/session';
+import { DateTime } from '../components/DateTime';
+import { ErrorAlert, PageContainer } from '../components/PageContainer';
 
-/** GET /api/inbox, newest first; opening or marking a message posts /api/inbox/:id/read. */
-export function InboxPage() {
-  const { t } = useI18n();
-  const { refreshUnread } = useSession();
+export default function InboxPage() {
+  const { t } = useTranslation('inbox');
+  const user = useUser();
+  const queryClient = useQueryClient();
   const [params, setParams] = useSearchParams();
   const page = Math.max(1, Number(params.get('page') ?? 1) || 1);
   const unreadOnly = params.get('unread') === 'true';
-  const { data, error, loading, reload, setData } = useResource<Page<InboxItem> & { unread: number }>(
-    `/api/inbox${qs({ page, pageSize: 20, unread: unreadOnly ? 'true' : undefined })}`,
-  );
-  const [failed, setFailed] = useState<unknown>(null);
-
-  const markRead = useCallback(
-    async (item: InboxItem) => {
-      if (item.readAt) return;
-      try {
-        const updated = await api<InboxItem>('POST', `/api/inbox/${item.id}/read`, { idempotencyKey: newKey() });
-        setData((old) =>
-          old ? { ...old, unread: Math.max(0, old.unread - 1), items: old.items.map((x) => (x.id === item.id ? { ...x, readAt: updated?.readAt ?? new Date().toISOString() } : x)) } : old,
-        );
-        refreshUnread();
-      } catch (e) {
-        setFailed(e);
-      }
-    },
-    [setData, refreshUnread],
-  );
-
+  const query = { page, pageSize: 20, unread: unreadOnly ? 'true' : undefined };
+  const inbox = useQuery({ queryKey: keys.inbox(query), queryFn: ({ signal }) => get<InboxAnswer>(`/api/inbox${qs(query)}`, signal) });
+  const markRead = useMutation({
+    mutationFn: (item: InboxItem) => api<InboxItem>('POST', `/api/inbox/${item.id}/read`, { idempotencyKey: newKey() }),
+    onSuccess: () => queryClient.invalidateQueries({ queryKey: keys.inbox() }),
+  });
+  const setParam = (k: string, v: string | null) => {
+    const next = new URLSearchParams(params);
+    if (v === null) next.delete(k);
+    else next.set(k, v);
+    if (k !== 'page') next.delete('page');
+    setParams(next);
+  };
+  const itemLink = (m: InboxItem) =>
+    user.role === 'department' && m.taskId ? `/items/${m.itemId}/tasks/${m.taskId}` : `/items/${m.itemId}`;
   return (
-    <div className="page">
-      <div className="page-head">
-        <h2>
-          {t.inbox.title}
-          {data && data.unread > 0 && <span className="muted small"> · {t.inbox.unread(data.unread)}</span>}
-        </h2>
-        <label className="inline">
-          <input
-            type="checkbox"
-            checked={unreadOnly}
-            onChange={(e) => {
-              const next = new URLSearchParams();
-              if (e.target.checked) next.set('unread', 'true');
-              setParams(next);
-            }}
-          />{' '}
-          {t.inbox.unreadOnly}
-        </label>
-      </div>
-      <ErrorBox error={error ?? failed} onRetry={reload} />
-      {loading && !data && <Loading />}
-      {data && data.items.length === 0 && <p className="empty">{t.inbox.empty}</p>}
-      {data && data.items.length > 0 && (
-        <>
-          <ul className="inbox">
-            {data.items.map((m) => (
-              <li key={m.id} className={m.readAt ? 'read' : 'unread'} data-inbox-id={m.id}>
-                <div className="inbox-head">
-                  {!m.readAt && <span className="unread-dot" aria-hidden="true" />}
-                  <strong>{m.subject}</strong>
-                  {m.urgent && <Badge tone="bad">{t.inbox.urgent}</Badge>}
-                  <span className="muted">
+    <PageContainer
+      title={t('title')}
+      subTitle={inbox.data && inbox.data.unread > 0 ? t('unread', { count: inbox.data.unread }) : undefined}
+      extra={
+        <Space>
+          <Switch checked={unreadOnly} onChange={(on) => setParam('unread', on ? 'true' : null)} aria-label={t('unreadOnly')} />
+          {t('unreadOnly')}
+        </Space>
+      }
+      error={inbox.error}
+      onRetry={() => void inbox.refetch()}
+    >
+      <ErrorAlert error={markRead.error} />
+      <Card>
+        <List
+          loading={inbox.isPending}
+          dataSource={inbox.data?.items ?? []}
+          locale={{ emptyText: t('empty') }}
+          pagination={
+            inbox.data && inbox.data.total > inbox.data.pageSize
+              ? {
+                  current: page,
+                  pageSize: 20,
+                  total: inbox.data.total,
+                  onChange: (p) => setParam('page', String(p)),
+                  showSizeChanger: false,
+                }
+              : false
+          }
+          renderItem={(m) => (
+            <List.Item
+              key={m.id}
+              data-read={m.readAt ? 'true' : 'false'}
+              className="inbox-entry"
+              actions={[
+                <Link key="open" to={itemLink(m)} onClick={() => !m.readAt && markRead.mutate(m)}>
+                  {t('openItem')}
+                </Link>,
+                m.readAt ? (
+                  <Typography.Text key="read" type="secondary">
+                    {t('read')}
+                  </Typography.Text>
+                ) : (
+                  <Button
+                    key="mark"
+                    size="small"
+                    onClick={() => markRead.mutate(m)}
+                    loading={markRead.isPending && markRead.variables?.id === m.id}
+                  >
+                    {t('markRead')}
+                  </Button>
+                ),
+              ]}
+            >
+              <List.Item.Meta
+                title={
+                  <Space wrap>
+                    {!m.readAt && <Badge status="processing" />}
+                    {m.urgent && <Tag color="red">{t('urgent')}</Tag>}
+                    <span className="wrap-anywhere">{m.subject}</span>
+                  </Space>
+                }
+                description={
+                  <>
+                    <div className="wrap-anywhere inbox-body">{m.body}</div>
                     <DateTime iso={m.occurredAt} />
-                  </span>
-                </div>
-                {m.body && <p className="prewrap">{m.body}</p>}
-                <div className="buttons">
-                  <Link to={`/items/${m.itemId}`} onClick={() => void markRead(m)}>
-                    {t.inbox.open}
-                  </Link>
-                  {m.readAt ? (
-                    <span className="muted">{t.inbox.read}</span>
-                  ) : (
-                    <button type="button" className="link" onClick={() => void markRead(m)}>
-                      {t.inbox.markRead}
-                    </button>
-                  )}
-                </div>
-              </li>
-            ))}
-          </ul>
-          <Pager page={data.page} pageSize={data.pageSize} total={data.total} />
-        </>
-      )}
-    </div>
+                  </>
+                }
+              />
+            </List.Item>
+          )}
+        />
+      </Card>
+    </PageContainer>
   );
 }

@@ -1,59 +1,63 @@
-import { useState, type FormEvent } from 'react';
-import { api, ApiError, setCsrfToken, type Session } from '../api';
-import { PlatformHealth } from '../components/Health';
-import { Field } from '../components/ui';
-import { useI18n } from '../i18n';
+/** Sign-in: nothing of the platform's internals for anonymous visitors; a link to the public disclosure page. */
+import { LockOutlined, UserOutlined } from '@ant-design/icons';
+import { Alert, Button, Card, Form, Input, Typography } from 'antd';
+import { useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import { Link } from 'react-router';
+import { api, ApiError, setCsrfToken } from '../api/client';
+import type { Session } from '../api/types';
+import { PublicLayout } from '../app/PublicLayout';
+import { useSignIn } from '../app/session';
 
-/** The landing page when logged out: the sign-in form and the platform's health. */
-export function LoginPage({ onLogin }: { onLogin: (session: Session) => void }) {
-  const { t } = useI18n();
-  const [username, setUsername] = useState('');
-  const [password, setPassword] = useState('');
-  const [pending, setPending] = useState(false);
+export function LoginPage() {
+  const { t } = useTranslation('auth');
+  const signIn = useSignIn();
   const [error, setError] = useState<string | null>(null);
+  const [pending, setPending] = useState(false);
 
-  async function submit(event: FormEvent) {
-    event.preventDefault();
+  const onFinish = async ({ username, password }: { username: string; password: string }) => {
     setPending(true);
     setError(null);
     try {
       const answer = await api<Session>('POST', '/api/auth/login', { body: { username: username.trim(), password }, quiet401: true });
       setCsrfToken(answer.csrfToken);
       // The login answer's user may lack mustChangePassword: /api/me is the word on it.
-      const me = await api<Session>('GET', '/api/me', { quiet401: true });
-      setCsrfToken(me.csrfToken);
-      onLogin(me);
+      signIn(await api<Session>('GET', '/api/me', { quiet401: true }));
     } catch (e) {
-      if (e instanceof ApiError && (e.status === 401 || e.status === 400)) setError(t.auth.badCredentials);
-      else if (e instanceof ApiError && e.status === 429) setError(t.auth.tooMany);
-      else if (e instanceof ApiError && e.status === 0) setError(t.common.networkError);
-      else setError((e as Error).message);
+      if (e instanceof ApiError && (e.status === 401 || e.status === 400)) setError(t('badCredentials'));
+      else if (e instanceof ApiError && e.status === 429) setError(t('tooMany'));
+      else if (e instanceof ApiError && e.status === 0) setError(t('common:networkError'));
+      else setError(e instanceof ApiError ? e.message : String(e));
     } finally {
       setPending(false);
     }
-  }
+  };
 
   return (
-    <div className="landing">
-      <form className="card login" onSubmit={(e) => void submit(e)} aria-labelledby="login-title">
-        <h2 id="login-title">{t.auth.loginTitle}</h2>
-        <p className="muted">{t.auth.loginHint}</p>
-        <Field id="username" label={t.auth.username}>
-          <input id="username" name="username" autoComplete="username" required value={username} onChange={(e) => setUsername(e.target.value)} />
-        </Field>
-        <Field id="password" label={t.auth.password}>
-          <input id="password" name="password" type="password" autoComplete="current-password" required value={password} onChange={(e) => setPassword(e.target.value)} />
-        </Field>
-        {error && (
-          <div className="error-box" role="alert">
-            {error}
+    <PublicLayout>
+      <div className="login-wrap">
+        <Card className="login-card">
+          <Typography.Title level={1} className="page-title">
+            {t('title')}
+          </Typography.Title>
+          <Typography.Paragraph type="secondary">{t('hint')}</Typography.Paragraph>
+          <Form layout="vertical" onFinish={onFinish} requiredMark={false} aria-label={t('title')}>
+            <Form.Item name="username" label={t('username')} rules={[{ required: true, message: t('common:required') }]}>
+              <Input prefix={<UserOutlined />} autoComplete="username" size="large" />
+            </Form.Item>
+            <Form.Item name="password" label={t('password')} rules={[{ required: true, message: t('common:required') }]}>
+              <Input.Password prefix={<LockOutlined />} autoComplete="current-password" size="large" />
+            </Form.Item>
+            {error && <Alert type="error" showIcon title={error} role="alert" className="form-error" />}
+            <Button type="primary" htmlType="submit" block size="large" loading={pending}>
+              {t('signIn')}
+            </Button>
+          </Form>
+          <div className="login-public">
+            <Link to="/public">{t('publicLink')}</Link>
           </div>
-        )}
-        <button type="submit" className="primary" disabled={pending}>
-          {pending ? t.auth.loggingIn : t.auth.login}
-        </button>
-      </form>
-      <PlatformHealth />
-    </div>
+        </Card>
+      </div>
+    </PublicLayout>
   );
 }

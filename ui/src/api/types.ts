@@ -1,0 +1,249 @@
+/**
+ * The shapes the pages read, per ../../../shared/API.md and the routes' schemas. `schema.d.ts` (generated
+ * from /docs/json by `npm run api:types`) is the exact contract; these names are what the pages use,
+ * including fields of routes still being added (me/work, events, instructions, next light instants).
+ */
+export type Role = 'admin' | 'supervisor' | 'leader' | 'department' | 'auditor' | 'operator';
+export type Light = 'green' | 'yellow' | 'red';
+export type ItemKind = 'meeting_resolution' | 'leadership_instruction' | 'approval_document' | 'routine';
+export type ItemStatus = 'launched' | 'in_progress' | 'completed' | 'archived' | 'cancelled';
+export type TaskStatus = 'assigned' | 'signed' | 'in_progress' | 'submitted' | 'accepted' | 'transferred' | 'cancelled';
+export type Outcome = 'on_time' | 'overdue' | 'postponed' | null;
+
+export const ITEM_KINDS: ItemKind[] = ['meeting_resolution', 'leadership_instruction', 'approval_document', 'routine'];
+export const ITEM_STATUSES: ItemStatus[] = ['launched', 'in_progress', 'completed', 'archived', 'cancelled'];
+export const TASK_STATUSES: TaskStatus[] = ['assigned', 'signed', 'in_progress', 'submitted', 'accepted', 'transferred', 'cancelled'];
+export const LIGHTS: Light[] = ['green', 'yellow', 'red'];
+
+export interface User {
+  id: string;
+  username: string;
+  displayName: string;
+  role: Role;
+  departmentId: string | null;
+  mustChangePassword: boolean;
+}
+
+export interface Session {
+  user: User;
+  csrfToken: string;
+}
+
+export interface Page<T> {
+  items: T[];
+  total: number;
+  page: number;
+  pageSize: number;
+}
+
+export interface Department {
+  id: string;
+  name: string;
+  nameEn?: string | null;
+  parentId: string | null;
+  leader?: string | null;
+}
+
+export interface Bilingual {
+  code: string | null;
+  en: string;
+  zh: string | null;
+}
+
+export interface Task {
+  id: string;
+  itemId: string;
+  departmentId: string;
+  role: 'lead' | 'assist';
+  status: TaskStatus;
+  light: Light;
+  lightReason?: Bilingual | null;
+  signDueAt: string;
+  warnAt: string;
+  dueAt: string;
+  originalDueAt: string;
+  outcome: Outcome;
+  redEver: boolean;
+  lastReportAt: string | null;
+  /** Instants at which the light turns yellow / red unless something happens (null: it will not). */
+  nextYellowAt?: string | null;
+  nextRedAt?: string | null;
+  percent?: number | null;
+  postponed?: boolean;
+  signedAt?: string | null;
+  submittedAt?: string | null;
+  acceptedAt?: string | null;
+  pendingExtension?: { reason: string; newDueAt: string; requestedAt: string } | null;
+  pendingTransfer?: { reason: string; suggestedDepartmentId: string | null; requestedAt: string } | null;
+  transferredTo?: string | null;
+  urgeCount?: number;
+  returnCount?: number;
+  assignee?: { userId: string; name: string } | null;
+  assigneeId?: string | null;
+  version?: number;
+}
+
+export interface ItemSummary {
+  id: string;
+  code: string;
+  kind: ItemKind;
+  title: string;
+  status: ItemStatus;
+  light: Light;
+  issuedBy: string;
+  dueAt: string;
+  public: boolean;
+  createdAt: string;
+  completedAt: string | null;
+  departmentIds: string[];
+}
+
+export interface Actor {
+  userId: string;
+  name: string;
+  role: string;
+  departmentId?: string | null;
+}
+
+export interface TimelineEntry {
+  id: string;
+  taskId: string | null;
+  type: string;
+  at: string;
+  actor: Actor;
+  reason: Bilingual | null;
+  data: unknown;
+}
+
+export interface Instruction {
+  id: string;
+  at: string;
+  actor: Actor;
+  text: string;
+}
+
+export interface ItemDetail extends Omit<ItemSummary, 'departmentIds'> {
+  description: string;
+  source: string;
+  workflowId: string;
+  cancelledAt: string | null;
+  redEver: boolean;
+  tasks: Task[];
+  timeline: TimelineEntry[];
+  instructions?: Instruction[];
+}
+
+export interface HistoryEntry {
+  eventId?: string | number;
+  at: string;
+  type?: string;
+  text?: string;
+  en?: string;
+  zh?: string | null;
+  actor?: Actor | null;
+  [key: string]: unknown;
+}
+
+/** A JSON Schema object form (the template's completion fields). */
+export interface JsonSchemaObject {
+  type?: string;
+  required?: string[];
+  properties?: Record<string, Record<string, unknown>>;
+  [key: string]: unknown;
+}
+
+export interface Template {
+  kind: ItemKind;
+  completionFields: JsonSchemaObject;
+  defaultDeadline: { duration: string } | { workingDays: number };
+  warnBefore: string;
+  signWithin: string;
+  reportEvery: string | null;
+  escalateAfter?: string | null;
+  urgeEscalateAfter?: string | null;
+  paceMarginPercent?: number | null;
+}
+
+export interface InboxItem {
+  id: string;
+  event: string;
+  urgent: boolean;
+  itemId: string;
+  taskId: string | null;
+  subject: string;
+  body: string;
+  occurredAt: string;
+  readAt: string | null;
+}
+
+export interface InboxPage extends Page<InboxItem> {
+  unread: number;
+}
+
+/** GET /api/me/work: what needs me now. */
+export interface WorkTask {
+  taskId: string;
+  itemId: string;
+  itemCode: string;
+  itemTitle: string;
+  departmentId: string;
+  departmentName: string;
+  status: TaskStatus;
+  light: Light;
+  dueAt: string;
+  countdownTo: string;
+}
+
+export interface WorkItem {
+  itemId: string;
+  code: string;
+  title: string;
+  light: Light;
+  dueAt: string;
+}
+
+export interface MyWork {
+  toSign: WorkTask[];
+  reportsDue: WorkTask[];
+  reviewsWaiting: WorkTask[];
+  extensionRequests: WorkTask[];
+  transferRequests: WorkTask[];
+  redItems: WorkItem[];
+}
+
+export interface Leader {
+  id: string;
+  displayName: string;
+}
+
+/** GET/PUT /api/me/notification-preferences. Times of day are "HH:MM" in `timeZone`. */
+export interface NotificationPreferences {
+  language: 'zh' | 'en';
+  email: string | null;
+  emailEnabled: boolean;
+  timeZone: string;
+  quietStart: string | null;
+  quietEnd: string | null;
+  digestTime: string | null;
+}
+
+export interface DepartmentWebhook {
+  id: string;
+  kind: 'wecom' | 'dingtalk' | 'generic';
+  url: string;
+  hasSecret: boolean;
+  enabled: boolean;
+  language: 'zh' | 'en';
+}
+
+/** GET/PUT /api/departments/:id/notification-channels (admin). */
+export interface DepartmentChannels {
+  departmentId: string;
+  emailEnabled: boolean;
+  webhooksEnabled: boolean;
+  timeZone: string;
+  quietStart: string | null;
+  quietEnd: string | null;
+  digestTime: string | null;
+  webhooks: DepartmentWebhook[];
+}

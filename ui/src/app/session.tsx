@@ -1,0 +1,66 @@
+/** Who is signed in: `GET /api/me` through TanStack Query (null: signed out). */
+import { useQuery, useQueryClient } from '@tanstack/react-query';
+import { createContext, useCallback, useContext, useEffect } from 'react';
+import { api, ApiError, setCsrfToken, setOnUnauthenticated } from '../api/client';
+import { keys } from '../api/keys';
+import type { Session, User } from '../api/types';
+
+export function useSessionQuery() {
+  const queryClient = useQueryClient();
+  useEffect(() => {
+    setOnUnauthenticated(() => {
+      setCsrfToken(null);
+      queryClient.setQueryData(keys.me, null);
+    });
+    return () => setOnUnauthenticated(null);
+  }, [queryClient]);
+  return useQuery({
+    queryKey: keys.me,
+    staleTime: Infinity,
+    retry: false,
+    queryFn: async () => {
+      try {
+        const me = await api<Session>('GET', '/api/me', { quiet401: true });
+        setCsrfToken(me.csrfToken);
+        return me;
+      } catch (e) {
+        if (e instanceof ApiError && e.status === 401) return null;
+        throw e;
+      }
+    },
+  });
+}
+
+export const UserContext = createContext<User | null>(null);
+
+/** The signed-in user (only inside the signed-in shell). */
+export function useUser(): User {
+  const user = useContext(UserContext);
+  if (!user) throw new Error('useUser outside a signed-in page');
+  return user;
+}
+
+export function useSignIn() {
+  const queryClient = useQueryClient();
+  return useCallback(
+    (session: Session) => {
+      setCsrfToken(session.csrfToken);
+      queryClient.clear();
+      queryClient.setQueryData(keys.me, session);
+    },
+    [queryClient],
+  );
+}
+
+export function useSignOut() {
+  const queryClient = useQueryClient();
+  return useCallback(() => {
+    api('POST', '/api/auth/logout', { quiet401: true })
+      .catch(() => {})
+      .finally(() => {
+        setCsrfToken(null);
+        queryClient.clear();
+        queryClient.setQueryData(keys.me, null);
+      });
+  }, [queryClient]);
+}

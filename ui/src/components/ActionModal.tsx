@@ -1,0 +1,70 @@
+/**
+ * A button that opens a small form in a modal and posts it (useApiForm: Idempotency-Key, the API's
+ * reason at the field). The form is labelled by the action's name, so tests and screen readers find it.
+ */
+import { App, Button, Form, Modal, type ButtonProps } from 'antd';
+import { useState, type ReactNode } from 'react';
+import { useTranslation } from 'react-i18next';
+import { itemScoped } from '../api/keys';
+import { useApiForm } from '../api/useApiForm';
+import { FormError } from './PageContainer';
+
+export interface ActionModalProps<V, B> {
+  label: string;
+  title?: string;
+  path: string;
+  toBody: (values: V) => B;
+  children: ReactNode;
+  initialValues?: Partial<V>;
+  button?: ButtonProps;
+  okText?: string;
+  /** Shown above the fields (a warning, the request being decided). */
+  intro?: ReactNode;
+  fieldName?: (apiField: string) => (string | number)[] | null;
+  onDone?: () => void;
+}
+
+export function ActionModal<V extends object, B>({ label, title, path, toBody, children, initialValues, button, okText, intro, fieldName, onDone }: ActionModalProps<V, B>) {
+  const { t } = useTranslation();
+  const { message } = App.useApp();
+  const [open, setOpen] = useState(false);
+  const [form] = Form.useForm<V>();
+  const { submit, pending, formError, clearError } = useApiForm<B>({
+    path,
+    form,
+    fieldName,
+    invalidate: itemScoped,
+    onSuccess: () => {
+      void message.success(t('done'));
+      setOpen(false);
+      form.resetFields();
+      onDone?.();
+    },
+  });
+  return (
+    <>
+      <Button {...button} onClick={() => setOpen(true)}>
+        {label}
+      </Button>
+      <Modal
+        open={open}
+        title={title ?? label}
+        okText={okText ?? t('submit')}
+        onOk={() => form.submit()}
+        confirmLoading={pending}
+        onCancel={() => {
+          setOpen(false);
+          clearError();
+        }}
+        destroyOnHidden
+        forceRender
+      >
+        {intro}
+        <Form<V> form={form} layout="vertical" aria-label={label} initialValues={initialValues} onFinish={(v) => void submit(toBody(v))}>
+          {children}
+          <FormError message={formError} />
+        </Form>
+      </Modal>
+    </>
+  );
+}
