@@ -19,6 +19,7 @@ import { mountBullBoard } from './plugins/bull-board';
 import { serveUi } from './plugins/ui';
 import { auditRoutes } from './routes/audit';
 import { auditLogRoutes } from './routes/audit-log';
+import { auditLogVerifyRoutes } from './routes/audit-log-verify';
 import { authRoutes } from './routes/auth';
 import { calendarRoutes } from './routes/calendar';
 import { assessmentRoutes } from './routes/assessment';
@@ -97,6 +98,7 @@ export async function buildApp(deps: ApiDeps, options: { logger?: boolean; logSt
   await app.register(calendarRoutes(deps));
   await app.register(templateRoutes(deps));
   await app.register(auditLogRoutes(deps));
+  await app.register(auditLogVerifyRoutes(deps));
   await app.register(itemRoutes(deps));
   await app.register(taskRoutes(deps));
   await app.register(auditRoutes(deps));

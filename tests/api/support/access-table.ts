@@ -76,6 +76,7 @@ export const ACCESS: Record<string, Expectation> = {
   'GET /api/templates/:kind': everyone,
   'PUT /api/templates/:kind': admin,
   'GET /api/audit-log': { who: ['auditor', 'admin'] },
+  'GET /api/audit-log/verify': { who: ['auditor', 'admin'] },
   // items and tasks (department staff see only their own: others' answer 404)
   'POST /api/items': { who: ['supervisor', 'leader'] },
   'GET /api/items': everyone,

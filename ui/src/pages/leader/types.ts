@@ -1,0 +1,110 @@
+/** Shapes of the standing book's routes (api/schemas/dashboard.ts, api/services/assessment.ts). */
+import type { ItemKind } from '../../api/types';
+
+export const METRICS = ['total', 'inProgress', 'yellow', 'red', 'completed', 'onTime', 'overdue', 'postponed', 'redEver'] as const;
+export type Metric = (typeof METRICS)[number];
+
+export type Figures = Record<Metric, number> & { onTimeRate: number | null };
+export interface DrillDown {
+  tasks: string;
+  items: string;
+}
+export interface DepartmentFigures extends Figures {
+  departmentId: string;
+  departmentName: string | null;
+  drillDown: DrillDown;
+}
+export interface Section {
+  departments: DepartmentFigures[];
+  totals: Figures & { drillDown: DrillDown };
+}
+export interface Dashboard extends Section {
+  asOf: string | null;
+  generatedAt: string;
+  kinds: (Section & { kind: ItemKind })[];
+}
+
+export interface RankRow extends Figures {
+  rank: number;
+  departmentId: string;
+  departmentName: string | null;
+}
+export interface Ranking {
+  onTimeRate: RankRow[];
+  redLights: RankRow[];
+}
+
+export interface Trend {
+  granularity: 'week' | 'month';
+  periods: (Figures & { start: string; label: string })[];
+}
+
+export const FACTORS = ['onTimeRate', 'redEver', 'urge', 'returned', 'postponed'] as const;
+export type Factor = (typeof FACTORS)[number];
+export interface FactorFigures {
+  weight: number;
+  count: number;
+  tasks: number;
+  points: number;
+  deductions: string;
+}
+export interface AssessmentRow {
+  rank: number;
+  departmentId: string;
+  departmentName: string | null;
+  total: number;
+  completed: number;
+  onTime: number;
+  onTimeRate: number | null;
+  score: number;
+  pointsLost: number;
+  byFactor: Record<Factor, FactorFigures>;
+  deductions: { total: number; list: string };
+}
+export interface Assessment {
+  weights: Record<Factor, number>;
+  departments: AssessmentRow[];
+}
+export interface Deduction {
+  departmentId: string;
+  itemId: string;
+  itemCode: string;
+  itemTitle: string;
+  taskId: string;
+  factor: Factor;
+  count: number;
+  points: number;
+}
+
+export interface FactRow {
+  taskId: string;
+  itemId: string;
+  itemCode: string;
+  itemTitle: string;
+  kind: ItemKind;
+  departmentId: string;
+  departmentName: string | null;
+  status: string;
+  light: 'green' | 'yellow' | 'red';
+  outcome: 'on_time' | 'overdue' | 'postponed' | null;
+  dueAt: string;
+  launchedAt: string;
+  completedAt: string | null;
+}
+
+export interface ExportStatus {
+  id: string;
+  status: 'queued' | 'running' | 'done' | 'failed';
+  progress: number;
+  error?: string;
+  itemCount: number | null;
+  matchedCount: number | null;
+  capped: boolean;
+  notice?: string;
+}
+
+/** The SPA page listing the tasks behind one figure: the API's drill-down query plus the metric. */
+export function drillDownPath(apiTasksUrl: string, metric: Metric): string {
+  const query = apiTasksUrl.slice(apiTasksUrl.indexOf('?') + 1);
+  return `/leader/tasks?${query}${query ? '&' : ''}metric=${metric}`;
+}
