@@ -20,6 +20,6 @@ export async function buildUiIfStale(): Promise<boolean> {
   const sources = Math.max(newestMtime(resolve(repoRoot, 'ui', 'src')), statSync(resolve(repoRoot, 'ui', 'index.html')).mtimeMs);
   if (existsSync(index) && statSync(index).mtimeMs >= sources) return false;
   await build({ configFile: resolve(repoRoot, 'ui', 'vite.config.ts'), logLevel: 'warn' });
-  precompress(resolve(repoRoot, 'ui', 'dist'));
+  await precompress(resolve(repoRoot, 'ui', 'dist'));
   return true;
 }

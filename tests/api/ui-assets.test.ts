@@ -20,7 +20,7 @@ beforeAll(async () => {
   mkdirSync(join(dist, 'assets'));
   writeFileSync(join(dist, 'assets', 'index-Bx7d9Kq2.js'), script);
   writeFileSync(join(dist, 'index.html'), `<!doctype html><html><head><script type="module" src="/assets/index-Bx7d9Kq2.js"></script></head><body>${'<div></div>'.repeat(200)}</body></html>`);
-  expect(precompress(dist)).toBe(2);
+  expect(await precompress(dist)).toBe(2);
   app = Fastify();
   await serveUi(app, dist);
 });
