@@ -1,9 +1,9 @@
 /**
  * The workflow engine under load, each figure next to a baseline measured in the same run:
  *
- *   npx tsx bench/engine.ts [items=1000] [lightTasks=1000] [openTasks=10000]
+ *   npx tsx bench/engine.ts [items=1000] [lightTasks=1000] [openTasks=10000] [probes=1000]
  *
- * 1. starts/s of the bare one-line workflow `probe` (the server's floor), 1,000 starts;
+ * 1. starts/s of the bare one-line workflow `probe` (the server's floor), 1,000 starts (`probes`);
  * 2. items/s: 1,000 items of 5 tasks launched through the launch service (api/services/items.ts:
  *    checks, read-model rows, workflow start), counted done when all 6 workflows of an item run;
  *    ratio = (items/s × 6 workflows) / probe starts/s (goal ≥ 0.5);
@@ -42,7 +42,7 @@ import { resolveRedis } from '../scripts/redis';
 import { startTemporalDevServer } from '../scripts/temporal-server';
 import { itemWorkflowId, tasksOpenedUpdate, type ItemInput } from '../workflows/definitions';
 
-const [ITEMS = 1000, LIGHT_TASKS = 1000, OPEN_TASKS = 10_000] = process.argv.slice(2).map(Number);
+const [ITEMS = 1000, LIGHT_TASKS = 1000, OPEN_TASKS = 10_000, PROBES = 1000] = process.argv.slice(2).map(Number);
 const TEMPORAL_PORT = Number(process.env.BENCH_TEMPORAL_PORT ?? 17400);
 const DATABASE_NAME = process.env.BENCH_DATABASE_NAME ?? 'supervision_bench';
 const TASKS_PER_ITEM = 5;
@@ -178,13 +178,13 @@ async function main() {
 
     // 1. The floor: the one-line workflow, started and run (its one workflow task done).
     let t0 = performance.now();
-    const probes = await pool(1000, CONCURRENCY, (i) =>
+    const probes = await pool(PROBES, CONCURRENCY, (i) =>
       client.workflow.start('probe', { taskQueue: config.TEMPORAL_TASK_QUEUE, workflowId: `probe-${run}-${i}`, args: [0] }),
     );
     const probeStartsS = (performance.now() - t0) / 1000;
     await Promise.all(probes.map((p) => p.result()));
-    const probeRate = 1000 / ((performance.now() - t0) / 1000);
-    log(`probe: ${(1000 / probeStartsS).toFixed(1)} starts/s accepted; ${probeRate.toFixed(1)} workflows/s started and run (1000, ${CONCURRENCY} concurrent)`);
+    const probeRate = PROBES / ((performance.now() - t0) / 1000);
+    log(`probe: ${(PROBES / probeStartsS).toFixed(1)} starts/s accepted; ${probeRate.toFixed(1)} workflows/s started and run (${PROBES}, ${CONCURRENCY} concurrent)`);
 
     // 2. Items through the launch service; an item counts once all its task workflows run
     //    (the item's tasksOpened Update answers).
@@ -224,7 +224,8 @@ async function main() {
     log(`items started directly on the workflow: ${directRate.toFixed(1)} items/s (${direct} items; ratio ${((directRate * (1 + TASKS_PER_ITEM)) / probeRate).toFixed(2)})`);
 
     // 3a. The floor for lateness: LIGHT_TASKS bare probe timers due in the same second.
-    const floorAt = Math.ceil((Date.now() + 20_000) / 1000) * 1000;
+    // Far enough ahead that every timer is started before it falls due, however loaded the machine.
+    const floorAt = Math.ceil((Date.now() + 20_000 + (1.5 * LIGHT_TASKS * 1000) / (PROBES / probeStartsS)) / 1000) * 1000;
     const sleepers = await pool(LIGHT_TASKS, CONCURRENCY, (i) =>
       client.workflow.start('probe', { taskQueue: config.TEMPORAL_TASK_QUEUE, workflowId: `floor-${run}-${i}`, args: [floorAt - Date.now()] }),
     );
@@ -236,7 +237,7 @@ async function main() {
 
     // 3. Lights for LIGHT_TASKS tasks due in the same second.
     const lightItems = Math.ceil(LIGHT_TASKS / TASKS_PER_ITEM);
-    const dueAt = new Date(Math.ceil((Date.now() + 60_000 + lightItems * 50) / 1000) * 1000);
+    const dueAt = new Date(Math.ceil((Date.now() + 60_000 + (1.5 * lightItems * 1000) / itemRate) / 1000) * 1000);
     const warnAt = dueAt.getTime() - 15_000;
     const launched = await pool(lightItems, CONCURRENCY, () => launchItem(deps, user, body(dueAt.toISOString(), 'PT15S', lightsLeaderRow!.id)));
     const lightTaskIds = launched.flatMap((l) => l.tasks.map((t) => t.id));
