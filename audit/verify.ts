@@ -162,6 +162,15 @@ export async function compareReadModel(db: Executor, folds: ItemFolds): Promise<
   return { ok: differences.length === 0, differences };
 }
 
+/**
+ * What an item projection records of its state: its copies of the tasks are told without a new
+ * version when they change nothing the item shows (the item hears only of status changes, and
+ * lights are read from the tasks' rows), so only which tasks it has is compared, not the copies.
+ */
+function projectedView(s: ItemState) {
+  return { ...s, tasks: s.tasks.map((t) => t.id) };
+}
+
 /** Where the fold and what the workflows themselves recorded (projection inputs) disagree. */
 export function foldAgainstRecord(folds: ItemFolds): string[] {
   const problems: string[] = [];
@@ -171,7 +180,7 @@ export function foldAgainstRecord(folds: ItemFolds): string[] {
     }
   }
   const i = folds.item;
-  if (i.state && i.recorded && JSON.stringify(i.state) !== JSON.stringify(i.recorded)) {
+  if (i.state && i.recorded && JSON.stringify(projectedView(i.state)) !== JSON.stringify(projectedView(i.recorded))) {
     problems.push(`${i.workflowId}: folded state v${i.state.version} differs from the last recorded state v${i.recorded.version}`);
   }
   return problems;
