@@ -1,9 +1,9 @@
 // Rebuilds the read model (items, tasks, item_events) from the histories alone: rows from the states
 // folded through domain/, timeline rows from what the workflows recorded, both written by the very
-// projection functions the workflows' activities use (idempotent, versioned).
+// projection queries the workflows' activities use (idempotent, versioned).
 import type { Client } from '@temporalio/client';
-import { createProjectionActivities } from '../activities/projection';
 import type { Database } from '../db/client';
+import { projectItemState, projectTaskState } from '../db/queries/projection-rows';
 import { archivedItemIds } from '../archive/store';
 import type { ItemHistories } from '../archive/histories';
 import { loadItemHistories } from './load';
@@ -18,18 +18,17 @@ export interface RebuiltItem {
 
 export async function rebuildItemFrom(db: Database, histories: ItemHistories): Promise<RebuiltItem> {
   const folds = foldItemHistories(histories);
-  const projection = createProjectionActivities(db);
   let events = 0;
   let taskCount = 0;
   for (const t of folds.tasks) {
     if (!t.state) continue;
-    await projection.projectTask({ task: t.state, workflowId: t.workflowId, transferredFrom: t.input?.fromTaskId ?? null, timeline: t.timeline });
+    await projectTaskState(db, { task: t.state, workflowId: t.workflowId, transferredFrom: t.input?.fromTaskId ?? null, timeline: t.timeline });
     events += t.timeline.length;
     taskCount += 1;
   }
   const item = folds.item.state;
   if (item) {
-    await projection.projectItem({ state: item, workflowId: folds.item.workflowId, launchedAt: item.launchedAt, timeline: folds.item.timeline });
+    await projectItemState(db, { state: item, workflowId: folds.item.workflowId, launchedAt: item.launchedAt, timeline: folds.item.timeline });
     events += folds.item.timeline.length;
   }
   return { itemId: histories.itemId, tasks: taskCount, events, source: histories.source };

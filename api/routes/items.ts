@@ -1,3 +1,4 @@
+import type { FastifyRequest } from 'fastify';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { requireUser } from '../authz';
 import type { ApiDeps } from '../deps';
@@ -5,6 +6,8 @@ import { errorBody, idParams } from '../schemas/errors';
 import { cancelItemBody, itemDetailSchema, itemListQuery, itemPage, itemWireSchema, launchedItemSchema, launchItemBody } from '../schemas/items';
 import { getItemDetail, listItemsFor } from '../services/items/queries';
 import { cancelItem, launchItem } from '../services/items/commands';
+import { assistBody, deadlineBody, instructionBody, publicBody } from '../schemas/item-actions';
+import { addAssistingDepartment, changeItemDeadline, instructOnItem, setItemPublic } from '../services/items/actions';
 
 const errors = { 400: errorBody, 401: errorBody, 403: errorBody, 404: errorBody, 409: errorBody, 422: errorBody, 503: errorBody };
 
@@ -57,6 +60,28 @@ export function itemRoutes(deps: ApiDeps): FastifyPluginAsyncZod {
         schema: { tags: ['items'], summary: 'Cancel an item: every open task closes with the reason', params: idParams, body: cancelItemBody, response: { 200: itemWireSchema, ...errors } },
       },
       async (request) => cancelItem(deps, requireUser(request), request.params.id, request.body.reason, request.idempotencyKey),
+    );
+    const act = (summary: string) => ({ tags: ['items'], summary, params: idParams, response: { 200: itemWireSchema, ...errors } });
+    const ctx = (request: FastifyRequest) => ({ user: requireUser(request), idempotencyKey: request.idempotencyKey });
+    app.post(
+      '/api/items/:id/assist',
+      { config: { access: ['supervisor'] }, schema: { ...act('Add an assisting department (协办单位) to a running item'), body: assistBody } },
+      async (request) => addAssistingDepartment(deps, ctx(request), request.params.id, request.body),
+    );
+    app.post(
+      '/api/items/:id/deadline',
+      { config: { access: ['supervisor'] }, schema: { ...act("Change the whole item's deadline: every open task follows, as an extension"), body: deadlineBody } },
+      async (request) => changeItemDeadline(deps, ctx(request), request.params.id, request.body),
+    );
+    app.post(
+      '/api/items/:id/instructions',
+      { config: { access: ['leader', 'supervisor'] }, schema: { ...act("A leader's comment or further instruction (批示); the departments are told"), body: instructionBody } },
+      async (request) => instructOnItem(deps, ctx(request), request.params.id, request.body),
+    );
+    app.post(
+      '/api/items/:id/public',
+      { config: { access: ['supervisor'] }, schema: { ...act("Change the item's disclosure (public) flag"), body: publicBody } },
+      async (request) => setItemPublic(deps, ctx(request), request.params.id, request.body),
     );
   };
 }

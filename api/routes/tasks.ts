@@ -27,6 +27,8 @@ import {
   urgeTask,
   type ActionContext,
 } from '../services/tasks/actions';
+import { assigneeBody } from '../schemas/item-actions';
+import { assignTask } from '../services/items/actions';
 
 const answers = { 200: taskWireSchema, 400: errorBody, 401: errorBody, 403: errorBody, 404: errorBody, 409: errorBody, 422: errorBody, 503: errorBody };
 const department = { access: ['department'] } as const;
@@ -75,6 +77,11 @@ export function taskRoutes(deps: ApiDeps): FastifyPluginAsyncZod {
       '/api/tasks/:id/urge',
       { config: { access: ['supervisor', 'leader'] }, schema: { ...schema('Urge the department (催办)'), body: urgeBody } },
       async (request) => urgeTask(deps, ctx(request), request.params.id, request.body),
+    );
+    app.post(
+      '/api/tasks/:id/assignee',
+      { config: { access: ['department', 'supervisor'] }, schema: { ...schema("Name the task's person (承办人), of its department"), body: assigneeBody } },
+      async (request) => assignTask(deps, ctx(request), request.params.id, request.body),
     );
   };
 }

@@ -35,6 +35,7 @@ export const WELL_FORMED_BODIES: Record<string, unknown> = {
   'POST /api/tasks/:id/extension-decision': { approve: true },
   'POST /api/tasks/:id/transfer-decision': { approve: false },
   'POST /api/tasks/:id/urge': { message: '请尽快办理' },
+  'POST /api/tasks/:id/assignee': { userId: '00000000-0000-4000-8000-000000000000' },
 };
 
 export function isolatedByDepartment(url: string): boolean {
@@ -82,6 +83,11 @@ export const ACCESS: Record<string, Expectation> = {
   'GET /api/items': everyone,
   'GET /api/items/:id': everyone,
   'POST /api/items/:id/cancel': supervisorOnly,
+  'POST /api/items/:id/assist': supervisorOnly,
+  'POST /api/items/:id/deadline': supervisorOnly,
+  'POST /api/items/:id/instructions': { who: ['leader', 'supervisor'] },
+  'POST /api/items/:id/public': supervisorOnly,
+  'POST /api/tasks/:id/assignee': { who: ['department', 'supervisor'] },
   'POST /api/tasks/:id/sign': departmentStaff,
   'POST /api/tasks/:id/progress': departmentStaff,
   'POST /api/tasks/:id/extension': departmentStaff,

@@ -1,0 +1,19 @@
+import { z } from 'zod';
+import { isoInstant } from './items';
+
+// Bodies of the item's own actions (API.md): blank texts are 400 here; state-dependent rules are the workflow's.
+const words = (max: number) => z.string().trim().min(1).max(max);
+
+export const assistBody = z.object({ departmentId: z.uuid(), dueAt: isoInstant.optional() });
+export const deadlineBody = z.object({ dueAt: isoInstant, reason: words(2_000) });
+export const instructionBody = z.object({ text: words(4_000) });
+export const publicBody = z.object({ public: z.boolean(), reason: z.string().trim().max(2_000).optional() });
+export const assigneeBody = z.object({ userId: z.uuid() });
+
+/** A leader's or supervisor's instruction (批示) as the item page shows it. */
+export const instructionSchema = z.object({
+  id: z.string(),
+  at: z.string(),
+  actor: z.object({ userId: z.string(), name: z.string(), role: z.string() }),
+  text: z.string(),
+});
