@@ -10,6 +10,9 @@ import type { Browser, Page } from 'playwright-core';
 import { startApiHarness, type ApiHarness, type LoggedIn } from '../support/api-harness';
 import { contextFor, gallery, launchChromium } from '../support/ui-browser';
 
+// antd spaces out a two-character Chinese label ("创 建").
+const CREATE = /^创\s?建$/;
+
 describe('admin pages in Chromium', () => {
   let h: ApiHarness;
   let browser: Browser;
@@ -46,7 +49,7 @@ describe('admin pages in Chromium', () => {
     await page.getByRole('button', { name: '新增单位' }).click();
     await page.getByRole('dialog').getByLabel('名称', { exact: true }).fill(deptName);
     await page.getByRole('dialog').getByLabel('英文名称').fill(`Audit Bureau ${suffix}`);
-    await page.getByRole('dialog').getByRole('button', { name: '创建' }).click();
+    await page.getByRole('dialog').getByRole('button', { name: CREATE }).click();
     await page.locator('[data-testid="dept-node"]', { hasText: deptName }).waitFor();
     const dept = (await admin.get(`/api/departments?q=${encodeURIComponent(deptName)}`)).body.items[0];
     expect(dept.name).toBe(deptName);
@@ -60,7 +63,7 @@ describe('admin pages in Chromium', () => {
     await page.getByRole('dialog').getByLabel('姓名').fill('审计局 周明');
     await choose(page, '单位', deptName);
     await page.getByRole('dialog').getByLabel('初始密码').fill('first-password-123');
-    await page.getByRole('dialog').getByRole('button', { name: '创建' }).click();
+    await page.getByRole('dialog').getByRole('button', { name: CREATE }).click();
     await page.locator('.ant-table-row', { hasText: username }).waitFor();
     const user = (await admin.get(`/api/users?q=${username}`)).body.items[0];
     expect(user).toMatchObject({ username, role: 'department', departmentId: dept.id, mustChangePassword: true });
@@ -89,7 +92,7 @@ describe('admin pages in Chromium', () => {
     expect(await page.locator(`button.cal-day[data-date="${date}"]`).getAttribute('data-kind')).toBe('holiday');
     await page.locator('[data-testid="calendar-save"]').click();
     await page.locator('[data-testid="impact"]').waitFor();
-    await page.getByRole('dialog').getByRole('button', { name: '保存' }).click();
+    await page.getByRole('dialog').getByRole('button', { name: /^保\s?存$/ }).click();
     await expect
       .poll(async () => (await admin.get(`/api/calendar/${year}`)).body.overrides, { timeout: 15_000 })
       .toContainEqual(expect.objectContaining({ date, kind: 'holiday' }));

@@ -113,7 +113,7 @@ function HeaderTools({ phone, live }: { phone: boolean; live: string }) {
           ],
         }}
       >
-        <Button type="text" icon={<UserOutlined />} aria-label={t('userMenu')} className="tap user-menu">
+        <Button type="text" icon={<UserOutlined />} aria-label={phone ? t('userMenu') : `${user.displayName} · ${t('userMenu')}`} className="tap user-menu">
           {!phone && user.displayName}
         </Button>
       </Dropdown>
