@@ -109,7 +109,7 @@ describe('admin pages in Chromium', () => {
       ['admin-calendar', '/calendar', 'button.cal-day'],
       ['admin-weights', '/admin/weights', 'form input'],
     ] as const) {
-      const v = await gallery(browser, h.baseUrl, admin, name, path, (p) => p.locator(selector).first().waitFor({ timeout: 30_000 }));
+      const v = await gallery(browser, h.baseUrl, admin, name, path, (p) => p.locator(selector).first().waitFor({ timeout: 90_000 }));
       if (Object.keys(v).length) found[name] = v;
     }
     expect(found).toEqual({});

@@ -103,7 +103,7 @@ describe('standing book in Chromium', () => {
   });
 
   it('every tab in both languages at both sizes, without serious accessibility violations', { timeout: 900_000 }, async () => {
-    const ready = (testId: string) => async (page: Page) => page.locator(testId).first().waitFor({ timeout: 30_000 });
+    const ready = (testId: string) => async (page: Page) => page.locator(testId).first().waitFor({ timeout: 90_000 });
     const found = {
       book: await gallery(browser, h.baseUrl, leader, 'leader-book', '/leader', ready('[data-testid="kpi-red"]')),
       ranking: await gallery(browser, h.baseUrl, leader, 'leader-ranking', '/leader?tab=ranking', ready('canvas, .ant-empty')),

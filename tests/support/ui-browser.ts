@@ -32,6 +32,8 @@ export async function contextFor(browser: Browser, baseUrl: string, user: Logged
     isMobile: size === 'phone',
     hasTouch: size === 'phone',
   });
+  // The machine running the suite is shared: a page may take a while to answer under load.
+  context.setDefaultTimeout(60_000);
   await context.addInitScript((l) => localStorage.setItem('lang', l), lang);
   if (user) await context.addCookies([{ name: 'sv_session', value: user.token, url: baseUrl }]);
   return context;
