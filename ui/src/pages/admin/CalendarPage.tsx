@@ -163,9 +163,9 @@ function Month({
   const title = first.toDate().toLocaleDateString(lang === 'zh' ? 'zh-CN' : 'en-GB', { month: 'long', year: 'numeric' });
   return (
     <Card size="small" title={title} className="cal-month">
-      <div className="cal-grid" role="grid" aria-label={title}>
+      <div className="cal-grid" role="group" aria-label={title}>
         {weekdays.map((w) => (
-          <div key={w} className="cal-head" role="columnheader">
+          <div key={w} className="cal-head" aria-hidden="true">
             {w}
           </div>
         ))}
@@ -178,7 +178,8 @@ function Month({
           const override = overrides.get(date);
           const shown: DayKind = override ? (override === 'holiday' ? 'holiday' : 'workday') : base;
           const name = names.holidays.get(date) ?? names.workdays.get(date) ?? null;
-          const label = `${date} ${t(`calendar.kinds.${shown}`)}${name ? ` ${name}` : ''}${override ? ` (${t('calendar.kinds.override')})` : ''}`;
+          // The visible day number first, so the spoken name begins with what is seen.
+          const label = `${i + 1} · ${date} ${t(`calendar.kinds.${shown}`)}${name ? ` ${name}` : ''}${override ? ` (${t('calendar.kinds.override')})` : ''}`;
           return (
             <Tooltip key={date} title={label}>
               <button

@@ -48,7 +48,7 @@ export default function DepartmentsPage() {
           title: (
             <span className="dept-node" data-testid="dept-node">
               <span className="wrap-anywhere">{d.name}</span>
-              {d.nameEn && <Typography.Text type="secondary"> {d.nameEn}</Typography.Text>}
+              {d.nameEn && d.nameEn !== d.name && <Typography.Text type="secondary"> {d.nameEn}</Typography.Text>}
               {d.leaderUserId && <Tag className="dept-leader">{t('departments.leaderTag', { name: leaderName(d.leaderUserId) })}</Tag>}
             </span>
           ),

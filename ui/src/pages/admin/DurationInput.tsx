@@ -10,14 +10,14 @@ export function DurationInput({ value, onChange, id, 'aria-label': label }: { va
   const parsed = fromIsoDuration(value) ?? { amount: null as number | null, unit: 'D' as DurationUnit };
   const emit = (amount: number | null, unit: DurationUnit) => onChange?.(amount && amount > 0 ? toIsoDuration(amount, unit) : null);
   return (
-    <Space.Compact className="duration-input">
-      <InputNumber id={id} aria-label={label} min={1} precision={0} value={parsed.amount} onChange={(n) => emit(n, parsed.unit)} style={{ width: 110 }} />
+    <Space.Compact className="duration-input" block>
+      <InputNumber id={id} aria-label={label} min={1} precision={0} value={parsed.amount} onChange={(n) => emit(n, parsed.unit)} style={{ flex: 1, minWidth: 64 }} />
       <Select<DurationUnit>
         aria-label={label ? `${label} · ${t('durationUnit')}` : t('durationUnit')}
         value={parsed.unit}
         onChange={(u) => emit(parsed.amount, u)}
         options={UNITS.map((u) => ({ value: u, label: t(`common:units.${u}`) }))}
-        style={{ width: 96 }}
+        style={{ width: 88 }}
       />
     </Space.Compact>
   );

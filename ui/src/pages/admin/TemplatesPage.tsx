@@ -6,12 +6,12 @@
 import './admin.css';
 import { DeleteOutlined, PlusOutlined } from '@ant-design/icons';
 import { useQuery } from '@tanstack/react-query';
-import { App, Button, Card, Checkbox, Col, Form, Input, InputNumber, Radio, Row, Select, Space, Switch, Tabs, Tag, Typography } from 'antd';
-import { lazy, Suspense, useMemo } from 'react';
+import { App, Button, Card, Checkbox, Col, Form, Grid, Input, InputNumber, Radio, Row, Select, Space, Switch, Tabs, Tag, Typography } from 'antd';
+import { lazy, Suspense, useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { get } from '../../api/client';
 import { keys } from '../../api/keys';
-import { ITEM_KINDS } from '../../api/types';
+import { ITEM_KINDS, type ItemKind } from '../../api/types';
 import { useApiForm } from '../../api/useApiForm';
 import { DateTime } from '../../components/DateTime';
 import { FormError, PageContainer } from '../../components/PageContainer';
@@ -23,19 +23,32 @@ const FormPreview = lazy(() => import('./FormPreview'));
 
 export default function TemplatesPage() {
   const { t } = useTranslation('admin');
+  const phone = !Grid.useBreakpoint().md;
+  const [kind, setKind] = useState<ItemKind>('meeting_resolution');
   const templates = useQuery({
     queryKey: keys.templates,
     queryFn: ({ signal }) => get<{ items: AdminTemplate[] }>('/api/templates', signal).then((a) => a.items),
   });
+  const current = templates.data?.find((x) => x.kind === kind);
   return (
     <PageContainer title={t('templates.title')} subTitle={t('templates.hint')} loading={templates.isPending} error={templates.error}>
-      <Tabs
-        destroyOnHidden
-        items={ITEM_KINDS.map((kind) => {
-          const template = templates.data?.find((x) => x.kind === kind);
-          return { key: kind, label: t(`common:kinds.${kind}`), children: template ? <TemplateEditor template={template} /> : null };
-        })}
-      />
+      {phone ? (
+        // On a phone the tabs would overflow into a menu button, which breaks the tab list's role.
+        <>
+          <Select<ItemKind> className="kind-select" aria-label={t('templates.kind')} value={kind} onChange={setKind} options={ITEM_KINDS.map((k) => ({ value: k, label: t(`common:kinds.${k}`) }))} />
+          {current && <TemplateEditor key={kind} template={current} />}
+        </>
+      ) : (
+        <Tabs
+          destroyOnHidden
+          activeKey={kind}
+          onChange={(k) => setKind(k as ItemKind)}
+          items={ITEM_KINDS.map((k) => {
+            const template = templates.data?.find((x) => x.kind === k);
+            return { key: k, label: t(`common:kinds.${k}`), children: template ? <TemplateEditor template={template} /> : null };
+          })}
+        />
+      )}
     </PageContainer>
   );
 }

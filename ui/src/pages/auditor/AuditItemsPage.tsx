@@ -32,10 +32,10 @@ export default function AuditItemsPage() {
         </Link>
       ),
     },
-    { title: t('items.kind'), dataIndex: 'kind', key: 'kind', render: (k: string) => t(`common:kinds.${k}`) },
+    { title: t('items.kind'), dataIndex: 'kind', key: 'kind', responsive: ['md'], render: (k: string) => t(`common:kinds.${k}`) },
     { title: t('items.status'), dataIndex: 'status', key: 'status', render: (_, r) => <ItemStatusTag status={r.status} /> },
     { title: t('items.light'), dataIndex: 'light', key: 'light', render: (_, r) => <LightBadge light={r.light} short /> },
-    { title: t('items.launched'), dataIndex: 'createdAt', key: 'createdAt', render: (d: string) => <DateTime iso={d} dateOnly /> },
+    { title: t('items.launched'), dataIndex: 'createdAt', key: 'createdAt', responsive: ['md'], render: (d: string) => <DateTime iso={d} dateOnly /> },
   ];
   return (
     <PageContainer title={t('items.title')} subTitle={t('items.hint')}>

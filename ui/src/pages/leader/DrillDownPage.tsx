@@ -38,7 +38,7 @@ export default function DrillDownPage() {
       title: t('item'),
       key: 'item',
       render: (_, r) => (
-        <Link to={`/items/${r.itemId}`} className="wrap-anywhere">
+        <Link to={`/items/${r.itemId}`} className="wrap-anywhere drill-link">
           <span className="item-code">{r.itemCode}</span> {r.itemTitle}
         </Link>
       ),

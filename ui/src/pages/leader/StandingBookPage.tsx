@@ -6,14 +6,14 @@
 import './leader.css';
 import { DownloadOutlined } from '@ant-design/icons';
 import { useQuery } from '@tanstack/react-query';
-import { Button, Card, Col, DatePicker, Flex, Row, Statistic, Switch, Table, Tabs, Typography, type TableColumnsType } from 'antd';
+import { Button, Card, Col, DatePicker, Flex, Grid, Row, Select, Statistic, Switch, Table, Tabs, Typography, type TableColumnsType } from 'antd';
 import dayjs from 'dayjs';
 import { lazy, Suspense } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router';
 import { get, qs } from '../../api/client';
 import { keys } from '../../api/keys';
-import { ITEM_KINDS } from '../../api/types';
+import { ITEM_KINDS, type ItemKind } from '../../api/types';
 import { DateTime } from '../../components/DateTime';
 import { PageContainer } from '../../components/PageContainer';
 import { formatPercent } from '../../lib/format';
@@ -78,13 +78,7 @@ export default function StandingBookPage() {
             label: t('tabs.book'),
             children: (
               <>
-                <Tabs
-                  type="card"
-                  size="small"
-                  activeKey={filters.kind}
-                  onChange={(kind) => setFilters({ kind: kind as typeof filters.kind })}
-                  items={[{ key: 'all', label: t('allKinds') }, ...ITEM_KINDS.map((k) => ({ key: k, label: t(`common:kinds.${k}`) }))]}
-                />
+                <KindPicker value={filters.kind} onChange={(kind) => setFilters({ kind })} />
                 {section && <KpiCards section={section} />}
                 {section && <DepartmentTable section={section} showZero={filters.showZero} onShowZero={(showZero) => setFilters({ showZero })} />}
               </>
@@ -115,12 +109,30 @@ export default function StandingBookPage() {
   );
 }
 
+/** Per-kind figures: tabs on a wide screen, a select on a phone (where tabs would overflow into a menu). */
+function KindPicker({ value, onChange }: { value: ItemKind | 'all'; onChange: (k: ItemKind | 'all') => void }) {
+  const { t } = useTranslation('leader');
+  const phone = !Grid.useBreakpoint().md;
+  const options = [{ key: 'all', label: t('allKinds') }, ...ITEM_KINDS.map((k) => ({ key: k, label: t(`common:kinds.${k}`) }))];
+  return phone ? (
+    <Select<string>
+      className="kind-select"
+      aria-label={t('kind')}
+      value={value}
+      onChange={(k) => onChange(k as ItemKind | 'all')}
+      options={options.map((o) => ({ value: o.key, label: o.label }))}
+    />
+  ) : (
+    <Tabs type="card" size="small" activeKey={value} onChange={(k) => onChange(k as ItemKind | 'all')} items={options} />
+  );
+}
+
 function KpiCards({ section }: { section: Section }) {
   const { t } = useTranslation('leader');
   const tot = section.totals;
   const card = (metric: Metric, value: number, color?: string) => (
     <Col xs={12} md={6} key={metric}>
-      <Link to={drillDownPath(tot.drillDown.tasks, metric)} className="kpi-link" data-testid={`kpi-${metric}`} aria-label={`${t(`kpi.${metric}`)}: ${value}`}>
+      <Link to={drillDownPath(tot.drillDown.tasks, metric)} className="kpi-link" data-testid={`kpi-${metric}`}>
         <Card hoverable size="small">
           <Statistic title={t(`kpi.${metric}`)} value={value} styles={{ content: color ? { color } : undefined }} />
         </Card>
