@@ -4,6 +4,11 @@ import { and, asc, desc, eq, inArray, isNotNull, isNull, sql, type SQL } from 'd
 import type { Executor } from '../client';
 import { items, tasks } from '../schema/items';
 import { departments } from '../schema/org';
+import { effectiveLightSql } from './lights';
+
+// Lights as of reading (issue 16), never as stored: now() is the statement's moment.
+const taskLight = effectiveLightSql({ light: tasks.light, yellowAt: tasks.yellowAt, redAt: tasks.redAt }, sql`now()`);
+const itemLight = effectiveLightSql({ light: items.light, yellowAt: items.yellowAt, redAt: items.redAt }, sql`now()`);
 
 export interface WorkTaskRow {
   taskId: string;
@@ -45,7 +50,7 @@ export async function workTasks(db: Executor, where: SQL, order: 'signDueAt' | '
       departmentId: tasks.departmentId,
       departmentName: departments.name,
       status: tasks.status,
-      light: tasks.light,
+      light: taskLight,
       dueAt: tasks.dueAt,
       signDueAt: tasks.signDueAt,
       reportedSince: sql<Date>`coalesce(${tasks.lastReportAt}, ${tasks.signedAt}, ${tasks.startedAt})`.mapWith(tasks.startedAt),
@@ -70,17 +75,17 @@ export const taskWhere = {
 /** Open items, red first, then by due date; narrowed by `where` (a department's, an issuer's…). */
 export async function workItems(db: Executor, where: SQL): Promise<WorkItemRow[]> {
   return db
-    .select({ itemId: items.id, code: items.code, title: items.title, light: items.light, dueAt: items.dueAt })
+    .select({ itemId: items.id, code: items.code, title: items.title, light: itemLight, dueAt: items.dueAt })
     .from(items)
     .where(and(OPEN_ITEM, where))
-    .orderBy(desc(sql`${items.light} = 'red'`), asc(items.dueAt))
+    .orderBy(desc(sql`${itemLight} = 'red'`), asc(items.dueAt))
     .limit(WORK_LIST_LIMIT);
 }
 
 export const itemWhere = {
-  red: eq(items.light, 'red'),
+  red: sql`${itemLight} = 'red'`,
   issuedBy: (userId: string) => eq(items.issuedBy, userId),
   /** Items with a red open task of this department (its own part of the item is what is late). */
   redForDepartment: (departmentId: string) =>
-    sql`exists (select 1 from ${tasks} where ${tasks.itemId} = ${items.id} and ${tasks.departmentId} = ${departmentId} and ${tasks.light} = 'red' and ${tasks.closedAt} is null)`,
+    sql`exists (select 1 from ${tasks} where ${tasks.itemId} = ${items.id} and ${tasks.departmentId} = ${departmentId} and ${taskLight} = 'red' and ${tasks.closedAt} is null)`,
 };
