@@ -22,7 +22,7 @@ export function PublicLayout({ children }: { children: ReactNode }) {
           type="text"
           icon={<GlobalOutlined />}
           onClick={() => setLang(lang === 'zh' ? 'en' : 'zh')}
-          aria-label={t('languageLabel')}
+          aria-label={`${t('languageLabel')}: ${t('language')}`}
           className="tap lang-switch"
         >
           {t('language')}

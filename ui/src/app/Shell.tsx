@@ -107,7 +107,7 @@ function HeaderTools({ phone, live }: { phone: boolean; live: string }) {
         type="text"
         icon={<GlobalOutlined />}
         onClick={() => setLang(lang === 'zh' ? 'en' : 'zh')}
-        aria-label={t('languageLabel')}
+        aria-label={`${t('languageLabel')}: ${t('language')}`}
         className="tap lang-switch"
       >
         {t('language')}
