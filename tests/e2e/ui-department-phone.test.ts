@@ -60,7 +60,7 @@ describe('department pages on a phone', () => {
   async function smallTapTargets(page: Page): Promise<string[]> {
     return page.evaluate(() =>
       Array.from(document.querySelectorAll<HTMLElement>('.shell-content button, .shell-header button, .shell-content a.ant-btn'))
-        .filter((b) => b.offsetParent !== null && b.getBoundingClientRect().height < 43.5 && !b.closest('.ant-picker, .ant-select, .ant-input-number, .ant-collapse, .ant-pagination'))
+        .filter((b) => b.offsetParent !== null && b.getBoundingClientRect().height < 43.5 && !b.closest('.ant-picker, .ant-select, .ant-input-number, .ant-collapse, .ant-pagination, .ant-tabs'))
         .map((b) => `${b.textContent || b.getAttribute('aria-label')} ${Math.round(b.getBoundingClientRect().height)}px`),
     );
   }
@@ -103,18 +103,18 @@ describe('department pages on a phone', () => {
   it('the clerk signs, reports and completes with the template form on the phone; the supervisor sees every field and accepts', { timeout: 180_000 }, async () => {
     const { context, page } = await open(staff, 'zh');
     await page.goto(`${h.baseUrl}/tasks`);
-    await page.locator(`.task-link[data-task-id="${taskId}"]`).click();
+    await page.locator(`.task-link[data-task-id="${taskId}"]`).click({ timeout: 60_000 });
     const task = page.locator('.task[data-task-id]');
     await task.waitFor();
     await page.getByRole('button', { name: /签\s?收/ }).click();
     await page.getByRole('dialog').getByRole('button', { name: /签\s?收/ }).click();
-    await expect.poll(() => task.locator('[data-testid="task-status"]').textContent()).toBe('已签收');
+    await expect.poll(() => task.locator('[data-testid="task-status"]').textContent(), { timeout: 20_000 }).toBe('已签收');
 
     await page.getByRole('button', { name: '进展反馈' }).click();
     await page.getByRole('dialog').getByLabel('进展情况').fill('已统计 30 个小区。');
     await page.getByRole('dialog').getByLabel('完成进度（%）').fill('80');
     await page.getByRole('dialog').getByRole('button', { name: /提\s?交/ }).click();
-    await expect.poll(() => task.locator('[data-testid="task-percent"]').textContent()).toBe('80%');
+    await expect.poll(() => task.locator('[data-testid="task-percent"]').textContent(), { timeout: 20_000 }).toBe('80%');
 
     // An extension to a past date is refused in the form, at the field, and nothing is sent.
     await page.getByRole('button', { name: '申请延期' }).click();
@@ -127,13 +127,13 @@ describe('department pages on a phone', () => {
     // The completion form comes from the template's JSON Schema: result (the summary, once), evidence, document number.
     const form = page.locator('.completion-form');
     await form.getByRole('button', { name: '提交办结报告' }).click();
-    await expect.poll(() => form.locator('.ant-form-item-explain-error').count()).toBeGreaterThan(0);
+    await expect.poll(() => form.locator('.ant-form-item-explain-error').count(), { timeout: 20_000 }).toBeGreaterThan(0);
     await form.getByLabel('落实情况').fill('36 个小区中 30 个已开工，6 个完成设计。');
     await form.getByLabel('回复文号').fill('财建〔2026〕18号');
     expect(await horizontalOverflow(page)).toBeLessThanOrEqual(0);
     await page.screenshot({ path: `${SHOTS}/department-completion-form-phone-zh.png`, fullPage: true });
     await form.getByRole('button', { name: '提交办结报告' }).click();
-    await expect.poll(() => task.locator('[data-testid="task-status"]').textContent()).toBe('待审核');
+    await expect.poll(() => task.locator('[data-testid="task-status"]').textContent(), { timeout: 20_000 }).toBe('待审核');
     const sent = await supervisor.get(`/api/items/${itemId}`);
     const complete = sent.body.timeline.find((e: { type: string }) => e.type === 'complete');
     expect(complete.data).toMatchObject({ summary: '36 个小区中 30 个已开工，6 个完成设计。', fields: { result: '36 个小区中 30 个已开工，6 个完成设计。', documentNumber: '财建〔2026〕18号' } });
@@ -153,8 +153,8 @@ describe('department pages on a phone', () => {
     const review = sup.page.getByRole('dialog');
     await review.getByText('通过', { exact: true }).click();
     await review.getByRole('button', { name: /提\s?交/ }).click();
-    await expect.poll(() => card.locator('[data-testid="task-status"]').textContent()).toBe('已办结');
-    await expect.poll(() => card.locator('[data-testid="task-outcome"]').textContent()).toBe('按期办结');
+    await expect.poll(() => card.locator('[data-testid="task-status"]').textContent(), { timeout: 20_000 }).toBe('已办结');
+    await expect.poll(() => card.locator('[data-testid="task-outcome"]').textContent(), { timeout: 20_000 }).toBe('按期办结');
     await expect.poll(() => sup.page.locator('[data-testid="item-status"]').textContent(), { timeout: 20_000 }).toBe('已办结');
     await sup.context.close();
   });

@@ -118,9 +118,9 @@ describe('UI workflow in Chromium', () => {
     await sp.getByRole('button', { name: /发\s?起/ }).last().click();
     await sp.waitForURL(/\/items\/[0-9a-f-]{36}$/);
     const itemId = sp.url().split('/').pop()!;
-    await expect.poll(() => sp.locator('.task[data-task-id]').count()).toBe(2);
+    await expect.poll(() => sp.locator('.task[data-task-id]').count(), { timeout: 20_000 }).toBe(2);
     expect(await sp.locator('[data-testid="task-status"]').allTextContents()).toEqual(['待签收', '待签收']);
-    await expect.poll(() => sp.locator('[data-testid="item-light"]').textContent()).toBe('绿灯 · 正常');
+    await expect.poll(() => sp.locator('[data-testid="item-light"]').textContent(), { timeout: 20_000 }).toBe('绿灯 · 正常');
     // The issuing leader by name, never an id.
     expect(await sp.locator('.ant-descriptions').first().textContent()).toContain(leaderName);
     // The due date is shown in the user's zone (Shanghai), not UTC.
@@ -149,15 +149,15 @@ describe('UI workflow in Chromium', () => {
 
     await dp.getByRole('button', { name: /签\s?收/ }).click();
     await dp.getByRole('dialog').getByRole('button', { name: /签\s?收/ }).click();
-    await expect.poll(() => task.locator('[data-testid="task-status"]').textContent()).toBe('已签收');
+    await expect.poll(() => task.locator('[data-testid="task-status"]').textContent(), { timeout: 20_000 }).toBe('已签收');
 
     await dp.getByRole('button', { name: '进展反馈' }).click();
     const progress = dp.getByRole('dialog');
     await progress.getByLabel('进展情况').fill('已完成全市 12 个物资仓库中 5 个的现场检查。');
     await progress.getByLabel('完成进度（%）').fill('40');
     await progress.getByRole('button', { name: /提\s?交/ }).click();
-    await expect.poll(() => task.locator('[data-testid="task-status"]').textContent()).toBe('办理中');
-    await expect.poll(() => task.locator('[data-testid="task-percent"]').textContent()).toBe('40%');
+    await expect.poll(() => task.locator('[data-testid="task-status"]').textContent(), { timeout: 20_000 }).toBe('办理中');
+    await expect.poll(() => task.locator('[data-testid="task-percent"]').textContent(), { timeout: 20_000 }).toBe('40%');
     expect(await task.locator('[data-testid="task-light"]').textContent()).toBe('绿灯 · 正常');
     // What was reported, by whom.
     await expect.poll(() => dp.locator('[data-report="progress"]').count(), { timeout: 10_000 }).toBe(1);
@@ -204,7 +204,7 @@ describe('UI workflow in Chromium', () => {
     await page.getByLabel('新密码', { exact: true }).fill('another-password-789');
     await page.getByLabel('确认新密码').fill('another-password-789');
     await page.getByRole('button', { name: /保\s?存/ }).click();
-    await expect.poll(() => formItem(page, '当前密码').locator('.ant-form-item-explain-error').textContent()).toBe('当前密码不正确');
+    await expect.poll(() => formItem(page, '当前密码').locator('.ant-form-item-explain-error').textContent(), { timeout: 20_000 }).toBe('当前密码不正确');
 
     // English, kept across a reload.
     await page.getByRole('button', { name: /English/ }).click();
