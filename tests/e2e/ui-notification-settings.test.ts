@@ -10,8 +10,9 @@ import { randomUUID } from 'node:crypto';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startApiHarness, type ApiHarness, type LoggedIn } from '../support/api-harness';
+import { formItem, pick } from '../support/ui-browser';
 
-const SHOTS = '.data/test';
+const SHOTS = '.data/test/screenshots';
 
 describe('notification settings in Chromium', () => {
   let h: ApiHarness;
@@ -74,7 +75,7 @@ describe('notification settings in Chromium', () => {
     await mine.getByLabel('免打扰开始').fill('22:00');
     await mine.getByLabel('免打扰结束').fill('07:30');
     await mine.getByLabel('每日摘要时间').fill('08:30');
-    await mine.getByLabel('通知语言').selectOption('en');
+    await mine.getByText('English', { exact: true }).click();
     await mine.getByRole('button', { name: '保存' }).click();
     await mine.getByText('已保存。').waitFor();
 
@@ -101,7 +102,7 @@ describe('notification settings in Chromium', () => {
   it("an admin switches a department's e-mail off and sets its robots' quiet hours, seeing the robots listed", async () => {
     const page = await openAs(admin, '/settings/notifications');
     const form = page.locator('form[data-form="department-channels"]');
-    await form.getByLabel('选择部门').selectOption(department.id);
+    await pick(page, form.getByLabel('选择部门'), department.name);
     await form.locator('li[data-webhook-id]').first().waitFor();
     expect(await form.locator('li[data-webhook-id]').textContent()).toContain('企业微信');
     expect(await form.locator('li[data-webhook-id]').textContent()).toContain('已签名');
@@ -123,7 +124,7 @@ describe('notification settings in Chromium', () => {
     await form.getByLabel('时区').fill('Mars/Olympus');
     await form.getByRole('button', { name: '保存' }).click();
     // Named at its field, in the page's language.
-    await expect.poll(() => form.locator('#dc-timeZone-error').textContent()).toBe('IANA 时区名，如 Asia/Shanghai');
+    await expect.poll(() => formItem(form, '时区').locator('.ant-form-item-explain-error').textContent()).toBe('IANA 时区名，如 Asia/Shanghai');
     expect((await admin.get(`/api/departments/${department.id}/notification-channels`)).body).toMatchObject({ timeZone: 'Asia/Urumqi' });
     await page.screenshot({ path: `${SHOTS}/ui-notification-settings-department.png` });
     await page.context().close();

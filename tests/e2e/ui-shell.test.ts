@@ -1,52 +1,61 @@
 /**
- * The built UI, served by the API, in a real Chromium: it renders in the browser's language,
- * shows each platform part's health, and the language toggle switches it.
+ * The built UI, served by the API, in a real Chromium: an anonymous visitor gets the sign-in page in
+ * the browser's language with a link to the public disclosure page and nothing of the platform's
+ * internals (no health panel, no API-docs link); the language switch changes every word and is kept;
+ * a signed-in user finds the platform's health on /status.
+ * (Changed by issue 17: the health panel used to be on the landing page for anyone.)
  */
 import { existsSync } from 'node:fs';
-import { chromium, type Browser } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildApp } from '../../api/app';
-import { createApiDeps, type ApiDeps } from '../../api/deps';
 import { uiDist } from '../../api/plugins/ui';
-import { testConfig } from '../support/services';
+import { startApiHarness, type ApiHarness } from '../support/api-harness';
+import { launchChromium, SHOTS } from '../support/ui-browser';
 
 describe('UI shell in Chromium', () => {
   let browser: Browser;
-  let deps: ApiDeps;
-  let close: () => Promise<void>;
-  let baseUrl: string;
+  let h: ApiHarness;
 
   beforeAll(async () => {
-    deps = await createApiDeps(testConfig());
-    const app = await buildApp(deps, { logger: false });
-    baseUrl = await app.listen({ port: 0, host: '127.0.0.1' });
-    close = () => app.close();
-    browser = await chromium.launch({
-      executablePath: '/usr/bin/chromium',
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run'],
-    });
+    h = await startApiHarness({ worker: false });
+    browser = await launchChromium();
   });
   afterAll(async () => {
     await browser?.close();
-    await close?.();
-    await deps?.close();
+    await h?.close();
   });
 
-  it('shows the platform in Chinese with every part healthy, and switches to English', async () => {
+  it('shows the sign-in page in Chinese without the platform internals, and switches to English', async () => {
     expect(existsSync(uiDist)).toBe(true);
     const context = await browser.newContext({ locale: 'zh-CN' });
     const page = await context.newPage();
-    await page.goto(baseUrl);
-    await expect.poll(() => page.locator('h1').textContent()).toBe('督查督办');
-    const parts = page.locator('li[data-part]');
-    await expect.poll(() => parts.count()).toBe(3);
-    expect(await page.locator('li[data-part="temporal"]').textContent()).toBe('流程引擎 (Temporal): 正常');
-    expect(await page.locator('li.ok').count()).toBe(3);
+    await page.goto(h.baseUrl);
+    await page.getByRole('heading', { name: '登录' }).waitFor();
+    expect(await page.locator('.brand').first().textContent()).toContain('督查督办');
+    expect(await page.getByRole('link', { name: '查看向社会公开的督办事项' }).getAttribute('href')).toBe('/public');
+    const text = await page.locator('body').textContent();
+    for (const internal of ['Temporal', 'Postgres', 'Redis', '接口文档']) expect(text).not.toContain(internal);
+    expect(await page.locator('a[href="/docs"]').count()).toBe(0);
 
-    await page.getByRole('button', { name: 'English' }).click();
-    expect(await page.locator('h1').textContent()).toBe('Supervision');
-    expect(await page.locator('li[data-part="database"]').textContent()).toBe('Database (Postgres): OK');
-    await page.screenshot({ path: '.data/test/ui-shell.png' });
+    await page.getByRole('button', { name: /English/ }).click();
+    await page.getByRole('heading', { name: 'Sign in' }).waitFor();
+    expect(await page.locator('.brand').first().textContent()).toContain('Supervision');
+    await page.screenshot({ path: `${SHOTS}/shell-login-en.png` });
+    // Kept across a reload.
+    await page.reload();
+    await page.getByRole('heading', { name: 'Sign in' }).waitFor();
+    await context.close();
+  });
+
+  it('a signed-in user sees every platform part healthy on /status', async () => {
+    const admin = await h.createUser('admin');
+    const context = await browser.newContext({ locale: 'zh-CN' });
+    await context.addCookies([{ name: 'sv_session', value: admin.token, url: h.baseUrl }]);
+    const page = await context.newPage();
+    await page.goto(`${h.baseUrl}/status`);
+    await page.getByRole('heading', { name: '平台状态' }).waitFor();
+    await expect.poll(() => page.locator('.ant-descriptions-item-content .ant-tag-success').count(), { timeout: 20_000 }).toBe(3);
+    expect(await page.locator('.ant-descriptions-row').first().textContent()).toBe('流程引擎 (Temporal)正常');
     await context.close();
   });
 });

@@ -1,17 +1,21 @@
 /**
  * What the role pages' browser tests share: Debian's Chromium, a context signed in as a harness
  * user (its session cookie) in a language and a size, axe-core's serious and critical violations,
- * and the screenshot gallery (`.data/test/screenshots/<page>-<lang>-<size>.png`).
+ * the screenshot gallery (`.data/test/screenshots/<page>-<lang>-<size>.png`), and operating Ant Design's
+ * widgets the way a user does (open the select, pick the option by its words).
  */
 import { mkdirSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { chromium, type Browser, type BrowserContext, type Locator, type Page } from 'playwright-core';
 import type { LoggedIn } from './api-harness';
 
 export const SCREENSHOTS = '.data/test/screenshots';
 export const SIZES = { desktop: { width: 1360, height: 900 }, phone: { width: 390, height: 844 } } as const;
 export type Size = keyof typeof SIZES;
 export type Lang = 'zh' | 'en';
+export const SHOTS = SCREENSHOTS;
+export const PHONE = SIZES.phone;
+export const DESKTOP = SIZES.desktop;
 const axeSource = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
 
 export function launchChromium(): Promise<Browser> {
@@ -88,4 +92,30 @@ export async function gallery(
     }
   }
   return found;
+}
+
+/** Picks an option of an antd Select (or TreeSelect) opened from `field`, typing to filter first. */
+export async function pick(page: Page, field: Locator, option: string, { search = true }: { search?: boolean } = {}) {
+  await field.click();
+  if (search) await field.pressSequentially(option.slice(0, 12));
+  const dropdown = page.locator('.ant-select-dropdown:visible, .ant-tree-select-dropdown:visible').last();
+  await dropdown.locator('.ant-select-item-option, .ant-select-tree-treenode', { hasText: option }).first().click();
+}
+
+/** Types a date-time into an antd DatePicker (format YYYY-MM-DD HH:mm) and confirms it. */
+export async function typeDate(field: Locator, value: string) {
+  await field.click();
+  await field.fill(value);
+  await field.press('Enter');
+}
+
+/** `YYYY-MM-DD HH:mm` as a user in UTC+8 would type the instant. */
+export function shanghaiText(at: Date): string {
+  return new Date(at.getTime() + 8 * 3600_000).toISOString().slice(0, 16).replace('T', ' ');
+}
+
+/** The antd form item (label and control) whose label reads `label`. */
+export function formItem(scope: Page | Locator, label: string): Locator {
+  const page = typeof (scope as Locator).page === 'function' ? (scope as Locator).page() : (scope as Page);
+  return scope.locator('.ant-form-item').filter({ has: page.locator('label', { hasText: label }) }).first();
 }

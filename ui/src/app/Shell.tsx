@@ -94,7 +94,13 @@ function HeaderTools({ phone, live }: { phone: boolean; live: string }) {
       <Tooltip title={live === 'polling' ? t('polling') : null}>
         <span className={`live-dot live-${live}`} aria-hidden="true" />
       </Tooltip>
-      <Button type="text" icon={<GlobalOutlined />} onClick={() => setLang(lang === 'zh' ? 'en' : 'zh')} aria-label={`${t('language')} · ${t('languageLabel')}`} className="tap lang-switch">
+      <Button
+        type="text"
+        icon={<GlobalOutlined />}
+        onClick={() => setLang(lang === 'zh' ? 'en' : 'zh')}
+        aria-label={`${t('languageLabel')}: ${t('language')}`}
+        className="tap lang-switch"
+      >
         {t('language')}
       </Button>
       <Link to="/inbox" aria-label={unread > 0 ? `${t('inbox')} · ${t('unread', { count: unread })}` : t('inbox')} className="bell tap">

@@ -45,7 +45,8 @@ export function useSignIn() {
   return useCallback(
     (session: Session) => {
       setCsrfToken(session.csrfToken);
-      queryClient.clear();
+      // Not clear(): the session gate observes the `me` query, which must stay the same query.
+      queryClient.removeQueries({ predicate: (q) => q.queryKey[0] !== 'me' });
       queryClient.setQueryData(keys.me, session);
     },
     [queryClient],
@@ -59,8 +60,8 @@ export function useSignOut() {
       .catch(() => {})
       .finally(() => {
         setCsrfToken(null);
-        queryClient.clear();
         queryClient.setQueryData(keys.me, null);
+        queryClient.removeQueries({ predicate: (q) => q.queryKey[0] !== 'me' });
       });
   }, [queryClient]);
 }

@@ -33,9 +33,10 @@ export default function HomePage() {
       title={t('title')}
       subTitle={t('subtitle')}
       loading={work.isPending}
-      error={work.error}
+      error={missing ? null : work.error}
       onRetry={() => void work.refetch()}
     >
+      {missing && <Alert type="info" showIcon title={t('unavailable')} />}
       {data && total === 0 && (
         <Card>
           <Empty description={t('allClear')} />

@@ -73,6 +73,7 @@ function MyPreferences() {
       <Form<NotificationPreferences>
         form={form}
         layout="vertical"
+        name="np"
         data-form="my-notifications"
         aria-label={t('mine')}
         onValuesChange={() => setSaved(false)}
@@ -135,6 +136,7 @@ function DepartmentChannelsForm() {
       <Form<DepartmentChannels & QuietHours>
         form={form}
         layout="vertical"
+        name="dc"
         data-form="department-channels"
         aria-label={t('department')}
         onValuesChange={() => setSaved(false)}

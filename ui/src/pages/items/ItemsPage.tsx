@@ -21,7 +21,6 @@ import { LightBadge } from '../../components/LightBadge';
 import { errorText, PageContainer } from '../../components/PageContainer';
 import { ItemStatusTag } from '../../components/StatusTag';
 
-const FILTERS = ['kind', 'status', 'light', 'q', 'departmentId', 'issuedBy'] as const;
 const COLUMNS = ['code', 'title', 'kind', 'status', 'light', 'departments', 'issuedBy', 'dueAt', 'countdown', 'createdAt'] as const;
 type ColumnKey = (typeof COLUMNS)[number];
 const DEFAULT_HIDDEN: ColumnKey[] = ['createdAt'];
