@@ -53,6 +53,8 @@ export interface TaskWire {
   transferredTo: string | null;
   urgeCount: number;
   returnCount: number;
+  /** The named person handling the task (承办人). */
+  assignee: { userId: string; name: string } | null;
   version: number;
 }
 
@@ -90,6 +92,7 @@ export function taskToWire(s: TaskState): TaskWire {
     transferredTo: s.transferredTo,
     urgeCount: s.urgeCount,
     returnCount: s.returnCount,
+    assignee: s.assignee ? { userId: s.assignee.userId, name: s.assignee.name } : null,
     version: s.version,
   };
 }

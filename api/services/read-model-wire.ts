@@ -41,6 +41,7 @@ export function taskRowToWire(t: TaskRow): TaskWire & { workingDays: number | nu
     transferredTo: t.transferredTo,
     urgeCount: t.urgeCount,
     returnCount: t.returnCount,
+    assignee: t.assigneeUserId ? { userId: t.assigneeUserId, name: t.assigneeName ?? '' } : null,
     workingDays: t.workingDays,
     version: t.version,
   };
