@@ -40,6 +40,8 @@ export function toNotificationRequest(input: NotifyInput): NotificationRequest |
   if (issuedBy) request.issuedByUserId = issuedBy;
   const requester = uuidOrUndefined(input.requesterUserId);
   if (requester) request.requesterUserId = requester;
+  const assignee = uuidOrUndefined(input.assigneeUserId);
+  if (assignee) request.assigneeUserId = assignee;
   if (input.reason) request.reason = { code: input.reason.code, en: input.reason.en, zh: input.reason.zh };
   if (input.message) request.message = input.message.slice(0, 4000);
   if (input.escalationLevel) request.escalationLevel = input.escalationLevel;

@@ -133,6 +133,20 @@ function what(e: AuditEntry, lang: Lang, names: NameBook): Words {
       return { zh: `事项${STATUS.zh[d.to as 'completed'] ?? str(d.to)}`, en: `item ${STATUS.en[d.to as 'completed'] ?? str(d.to)}` };
     case 'item_archived':
       return { zh: '事项归档', en: 'item archived' };
+    case 'assist_added':
+      return { zh: `增加${dept(d.departmentId).zh}为协办单位，办理期限${time(d.dueAt)}`, en: `added ${dept(d.departmentId).en} as an assisting department, due ${time(d.dueAt)}` };
+    case 'item_deadline_changed':
+      return withText({ zh: `将事项办理期限调整为${time(d.dueAt)}`, en: `changed the item's deadline to ${time(d.dueAt)}` }, d.reason);
+    case 'item_instruction':
+      return withText({ zh: '批示', en: 'gave an instruction' }, d.text);
+    case 'item_public_changed':
+      return withText(d.public ? { zh: '将事项设为公开', en: 'made the item public' } : { zh: '将事项设为不公开', en: 'made the item not public' }, d.reason);
+    case 'deadline_set':
+      return withText({ zh: `${dept(e.departmentId).zh}办理期限随事项调整为${time(d.dueAt)}（视为延期）`, en: `due date of ${dept(e.departmentId).en} moved with the item to ${time(d.dueAt)} (as an extension)` }, d.reason);
+    case 'assign': {
+      const who = d.assignee as { name?: string } | undefined;
+      return { zh: `指定承办人：${who?.name ?? ''}`, en: `named ${who?.name ?? ''} to handle the task` };
+    }
     default:
       return { zh: `${e.action}${d.detail ? `：${str(d.detail)}` : ''}`, en: `${e.action.replace(/_/g, ' ')}${d.detail ? `: ${str(d.detail)}` : ''}` };
   }

@@ -35,6 +35,8 @@ export const taskWireSchema = z.object({
   transferredTo: z.string().nullable(),
   urgeCount: z.number(),
   returnCount: z.number(),
+  /** The named person handling the task (承办人). */
+  assignee: z.object({ userId: z.string(), name: z.string() }).nullable(),
   version: z.number(),
 });
 

@@ -69,6 +69,7 @@ export function taskToWire(s: TaskState): TaskWire {
     transferredTo: s.transferredTo,
     urgeCount: s.urgeCount,
     returnCount: s.returnCount,
+    assignee: s.assignee ? { userId: s.assignee.userId, name: s.assignee.name } : null,
     version: s.version,
   };
 }

@@ -9,11 +9,3 @@ export const deadlineBody = z.object({ dueAt: isoInstant, reason: words(2_000) }
 export const instructionBody = z.object({ text: words(4_000) });
 export const publicBody = z.object({ public: z.boolean(), reason: z.string().trim().max(2_000).optional() });
 export const assigneeBody = z.object({ userId: z.uuid() });
-
-/** A leader's or supervisor's instruction (批示) as the item page shows it. */
-export const instructionSchema = z.object({
-  id: z.string(),
-  at: z.string(),
-  actor: z.object({ userId: z.string(), name: z.string(), role: z.string() }),
-  text: z.string(),
-});

@@ -85,6 +85,8 @@ export const itemDetailSchema = itemSummarySchema.omit({ departmentIds: true }).
   redEver: z.boolean(),
   tasks: z.array(taskWireSchema),
   timeline: z.array(timelineEntrySchema),
+  /** Leaders' and supervisors' instructions (批示) on the item. */
+  instructions: z.array(z.object({ id: z.string(), at: z.string(), actor: z.object({ userId: z.string(), name: z.string(), role: z.string() }), text: z.string() })),
 });
 
 export const itemListQuery = pageQuery.extend({

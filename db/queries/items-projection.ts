@@ -57,6 +57,8 @@ export function taskRowOf(s: TaskState, where: { workflowId: string; transferred
     percent: s.percent,
     urgeCount: s.urgeCount,
     returnCount: s.returnCount,
+    assigneeUserId: s.assignee?.userId ?? null,
+    assigneeName: s.assignee?.name ?? null,
     startedAt: new Date(s.startedAt),
     signedAt: date(s.signedAt),
     submittedAt: date(s.submittedAt),

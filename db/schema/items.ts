@@ -82,6 +82,9 @@ export const tasks = pgTable(
     percent: integer('percent'),
     urgeCount: integer('urge_count').notNull().default(0),
     returnCount: integer('return_count').notNull().default(0),
+    /** The named person handling the task (承办人), when one is named. */
+    assigneeUserId: uuid('assignee_user_id'),
+    assigneeName: text('assignee_name'),
     startedAt: at('started_at').notNull(),
     signedAt: at('signed_at'),
     submittedAt: at('submitted_at'),

@@ -43,7 +43,12 @@ export async function fanOut(deps: NotificationDeps, request: NotificationReques
   const now = deps.now();
   const urgent = request.urgent || alwaysUrgentEvents.has(request.event);
   const audience = audienceFor(request);
-  const namedUsers = [audience.issuer ? request.issuedByUserId : undefined, audience.requester ? request.requesterUserId : undefined].filter(
+  const namedUsers = [
+    audience.issuer ? request.issuedByUserId : undefined,
+    audience.requester ? request.requesterUserId : undefined,
+    // The task's named person hears of what the department hears of.
+    audience.departmentStaff || audience.requester ? request.assigneeUserId : undefined,
+  ].filter(
     (id): id is string => Boolean(id),
   );
   // Every write below is idempotent, so a crash halfway is repaired by the job's retry.

@@ -74,6 +74,10 @@ const headline: Record<NotificationEvent, Record<Language, { tag: string; text: 
     zh: { tag: '【期限调整】', text: (t) => `“${t}”的办理期限已调整，请按新期限办理` },
     en: { tag: '[Deadline changed]', text: (t) => `the deadlines of "${t}" changed; please work to the new dates` },
   },
+  instruction: {
+    zh: { tag: '【领导批示】', text: (t) => `“${t}”有新的批示，请阅办` },
+    en: { tag: '[Instruction]', text: (t) => `a new instruction was given on "${t}"; please act on it` },
+  },
 };
 
 const labels = {

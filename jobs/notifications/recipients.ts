@@ -19,6 +19,9 @@ export function audienceFor(request: Pick<NotificationRequest, 'event' | 'escala
       return { ...none, departmentStaff: true, departmentLeader: true };
     case 'deadlines_changed':
       return { ...none, departmentStaff: true };
+    case 'instruction':
+      // A leader's instruction (批示) goes to the department and its responsible leader.
+      return { ...none, departmentStaff: true, departmentLeader: true };
     case 'submitted':
     case 'extension_requested':
     case 'transfer_requested':

@@ -20,6 +20,7 @@ export const notificationEvents = [
   'extension_requested',
   'transfer_requested',
   'deadlines_changed',
+  'instruction',
 ] as const;
 export type NotificationEvent = (typeof notificationEvents)[number];
 
@@ -52,6 +53,8 @@ export const notificationRequestSchema = z.object({
   issuedByUserId: z.uuid().optional(),
   /** Who asked (extension/transfer requester, submitter of a returned report): told of decisions. */
   requesterUserId: z.uuid().optional(),
+  /** The task's named person (承办人): hears of everything about the task, besides the department. */
+  assigneeUserId: z.uuid().optional(),
   /** Why (light reason, return comment, decision) in both languages. */
   reason: localizedReason.optional(),
   /**

@@ -57,7 +57,22 @@ export async function getItemDetail(deps: QueryDeps, user: SessionUser, itemId: 
   const [item, tasks] = await Promise.all([findItem(db, itemId), listItemTasks(db, itemId, own ?? undefined)]);
   if (!item || (own && tasks.length === 0)) throw new AppError('not_found', 'No such item.');
   const events = await listItemEvents(db, itemId, own ? tasks.map((t) => t.id) : undefined);
-  return { ...itemRowToWire(item), tasks: tasks.map(taskRowToWire), timeline: events.map(timelineEntryToWire) };
+  return { ...itemRowToWire(item), tasks: tasks.map(taskRowToWire), timeline: events.map(timelineEntryToWire), instructions: instructionsOf(events) };
+}
+
+/** Leaders' and supervisors' instructions (批示), oldest first: the item's `item_instruction` timeline entries. */
+function instructionsOf(events: Awaited<ReturnType<typeof listItemEvents>>) {
+  return events
+    .filter((e) => e.type === 'item_instruction')
+    .map((e) => {
+      const payload = (e.payload ?? {}) as { id?: string; text?: string };
+      return {
+        id: payload.id ?? e.id,
+        at: e.at.toISOString(),
+        actor: { userId: e.actorUserId, name: e.actorName, role: e.actorRole },
+        text: payload.text ?? '',
+      };
+    });
 }
 
 /** For the public (no login): only items marked public, and only title, kind, departments, due date, status, light. */

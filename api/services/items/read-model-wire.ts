@@ -45,6 +45,7 @@ export function taskRowToWire(t: TaskAsRead): TaskWire & { workingDays: number |
     transferredTo: t.transferredTo,
     urgeCount: t.urgeCount,
     returnCount: t.returnCount,
+    assignee: t.assigneeUserId ? { userId: t.assigneeUserId, name: t.assigneeName ?? '' } : null,
     workingDays: t.workingDays,
     version: t.version,
   };
