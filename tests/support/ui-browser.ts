@@ -14,8 +14,8 @@ export const SIZES = { desktop: { width: 1360, height: 900 }, phone: { width: 39
 export type Size = keyof typeof SIZES;
 export type Lang = 'zh' | 'en';
 export const SHOTS = SCREENSHOTS;
-export const PHONE = SIZES.phone;
-export const DESKTOP = SIZES.desktop;
+export const PHONE: { width: number; height: number } = SIZES.phone;
+export const DESKTOP: { width: number; height: number } = SIZES.desktop;
 const axeSource = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
 
 export function launchChromium(): Promise<Browser> {
