@@ -1,9 +1,9 @@
 /** Home: what needs me now (`GET /api/me/work`), each entry with its countdown. */
 import { useQuery } from '@tanstack/react-query';
-import { Badge, Card, Col, Empty, List, Row, Space, Typography } from 'antd';
+import { Alert, Badge, Card, Col, Empty, List, Row, Space, Typography } from 'antd';
 import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router';
-import { get } from '../api/client';
+import { ApiError, get } from '../api/client';
 import { keys } from '../api/keys';
 import type { MyWork, User, WorkItem, WorkTask } from '../api/types';
 import { useUser } from '../app/session';
@@ -24,6 +24,8 @@ export default function HomePage() {
   const user = useUser();
   const work = useQuery({ queryKey: keys.myWork, queryFn: ({ signal }) => get<MyWork>('/api/me/work', signal) });
   const data = work.data;
+  // The summary route may be missing on an older API: say so instead of a 404 page.
+  const missing = work.error instanceof ApiError && work.error.status === 404;
   const groups = TASK_GROUPS.filter((g) => (data?.[g]?.length ?? 0) > 0);
   const total = data ? TASK_GROUPS.reduce((n, g) => n + (data[g]?.length ?? 0), 0) + (data.redItems?.length ?? 0) : 0;
   return (
