@@ -18,13 +18,7 @@ export function PublicLayout({ children }: { children: ReactNode }) {
           <span className="brand-name">{t('common:appName')}</span>
         </Link>
         <div className="header-spacer" />
-        <Button
-          type="text"
-          icon={<GlobalOutlined />}
-          onClick={() => setLang(lang === 'zh' ? 'en' : 'zh')}
-          aria-label={t('languageLabel')}
-          className="tap lang-switch"
-        >
+        <Button type="text" icon={<GlobalOutlined />} onClick={() => setLang(lang === 'zh' ? 'en' : 'zh')} aria-label={`${t('language')} · ${t('languageLabel')}`} className="tap lang-switch">
           {t('language')}
         </Button>
       </Layout.Header>

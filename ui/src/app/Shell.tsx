@@ -54,14 +54,7 @@ export function Shell({ children }: { children: ReactNode }) {
         </Layout.Sider>
       )}
       {phone && (
-        <Drawer
-          placement="left"
-          open={drawer}
-          onClose={() => setDrawer(false)}
-          size={260}
-          title={t('common:appName')}
-          styles={{ body: { padding: 0 } }}
-        >
+        <Drawer placement="left" open={drawer} onClose={() => setDrawer(false)} size={260} title={t('common:appName')} styles={{ body: { padding: 0 } }}>
           <nav className="main-nav" aria-label={t('mainNav')}>
             {menu}
           </nav>
@@ -69,9 +62,7 @@ export function Shell({ children }: { children: ReactNode }) {
       )}
       <Layout>
         <Layout.Header className="shell-header">
-          {phone && (
-            <Button type="text" icon={<MenuOutlined />} aria-label={t('openMenu')} onClick={() => setDrawer(true)} className="tap" />
-          )}
+          {phone && <Button type="text" icon={<MenuOutlined />} aria-label={t('openMenu')} onClick={() => setDrawer(true)} className="tap" />}
           {phone && (
             <Link to="/" className="brand brand-phone">
               {t('common:appName')}
@@ -103,13 +94,7 @@ function HeaderTools({ phone, live }: { phone: boolean; live: string }) {
       <Tooltip title={live === 'polling' ? t('polling') : null}>
         <span className={`live-dot live-${live}`} aria-hidden="true" />
       </Tooltip>
-      <Button
-        type="text"
-        icon={<GlobalOutlined />}
-        onClick={() => setLang(lang === 'zh' ? 'en' : 'zh')}
-        aria-label={t('languageLabel')}
-        className="tap lang-switch"
-      >
+      <Button type="text" icon={<GlobalOutlined />} onClick={() => setLang(lang === 'zh' ? 'en' : 'zh')} aria-label={`${t('language')} · ${t('languageLabel')}`} className="tap lang-switch">
         {t('language')}
       </Button>
       <Link to="/inbox" aria-label={unread > 0 ? `${t('inbox')} · ${t('unread', { count: unread })}` : t('inbox')} className="bell tap">

@@ -90,9 +90,7 @@ function HistoryTimeline({ events, selected, onPick }: { events: HistoryLine[]; 
           color: e.refused ? 'red' : e.seq === selected ? 'blue' : 'gray',
           content: (
             <div className={`audit-event${e.seq === selected ? ' audit-event-selected' : ''}`} data-testid="history-event" data-action={e.action}>
-              <Typography.Text type="secondary" className="audit-when">
-                <DateTime iso={e.at} /> {e.actor?.label && <>· {e.actor.label}</>}
-              </Typography.Text>
+              {/* The API's words already carry the time (China time) and who acted. */}
               <div className="wrap-anywhere">{e.text}</div>
               {e.refused && <Typography.Text type="danger">{t('history.refused', { why: e.refused })}</Typography.Text>}
               <Button type="link" size="small" className="audit-pick" onClick={() => onPick(e)} aria-pressed={e.seq === selected}>

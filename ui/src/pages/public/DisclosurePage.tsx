@@ -44,10 +44,14 @@ export default function DisclosurePage() {
     queryKey: ['public', 'stats'],
     // Until the platform publishes the figures, the page shows the items alone.
     queryFn: ({ signal }) =>
-      get<{ departments: DepartmentStats[] }>('/public/stats', signal).catch((e: unknown) => {
-        if (e instanceof ApiError && e.status === 404) return null;
-        throw e;
-      }),
+      get<{ departments: DepartmentStats[] } | string>('/public/stats', signal).then(
+        // A platform without the route answers 404, or the app's own page (not JSON).
+        (answer) => (typeof answer === 'object' && answer && Array.isArray(answer.departments) ? answer : null),
+        (e: unknown) => {
+          if (e instanceof ApiError && e.status === 404) return null;
+          throw e;
+        },
+      ),
   });
   return (
     <div className="public-page">

@@ -1,0 +1,116 @@
+/**
+ * The leader's standing book in Chromium against the real platform: the red KPI and a
+ * department's red cell each open exactly the tasks they count, the xlsx downloads, and the PDF
+ * volume of one leader's items is built with a progress bar and downloads. Every tab is
+ * photographed in both languages at both sizes and checked with axe-core.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Browser, Page } from 'playwright-core';
+import { startExportProcessors } from '../../jobs/exports/run';
+import { startApiHarness, type ApiHarness, type LoggedIn } from '../support/api-harness';
+import { fromNow, launchBody, waitFor } from '../support/item-fixtures';
+import { contextFor, gallery, launchChromium } from '../support/ui-browser';
+
+describe('standing book in Chromium', () => {
+  let h: ApiHarness;
+  let browser: Browser;
+  let leader: LoggedIn;
+  let exportsWorker: ReturnType<typeof startExportProcessors>;
+  const depts: { id: string; name: string }[] = [];
+
+  beforeAll(async () => {
+    h = await startApiHarness();
+    exportsWorker = startExportProcessors({ config: h.config, db: h.deps.database.db });
+    depts.push(await h.createDepartment('台账甲局'), await h.createDepartment('台账乙局'));
+    const supervisor = await h.createUser('supervisor');
+    leader = await h.createUser('leader', null, '张副市长');
+    // Two items due in seconds: their tasks turn red while the browser starts; one more stays green.
+    for (const [i, due] of [fromNow(12_000), fromNow(14_000), fromNow(30 * 86_400_000)].entries()) {
+      const tasks = i === 2 ? [{ departmentId: depts[1]!.id, role: 'lead' as const }] : [{ departmentId: depts[0]!.id, role: 'lead' as const }, { departmentId: depts[1]!.id, role: 'assist' as const }];
+      const res = await supervisor.post('/api/items', launchBody(leader.id, tasks, { dueAt: due, warnBefore: 'PT5S', signWithin: 'PT3S', title: `台账测试事项 ${i + 1}` }));
+      expect(res.status).toBe(201);
+    }
+    await waitFor(
+      async () => {
+        const book = await leader.get(`/api/dashboard?departmentId=${depts[0]!.id}`);
+        return book.body.totals.red >= 2;
+      },
+      'two red tasks of department A',
+      60_000,
+    );
+    browser = await launchChromium();
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await exportsWorker?.close();
+    await h?.close();
+  });
+
+  async function drillTotal(page: Page): Promise<number> {
+    await page.locator('[data-testid="drill-total"]').waitFor();
+    await expect.poll(async () => page.locator('.ant-table-tbody tr.ant-table-row').count(), { timeout: 15_000 }).toBeGreaterThan(0);
+    const text = (await page.locator('[data-testid="drill-total"]').textContent()) ?? '';
+    return Number(/(\d+)\s*项任务/.exec(text)?.[1] ?? NaN);
+  }
+
+  it('opens exactly the tasks a number counts, downloads the xlsx and the PDF volume', { timeout: 300_000 }, async () => {
+    const context = await contextFor(browser, h.baseUrl, leader, 'zh');
+    const page = await context.newPage();
+    await page.goto(`${h.baseUrl}/leader`);
+    const redKpi = page.locator('[data-testid="kpi-red"]');
+    await redKpi.waitFor();
+    const red = Number(await redKpi.locator('.ant-statistic-content-value').textContent());
+    expect(red).toBeGreaterThanOrEqual(2);
+
+    // The red KPI: the list holds exactly that many tasks, every one red.
+    await redKpi.click();
+    await page.waitForURL(/\/leader\/tasks\?.*metric=red/);
+    expect(await drillTotal(page)).toBe(red);
+    const rows = page.locator('.ant-table-tbody tr.ant-table-row');
+    expect(await rows.count()).toBe(Math.min(red, 50));
+    expect(new Set(await rows.locator('[data-light]').evaluateAll((els) => els.map((e) => e.getAttribute('data-light'))))).toEqual(new Set(['red']));
+
+    // Department A's red cell: its two tasks, both of department A.
+    await page.goBack();
+    const cell = page.locator(`[data-testid="cell-red"][data-department="${depts[0]!.id}"]`);
+    await cell.waitFor();
+    expect(await cell.textContent()).toBe('2');
+    await cell.click();
+    expect(await drillTotal(page)).toBe(2);
+    expect(await rows.count()).toBe(2);
+    for (const text of await rows.allTextContents()) expect(text).toContain(depts[0]!.name);
+
+    // The standing book as xlsx.
+    await page.goBack();
+    const [xlsx] = await Promise.all([page.waitForEvent('download'), page.locator('[data-testid="xlsx"]').click()]);
+    expect(xlsx.suggestedFilename()).toMatch(/\.xlsx$/);
+    const bytes = await (await import('node:fs/promises')).readFile((await xlsx.path())!);
+    expect(bytes.subarray(0, 2).toString()).toBe('PK');
+
+    // The PDF volume of the leader's items: progress, then the file.
+    await page.locator('[data-testid="volume-open"]').click();
+    await page.getByRole('dialog').locator('.ant-select').click();
+    await page.locator('.ant-select-item-option', { hasText: leader.username.slice(-4) }).first().click();
+    await page.getByRole('button', { name: '开始生成' }).click();
+    await page.locator('[data-testid="volume-status"] .ant-progress').waitFor();
+    const download = page.locator('[data-testid="volume-download"]');
+    await download.waitFor({ timeout: 120_000 });
+    await page.screenshot({ path: '.data/test/screenshots/leader-volume-zh-desktop.png' });
+    const [pdf] = await Promise.all([page.waitForEvent('download'), download.click()]);
+    const pdfBytes = await (await import('node:fs/promises')).readFile((await pdf.path())!);
+    expect(pdfBytes.subarray(0, 5).toString()).toBe('%PDF-');
+    await context.close();
+  });
+
+  it('every tab in both languages at both sizes, without serious accessibility violations', { timeout: 900_000 }, async () => {
+    const ready = (testId: string) => async (page: Page) => page.locator(testId).first().waitFor({ timeout: 30_000 });
+    const found = {
+      book: await gallery(browser, h.baseUrl, leader, 'leader-book', '/leader', ready('[data-testid="kpi-red"]')),
+      ranking: await gallery(browser, h.baseUrl, leader, 'leader-ranking', '/leader?tab=ranking', ready('canvas, .ant-empty')),
+      trend: await gallery(browser, h.baseUrl, leader, 'leader-trend', '/leader?tab=trend', ready('canvas, .ant-empty')),
+      assessment: await gallery(browser, h.baseUrl, leader, 'leader-assessment', '/leader?tab=assessment', ready('[data-testid="score"]')),
+      drill: await gallery(browser, h.baseUrl, leader, 'leader-drill', `/leader/tasks?departmentId=${depts[0]!.id}&metric=red`, ready('.ant-table-row')),
+    };
+    expect(found).toEqual({ book: {}, ranking: {}, trend: {}, assessment: {}, drill: {} });
+  });
+});

@@ -1,0 +1,89 @@
+/**
+ * What the role pages' browser tests share: Debian's Chromium, a context signed in as a harness
+ * user (its session cookie) in a language and a size, axe-core's serious and critical violations,
+ * and the screenshot gallery (`.data/test/screenshots/<page>-<lang>-<size>.png`).
+ */
+import { mkdirSync, readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import type { LoggedIn } from './api-harness';
+
+export const SCREENSHOTS = '.data/test/screenshots';
+export const SIZES = { desktop: { width: 1360, height: 900 }, phone: { width: 390, height: 844 } } as const;
+export type Size = keyof typeof SIZES;
+export type Lang = 'zh' | 'en';
+const axeSource = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
+
+export function launchChromium(): Promise<Browser> {
+  mkdirSync(SCREENSHOTS, { recursive: true });
+  return chromium.launch({
+    executablePath: '/usr/bin/chromium',
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run'],
+  });
+}
+
+/** A browser context in `lang` at `size`, signed in as `user` (null: anonymous). */
+export async function contextFor(browser: Browser, baseUrl: string, user: LoggedIn | null, lang: Lang, size: Size = 'desktop'): Promise<BrowserContext> {
+  const context = await browser.newContext({
+    locale: lang === 'zh' ? 'zh-CN' : 'en-GB',
+    timezoneId: 'Asia/Shanghai',
+    viewport: SIZES[size],
+    acceptDownloads: true,
+    isMobile: size === 'phone',
+    hasTouch: size === 'phone',
+  });
+  await context.addInitScript((l) => localStorage.setItem('lang', l), lang);
+  if (user) await context.addCookies([{ name: 'sv_session', value: user.token, url: baseUrl }]);
+  return context;
+}
+
+/** axe-core's serious and critical violations on the page as it is now, one line each. */
+export async function seriousViolations(page: Page): Promise<string[]> {
+  // Evaluated rather than added as a script tag: the app's CSP (rightly) refuses inline scripts.
+  await page.evaluate(axeSource);
+  const violations = await page.evaluate(async () => {
+    const axe = (window as unknown as { axe: { run: (ctx: unknown, opts: unknown) => Promise<{ violations: { id: string; impact: string; nodes: { target: string[] }[] }[] }> } }).axe;
+    const result = await axe.run(document, { resultTypes: ['violations'] });
+    return result.violations.map((v) => ({ id: v.id, impact: v.impact, targets: v.nodes.slice(0, 3).map((n) => n.target.join(' ')) }));
+  });
+  return violations.filter((v) => v.impact === 'serious' || v.impact === 'critical').map((v) => `${v.impact} ${v.id}: ${v.targets.join(' | ')}`);
+}
+
+/** Horizontal overflow of the page (the phone layout must have none). */
+export function horizontalOverflow(page: Page): Promise<number> {
+  return page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+}
+
+/**
+ * The page at `path` in both languages at both sizes: waits for `ready`, checks axe (serious and
+ * critical violations are returned, keyed by language and size) and writes the screenshots.
+ */
+export async function gallery(
+  browser: Browser,
+  baseUrl: string,
+  user: LoggedIn | null,
+  name: string,
+  path: string,
+  ready: (page: Page, lang: Lang) => Promise<unknown>,
+): Promise<Record<string, string[]>> {
+  const found: Record<string, string[]> = {};
+  for (const lang of ['zh', 'en'] as const) {
+    for (const size of ['desktop', 'phone'] as const) {
+      const context = await contextFor(browser, baseUrl, user, lang, size);
+      try {
+        const page = await context.newPage();
+        await page.goto(`${baseUrl}${path}`);
+        await ready(page, lang);
+        // Let spinners, charts and fonts settle before the picture.
+        await page.waitForLoadState('networkidle').catch(() => {});
+        await page.waitForTimeout(400);
+        await page.screenshot({ path: `${SCREENSHOTS}/${name}-${lang}-${size}.png`, fullPage: size === 'desktop' });
+        const violations = await seriousViolations(page);
+        if (violations.length) found[`${lang}-${size}`] = violations;
+      } finally {
+        await context.close();
+      }
+    }
+  }
+  return found;
+}
