@@ -3,10 +3,13 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { requireUser } from '../authz';
 import type { ApiDeps } from '../deps';
 import { errorBody } from '../schemas/errors';
-import { EventHub } from '../services/events/hub';
+import { findSessionByTokenHash } from '../../db/queries/sessions';
+import { EventHub, type Subscriber } from '../services/events/hub';
 
 /** A comment line every 15 s keeps proxies from closing a quiet stream. */
 export const HEARTBEAT_MS = 15_000;
+/** How often an open stream re-reads its session: a logout, an expiry or a disabled account ends it. */
+export const SESSION_RECHECK_MS = 60_000;
 
 const description = [
   'Server-sent events of the read model, only those the caller may see (the same rules as the routes they mirror):',
@@ -43,17 +46,30 @@ export function eventRoutes(deps: ApiDeps): FastifyPluginAsyncZod {
       },
       async (request, reply) => {
         const user = requireUser(request);
+        const tokenHash = request.session!.tokenHash;
         const sse = reply.sse;
         sse.keepAlive();
         const stream = { close: () => sse.close() };
         open.add(stream);
-        const unsubscribe = await hub.subscribe({
+        const subscriber: Subscriber = {
           user,
           send: (event) => {
             if (sse.isConnected) sse.send({ event: event.event, data: event.data }).catch(() => {});
           },
-        });
+        };
+        const unsubscribe = await hub.subscribe(subscriber);
+        // Authorised like a request, not once: a role or department change applies, a logout ends the stream.
+        const recheck = setInterval(() => {
+          findSessionByTokenHash(deps.database.db, tokenHash, new Date())
+            .then((found) => {
+              if (!found) return sse.close();
+              subscriber.user = { id: found.id, username: found.username, displayName: found.displayName, role: found.role, departmentId: found.departmentId };
+            })
+            .catch(() => {});
+        }, SESSION_RECHECK_MS);
+        recheck.unref();
         sse.onClose(() => {
+          clearInterval(recheck);
           unsubscribe();
           open.delete(stream);
         });
