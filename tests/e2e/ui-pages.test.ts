@@ -33,7 +33,7 @@ beforeAll(async () => {
   // The finance clerk's (张三) task with the most to show: one that has been reported on, else any.
   const [row] = await h.deps.database.db.execute<{ item_id: string; id: string }>(sql`
     select t.item_id, t.id from tasks t join departments d on d.id = t.department_id
-    where d.name = '财政局' order by (t.status in ('in_progress', 'signed')) desc, t.created_at limit 1`);
+    where d.name = '财政局' order by (t.status in ('in_progress', 'signed')) desc limit 1`);
   ids.itemId = row!.item_id;
   ids.taskId = row!.id;
   browser = await launchChromium();
