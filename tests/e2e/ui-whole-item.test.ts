@@ -56,7 +56,7 @@ async function fillCompletion(page: Page, round: number) {
   await form.waitFor();
   const summary = form.locator('#root_result, #root_summary').first();
   await summary.fill(`第${round}次报送：已完成全市 12 个物资仓库的现场检查，问题已整改。`);
-  await form.getByRole('button', { name: /添加|Add/ }).first().click();
+  await form.locator('button:has([class*="anticon-plus"])').first().click(); // rjsf-antd's add button is an icon
   await form.locator('#root_evidence_0').fill(`检查记录表（第${round}版）`);
   await form.locator('#root_documentNumber').fill(`财建〔2026〕${17 + round}号`);
   await form.getByRole('button', { name: '提交办结报告' }).click();
