@@ -26,7 +26,8 @@ export interface CompletionBody {
 export function completionSchema(template: JsonSchemaObject | undefined, summaryTitle: string): { schema: RJSFSchema; summaryField: string } {
   const base = (template ?? { type: 'object', properties: {} }) as RJSFSchema;
   const props = (base.properties ?? {}) as Record<string, RJSFSchema>;
-  if (props.result && props.result.type === 'string') return { schema: { ...base, required: [...new Set([...(base.required ?? []), 'result'])] }, summaryField: 'result' };
+  // The default templates mark `result` readOnly (the API fills it from the summary): here it IS the summary, so it must be writable.
+  if (props.result && props.result.type === 'string') return { schema: { ...base, properties: { ...props, result: { ...props.result, readOnly: false } }, required: [...new Set([...(base.required ?? []), 'result'])] }, summaryField: 'result' };
   return {
     schema: { ...base, type: 'object', required: ['summary', ...(base.required ?? [])], properties: { summary: { type: 'string', title: summaryTitle, minLength: 1, maxLength: 20000 }, ...props } },
     summaryField: 'summary',
