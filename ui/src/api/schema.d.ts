@@ -3320,6 +3320,10 @@ export interface paths {
                             tasks: {
                                 /** @description ISO-8601 instant, UTC */
                                 acceptedAt: string | null;
+                                assignee: {
+                                    name: string;
+                                    userId: string;
+                                } | null;
                                 departmentId: string;
                                 /** @description ISO-8601 instant, UTC */
                                 dueAt: string;
@@ -3527,6 +3531,16 @@ export interface paths {
                             description: string;
                             dueAt: string;
                             id: string;
+                            instructions: {
+                                actor: {
+                                    name: string;
+                                    role: string;
+                                    userId: string;
+                                };
+                                at: string;
+                                id: string;
+                                text: string;
+                            }[];
                             issuedBy: string;
                             /** @enum {string} */
                             kind: "meeting_resolution" | "leadership_instruction" | "approval_document" | "routine";
@@ -3540,6 +3554,10 @@ export interface paths {
                             tasks: {
                                 /** @description ISO-8601 instant, UTC */
                                 acceptedAt: string | null;
+                                assignee: {
+                                    name: string;
+                                    userId: string;
+                                } | null;
                                 departmentId: string;
                                 /** @description ISO-8601 instant, UTC */
                                 dueAt: string;
@@ -3791,6 +3809,10 @@ export interface paths {
                             tasks: {
                                 /** @description ISO-8601 instant, UTC */
                                 acceptedAt: string | null;
+                                assignee: {
+                                    name: string;
+                                    userId: string;
+                                } | null;
                                 departmentId: string;
                                 /** @description ISO-8601 instant, UTC */
                                 dueAt: string;
@@ -4020,6 +4042,10 @@ export interface paths {
                             tasks: {
                                 /** @description ISO-8601 instant, UTC */
                                 acceptedAt: string | null;
+                                assignee: {
+                                    name: string;
+                                    userId: string;
+                                } | null;
                                 departmentId: string;
                                 /** @description ISO-8601 instant, UTC */
                                 dueAt: string;
@@ -4250,6 +4276,10 @@ export interface paths {
                             tasks: {
                                 /** @description ISO-8601 instant, UTC */
                                 acceptedAt: string | null;
+                                assignee: {
+                                    name: string;
+                                    userId: string;
+                                } | null;
                                 departmentId: string;
                                 /** @description ISO-8601 instant, UTC */
                                 dueAt: string;
@@ -4776,6 +4806,10 @@ export interface paths {
                             tasks: {
                                 /** @description ISO-8601 instant, UTC */
                                 acceptedAt: string | null;
+                                assignee: {
+                                    name: string;
+                                    userId: string;
+                                } | null;
                                 departmentId: string;
                                 /** @description ISO-8601 instant, UTC */
                                 dueAt: string;
@@ -5006,6 +5040,10 @@ export interface paths {
                             tasks: {
                                 /** @description ISO-8601 instant, UTC */
                                 acceptedAt: string | null;
+                                assignee: {
+                                    name: string;
+                                    userId: string;
+                                } | null;
                                 departmentId: string;
                                 /** @description ISO-8601 instant, UTC */
                                 dueAt: string;
@@ -6441,6 +6479,10 @@ export interface paths {
                         "application/json": {
                             /** @description ISO-8601 instant, UTC */
                             acceptedAt: string | null;
+                            assignee: {
+                                name: string;
+                                userId: string;
+                            } | null;
                             departmentId: string;
                             /** @description ISO-8601 instant, UTC */
                             dueAt: string;
@@ -6651,6 +6693,10 @@ export interface paths {
                         "application/json": {
                             /** @description ISO-8601 instant, UTC */
                             acceptedAt: string | null;
+                            assignee: {
+                                name: string;
+                                userId: string;
+                            } | null;
                             departmentId: string;
                             /** @description ISO-8601 instant, UTC */
                             dueAt: string;
@@ -6859,6 +6905,10 @@ export interface paths {
                         "application/json": {
                             /** @description ISO-8601 instant, UTC */
                             acceptedAt: string | null;
+                            assignee: {
+                                name: string;
+                                userId: string;
+                            } | null;
                             departmentId: string;
                             /** @description ISO-8601 instant, UTC */
                             dueAt: string;
@@ -7067,6 +7117,10 @@ export interface paths {
                         "application/json": {
                             /** @description ISO-8601 instant, UTC */
                             acceptedAt: string | null;
+                            assignee: {
+                                name: string;
+                                userId: string;
+                            } | null;
                             departmentId: string;
                             /** @description ISO-8601 instant, UTC */
                             dueAt: string;
@@ -7275,6 +7329,10 @@ export interface paths {
                         "application/json": {
                             /** @description ISO-8601 instant, UTC */
                             acceptedAt: string | null;
+                            assignee: {
+                                name: string;
+                                userId: string;
+                            } | null;
                             departmentId: string;
                             /** @description ISO-8601 instant, UTC */
                             dueAt: string;
@@ -7593,6 +7651,10 @@ export interface paths {
                         "application/json": {
                             /** @description ISO-8601 instant, UTC */
                             acceptedAt: string | null;
+                            assignee: {
+                                name: string;
+                                userId: string;
+                            } | null;
                             departmentId: string;
                             /** @description ISO-8601 instant, UTC */
                             dueAt: string;
@@ -7798,6 +7860,10 @@ export interface paths {
                         "application/json": {
                             /** @description ISO-8601 instant, UTC */
                             acceptedAt: string | null;
+                            assignee: {
+                                name: string;
+                                userId: string;
+                            } | null;
                             departmentId: string;
                             /** @description ISO-8601 instant, UTC */
                             dueAt: string;
@@ -8007,6 +8073,10 @@ export interface paths {
                         "application/json": {
                             /** @description ISO-8601 instant, UTC */
                             acceptedAt: string | null;
+                            assignee: {
+                                name: string;
+                                userId: string;
+                            } | null;
                             departmentId: string;
                             /** @description ISO-8601 instant, UTC */
                             dueAt: string;
@@ -8217,6 +8287,10 @@ export interface paths {
                         "application/json": {
                             /** @description ISO-8601 instant, UTC */
                             acceptedAt: string | null;
+                            assignee: {
+                                name: string;
+                                userId: string;
+                            } | null;
                             departmentId: string;
                             /** @description ISO-8601 instant, UTC */
                             dueAt: string;
@@ -8424,6 +8498,10 @@ export interface paths {
                         "application/json": {
                             /** @description ISO-8601 instant, UTC */
                             acceptedAt: string | null;
+                            assignee: {
+                                name: string;
+                                userId: string;
+                            } | null;
                             departmentId: string;
                             /** @description ISO-8601 instant, UTC */
                             dueAt: string;
