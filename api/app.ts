@@ -29,6 +29,7 @@ import { exportRoutes } from './routes/exports';
 import { reportRoutes } from './routes/reports';
 import { departmentRoutes } from './routes/departments';
 import { healthRoutes } from './routes/health';
+import { projectionFailureRoutes } from './routes/projection-failures';
 import { itemRoutes } from './routes/items';
 import { meRoutes } from './routes/me';
 import { notificationRoutes } from './routes/notifications';
@@ -90,6 +91,7 @@ export async function buildApp(deps: ApiDeps, options: { logger?: boolean; logSt
   installCommitBeforeAnswer(app);
 
   await app.register(healthRoutes(deps));
+  await app.register(projectionFailureRoutes(deps));
   await app.register(authRoutes(deps));
   await app.register(meRoutes(deps));
   await app.register(pingDbRoutes(deps));

@@ -13,3 +13,4 @@ export * from './item-rollup';
 export * from './wire';
 export * from './item-lifecycle';
 export * from './task-signals';
+export * from './text';

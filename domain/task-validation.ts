@@ -7,6 +7,7 @@ export const VIOLATION_HTTP_STATUS: Record<ViolationCode, number> = {
   forbidden: 403,
   wrong_state: 409,
   rule_violation: 422,
+  invalid_input: 400,
 };
 
 /** Thrown by applyTaskEvent when called without a passing validation. */

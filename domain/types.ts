@@ -177,8 +177,8 @@ export type TaskEvent =
 export type TaskEventType = TaskEvent['type'];
 export type TaskEventOf<T extends TaskEventType> = Extract<TaskEvent, { type: T }>;
 
-export const VIOLATION_CODES = ['wrong_state', 'forbidden', 'rule_violation'] as const;
-/** wrong_state → HTTP 409, forbidden → 403, rule_violation → 422. */
+export const VIOLATION_CODES = ['wrong_state', 'forbidden', 'rule_violation', 'invalid_input'] as const;
+/** wrong_state → HTTP 409, forbidden → 403, rule_violation → 422, invalid_input (text no store can hold) → 400. */
 export type ViolationCode = (typeof VIOLATION_CODES)[number];
 
 export interface RuleViolation {

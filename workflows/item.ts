@@ -43,7 +43,8 @@ import { itemEventOf } from './item-events';
 import { ItemOutbox } from './item-outbox';
 import type { OutboxActivities } from './outbox-contract';
 import { RecentUpdates } from './recent-updates';
-import { asFailure, malformed, ruleFailure } from './rule-failure';
+import { asFailure, ruleFailure } from './rule-failure';
+import { updateValidator } from './update-validator';
 import {
   SupervisionDepartments,
   SupervisionIssuedBy,
@@ -185,17 +186,7 @@ function itemAction<A extends { actor: Actor }>(
       run.recent.remember(id, result);
       return result;
     },
-    {
-      validator: (args: A) => {
-        if (run.recent.has(currentUpdateInfo()?.id)) return; // a repeat: the handler answers from the cache
-        if (typeof args !== 'object' || args === null || typeof args.actor !== 'object' || args.actor === null) {
-          throw ruleFailure(malformed('the request must carry its actor'));
-        }
-        const now = Date.now();
-        const refused = validateItemAction(run.state, toEvent(args, now), now);
-        if (refused) throw ruleFailure(refused);
-      },
-    },
+    { validator: updateValidator(run.recent, toEvent, (event, now) => validateItemAction(run.state, event, now)) },
   );
 }
 

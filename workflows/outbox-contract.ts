@@ -43,6 +43,12 @@ export interface ProjectItemInput {
 export interface Projected<I> {
   written: boolean;
   projected: I;
+  /**
+   * Set when the write failed for a reason no retry cures: recorded in projection_failures, and the
+   * workflow goes on (its timers, notifications and item are never held up by it) until an admin
+   * repairs the item from its histories.
+   */
+  failed?: { code: string; message: string };
 }
 
 export interface NotifyInput {

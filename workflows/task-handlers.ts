@@ -5,7 +5,6 @@ import type { UpdateDefinition } from '@temporalio/common';
 import { signalledTaskEvent, taskToWire, validateTaskAction } from '../domain';
 import type { Actor, Instant, TaskEvent, TaskSignal, TaskWire } from '../domain';
 import type { TimelineEntry } from './outbox-contract';
-import { malformed, ruleFailure } from './rule-failure';
 import { SYSTEM_ACTOR } from './system-actor';
 import {
   assignUpdate,
@@ -26,6 +25,7 @@ import {
   urgeUpdate,
 } from './task-definitions';
 import { taskEventOf } from './task-events';
+import { updateValidator } from './update-validator';
 import type { TaskRun } from './task-run';
 
 const text = (s: string | undefined): TimelineEntry['reason'] => (s ? { code: null, en: s, zh: s } : null);
@@ -47,17 +47,7 @@ function action<A extends { actor: Actor }>(
       run.recent.remember(id, result);
       return result;
     },
-    {
-      validator: (args: A) => {
-        if (run.recent.has(currentUpdateInfo()?.id)) return; // a repeat: the handler answers from the cache
-        if (typeof args !== 'object' || args === null || typeof args.actor !== 'object' || args.actor === null) {
-          throw ruleFailure(malformed('the request must carry its actor'));
-        }
-        const now = Date.now();
-        const refused = validateTaskAction(run.state, toEvent(args, now), now);
-        if (refused) throw ruleFailure(refused);
-      },
-    },
+    { validator: updateValidator(run.recent, toEvent, (event, now) => validateTaskAction(run.state, event, now)) },
   );
 }
 

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import type { ApiDeps } from '../deps';
-import { checkHealth, withoutCauses } from '../services/platform/health';
+import { checkHealth, projectionFailureCount, withoutCauses } from '../services/platform/health';
 
 const healthBody = z.object({
   status: z.enum(['ok', 'unavailable']),
@@ -9,6 +9,8 @@ const healthBody = z.object({
   database: z.string(),
   redis: z.string(),
   failing: z.array(z.string()),
+  /** Admins only: workflows whose read-model write failed for good (GET /api/admin/projection-failures). */
+  projectionFailures: z.number().optional(),
 });
 
 export function healthRoutes(deps: ApiDeps): FastifyPluginAsyncZod {
@@ -26,7 +28,7 @@ export function healthRoutes(deps: ApiDeps): FastifyPluginAsyncZod {
       async (request, reply) => {
         const report = await checkHealth(deps);
         // Why a part fails (addresses, driver messages) is for the platform's staff, not for anonymous callers.
-        const shown = request.user?.role === 'admin' ? report : withoutCauses(report);
+        const shown = request.user?.role === 'admin' ? { ...report, projectionFailures: await projectionFailureCount(deps) } : withoutCauses(report);
         return reply.code(report.status === 'ok' ? 200 : 503).send(shown);
       },
     );

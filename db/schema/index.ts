@@ -9,3 +9,4 @@ export * from './items';
 export * from './exports';
 export * from './assessment';
 export * from './audit-archive';
+export * from './projection-failures';

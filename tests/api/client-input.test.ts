@@ -58,7 +58,7 @@ describe('control characters in text', () => {
   it('a NUL in a title is a 400 naming body.title, and nothing is launched', async () => {
     const title = `带空字符\u0000的标题 ${Date.now()}`;
     const answer = await supervisor.post('/api/items', launchBody(leader.id, [{ departmentId: dept, role: 'lead' }], { title }));
-    expect(refusal(answer)).toMatchObject({ status: 400, fields: ['body.title'], zh: expect.stringContaining('控制字符') });
+    expect(refusal(answer)).toMatchObject({ status: 400, fields: ['body.title'], zh: expect.stringContaining('不允许的字符') });
     const listed = await supervisor.get(`/api/items?q=${encodeURIComponent('带空字符')}`);
     expect(listed.body.items ?? []).toEqual([]);
   });

@@ -1,3 +1,4 @@
+import { countProjectionFailures } from '../../../db/queries/projection-failures';
 import type { ApiDeps } from '../../deps';
 
 export type PartStatus = 'ok' | string;
@@ -51,4 +52,13 @@ export async function checkHealth(deps: Pick<ApiDeps, 'temporalProbe' | 'databas
 export function withoutCauses(report: HealthReport): HealthReport {
   const plain = (status: PartStatus) => (status === 'ok' ? 'ok' : 'unavailable');
   return { ...report, temporal: plain(report.temporal), database: plain(report.database), redis: plain(report.redis) };
+}
+
+/** How many workflows' read-model writes failed for good; undefined when the database does not answer. */
+export async function projectionFailureCount(deps: Pick<ApiDeps, 'database'>): Promise<number | undefined> {
+  try {
+    return await withTimeout(countProjectionFailures(deps.database.db), 'database');
+  } catch {
+    return undefined;
+  }
 }

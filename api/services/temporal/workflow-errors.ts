@@ -6,17 +6,18 @@ import type { RuleViolation } from '../../../domain/types';
 import { AppError } from '../../errors';
 import { wasNeverProcessed } from './deliver-update';
 
-const VIOLATION_CODES = new Set(['wrong_state', 'forbidden', 'rule_violation']);
+const VIOLATION_CODES = new Set(['wrong_state', 'forbidden', 'rule_violation', 'invalid_input']);
+type RefusalType = 'wrong_state' | 'forbidden' | 'rule_violation' | 'invalid_input';
 
 function violationOf(failure: ApplicationFailure): Partial<RuleViolation> {
   const first = failure.details?.[0];
   return typeof first === 'object' && first !== null ? (first as Partial<RuleViolation>) : {};
 }
 
-/** An AppError for a refused Update: 409 wrong state, 403 forbidden, 422 rule violation. */
-export function appErrorOfRefusal(failure: ApplicationFailure & { type: 'wrong_state' | 'forbidden' | 'rule_violation' }): AppError {
+/** An AppError for a refused Update: 409 wrong state, 403 forbidden, 422 rule violation, 400 unholdable text. */
+export function appErrorOfRefusal(failure: ApplicationFailure & { type: RefusalType }): AppError {
   const violation = violationOf(failure);
-  const code = failure.type;
+  const code = failure.type === 'invalid_input' ? 'validation_failed' : failure.type;
   const message = violation.message ?? failure.message;
   const details: Record<string, unknown> = {};
   if (violation.messageZh) details.messageZh = violation.messageZh;
@@ -35,7 +36,7 @@ export function appErrorOfUpdate(error: unknown, closedMessage: string): unknown
     error.cause instanceof ApplicationFailure &&
     VIOLATION_CODES.has(error.cause.type ?? '')
   ) {
-    return appErrorOfRefusal(error.cause as ApplicationFailure & { type: 'wrong_state' | 'forbidden' | 'rule_violation' });
+    return appErrorOfRefusal(error.cause as ApplicationFailure & { type: RefusalType });
   }
   if (error instanceof WorkflowNotFoundError) return new AppError('wrong_state', closedMessage);
   if (isGrpcServiceError(error) && /already completed|not found/i.test(error.details ?? error.message)) {

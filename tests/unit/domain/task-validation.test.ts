@@ -190,7 +190,7 @@ describe('business rules (422)', () => {
   });
 
   it('maps codes to HTTP statuses', () => {
-    expect(VIOLATION_HTTP_STATUS).toEqual({ forbidden: 403, wrong_state: 409, rule_violation: 422 });
+    expect(VIOLATION_HTTP_STATUS).toEqual({ forbidden: 403, wrong_state: 409, rule_violation: 422, invalid_input: 400 });
   });
 });
 

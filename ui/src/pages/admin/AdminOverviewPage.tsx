@@ -1,4 +1,4 @@
-/** The administrator's start: every setting page, and the queue board (Bull Board, admins only). */
+/** The administrator's start: every setting page, the queue board (Bull Board, admins only) and failed read-model writes. */
 import './admin.css';
 import { ApartmentOutlined, AuditOutlined, CalendarOutlined, FormOutlined, PercentageOutlined, TeamOutlined, ThunderboltOutlined } from '@ant-design/icons';
 import { Card, Col, Row, Typography } from 'antd';
@@ -6,6 +6,7 @@ import type { ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router';
 import { PageContainer } from '../../components/PageContainer';
+import { ProjectionFailuresCard } from './ProjectionFailuresCard';
 
 export default function AdminOverviewPage() {
   const { t } = useTranslation('admin');
@@ -40,6 +41,7 @@ export default function AdminOverviewPage() {
         {tile('auditLog', <AuditOutlined />, '/audit-log')}
         {tile('queues', <ThunderboltOutlined />, '/admin/queues', true)}
       </Row>
+      <ProjectionFailuresCard />
       <Typography.Paragraph type="secondary" className="admin-note">
         {t('overview.note')}
       </Typography.Paragraph>
