@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { ITEM_KINDS, ITEM_STATUSES, LIGHTS, TASK_ROLES } from '../../domain/types';
+import { ITEM_KINDS, ITEM_STATUSES, LIGHTS, TASK_ROLES, TASK_STATUSES } from '../../domain/types';
 import { taskWireSchema as domainTaskWireSchema } from '../../domain/task-wire';
 import { itemDrillDownQuery } from './item-drill-down';
 import { pageOf, pageQuery } from './pagination';
@@ -67,6 +67,15 @@ export const itemSummarySchema = z.object({
   departmentIds: z.array(z.string()),
 });
 
+/** Another department's task on a shared item, as every reader of the item may see it. */
+export const sharedTaskSchema = z.object({
+  taskId: z.string(),
+  departmentId: z.string(),
+  role: z.enum(TASK_ROLES),
+  status: z.enum(TASK_STATUSES),
+  light: z.enum(LIGHTS),
+});
+
 export const timelineEntrySchema = z.object({
   id: z.string(),
   taskId: z.string().nullable(),
@@ -83,7 +92,10 @@ export const itemDetailSchema = itemSummarySchema.omit({ departmentIds: true }).
   workflowId: z.string(),
   cancelledAt: z.string().nullable(),
   redEver: z.boolean(),
+  /** The tasks the reader may read in full: department staff only their own department's. */
   tasks: z.array(taskWireSchema),
+  /** Every department sharing the item, with its task's status and light, and nothing more (to coordinate). */
+  departments: z.array(sharedTaskSchema),
   timeline: z.array(timelineEntrySchema),
   /** Leaders' and supervisors' instructions (批示) on the item. */
   instructions: z.array(z.object({ id: z.string(), at: z.string(), actor: z.object({ userId: z.string(), name: z.string(), role: z.string() }), text: z.string() })),

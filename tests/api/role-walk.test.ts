@@ -10,7 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { roles, type Role } from '../../db/schema/org';
 import type { RouteEntry } from '../../api/plugins/auth';
 import { createAccount, createDepartment, loginOver, type TestAccount } from './support/accounts';
-import { expectationFor, isolatedByDepartment, WELL_FORMED_BODIES, type Expectation } from './support/access-table';
+import { A_MARKS, departmentMayCall, expectationFor, foreignDepartmentFilters, isolatedByDepartment, WELL_FORMED_BODIES, type Expectation } from './support/access-table';
 import { startTestWorker } from '../support/temporal';
 import { startApi, type RunningApi } from './support/api-server';
 
@@ -20,6 +20,9 @@ let worker: Awaited<ReturnType<typeof startTestWorker>>;
 let realItem: { id: string; taskId: string };
 /** Department staff of another department (B). */
 let outsiderToken: string;
+let outsiderDepartmentId: string;
+/** An item A and B share: A (the walk's department) has reported on its task, B has not. */
+let sharedItem: { id: string; taskId: string };
 const accounts = new Map<Role, TestAccount>();
 const tokens = new Map<Role, string>();
 // Every request of this file from its own address, so login rate limits of other files never meet it.
@@ -37,33 +40,62 @@ beforeAll(async () => {
     accounts.set(role, account);
     tokens.set(role, (await loginOver(api.baseUrl, account, { 'x-forwarded-for': address })).token);
   }
-  const outsider = await createAccount(db, 'department', { departmentId: (await createDepartment(db)).id });
+  outsiderDepartmentId = (await createDepartment(db)).id;
+  const outsider = await createAccount(db, 'department', { departmentId: outsiderDepartmentId });
   outsiderToken = (await loginOver(api.baseUrl, outsider, { 'x-forwarded-for': address })).token;
 
-  const launched = await fetch(`${api.baseUrl}/api/items`, {
-    method: 'POST',
-    headers: { authorization: `Bearer ${tokens.get('supervisor')}`, 'content-type': 'application/json', 'x-forwarded-for': address },
-    body: JSON.stringify({
-      kind: 'leadership_instruction',
-      title: '角色巡检事项',
-      description: 'role walk',
-      source: 'role walk',
-      issuedBy: accounts.get('leader')!.id,
-      dueAt: new Date(Date.now() + 10 * 86_400_000).toISOString(),
-      tasks: [{ departmentId: department.id, role: 'lead' }],
-    }),
-  });
-  const body = (await launched.json()) as { id: string; tasks: { id: string }[] };
-  if (launched.status !== 201) throw new Error(`launch for the role walk: ${launched.status} ${JSON.stringify(body)}`);
-  realItem = { id: body.id, taskId: body.tasks[0]!.id };
+  realItem = await launchForWalk([{ departmentId: department.id, role: 'lead' }]);
+  sharedItem = await launchForWalk([
+    { departmentId: department.id, role: 'lead' },
+    { departmentId: outsiderDepartmentId, role: 'assist' },
+  ]);
+  await reportAsDepartmentA(sharedItem.taskId);
 });
+
+async function send(role: Role, method: string, path: string, body: unknown): Promise<{ status: number; body: Record<string, unknown> }> {
+  const response = await fetch(`${api.baseUrl}${path}`, {
+    method,
+    headers: { authorization: `Bearer ${tokens.get(role)}`, 'content-type': 'application/json', 'x-forwarded-for': address },
+    body: JSON.stringify(body),
+  });
+  return { status: response.status, body: (await response.json()) as Record<string, unknown> };
+}
+
+/** Launches an item for the walk; its first task is the one walked. */
+async function launchForWalk(tasks: { departmentId: string; role: 'lead' | 'assist' }[]) {
+  const launched = await send('supervisor', 'POST', '/api/items', {
+    kind: 'leadership_instruction',
+    title: '角色巡检事项',
+    description: 'role walk',
+    source: 'role walk',
+    issuedBy: accounts.get('leader')!.id,
+    dueAt: new Date(Date.now() + 10 * 86_400_000).toISOString(),
+    tasks,
+  });
+  if (launched.status !== 201) throw new Error(`launch for the role walk: ${launched.status} ${JSON.stringify(launched.body)}`);
+  return { id: launched.body.id as string, taskId: (launched.body.tasks as { id: string }[])[0]!.id };
+}
+
+/** Department A signs, reports and submits its completion, each text carrying a mark B must never read. */
+async function reportAsDepartmentA(taskId: string) {
+  const steps: [string, unknown][] = [
+    ['sign', {}],
+    ['progress', { text: A_MARKS.progress, percent: 50 }],
+    ['complete', { summary: A_MARKS.summary, fields: { result: A_MARKS.field } }],
+  ];
+  for (const [action, body] of steps) {
+    const answer = await send('department', 'POST', `/api/tasks/${taskId}/${action}`, body);
+    if (answer.status !== 200) throw new Error(`${action} for the role walk: ${answer.status} ${JSON.stringify(answer.body)}`);
+  }
+}
 afterAll(async () => {
   await api?.close();
   await worker?.shutdown();
 });
 
-function concretePath(url: string, real = false): string {
-  if (real) url = url.replace(/^\/api\/items\/:id/, `/api/items/${realItem.id}`).replace(/^\/api\/tasks\/:id/, `/api/tasks/${realItem.taskId}`);
+function concretePath(url: string, real: boolean | { id: string; taskId: string } = false): string {
+  const on = real === true ? realItem : real;
+  if (on) url = url.replace(/^\/api\/items\/:id/, `/api/items/${on.id}`).replace(/^\/api\/tasks\/:id/, `/api/tasks/${on.taskId}`);
   return url
     .replace(/:kind\b/g, 'routine')
     .replace(/:year\b/g, '2097')
@@ -83,7 +115,11 @@ function verdict(expectation: Expectation, caller: Caller, status: number): stri
   return status === refusal ? null : `expected ${refusal}, got ${status}`;
 }
 
-async function call(route: RouteEntry, caller: Caller | 'outsider', expectation: Expectation, real = false): Promise<number> {
+async function call(route: RouteEntry, caller: Caller | 'outsider', expectation: Expectation, real: boolean | { id: string; taskId: string } = false): Promise<number> {
+  return (await fetchAs(route, caller, expectation, real)).status;
+}
+
+async function fetchAs(route: RouteEntry, caller: Caller | 'outsider', expectation: Expectation, real: boolean | { id: string; taskId: string } = false) {
   let token = caller === 'anonymous' ? undefined : caller === 'outsider' ? outsiderToken : tokens.get(caller);
   if (token && expectation.endsSession) token = (await loginOver(api.baseUrl, accounts.get(caller as Role)!, { 'x-forwarded-for': address })).token;
   const hasBody = ['POST', 'PUT', 'PATCH'].includes(route.method);
@@ -97,9 +133,11 @@ async function call(route: RouteEntry, caller: Caller | 'outsider', expectation:
     // Department B's staff send a well-formed request: what they get must not depend on the body.
     body: hasBody ? JSON.stringify((caller === 'outsider' && WELL_FORMED_BODIES[`${route.method} ${route.url}`]) || {}) : undefined,
   });
-  if (expectation.stream) await response.body?.cancel();
-  else await response.arrayBuffer();
-  return response.status;
+  if (expectation.stream) {
+    await response.body?.cancel();
+    return { status: response.status, text: '' };
+  }
+  return { status: response.status, text: await response.text() };
 }
 
 async function inBatches<T>(work: (() => Promise<T>)[], size: number): Promise<T[]> {
@@ -142,8 +180,7 @@ describe('role walk over every registered route', () => {
         const status = await call(route, caller, expectation, true);
         let problem: string | null;
         if (caller === 'outsider') {
-          const departmentMayCall = expectation.who === 'user' || (expectation.who !== 'public' && expectation.who.includes('department'));
-          const expected = departmentMayCall ? 404 : 403;
+          const expected = departmentMayCall(expectation) ? 404 : 403;
           problem = status === expected ? null : `expected ${expected}, got ${status}`;
         } else {
           problem = verdict(expectation, caller, status);
@@ -152,6 +189,50 @@ describe('role walk over every registered route', () => {
       }),
     );
     const problems = (await inBatches(work, 4)).filter((p): p is string => p !== null);
+    expect(problems).toEqual([]);
+  });
+});
+
+describe("an item departments A and B share: B's staff see A's status and light, never its reports", () => {
+  const marksIn = (text: string) => Object.values(A_MARKS).filter((mark) => text.includes(mark));
+
+  it("answers every read route B may call without A's progress, summary or form fields", async () => {
+    const reads = api.app.routeTable.filter((r) => r.method === 'GET' && r.url.startsWith('/api/') && expectationFor(r.method, r.url));
+    const work = reads
+      .filter((route) => departmentMayCall(expectationFor(route.method, route.url)!) && !expectationFor(route.method, route.url)!.stream)
+      .map((route) => async () => {
+        const answer = await fetchAs(route, 'outsider', expectationFor(route.method, route.url)!, sharedItem);
+        if (answer.status >= 500) return `GET ${route.url} (shared item) as B: answered ${answer.status}`;
+        const leaked = marksIn(answer.text);
+        return leaked.length ? `GET ${route.url} (shared item) as B: shows ${leaked.join(', ')}` : null;
+      });
+    expect(work.length).toBeGreaterThan(5);
+    expect((await inBatches(work, 4)).filter((p): p is string => p !== null)).toEqual([]);
+  });
+
+  it("lists A in the item's departments with its status and light, and none of its task's records", async () => {
+    const seen = await fetch(`${api.baseUrl}/api/items/${sharedItem.id}`, { headers: { authorization: `Bearer ${outsiderToken}`, 'x-forwarded-for': address } });
+    const body = (await seen.json()) as { tasks: { departmentId: string }[]; departments: Record<string, unknown>[]; timeline: { taskId: string | null }[] };
+    expect(seen.status).toBe(200);
+    expect(body.tasks.map((t) => t.departmentId)).toEqual([outsiderDepartmentId]);
+    expect(body.departments.find((d) => d.taskId === sharedItem.taskId)).toEqual({
+      taskId: sharedItem.taskId,
+      departmentId: accounts.get('department')!.departmentId,
+      role: 'lead',
+      status: 'submitted',
+      light: expect.any(String),
+    });
+    expect(body.timeline.filter((e) => e.taskId === sharedItem.taskId)).toEqual([]);
+  });
+
+  it("finds nothing of A's through filters naming A (departmentIds, metric)", async () => {
+    const problems: string[] = [];
+    for (const query of foreignDepartmentFilters(accounts.get('department')!.departmentId!)) {
+      const seen = await fetch(`${api.baseUrl}/api/items?${query}&pageSize=200`, { headers: { authorization: `Bearer ${outsiderToken}`, 'x-forwarded-for': address } });
+      const body = (await seen.json()) as { items?: { id: string }[] };
+      if (seen.status !== 200) problems.push(`${query}: ${seen.status}`);
+      else if (body.items!.some((i) => i.id === sharedItem.id)) problems.push(`${query}: lists the shared item`);
+    }
     expect(problems).toEqual([]);
   });
 });

@@ -90,7 +90,7 @@ function instant(value: string | undefined, field: string): Date | undefined {
   return value === undefined ? undefined : new Date(instantField(value, `querystring.${field}`));
 }
 
-function parseDepartmentIds(value: string | undefined): string[] | undefined {
+export function parseDepartmentIds(value: string | undefined): string[] | undefined {
   if (value === undefined) return undefined;
   const ids = value
     .split(',')

@@ -60,6 +60,16 @@ async function checkIssuer(deps: ItemDeps, user: SessionUser, issuedBy: string |
       'body.issuedBy: the issuing leader is required',
     );
   }
+  // Supervisors record instructions on any leader's behalf; a leader issues only their own.
+  if (user.role === 'leader' && issuedBy !== user.id) {
+    throw fieldError(
+      'forbidden',
+      'body.issuedBy',
+      'a leader may name only themselves as the issuing leader',
+      '领导只能以本人名义批示',
+      'body.issuedBy: a leader may launch an item only under their own name',
+    );
+  }
   const issuer = await findUserById(deps.database.db, issuedBy);
   if (!issuer || issuer.disabled) throw ruleRefusal('body.issuedBy', 'no such user', '没有这个用户');
   if (issuer.role !== 'leader') throw ruleRefusal('body.issuedBy', 'the issuing user must have the role leader', '批示人须是领导');

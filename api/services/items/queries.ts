@@ -1,7 +1,7 @@
 /**
  * Reading items, from the Postgres read model only. Department isolation: department staff see the
- * items that have a task of their department, and inside them only their own tasks and those
- * tasks' timeline; an item without one answers 404, like one that does not exist.
+ * items that have a task of their department (another answers 404, like one that does not exist);
+ * what they read inside one is decided by read-model-wire.ts `itemDetailToWire`.
  */
 import { findItem, listItemEvents, listItemTasks, listItems, listPublicItems } from '../../../db/queries/items';
 import type { ItemKind, ItemStatus, Light } from '../../../domain';
@@ -10,9 +10,9 @@ import type { ApiDeps } from '../../deps';
 import { AppError } from '../../errors';
 import { pageWindow, type PageQuery } from '../../schemas/pagination';
 import type { ItemListQuery } from '../../schemas/items';
-import { itemDrillDownCondition } from '../dashboard/drill-down';
+import { confineDrillDown, itemDrillDownCondition } from '../dashboard/drill-down';
 import { instantField } from '../shared/instant-field';
-import { itemRowToWire, itemSummaryToWire, taskRowToWire, timelineEntryToWire } from './read-model-wire';
+import { itemDetailToWire, itemSummaryToWire } from './read-model-wire';
 
 type QueryDeps = Pick<ApiDeps, 'database'>;
 
@@ -23,8 +23,10 @@ function confinedTo(user: SessionUser): string | null {
   return user.departmentId ?? '00000000-0000-0000-0000-000000000000';
 }
 
-export async function listItemsFor(deps: QueryDeps, user: SessionUser, query: ItemListQuery) {
+export async function listItemsFor(deps: QueryDeps, user: SessionUser, asked: ItemListQuery) {
   const own = confinedTo(user);
+  const query = own ? confineDrillDown(asked, own) : asked;
+  if (!query) return { items: [], total: 0, page: asked.page, pageSize: asked.pageSize };
   // A dashboard figure's drill-down brings its own period (on its date field).
   const factMatch = itemDrillDownCondition(query);
   const { rows, total } = await listItems(
@@ -43,36 +45,16 @@ export async function listItemsFor(deps: QueryDeps, user: SessionUser, query: It
     },
     pageWindow(query),
   );
-  const items = rows.map((row) => {
-    const wire = itemSummaryToWire(row);
-    // Which other departments share an item is theirs to know, not a department's.
-    return own ? { ...wire, departmentIds: wire.departmentIds.filter((id) => id === own) } : wire;
-  });
-  return { items, total, page: query.page, pageSize: query.pageSize };
+  // Which departments share an item is everyone's to know: they coordinate on it.
+  return { items: rows.map(itemSummaryToWire), total, page: query.page, pageSize: query.pageSize };
 }
 
 export async function getItemDetail(deps: QueryDeps, user: SessionUser, itemId: string) {
   const db = deps.database.db;
   const own = confinedTo(user);
-  const [item, tasks] = await Promise.all([findItem(db, itemId), listItemTasks(db, itemId, own ?? undefined)]);
-  if (!item || (own && tasks.length === 0)) throw new AppError('not_found', 'No such item.');
-  const events = await listItemEvents(db, itemId, own ? tasks.map((t) => t.id) : undefined);
-  return { ...itemRowToWire(item), tasks: tasks.map(taskRowToWire), timeline: events.map(timelineEntryToWire), instructions: instructionsOf(events) };
-}
-
-/** Leaders' and supervisors' instructions (批示), oldest first: the item's `item_instruction` timeline entries. */
-function instructionsOf(events: Awaited<ReturnType<typeof listItemEvents>>) {
-  return events
-    .filter((e) => e.type === 'item_instruction')
-    .map((e) => {
-      const payload = (e.payload ?? {}) as { id?: string; text?: string };
-      return {
-        id: payload.id ?? e.id,
-        at: e.at.toISOString(),
-        actor: { userId: e.actorUserId, name: e.actorName, role: e.actorRole },
-        text: payload.text ?? '',
-      };
-    });
+  const [item, tasks] = await Promise.all([findItem(db, itemId), listItemTasks(db, itemId)]);
+  if (!item || (own && !tasks.some((t) => t.departmentId === own))) throw new AppError('not_found', 'No such item.');
+  return itemDetailToWire(own, item, tasks, await listItemEvents(db, itemId));
 }
 
 /** For the public (no login): only items marked public, and only title, kind, departments, due date, status, light. */

@@ -1,4 +1,5 @@
 // Read-model rows in the API's wire shapes (API.md "Shapes"): ISO instants, nothing internal.
+// Also the one place deciding what a department reads of an item it shares with others.
 import type { ItemEventRow, ItemRow } from '../../../db/schema/items';
 import type { ItemSummaryRow } from '../../../db/queries/items';
 import type { TaskAsRead } from '../../../db/queries/lights';
@@ -91,5 +92,47 @@ export function timelineEntryToWire(e: ItemEventRow) {
     actor: { userId: e.actorUserId, name: e.actorName, role: e.actorRole, departmentId: e.actorDepartmentId },
     reason: e.reasonEn === null ? null : { code: e.reasonCode, en: e.reasonEn, zh: e.reasonZh },
     data: e.payload,
+  };
+}
+
+/**
+ * What a department sees of another department's task on an item they share, to coordinate:
+ * who, which part, status and light. An allow-list, so its reports, outcome, form fields, requests
+ * and evidence never leave (a field added to tasks later stays hidden until named here).
+ */
+export function sharedTaskToWire(t: TaskAsRead) {
+  return { taskId: t.id, departmentId: t.departmentId, role: t.role as TaskRole, status: t.status as TaskStatus, light: t.light as Light };
+}
+
+/** Leaders' and supervisors' instructions (批示), oldest first: the item's `item_instruction` timeline entries. */
+function instructionsOf(events: readonly ItemEventRow[]) {
+  return events
+    .filter((e) => e.type === 'item_instruction')
+    .map((e) => {
+      const payload = (e.payload ?? {}) as { id?: string; text?: string };
+      return {
+        id: payload.id ?? e.id,
+        at: e.at.toISOString(),
+        actor: { userId: e.actorUserId, name: e.actorName, role: e.actorRole },
+        text: payload.text ?? '',
+      };
+    });
+}
+
+/**
+ * An item's page as its reader may see it. `confinedTo` (a department, or null for roles that read
+ * everything) reads in full only its own tasks and their timeline, plus the item's own entries;
+ * every task sharing the item shows in `departments` with its status and light only.
+ */
+export function itemDetailToWire(confinedTo: string | null, item: ItemRow, tasks: readonly TaskAsRead[], events: readonly ItemEventRow[]) {
+  const readable = confinedTo === null ? tasks : tasks.filter((t) => t.departmentId === confinedTo);
+  const readableIds = new Set(readable.map((t) => t.id));
+  const timeline = events.filter((e) => e.taskId === null || readableIds.has(e.taskId));
+  return {
+    ...itemRowToWire(item),
+    tasks: readable.map(taskRowToWire),
+    departments: tasks.map(sharedTaskToWire),
+    timeline: timeline.map(timelineEntryToWire),
+    instructions: instructionsOf(timeline),
   };
 }

@@ -5,6 +5,7 @@
  * Key: `METHOD /route/:pattern` exactly as registered; a key ending in `*` matches by prefix, and
  * the method `*` matches any method.
  */
+import { METRICS } from '../../../db/queries/dashboard';
 import type { Role } from '../../../db/schema/org';
 
 export type Who = 'public' | 'user' | readonly Role[];
@@ -37,6 +38,25 @@ export const WELL_FORMED_BODIES: Record<string, unknown> = {
   'POST /api/tasks/:id/urge': { message: '请尽快办理' },
   'POST /api/tasks/:id/assignee': { userId: '00000000-0000-4000-8000-000000000000' },
 };
+
+/**
+ * Marks department A writes into its task of an item it shares with department B (progress,
+ * completion summary, a form field): B's staff must never read any of them, on any route.
+ */
+export const A_MARKS = { progress: 'A进展-不可外泄-3f9b', summary: 'A办结报告-不可外泄-c27e', field: 'A表单字段-不可外泄-8d41' } as const;
+
+/**
+ * Item-list filters naming department A, as department B's staff may send them: none may list an
+ * item of A's, even one B shares (its figures are A's outcome and light history).
+ */
+export function foreignDepartmentFilters(departmentA: string): string[] {
+  return [`departmentIds=${departmentA}`, ...METRICS.map((metric) => `metric=${metric}&departmentIds=${departmentA}`), `dateField=due&departmentIds=${departmentA}`];
+}
+
+/** Whether department staff may call a route at all (then another department's record answers 404). */
+export function departmentMayCall(expectation: Expectation): boolean {
+  return expectation.who === 'user' || (expectation.who !== 'public' && expectation.who.includes('department'));
+}
 
 export function isolatedByDepartment(url: string): boolean {
   return /^\/api\/(items|tasks)\/:id(\/|$)/.test(url);

@@ -3723,6 +3723,16 @@ export interface paths {
                             code: string;
                             completedAt: string | null;
                             createdAt: string;
+                            departments: {
+                                departmentId: string;
+                                /** @enum {string} */
+                                light: "green" | "yellow" | "red";
+                                /** @enum {string} */
+                                role: "lead" | "assist";
+                                /** @enum {string} */
+                                status: "assigned" | "signed" | "in_progress" | "submitted" | "accepted" | "transferred" | "cancelled";
+                                taskId: string;
+                            }[];
                             description: string;
                             dueAt: string;
                             id: string;

@@ -122,13 +122,25 @@ export interface Instruction {
   text: string;
 }
 
+/** A task of an item as every reader of the item sees it: which department, its part, status and light. */
+export interface SharedTask {
+  taskId: string;
+  departmentId: string;
+  role: 'lead' | 'assist';
+  status: TaskStatus;
+  light: Light;
+}
+
 export interface ItemDetail extends Omit<ItemSummary, 'departmentIds'> {
   description: string;
   source: string;
   workflowId: string;
   cancelledAt: string | null;
   redEver: boolean;
+  /** The tasks the reader may read in full (department staff: their own). */
   tasks: Task[];
+  /** Every department sharing the item. */
+  departments?: SharedTask[];
   timeline: TimelineEntry[];
   instructions?: Instruction[];
 }

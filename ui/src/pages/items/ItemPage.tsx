@@ -1,6 +1,7 @@
 /**
  * The item page: overview (issuing leader by name), tasks as cards with what each department
- * reported (every completion-form field under the template's titles), the leader's instructions,
+ * reported (every completion-form field under the template's titles; a department reads only its
+ * own, and sees the other departments sharing the item by status and light), the leader's instructions,
  * the timeline (and the full history for supervisors, leaders and auditors), and every action of
  * the user's role. Lights flip on screen when their instants pass; the live stream refreshes the rest.
  */
@@ -22,6 +23,7 @@ import { PageContainer } from '../../components/PageContainer';
 import { ItemStatusTag } from '../../components/StatusTag';
 import { ItemActions, SupervisorTaskActions } from '../../features/item/actions';
 import { ItemTimeline, TaskReports } from '../../features/item/reports';
+import { SharedDepartments } from '../../features/item/SharedDepartments';
 import { TaskCard } from '../../features/item/TaskCard';
 import { effectiveLight, worstLight } from '../../lib/light';
 
@@ -125,6 +127,7 @@ export default function ItemPage() {
                 </TaskCard>
               ))}
             </div>
+            <SharedDepartments shared={(d.departments ?? []).filter((x) => !d.tasks.some((task) => task.id === x.taskId))} />
           </Col>
           <Col xs={24} xl={8}>
             <Card size="small" title={t('instructions')} className="section instructions">

@@ -178,7 +178,7 @@ export default function LaunchPage() {
           form={form}
           layout="vertical"
           aria-label={t('title')}
-          initialValues={{ public: false, mode: 'days', issuedBy: user.role === 'leader' ? undefined : undefined }}
+          initialValues={{ public: false, mode: 'days', issuedBy: user.role === 'leader' ? user.id : undefined }}
           preserve
           requiredMark
           className="launch-form"
@@ -216,10 +216,12 @@ export default function LaunchPage() {
               rules={user.role === 'leader' ? [] : [{ required: true, message: t('chooseLeader') }]}
             >
               <Select
-                allowClear
+                allowClear={user.role !== 'leader'}
+                disabled={user.role === 'leader'}
                 placeholder={t('chooseLeader')}
                 loading={leaders.isPending}
-                options={(leaders.data ?? []).map((l) => ({ value: l.id, label: l.displayName }))}
+                // A leader issues only in their own name (the API refuses another leader's).
+                options={(leaders.data ?? []).filter((l) => user.role !== 'leader' || l.id === user.id).map((l) => ({ value: l.id, label: l.displayName }))}
                 showSearch={{ optionFilterProp: 'label' }}
               />
             </Form.Item>
