@@ -1,14 +1,15 @@
 import { z } from 'zod';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import type { ApiDeps } from '../deps';
-import { checkHealth, withoutCauses } from '../services/platform/health';
+import { checkHealth, reportFor } from '../services/platform/health';
 
+/** The parts (and `failing`) only for signed-in callers. */
 const healthBody = z.object({
   status: z.enum(['ok', 'unavailable']),
-  temporal: z.string(),
-  database: z.string(),
-  redis: z.string(),
-  failing: z.array(z.string()),
+  temporal: z.string().optional(),
+  database: z.string().optional(),
+  redis: z.string().optional(),
+  failing: z.array(z.string()).optional(),
 });
 
 export function healthRoutes(deps: ApiDeps): FastifyPluginAsyncZod {
@@ -19,15 +20,15 @@ export function healthRoutes(deps: ApiDeps): FastifyPluginAsyncZod {
         config: { access: 'public' },
         schema: {
           tags: ['platform'],
-          summary: 'Whether Temporal, Postgres and Redis all answer ("ok" or "unavailable"; an admin also sees why)',
+          summary:
+            'Whether Temporal, Postgres and Redis all answer ("ok" or "unavailable"); signed-in users also see each part, an admin also why',
           response: { 200: healthBody, 503: healthBody },
         },
       },
       async (request, reply) => {
         const report = await checkHealth(deps);
-        // Why a part fails (addresses, driver messages) is for the platform's staff, not for anonymous callers.
-        const shown = request.user?.role === 'admin' ? report : withoutCauses(report);
-        return reply.code(report.status === 'ok' ? 200 : 503).send(shown);
+        // Which part fails, and why (addresses, driver messages), is for the platform's own people.
+        return reply.code(report.status === 'ok' ? 200 : 503).send(reportFor(request.user?.role ?? null, report));
       },
     );
   };

@@ -1,3 +1,4 @@
+import type { Role } from '../../authz';
 import type { ApiDeps } from '../../deps';
 
 export type PartStatus = 'ok' | string;
@@ -51,4 +52,13 @@ export async function checkHealth(deps: Pick<ApiDeps, 'temporalProbe' | 'databas
 export function withoutCauses(report: HealthReport): HealthReport {
   const plain = (status: PartStatus) => (status === 'ok' ? 'ok' : 'unavailable');
   return { ...report, temporal: plain(report.temporal), database: plain(report.database), redis: plain(report.redis) };
+}
+
+/**
+ * What a caller sees: anonymous only up or down (which part fails would help an attacker); a
+ * signed-in user each part up or down; an admin also why (addresses, driver messages).
+ */
+export function reportFor(role: Role | null, report: HealthReport): Partial<HealthReport> & Pick<HealthReport, 'status'> {
+  if (role === null) return { status: report.status };
+  return role === 'admin' ? report : withoutCauses(report);
 }
