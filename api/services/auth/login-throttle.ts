@@ -3,7 +3,9 @@
  * failures count per (account, address) pair and per address, never per account alone, so nobody
  * can lock someone else out; past a few free failures each further attempt waits a delay that
  * doubles (capped) instead of a hard lock. An attempt counts BEFORE the password is checked, in one
- * atomic Redis step (rate-limiter-flexible), so parallel guesses cannot slip past the count.
+ * atomic Redis step (rate-limiter-flexible), so parallel guesses cannot slip past the count; past the
+ * free failures a gate lets one attempt at a time through, and after its failure stays shut for the
+ * delay.
  * The per-address request limit is @fastify/rate-limit's, on the login route.
  */
 import ipaddr from 'ipaddr.js';
@@ -101,24 +103,27 @@ export function tooManyGuesses(waitMs: number): AppError {
 export interface GuessAttempt {
   /** The guess was right: the pair's failures are forgotten, the address's refunded. */
   succeeded(): Promise<void>;
+  /** The guess was wrong: it stays counted, and a delay past the free failures starts now. */
+  failed(): Promise<void>;
 }
+
+/** How long an attempt past the free ones holds its gate while its password is checked (argon2 is slow). */
+const CHECK_HOLD_SECONDS = 30;
 
 export function guessLimiter(redis: Redis, prefix: string) {
   const common = { storeClient: redis, rejectIfRedisNotReady: true };
   const failures = new RateLimiterRedis({ ...common, keyPrefix: `${prefix}:guesses`, points: 1, duration: 60 });
-  // One pass per delay: of parallel attempts past the free ones, only the first is let through.
+  // One attempt at a time past the free ones: of parallel attempts only the first passes the gate.
   const gate = new RateLimiterRedis({ ...common, keyPrefix: `${prefix}:guess-wait`, points: 1, duration: 1 });
   const remember = (guard: Guard, points: number) =>
     points > 0
       ? failures.penalty(guard.key, points, { customDuration: guard.rule.memorySeconds })
       : failures.reward(guard.key, -points, { customDuration: guard.rule.memorySeconds });
 
-  /** Milliseconds until the guard's gate opens, or 0 when this attempt passed it. */
-  async function passGate(guard: Guard, failureCount: number): Promise<number> {
-    const delay = delayAfter(failureCount, guard.rule);
-    if (delay === 0) return 0;
+  /** Milliseconds until the guard's gate opens, or 0 when this attempt now holds it. */
+  async function takeGate(guard: Guard): Promise<number> {
     try {
-      await bounded(gate.consume(guard.key, 1, { customDuration: delay }));
+      await bounded(gate.consume(guard.key, 1, { customDuration: CHECK_HOLD_SECONDS }));
       return 0;
     } catch (error) {
       if (error instanceof RateLimiterRes) return Math.max(error.msBeforeNext, 1);
@@ -126,26 +131,41 @@ export function guessLimiter(redis: Redis, prefix: string) {
     }
   }
 
+  /** Takes the gate of every guard past its free failures, or gives back what it took and refuses. */
+  async function pass(guards: Guard[], counts: number[]): Promise<Guard[]> {
+    const held: Guard[] = [];
+    for (const [i, guard] of guards.entries()) {
+      if (delayAfter(counts[i]!, guard.rule) === 0) continue;
+      const waitMs = await takeGate(guard);
+      if (waitMs > 0) {
+        // A refused attempt checked nothing: it does not count as a failure.
+        await bounded(Promise.all([...held.map((g) => gate.delete(g.key)), ...guards.map((g) => remember(g, -1))]));
+        throw tooManyGuesses(waitMs);
+      }
+      held.push(guard);
+    }
+    return held;
+  }
+
+  /** The delay runs from the failure, by the failures counted now (refused parallel attempts refunded). */
+  async function startDelay(guard: Guard): Promise<void> {
+    const counted = await failures.get(guard.key);
+    const delay = delayAfter(counted?.consumedPoints ?? 0, guard.rule);
+    await (delay > 0 ? gate.set(guard.key, 1, delay) : gate.delete(guard.key));
+  }
+
   return {
     /** Counts the attempt under every guard, or refuses it (429) while a guard's delay runs. */
     async begin(guards: Guard[]): Promise<GuessAttempt> {
       const counted = await bounded(Promise.all(guards.map((g) => remember(g, 1))));
-      for (const [i, guard] of guards.entries()) {
-        const waitMs = await passGate(guard, counted[i]!.consumedPoints);
-        if (waitMs === 0) continue;
-        // A refused attempt checked nothing: it does not count as a failure.
-        await bounded(Promise.all(guards.map((g) => remember(g, -1))));
-        throw tooManyGuesses(waitMs);
-      }
+      const held = await pass(guards, counted.map((c) => c.consumedPoints));
       return {
         async succeeded() {
-          await bounded(
-            Promise.all(
-              guards.map((g) =>
-                g.rule.onSuccess === 'forget' ? Promise.all([failures.delete(g.key), gate.delete(g.key)]) : remember(g, -1),
-              ),
-            ),
-          );
+          const forget = (g: Guard) => (g.rule.onSuccess === 'forget' ? failures.delete(g.key) : remember(g, -1));
+          await bounded(Promise.all([...guards.map(forget), ...held.map((g) => gate.delete(g.key))]));
+        },
+        async failed() {
+          await bounded(Promise.all(held.map(startDelay)));
         },
       };
     },

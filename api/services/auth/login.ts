@@ -22,11 +22,12 @@ export async function login(
   input: { username: string; password: string },
   meta: { ip: string | null; userAgent: string | null },
 ): Promise<LoginResult> {
-  // Counted before the password is checked; a failure simply stays counted.
+  // Counted before the password is checked, so parallel guesses cannot outrun the count.
   const attempt = await guessLimiter(deps.redis, deps.config.QUEUE_PREFIX).begin(loginGuards(input.username, meta.ip));
   const user = await findUserForLogin(deps.database.db, input.username);
   const ok = await verifyPassword(user && !user.disabled ? user.passwordHash : null, input.password);
   if (!user || user.disabled || !ok) {
+    await attempt.failed();
     throw new AppError('unauthenticated', 'Wrong username or password.', { messageZh: '用户名或密码不正确。' });
   }
   await attempt.succeeded();
@@ -72,6 +73,7 @@ export async function changeOwnPassword(
   const attempt = await guessLimiter(deps.redis, deps.config.QUEUE_PREFIX).begin(passwordChangeGuards(user.id, session.ip));
   const stored = await findUserById(deps.database.db, user.id);
   if (!stored || !(await verifyPassword(stored.passwordHash, input.current))) {
+    await attempt.failed();
     throw fieldError('rule_violation', 'body.current', 'wrong password', '当前密码不正确', 'The current password is wrong.');
   }
   await attempt.succeeded();
