@@ -652,6 +652,21 @@ export interface paths {
                         };
                     };
                 };
+                /** @description Default Response */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
             };
         };
         delete?: never;
@@ -2812,7 +2827,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Whether Temporal, Postgres and Redis all answer ("ok" or "unavailable"; an admin also sees why) */
+        /** Whether Temporal, Postgres and Redis all answer ("ok" or "unavailable"); signed-in users also see each part, an admin also why */
         get: {
             parameters: {
                 query?: never;
@@ -2829,12 +2844,12 @@ export interface paths {
                     };
                     content: {
                         "application/json": {
-                            database: string;
-                            failing: string[];
-                            redis: string;
+                            database?: string;
+                            failing?: string[];
+                            redis?: string;
                             /** @enum {string} */
                             status: "ok" | "unavailable";
-                            temporal: string;
+                            temporal?: string;
                         };
                     };
                 };
@@ -2845,12 +2860,12 @@ export interface paths {
                     };
                     content: {
                         "application/json": {
-                            database: string;
-                            failing: string[];
-                            redis: string;
+                            database?: string;
+                            failing?: string[];
+                            redis?: string;
                             /** @enum {string} */
                             status: "ok" | "unavailable";
-                            temporal: string;
+                            temporal?: string;
                         };
                     };
                 };
@@ -5942,6 +5957,36 @@ export interface paths {
                 };
                 /** @description Default Response */
                 422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Default Response */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Default Response */
+                503: {
                     headers: {
                         [name: string]: unknown;
                     };
