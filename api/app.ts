@@ -3,7 +3,6 @@ import Fastify, { type FastifyInstance } from 'fastify';
 import cors from '@fastify/cors';
 import helmet from '@fastify/helmet';
 import swagger from '@fastify/swagger';
-import swaggerUi from '@fastify/swagger-ui';
 import sse from '@fastify/sse';
 import { jsonSchemaTransform, serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
 import type { ApiDeps } from './deps';
@@ -11,6 +10,7 @@ import { installAuth } from './plugins/auth';
 import { installAuditLog } from './plugins/audit-log';
 import { installCommitBeforeAnswer } from './plugins/commit-before-answer';
 import { installControlCharacterCheck } from './plugins/control-characters';
+import { installDocs } from './plugins/docs';
 import { installErrorHandler } from './plugins/error-handler';
 import { installGracefulClose } from './plugins/graceful-close';
 import { installIdempotency } from './plugins/idempotency';
@@ -80,10 +80,10 @@ export async function buildApp(deps: ApiDeps, options: { logger?: boolean; logSt
     },
     transform: jsonSchemaTransform,
   });
-  await app.register(swaggerUi, { routePrefix: '/docs', uiConfig: { docExpansion: 'list' } });
   // Request hooks every route gets: who is asking (and may they), then Idempotency-Key replay.
   await installRateLimit(app, deps);
   await installAuth(app, deps);
+  await installDocs(app, deps);
   // After the caller is known (a forbidden caller still gets 401/403), before any schema or service.
   installControlCharacterCheck(app);
   installIdempotency(app, deps);

@@ -4,6 +4,8 @@ export const errorStatus = {
   unauthenticated: 401,
   forbidden: 403,
   csrf_failed: 403,
+  /** The account's password was set by an admin: only /api/me, /api/me/password and logout answer until it is changed. */
+  password_change_required: 403,
   not_found: 404,
   wrong_state: 409,
   conflict: 409,

@@ -55,6 +55,8 @@ export const configSchema = z.object({
   CORS_ORIGINS: z.string().optional(),
   /** Behind a load balancer: trust X-Forwarded-For/-Proto from it (client address, Secure cookies). Off: nobody can spoof them. */
   TRUST_PROXY: flag.default(false),
+  /** Off: /docs (the OpenAPI document and its UI) answers 401 to anonymous callers. */
+  DOCS_ANONYMOUS: flag.default(true),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 

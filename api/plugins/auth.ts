@@ -1,6 +1,7 @@
 /**
  * Sets `request.user` from the session cookie or `Authorization: Bearer`, enforces each route's
- * declared `config.access` (before body validation), and checks the CSRF header on cookie-
+ * declared `config.access` (before body validation), holds a user whose password an admin set to
+ * changing it (403 `password_change_required`), and checks the CSRF header on cookie-
  * authenticated writes. Bearer requests need no CSRF token: a browser never adds that header itself.
  */
 import cookie from '@fastify/cookie';
@@ -37,6 +38,16 @@ declare module 'fastify' {
 }
 
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
+
+/** All a user whose password an admin set may call until they change it (public routes aside). */
+const WHILE_PASSWORD_MUST_CHANGE = new Set(['GET /api/me', 'POST /api/me/password', 'POST /api/auth/logout']);
+
+function assertPasswordChanged(request: FastifyRequest, url: string): void {
+  if (!request.session?.mustChangePassword || WHILE_PASSWORD_MUST_CHANGE.has(`${request.method} ${url}`)) return;
+  throw new AppError('password_change_required', 'Change your password first (POST /api/me/password).', {
+    messageZh: '请先修改密码（管理员设置的初始密码须由本人更改）。',
+  });
+}
 
 function presentedToken(request: FastifyRequest): { token: string; via: 'cookie' | 'bearer' } | null {
   const header = request.headers.authorization;
@@ -86,6 +97,7 @@ export async function installAuth(app: FastifyInstance, deps: ApiDeps): Promise<
     const url = request.routeOptions.url;
     if (url === undefined) return; // no route matched: the 404 handler answers
     const access = accessOf(url, request.routeOptions.config.access);
+    if (access !== 'public') assertPasswordChanged(request, url);
     enforceAccess(request, access);
     // Public routes (login) skip it: a stale cookie must not block logging in again.
     if (access !== 'public' && request.session?.via === 'cookie' && !SAFE_METHODS.has(request.method)) {

@@ -22,6 +22,8 @@ function databaseRefusal(error: unknown): { status: number; code: ErrorCode; mes
 export function installErrorHandler(app: FastifyInstance) {
   app.setErrorHandler((error: FastifyError, request, reply) => {
     if (error instanceof AppError) {
+      const retryAfter = (error.details as { retryAfterSeconds?: unknown } | undefined)?.retryAfterSeconds;
+      if (typeof retryAfter === 'number') reply.header('retry-after', String(retryAfter));
       return reply
         .code(error.status)
         .send({ error: { code: error.code, message: error.message, details: error.details } } satisfies ErrorBody);

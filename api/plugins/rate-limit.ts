@@ -8,7 +8,7 @@ import { AppError } from '../errors';
  * Per-address limits, only where a route asks (`config.rateLimit`), counted in Redis so several
  * API processes share them. Its own Redis connection fails fast instead of queueing (the shared one
  * waits out outages for BullMQ): with Redis down the address limit is skipped, and logins are then
- * refused by the per-username throttle (503) rather than left hanging.
+ * refused by the guess limits (services/auth/login-throttle.ts: 503) rather than left hanging.
  */
 export async function installRateLimit(app: FastifyInstance, deps: ApiDeps): Promise<void> {
   const redis = new Redis(deps.config.REDIS_URL, { maxRetriesPerRequest: 1, enableOfflineQueue: false, connectTimeout: 2000 });

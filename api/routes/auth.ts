@@ -25,7 +25,7 @@ export function authRoutes(deps: ApiDeps): FastifyPluginAsyncZod {
           tags: ['auth'],
           summary: 'Log in: a bearer token, and the same token as an HttpOnly session cookie',
           body: z.object({ username: z.string().min(1).max(100), password: z.string().min(1).max(1000) }),
-          response: { 200: sessionAnswer.extend({ token: z.string(), expiresAt: z.string() }), 401: errorBody, 429: errorBody },
+          response: { 200: sessionAnswer.extend({ token: z.string(), expiresAt: z.string() }), 401: errorBody, 429: errorBody, 503: errorBody },
         },
       },
       async (request, reply) => {
@@ -77,13 +77,13 @@ export function authRoutes(deps: ApiDeps): FastifyPluginAsyncZod {
           tags: ['auth'],
           summary: 'Change my password; my other sessions end',
           body: z.object({ current: z.string().min(1).max(1000), next: z.string().min(1).max(1000) }),
-          response: { 204: z.null(), 400: errorBody, 401: errorBody, 422: errorBody },
+          response: { 204: z.null(), 400: errorBody, 401: errorBody, 422: errorBody, 429: errorBody, 503: errorBody },
         },
       },
       async (request, reply) => {
         const user = requireUser(request);
         if (!request.session) throw new AppError('unauthenticated', 'No session.');
-        await changeOwnPassword(deps, user, request.session.id, request.body);
+        await changeOwnPassword(deps, user, { id: request.session.id, ip: request.ip }, request.body);
         return reply.code(204).send(null);
       },
     );

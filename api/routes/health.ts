@@ -1,14 +1,15 @@
 import { z } from 'zod';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import type { ApiDeps } from '../deps';
-import { checkHealth, projectionFailureCount, withoutCauses } from '../services/platform/health';
+import { checkHealth, projectionFailureCount, reportFor } from '../services/platform/health';
 
+/** The parts (and `failing`) for signed-in callers, and for anonymous ones while every part is ok. */
 const healthBody = z.object({
   status: z.enum(['ok', 'unavailable']),
-  temporal: z.string(),
-  database: z.string(),
-  redis: z.string(),
-  failing: z.array(z.string()),
+  temporal: z.string().optional(),
+  database: z.string().optional(),
+  redis: z.string().optional(),
+  failing: z.array(z.string()).optional(),
   /** Admins only: workflows whose read-model write failed for good (GET /api/admin/projection-failures). */
   projectionFailures: z.number().optional(),
 });
@@ -21,14 +22,16 @@ export function healthRoutes(deps: ApiDeps): FastifyPluginAsyncZod {
         config: { access: 'public' },
         schema: {
           tags: ['platform'],
-          summary: 'Whether Temporal, Postgres and Redis all answer ("ok" or "unavailable"; an admin also sees why)',
+          summary:
+            'Whether Temporal, Postgres and Redis all answer ("ok" or "unavailable"); signed-in users also see each part, an admin also why',
           response: { 200: healthBody, 503: healthBody },
         },
       },
       async (request, reply) => {
         const report = await checkHealth(deps);
-        // Why a part fails (addresses, driver messages) is for the platform's staff, not for anonymous callers.
-        const shown = request.user?.role === 'admin' ? { ...report, projectionFailures: await projectionFailureCount(deps) } : withoutCauses(report);
+        // Which part fails, and why (addresses, driver messages), is for the platform's own people.
+        const role = request.user?.role ?? null;
+        const shown = role === 'admin' ? { ...report, projectionFailures: await projectionFailureCount(deps) } : reportFor(role, report);
         return reply.code(report.status === 'ok' ? 200 : 503).send(shown);
       },
     );

@@ -179,38 +179,20 @@ describe('POST /api/me/password', () => {
 });
 
 describe('login rate limits', () => {
-  it('locks a username after 10 failed attempts, even with the right password next', async () => {
-    const victim = await createAccount(api.deps.database.db, 'leader');
-    for (let i = 0; i < 10; i++) {
-      const response = await fetch(`${api.baseUrl}/api/auth/login`, {
-        method: 'POST',
-        // A different address each time: the per-username limit must hold on its own.
-        headers: { 'content-type': 'application/json', 'x-forwarded-for': `10.1.${i}.1` },
-        body: JSON.stringify({ username: victim.username, password: 'wrong-guess' }),
-      });
-      expect(response.status).toBe(401);
-    }
-    const locked = await fetch(`${api.baseUrl}/api/auth/login`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', 'x-forwarded-for': '10.1.99.1' },
-      body: JSON.stringify({ username: victim.username, password: victim.password }),
-    });
-    expect(locked.status).toBe(429);
-    expect(await locked.json()).toMatchObject({ error: { code: 'rate_limited' } });
-  });
-
-  it('limits attempts per address (30 a minute) across usernames', async () => {
+  // Failures per (username, address) and per address, with growing delays: tests/api/auth-hardening.test.ts.
+  // (Changed by issue 21: ten failures from anywhere used to lock the username itself.)
+  it('limits attempts per address (30 a minute), successful ones included', async () => {
     const address = `10.2.${Math.floor(Math.random() * 250)}.${Math.floor(Math.random() * 250)}`;
     const statuses: number[] = [];
     for (let i = 0; i < 31; i++) {
       const response = await fetch(`${api.baseUrl}/api/auth/login`, {
         method: 'POST',
         headers: { 'content-type': 'application/json', 'x-forwarded-for': address },
-        body: JSON.stringify({ username: uniqueName('spray'), password: 'wrong-guess' }),
+        body: JSON.stringify({ username: account.username, password: account.password }),
       });
       statuses.push(response.status);
     }
-    expect(statuses.slice(0, 30).every((s) => s === 401)).toBe(true);
+    expect(statuses.slice(0, 30).every((s) => s === 200)).toBe(true);
     expect(statuses[30]).toBe(429);
   });
 });

@@ -1,7 +1,11 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { buildApp } from '../../api/app';
 import { createApiDeps, type ApiDeps } from '../../api/deps';
-import { testConfig } from '../support/services';
+import { hashSessionToken } from '../../api/services/auth/session-tokens';
+import { checkHealth } from '../../api/services/platform/health';
+import { insertSession } from '../../db/queries/sessions';
+import { testConfig, uniqueName } from '../support/services';
+import { createAccount } from './support/accounts';
 
 // Port 1 on loopback: nothing listens there, so connections are refused at once.
 const DEAD_PORT = '1';
@@ -15,13 +19,31 @@ describe('GET /api/health over HTTP', () => {
     }
   });
 
-  async function serve(overrides: Record<string, string> = {}) {
+  /**
+   * The parts as a signed-in user sees them; anonymous callers learn only up or down (issue 21).
+   * With the database down nobody can sign in (sessions live there): the parts come from the service.
+   */
+  async function serve(overrides: Record<string, string> = {}, { signIn = true } = {}) {
     const deps = await createApiDeps(testConfig(overrides));
     const app = await buildApp(deps, { logger: false });
     const address = await app.listen({ port: 0, host: '127.0.0.1' });
     opened.push({ deps, close: () => app.close() });
-    const response = await fetch(`${address}/api/health`);
-    return { status: response.status, body: (await response.json()) as Record<string, unknown> };
+    const anonymous = await fetch(`${address}/api/health`);
+    const status = anonymous.status;
+    expect(Object.keys((await anonymous.json()) as object)).toEqual(['status']);
+    if (!signIn) return { status, body: (await checkHealth(deps)) as unknown as Record<string, unknown> };
+    const response = await fetch(`${address}/api/health`, { headers: await signedIn(deps) });
+    expect(response.status).toBe(status);
+    return { status, body: (await response.json()) as Record<string, unknown> };
+  }
+
+  /** A session written straight to the database: logging in needs Redis, which some cases stop. */
+  async function signedIn(deps: ApiDeps): Promise<Record<string, string>> {
+    const account = await createAccount(deps.database.db, 'supervisor');
+    const token = `health-${uniqueName('session')}`;
+    const expiresAt = new Date(Date.now() + 3_600_000);
+    await insertSession(deps.database.db, { tokenHash: hashSessionToken(token), userId: account.id, expiresAt, ip: null, userAgent: null });
+    return { authorization: `Bearer ${token}` };
   }
 
   it('answers 200 when Temporal, Postgres and Redis all answer', async () => {
@@ -31,7 +53,7 @@ describe('GET /api/health over HTTP', () => {
   });
 
   it('answers 503 naming the database when Postgres does not answer', async () => {
-    const { status, body } = await serve({ DATABASE_URL: `postgres://postgres@127.0.0.1:${DEAD_PORT}/nothing` });
+    const { status, body } = await serve({ DATABASE_URL: `postgres://postgres@127.0.0.1:${DEAD_PORT}/nothing` }, { signIn: false });
     expect(status).toBe(503);
     expect(body.failing).toEqual(['database']);
     expect(body.database).toMatch(/^unavailable/);

@@ -50,15 +50,17 @@ describe('public disclosure', () => {
     for (const leak of [launched.body.id, taskId, leader.id, 'workflow', 'summary']) expect(JSON.stringify(stats.body)).not.toContain(leak);
   });
 
-  it('an anonymous health check says which part is unavailable, not why; an admin sees why', async () => {
+  it('an anonymous health check says only that the platform is unavailable, not which part or why; an admin sees both', async () => {
     const deps = await createApiDeps(testConfig({ REDIS_URL: 'redis://127.0.0.1:1' }));
     const app = await buildApp(deps, { logger: false });
     try {
       const anonymous = await app.inject({ url: '/api/health' });
       expect(anonymous.statusCode).toBe(503);
-      expect(anonymous.json()).toEqual({ status: 'unavailable', temporal: 'ok', database: 'ok', redis: 'unavailable', failing: ['redis'] });
+      // Changed by issue 21: anonymous callers used to see which part failed.
+      expect(anonymous.json()).toEqual({ status: 'unavailable' });
       const admin = await h.createUser('admin');
       const detailed = await app.inject({ url: '/api/health', headers: { authorization: `Bearer ${admin.token}` } });
+      expect(detailed.json()).toMatchObject({ failing: ['redis'], temporal: 'ok', database: 'ok' });
       expect(detailed.json().redis).toMatch(/^unavailable: .+/);
     } finally {
       await app.close();

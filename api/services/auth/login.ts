@@ -4,7 +4,7 @@ import { findUserById, findUserForLogin, updateUser } from '../../../db/queries/
 import type { SessionUser } from '../../authz';
 import type { ApiDeps } from '../../deps';
 import { AppError, fieldError } from '../../errors';
-import { loginThrottle } from './login-throttle';
+import { guessLimiter, loginGuards, passwordChangeGuards } from './login-throttle';
 import { hashPassword, MIN_PASSWORD_LENGTH, verifyPassword } from './passwords';
 import { csrfTokenFor, hashSessionToken, newSessionToken, SESSION_TTL_MS } from './session-tokens';
 
@@ -22,20 +22,15 @@ export async function login(
   input: { username: string; password: string },
   meta: { ip: string | null; userAgent: string | null },
 ): Promise<LoginResult> {
-  const throttle = loginThrottle(deps.redis, deps.config.QUEUE_PREFIX);
-  const waitSeconds = await throttle.blockedFor(input.username);
-  if (waitSeconds > 0) {
-    throw new AppError('rate_limited', `Too many failed logins for this user; try again in ${waitSeconds} s.`, {
-      retryAfterSeconds: waitSeconds,
-    });
-  }
+  // Counted before the password is checked, so parallel guesses cannot outrun the count.
+  const attempt = await guessLimiter(deps.redis, deps.config.QUEUE_PREFIX).begin(loginGuards(input.username, meta.ip));
   const user = await findUserForLogin(deps.database.db, input.username);
   const ok = await verifyPassword(user && !user.disabled ? user.passwordHash : null, input.password);
   if (!user || user.disabled || !ok) {
-    await throttle.recordFailure(input.username);
-    throw new AppError('unauthenticated', 'Wrong username or password.');
+    await attempt.failed();
+    throw new AppError('unauthenticated', 'Wrong username or password.', { messageZh: '用户名或密码不正确。' });
   }
-  await throttle.reset(input.username);
+  await attempt.succeeded();
   const token = newSessionToken();
   const tokenHash = hashSessionToken(token);
   const expiresAt = new Date(Date.now() + SESSION_TTL_MS);
@@ -69,15 +64,19 @@ export async function logout(deps: Pick<ApiDeps, 'database'>, sessionId: string)
 
 /** Changes the caller's password and ends their other sessions (the current one stays). */
 export async function changeOwnPassword(
-  deps: Pick<ApiDeps, 'database'>,
+  deps: AuthDeps,
   user: SessionUser,
-  sessionId: string,
+  session: { id: string; ip: string | null },
   input: { current: string; next: string },
 ): Promise<void> {
+  // Guessing the current password is throttled like a login (a stolen session must not brute-force it).
+  const attempt = await guessLimiter(deps.redis, deps.config.QUEUE_PREFIX).begin(passwordChangeGuards(user.id, session.ip));
   const stored = await findUserById(deps.database.db, user.id);
   if (!stored || !(await verifyPassword(stored.passwordHash, input.current))) {
+    await attempt.failed();
     throw fieldError('rule_violation', 'body.current', 'wrong password', '当前密码不正确', 'The current password is wrong.');
   }
+  await attempt.succeeded();
   if (input.next.length < MIN_PASSWORD_LENGTH) {
     throw fieldError(
       'validation_failed',
@@ -99,6 +98,6 @@ export async function changeOwnPassword(
   const passwordHash = await hashPassword(input.next);
   await deps.database.db.transaction(async (tx) => {
     await updateUser(tx, user.id, { passwordHash, mustChangePassword: false });
-    await deleteUserSessions(tx, user.id, sessionId);
+    await deleteUserSessions(tx, user.id, session.id);
   });
 }

@@ -1,4 +1,5 @@
 import { countProjectionFailures } from '../../../db/queries/projection-failures';
+import type { Role } from '../../authz';
 import type { ApiDeps } from '../../deps';
 
 export type PartStatus = 'ok' | string;
@@ -61,4 +62,14 @@ export async function projectionFailureCount(deps: Pick<ApiDeps, 'database'>): P
   } catch {
     return undefined;
   }
+}
+
+/**
+ * What a caller sees: anonymous only up or down — the contract's every-part-"ok" answer while all is
+ * well, only `{status}` once a part fails (which part would help an attacker); a signed-in user each
+ * part up or down; an admin also why (addresses, driver messages).
+ */
+export function reportFor(role: Role | null, report: HealthReport): Partial<HealthReport> & Pick<HealthReport, 'status'> {
+  if (role === null) return report.status === 'ok' ? withoutCauses(report) : { status: report.status };
+  return role === 'admin' ? report : withoutCauses(report);
 }

@@ -57,6 +57,12 @@ export function setOnUnauthenticated(fn: (() => void) | null) {
   onUnauthenticated = fn;
 }
 
+/** Called when the API holds the user to changing an admin-set password first (403 password_change_required). */
+let onPasswordChangeRequired: (() => void) | null = null;
+export function setOnPasswordChangeRequired(fn: (() => void) | null) {
+  onPasswordChangeRequired = fn;
+}
+
 export interface RequestOptions {
   body?: unknown;
   idempotencyKey?: string;
@@ -93,6 +99,7 @@ export async function api<T>(method: string, path: string, options: RequestOptio
   if (!response.ok) {
     const err = (data as { error?: { code?: string; message?: string; details?: unknown } } | null)?.error;
     if (response.status === 401 && !options.quiet401) onUnauthenticated?.();
+    if (response.status === 403 && err?.code === 'password_change_required') onPasswordChangeRequired?.();
     throw new ApiError(response.status, err?.code ?? `http_${response.status}`, err?.message ?? response.statusText, err?.details);
   }
   return data as T;

@@ -1,7 +1,7 @@
 /** Who is signed in: `GET /api/me` through TanStack Query (null: signed out). */
 import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { createContext, useCallback, useContext, useEffect } from 'react';
-import { api, ApiError, setCsrfToken, setOnUnauthenticated } from '../api/client';
+import { api, ApiError, setCsrfToken, setOnPasswordChangeRequired, setOnUnauthenticated } from '../api/client';
 import { keys } from '../api/keys';
 import type { Session, User } from '../api/types';
 
@@ -12,7 +12,14 @@ export function useSessionQuery() {
       setCsrfToken(null);
       queryClient.setQueryData(keys.me, null);
     });
-    return () => setOnUnauthenticated(null);
+    // The session gate then shows only the change-password page (an admin reset the password meanwhile).
+    setOnPasswordChangeRequired(() => {
+      queryClient.setQueryData<Session | null>(keys.me, (me) => (me ? { ...me, user: { ...me.user, mustChangePassword: true } } : me));
+    });
+    return () => {
+      setOnUnauthenticated(null);
+      setOnPasswordChangeRequired(null);
+    };
   }, [queryClient]);
   return useQuery({
     queryKey: keys.me,
