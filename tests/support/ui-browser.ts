@@ -81,7 +81,8 @@ export async function gallery(
         await page.goto(`${baseUrl}${path}`);
         await ready(page, lang);
         // Let spinners, charts and fonts settle before the picture.
-        await page.waitForLoadState('networkidle').catch(() => {});
+        // Bounded: the live-update stream (/api/events) keeps one request open for good.
+        await page.waitForLoadState('networkidle', { timeout: 3_000 }).catch(() => {});
         await page.waitForTimeout(400);
         await page.screenshot({ path: `${SCREENSHOTS}/${name}-${lang}-${size}.png`, fullPage: size === 'desktop' });
         const violations = await seriousViolations(page);
