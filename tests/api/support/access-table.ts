@@ -73,6 +73,8 @@ const supervisorOnly: Expectation = { who: ['supervisor'] };
 export const ACCESS: Record<string, Expectation> = {
   // platform
   'GET /api/health': publicly,
+  'GET /api/admin/projection-failures': admin,
+  'POST /api/admin/projection-failures/:itemId/repair': admin,
   'GET /api/ping-db': everyone,
   // accounts
   'POST /api/auth/login': publicly,
