@@ -3,6 +3,7 @@ import type { Redis } from 'ioredis';
 import type { Config } from '../config/env';
 import { temporalConnectionOptions } from '../config/temporal-connection';
 import { connectDatabase, type DatabaseHandle } from '../db/client';
+import { createDossierRenderPool, type DossierRenderer } from '../jobs/exports/dossier-render-pool';
 import { createQueues, type Queues } from '../jobs/queues';
 import { connectRedis, endSharedRedis } from '../jobs/redis';
 
@@ -16,6 +17,8 @@ export interface ApiDeps {
   temporalProbe: Connection;
   redis: Redis;
   queues: Queues;
+  /** Renders dossier PDFs on worker threads, off the event loop (threads start on first use). */
+  dossierRenderer: DossierRenderer;
   close(): Promise<void>;
 }
 
@@ -29,6 +32,7 @@ export async function createApiDeps(config: Config): Promise<ApiDeps> {
   const redis = connectRedis(config.REDIS_URL);
   redis.on('error', () => {}); // reported by /api/health instead of crashing the process
   const queues = createQueues(redis, config.QUEUE_PREFIX);
+  const dossierRenderer = createDossierRenderPool(config.DOSSIER_RENDER_THREADS);
   return {
     config,
     database,
@@ -37,7 +41,9 @@ export async function createApiDeps(config: Config): Promise<ApiDeps> {
     temporalProbe,
     redis,
     queues,
+    dossierRenderer,
     async close() {
+      await dossierRenderer.close();
       // Redis first, then the queues that share it (jobs/redis.ts endSharedRedis says why).
       await Promise.allSettled([endSharedRedis(redis), database.close(), temporalConnection.close(), temporalProbe.close()]);
       await queues.close();

@@ -32,6 +32,7 @@ import { departments, users } from '../db/schema/org';
 import { createNotificationBatches } from '../jobs/notifications/batches';
 import { defaultDeliveryPolicy } from '../jobs/notifications/deps';
 import { enqueueNotification } from '../jobs/notifications/enqueue';
+import { parseAllowList } from '../jobs/notifications/channels/outbound-address';
 import { createNotificationProcessor } from '../jobs/notifications/processor';
 import { notificationDedupeKey } from '../jobs/notifications/request';
 import { createQueues, queueNames } from '../jobs/queues';
@@ -161,7 +162,8 @@ async function main() {
   const workerConnection = connectRedis(config.REDIS_URL);
   const worker = new Worker(
     queueNames.notifications,
-    createNotificationProcessor({ db, queues, mailer: null, now: () => new Date(), delivery: defaultDeliveryPolicy, batches }),
+    // The bench's receiver is local: allowed as an admin would allow an intranet host.
+    createNotificationProcessor({ db, queues, mailer: null, now: () => new Date(), delivery: defaultDeliveryPolicy, batches, webhookAllowList: parseAllowList('127.0.0.1') }),
     { connection: workerConnection, prefix: config.QUEUE_PREFIX, concurrency },
   );
   await worker.waitUntilReady();

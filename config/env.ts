@@ -1,3 +1,4 @@
+import ipaddr from 'ipaddr.js';
 import { z } from 'zod';
 
 /**
@@ -57,6 +58,20 @@ export const configSchema = z.object({
   TRUST_PROXY: flag.default(false),
   /** Off: /docs (the OpenAPI document and its UI) answers 401 to anonymous callers. */
   DOCS_ANONYMOUS: flag.default(true),
+  /**
+   * Hosts or CIDRs a webhook may reach although they are loopback, private or link-local
+   * (comma-separated, e.g. "127.0.0.1,10.0.0.0/8,hooks.intranet"). Unset: only public addresses.
+   */
+  WEBHOOK_ALLOW_HOSTS: z
+    .string()
+    .refine((v) => v.split(',').every((e) => !e.includes('/') || ipaddr.isValidCIDR(e.trim())), 'every range must be a CIDR such as 10.0.0.0/8')
+    .optional(),
+  /** Exports a user may have queued or running at once. */
+  EXPORTS_PER_USER: z.coerce.number().int().min(1).max(100).default(3),
+  /** Dossier PDFs one user may request per minute. */
+  DOSSIERS_PER_MINUTE: z.coerce.number().int().min(1).max(1000).default(4),
+  /** Worker threads rendering dossier PDFs off the API's event loop. */
+  DOSSIER_RENDER_THREADS: z.coerce.number().int().min(1).max(16).default(2),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 

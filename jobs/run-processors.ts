@@ -2,6 +2,7 @@ import { Worker } from 'bullmq';
 import type { Config } from '../config/env';
 import type { Database } from '../db/client';
 import { createMailer, type Mailer } from './notifications/channels/email';
+import { parseAllowList } from './notifications/channels/outbound-address';
 import { defaultDeliveryPolicy, type DeliveryPolicy } from './notifications/deps';
 import { createNotificationProcessor } from './notifications/processor';
 import { queueNames, type Queues } from './queues';
@@ -37,6 +38,7 @@ export function startNotificationProcessors(deps: NotificationProcessorDeps) {
       mailer,
       now: deps.now ?? (() => new Date()),
       delivery: { ...defaultDeliveryPolicy, ...deps.delivery },
+      webhookAllowList: parseAllowList(config.WEBHOOK_ALLOW_HOSTS),
     }),
     { connection, prefix: config.QUEUE_PREFIX, concurrency: deps.concurrency ?? 20 },
   );

@@ -1,4 +1,5 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import { requireUser } from '../authz';
 import type { ApiDeps } from '../deps';
 import { dashboardQuery } from '../schemas/dashboard';
 import { idParams } from '../schemas/errors';
@@ -32,7 +33,7 @@ export function reportRoutes(deps: ApiDeps): FastifyPluginAsyncZod {
         schema: { tags: ['reports'], summary: 'The electronic dossier of one item (cover, contents, item, tasks, timeline, appendix)', params: idParams },
       },
       async (request, reply) => {
-        const { bytes, fileName } = await buildDossier(deps, request.params.id);
+        const { bytes, fileName } = await buildDossier(deps, requireUser(request), request.params.id);
         return reply.header('content-type', 'application/pdf').header('content-disposition', `attachment; filename="${fileName}"`).send(bytes);
       },
     );

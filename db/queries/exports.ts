@@ -1,7 +1,7 @@
 // Reads and writes for exports: which items a volume holds, the names a dossier prints, and the
 // export job rows (status, progress, file).
 import { and, asc, eq, gte, inArray, lt, sql, type SQL } from 'drizzle-orm';
-import type { Executor } from '../client';
+import type { Database, Executor } from '../client';
 import { exportJobs, type ExportJobRow } from '../schema/exports';
 import { items } from '../schema/items';
 import { departments, users } from '../schema/org';
@@ -74,6 +74,29 @@ export async function departmentNameMap(db: Executor, ids: readonly string[]): P
 export async function insertExportJob(db: Executor, row: { type: string; requestedBy: string; params: Record<string, unknown> }): Promise<string> {
   const [created] = await db.insert(exportJobs).values(row).returning({ id: exportJobs.id });
   return created!.id;
+}
+
+/** Two-key advisory lock class of one user's export requests ('ex' + 'qu'). */
+const exportQuotaLockClass = 1702392181;
+
+/**
+ * Inserts the export job unless its requester already has `limit` queued or running; null then.
+ * One user's requests take a transaction lock, so parallel requests cannot all slip under the limit.
+ */
+export async function insertExportJobWithinQuota(
+  db: Database,
+  row: { type: string; requestedBy: string; params: Record<string, unknown> },
+  limit: number,
+): Promise<string | null> {
+  return db.transaction(async (tx) => {
+    await tx.execute(sql`select pg_advisory_xact_lock(${exportQuotaLockClass}, hashtext(${row.requestedBy}))`);
+    const [open] = await tx
+      .select({ n: sql<number>`count(*)::int` })
+      .from(exportJobs)
+      .where(and(eq(exportJobs.requestedBy, row.requestedBy), inArray(exportJobs.status, ['queued', 'running'])));
+    if ((open?.n ?? 0) >= limit) return null;
+    return insertExportJob(tx, row);
+  });
 }
 
 /** Status and progress only (not the file). */

@@ -1,7 +1,8 @@
 import { UnrecoverableError } from 'bullmq';
 import { claimDigest, findDelivery, markDeliveriesSent, recordDeliveryFailure, type DigestTarget, type WebhookRow } from '../../db/queries/notifications';
 import { isPermanentMailError } from './channels/email';
-import { postWebhook, robotMarkdownMaxBytes, webhookBody, WebhookError, type WebhookTarget } from './channels/webhook';
+import { emptyAllowList } from './channels/outbound-address';
+import { postWebhook, robotMarkdownMaxBytes, webhookBody, WebhookError, type PostOptions, type WebhookTarget } from './channels/webhook';
 import type { NotificationDeps } from './deps';
 import { deliverJobName, deliverRetryJobOptions, type DigestJob } from './jobs';
 import { renderDigest } from './messages';
@@ -30,7 +31,7 @@ export async function deliverOne(deps: NotificationDeps, deliveryId: string, isF
     } else if (delivery.channel === 'webhook') {
       if (!webhook) throw new UnrecoverableError('the webhook was removed before delivery');
       if (!webhook.enabled) throw new UnrecoverableError('the webhook was disabled before delivery');
-      await postWebhook(webhook, delivery.payload, delivery.id, { now, timeoutMs: deps.delivery.webhookTimeoutMs });
+      await postWebhook(webhook, delivery.payload, delivery.id, postOptions(deps, now));
     } else {
       throw new UnrecoverableError(`channel ${delivery.channel} has no sender`);
     }
@@ -54,7 +55,7 @@ export type FirstTryOutcome = 'sent' | 'retrying' | 'failed';
  */
 export async function firstWebhookTry(deps: NotificationDeps & Required<Pick<NotificationDeps, 'batches'>>, delivery: { id: string; payload?: unknown }, webhook: WebhookTarget): Promise<FirstTryOutcome> {
   try {
-    await postWebhook(webhook, delivery.payload, delivery.id, { now: deps.now(), timeoutMs: deps.delivery.webhookTimeoutMs });
+    await postWebhook(webhook, delivery.payload, delivery.id, postOptions(deps, deps.now()));
   } catch (error) {
     const final = isPermanentFailure(error) || deps.delivery.attempts <= 1;
     await recordDeliveryFailure(deps.db, [delivery.id], (error as Error).message, final, deps.now());
@@ -68,6 +69,10 @@ export async function firstWebhookTry(deps: NotificationDeps & Required<Pick<Not
   }
   await deps.batches.sent.submit({ id: delivery.id, at: deps.now() });
   return 'sent';
+}
+
+function postOptions(deps: NotificationDeps, now: Date): PostOptions {
+  return { now, timeoutMs: deps.delivery.webhookTimeoutMs, allow: deps.webhookAllowList ?? emptyAllowList };
 }
 
 /** Retrying cannot help: our own refusal, a 4xx from the webhook, a 5xx from the mail server. */
@@ -117,7 +122,7 @@ export async function sendDigest(deps: NotificationDeps, job: DigestJob, digestK
         items: held.map((d) => d.payload),
         heldUntil: found.until.toISOString(),
       });
-      await postWebhook(webhook, body, digestKey, { now: deps.now(), timeoutMs: deps.delivery.webhookTimeoutMs });
+      await postWebhook(webhook, body, digestKey, postOptions(deps, deps.now()));
     }
   } catch (error) {
     const permanent = isPermanentFailure(error);

@@ -2,6 +2,7 @@ import type { Database } from '../../db/client';
 import type { Queues } from '../queues';
 import type { NotificationBatches } from './batches';
 import type { Mailer } from './channels/email';
+import type { AllowList } from './channels/outbound-address';
 
 /** What the notification processors touch. Tests pass their own clock, retry timings and mailer. */
 export interface NotificationDeps {
@@ -11,6 +12,8 @@ export interface NotificationDeps {
   mailer: Mailer | null;
   now: () => Date;
   delivery: DeliveryPolicy;
+  /** Internal hosts and ranges webhooks may reach (WEBHOOK_ALLOW_HOSTS); none when unset. */
+  webhookAllowList?: AllowList;
   /** Shared by a processor's jobs so their statements go out together; without it each call batches alone. */
   batches?: NotificationBatches;
 }

@@ -1,6 +1,6 @@
 // Large exports as BullMQ jobs: POST /api/exports queues one, GET /api/exports/:id reports its
 // status and progress, GET /api/exports/:id/file downloads it — only to whoever asked.
-import { countVolumeItems, findExportFile, findExportJob, insertExportJob } from '../../../db/queries/exports';
+import { countVolumeItems, findExportFile, findExportJob, insertExportJobWithinQuota } from '../../../db/queries/exports';
 import { MAX_VOLUME_ITEMS, volumeJobName, type VolumeParams } from '../../../jobs/exports/jobs';
 import type { SessionUser } from '../../authz';
 import type { ApiDeps } from '../../deps';
@@ -12,7 +12,7 @@ export interface ExportRequest extends VolumeParams {
 }
 
 export async function requestExport(
-  deps: Pick<ApiDeps, 'database' | 'queues'>,
+  deps: Pick<ApiDeps, 'database' | 'queues' | 'config'>,
   user: SessionUser,
   body: ExportRequest,
 ): Promise<{ id: string; status: 'queued' }> {
@@ -25,13 +25,22 @@ export async function requestExport(
     throw fieldError('validation_failed', 'body.to', 'must be after from', '结束时间须晚于开始时间', 'body.to must be after body.from');
   }
   await refuseOversizedVolume(deps, params);
-  const id = await insertExportJob(deps.database.db, { type: body.type, requestedBy: user.id, params: params as Record<string, unknown> });
+  const limit = deps.config.EXPORTS_PER_USER;
+  const id = await insertExportJobWithinQuota(deps.database.db, { type: body.type, requestedBy: user.id, params: params as Record<string, unknown> }, limit);
+  if (!id) throw exportQuotaReached(limit);
   await deps.queues.exports.add(
     volumeJobName,
     { exportId: id },
     { jobId: id, attempts: 2, backoff: { type: 'exponential', delay: 2000 }, removeOnComplete: 1000, removeOnFail: 1000 },
   );
   return { id, status: 'queued' };
+}
+
+/** Too many of the user's exports are still queued or running: 429, worded in both languages. */
+function exportQuotaReached(limit: number): AppError {
+  const message = `You already have ${limit} exports queued or running; wait for one to finish before asking for another.`;
+  const messageZh = `您已有 ${limit} 个导出任务正在排队或生成，请待其中一个完成后再申请。`;
+  return new AppError('rate_limited', message, { limit, messageZh });
 }
 
 /**

@@ -19,7 +19,8 @@ import type { DeliveryStatus, Language, WebhookKind } from '../../../db/schema/n
 import { departments } from '../../../db/schema/org';
 import type { SessionUser } from '../../authz';
 import type { ApiDeps } from '../../deps';
-import { AppError } from '../../errors';
+import { literalAddressProblem, parseAllowList } from '../../../jobs/notifications/channels/outbound-address';
+import { AppError, fieldError } from '../../errors';
 
 /** Dates → ISO strings, as on the wire. */
 function wire<T extends object>(row: T): { [K in keyof T]: T[K] extends Date ? string : T[K] extends Date | null ? string | null : T[K] } {
@@ -103,11 +104,29 @@ export async function changeDepartmentChannels(
   return departmentChannelsOf(deps, departmentId);
 }
 
+/**
+ * A URL written with an internal address (or localhost) is refused when saved, unless the admin
+ * allowed it in WEBHOOK_ALLOW_HOSTS. Names are checked again, resolved, at every send.
+ */
+function checkWebhookUrl(deps: Pick<ApiDeps, 'config'>, url: string | undefined): void {
+  if (url === undefined) return;
+  const problem = literalAddressProblem(new URL(url), parseAllowList(deps.config.WEBHOOK_ALLOW_HOSTS));
+  if (!problem) return;
+  throw fieldError(
+    'validation_failed',
+    'body.url',
+    `must reach a public address: ${problem}`,
+    '网络钩子地址必须是公网地址，不能指向本机、内网或云元数据地址（如确需使用，请由管理员在 WEBHOOK_ALLOW_HOSTS 中放行）',
+    `body.url must reach a public address: ${problem}`,
+  );
+}
+
 export async function addWebhook(
   deps: ApiDeps,
   departmentId: string,
   input: { kind: WebhookKind; url: string; secret?: string | null; enabled?: boolean; language?: Language },
 ) {
+  checkWebhookUrl(deps, input.url);
   const [department] = await deps.database.db.select({ id: departments.id }).from(departments).where(eq(departments.id, departmentId));
   if (!department) throw new AppError('not_found', 'No such department.');
   return webhookView(await insertWebhook(deps.database.db, { departmentId, ...input }));
@@ -119,6 +138,7 @@ export async function changeWebhook(
   id: string,
   patch: Partial<{ kind: WebhookKind; url: string; secret: string | null; enabled: boolean; language: Language }>,
 ) {
+  checkWebhookUrl(deps, patch.url);
   const row = await updateWebhook(deps.database.db, departmentId, id, patch, new Date());
   if (!row) throw new AppError('not_found', 'No such webhook.');
   return webhookView(row);

@@ -25,9 +25,9 @@ export async function putTemplate(deps: Pick<ApiDeps, 'database'>, kind: Templat
     throw fieldError(
       'validation_failed',
       'body.completionFields',
-      problem,
-      `办结表单字段不是可用的 JSON Schema：${problem}`,
-      `completionFields is not a usable JSON Schema: ${problem}`,
+      problem.en,
+      `办结表单字段不是可用的 JSON Schema：${problem.zh}`,
+      `completionFields is not a usable JSON Schema: ${problem.en}`,
     );
   }
   return toWire(await saveTemplate(deps.database.db, kind, settings, by.id));

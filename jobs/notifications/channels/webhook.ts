@@ -1,8 +1,10 @@
 import { createHmac } from 'node:crypto';
-import http from 'node:http';
+import http, { STATUS_CODES } from 'node:http';
 import https from 'node:https';
+import type { LookupFunction } from 'node:net';
 import type { WebhookKind } from '../../../db/schema/notifications';
 import type { RenderedMessage } from '../messages';
+import { hostOf, pinnedLookup, RefusedAddressError, resolvePublicAddress, type AllowList } from './outbound-address';
 
 /** What a generic webhook receives; robots get their own shapes (below). */
 export interface GenericWebhookBody {
@@ -83,8 +85,18 @@ export class WebhookError extends Error {
   }
 }
 
-/** Posts one signed body. Throws WebhookError; `permanent` when retrying cannot help (4xx other than 408/429). */
-export async function postWebhook(target: WebhookTarget, body: unknown, deliveryId: string, options: { now: Date; timeoutMs: number }): Promise<void> {
+export interface PostOptions {
+  now: Date;
+  timeoutMs: number;
+  /** Internal addresses the admin allowed (WEBHOOK_ALLOW_HOSTS); every other one is refused. */
+  allow: AllowList;
+}
+
+/**
+ * Posts one signed body. Throws WebhookError; `permanent` when retrying cannot help (4xx other than
+ * 408/429, an internal address). The error holds the status and a short reason, never the answer's body.
+ */
+export async function postWebhook(target: WebhookTarget, body: unknown, deliveryId: string, options: PostOptions): Promise<void> {
   const rawBody = JSON.stringify(body);
   const seconds = Math.floor(options.now.getTime() / 1000);
   const headers: Record<string, string> = {
@@ -97,25 +109,50 @@ export async function postWebhook(target: WebhookTarget, body: unknown, delivery
     headers[signatureHeaders.signature] = signBody(target.secret, seconds, rawBody);
     if (target.kind === 'dingtalk') url = dingtalkSignedUrl(url, target.secret, options.now.getTime());
   }
-  let response: { status: number; text: string };
-  try {
-    response = await postJson(url, headers, rawBody, options.timeoutMs);
-  } catch (error) {
-    throw new WebhookError(`webhook ${redactUrl(url)} unreachable: ${(error as Error).message}`, false);
-  }
-  const { status, text } = response;
+  const { status, text } = await postChecked(url, headers, rawBody, options);
   if (status < 200 || status >= 300) {
     const permanent = status >= 400 && status < 500 && status !== 408 && status !== 429;
-    throw new WebhookError(`webhook ${redactUrl(url)} answered ${status}: ${text.slice(0, 300)}`, permanent);
+    throw new WebhookError(`webhook ${redactUrl(url)} answered ${status} ${STATUS_CODES[status] ?? ''}`.trim(), permanent);
   }
   // Robots answer 200 with {errcode, errmsg}; a non-zero errcode (bad sign, rate limit) is a failure.
   if (target.kind !== 'generic') {
-    const reply = safeJson(text) as { errcode?: number; errmsg?: string } | undefined;
+    const reply = safeJson(text) as { errcode?: unknown; errmsg?: unknown } | undefined;
     if (reply && typeof reply.errcode === 'number' && reply.errcode !== 0) {
-      throw new WebhookError(`${target.kind} robot refused: errcode ${reply.errcode} ${reply.errmsg ?? ''}`.trim(), false);
+      throw new WebhookError(`${target.kind} robot refused: errcode ${reply.errcode} ${shortReason(reply.errmsg)}`.trim(), false);
     }
   }
 }
+
+/** The address check, then the post to that very address; failures as WebhookError. */
+async function postChecked(url: string, headers: Record<string, string>, body: string, options: PostOptions): Promise<{ status: number; text: string }> {
+  let target: URL;
+  try {
+    target = new URL(url);
+    if (target.protocol !== 'http:' && target.protocol !== 'https:') throw new Error(`unsupported protocol ${target.protocol}`);
+  } catch (error) {
+    throw new WebhookError(`webhook ${redactUrl(url)} refused: ${(error as Error).message}`, true);
+  }
+  let address: { address: string; family: number };
+  try {
+    address = await resolvePublicAddress(hostOf(target), options.allow);
+  } catch (error) {
+    const refused = error instanceof RefusedAddressError;
+    throw new WebhookError(`webhook ${redactUrl(url)} ${refused ? 'refused' : 'unreachable'}: ${(error as Error).message}`, refused);
+  }
+  try {
+    return await postJson(target, headers, body, options.timeoutMs, pinnedLookup(address));
+  } catch (error) {
+    throw new WebhookError(`webhook ${redactUrl(url)} unreachable: ${(error as Error).message}`, false);
+  }
+}
+
+/** A robot's errmsg, kept short and printable: a reason, not whatever the far end chose to send. */
+function shortReason(value: unknown): string {
+  return typeof value === 'string' ? value.replace(/[^\p{L}\p{N} .,:;_-]/gu, '').slice(0, 80) : '';
+}
+
+/** How much of an answer is kept in memory (robots answer a few dozen bytes). */
+const maxAnswerBytes = 4096;
 
 /**
  * Keep-alive connections: a department's webhook gets post after post, and a new TCP (and TLS)
@@ -128,17 +165,25 @@ const keepAliveAgents = { 'http:': new http.Agent({ keepAlive: true }), 'https:'
  * One POST with node:http (lighter than fetch on this hot path); `timeoutMs` bounds the whole
  * exchange. Redirects are not followed: a webhook that answers 3xx is a failure, retried.
  */
-function postJson(url: string, headers: Record<string, string>, body: string, timeoutMs: number): Promise<{ status: number; text: string }> {
+function postJson(target: URL, headers: Record<string, string>, body: string, timeoutMs: number, lookup: LookupFunction): Promise<{ status: number; text: string }> {
   return new Promise((resolve, reject) => {
-    const target = new URL(url);
-    if (target.protocol !== 'http:' && target.protocol !== 'https:') throw new Error(`unsupported protocol ${target.protocol}`);
     const client = target.protocol === 'https:' ? https : http;
     const request = client.request(
       target,
-      { method: 'POST', headers: { ...headers, 'content-length': String(Buffer.byteLength(body)) }, agent: keepAliveAgents[target.protocol] },
+      {
+        method: 'POST',
+        headers: { ...headers, 'content-length': String(Buffer.byteLength(body)) },
+        agent: keepAliveAgents[target.protocol as 'http:' | 'https:'],
+        lookup,
+      },
       (response) => {
         const chunks: Buffer[] = [];
-        response.on('data', (chunk: Buffer) => chunks.push(chunk));
+        let kept = 0;
+        // Only a robot's short {errcode, errmsg} is ever read: the rest of a long answer is dropped.
+        response.on('data', (chunk: Buffer) => {
+          if (kept < maxAnswerBytes) chunks.push(chunk);
+          kept += chunk.length;
+        });
         response.on('end', () => {
           clearTimeout(deadline);
           resolve({ status: response.statusCode ?? 0, text: Buffer.concat(chunks).toString('utf8') });

@@ -1,7 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { defaultDeliveryPolicy, type NotificationDeps } from '../../../jobs/notifications/deps';
+import { parseAllowList } from '../../../jobs/notifications/channels/outbound-address';
 import { fanOut } from '../../../jobs/notifications/fan-out';
 import { startApiHarness, type ApiHarness, type LoggedIn } from '../../support/api-harness';
+import { testConfig } from '../../support/services';
+import { localReceivers } from './support/pipeline';
 import { requestFor } from './support/requests';
 import type { TestOrg } from './support/org';
 
@@ -20,14 +23,14 @@ const orgOf = (): TestOrg =>
 const bearer = (user: LoggedIn) => ({ authorization: `Bearer ${user.token}` });
 
 beforeAll(async () => {
-  h = await startApiHarness({ worker: false });
+  h = await startApiHarness({ worker: false, config: testConfig(localReceivers) });
   department = await h.createDepartment('财政局');
   const otherDepartment = await h.createDepartment('其他局');
   staff = await h.createUser('department', department.id);
   otherStaff = await h.createUser('department', otherDepartment.id);
   supervisor = await h.createUser('supervisor');
   admin = await h.createUser('admin');
-  deps = { db: h.deps.database.db, queues: h.deps.queues, mailer: null, now: () => new Date(), delivery: defaultDeliveryPolicy };
+  deps = { db: h.deps.database.db, queues: h.deps.queues, mailer: null, now: () => new Date(), delivery: defaultDeliveryPolicy, webhookAllowList: parseAllowList(localReceivers.WEBHOOK_ALLOW_HOSTS) };
 });
 afterAll(async () => {
   await h?.deps.queues.notifications.obliterate({ force: true }).catch(() => {});

@@ -8,7 +8,7 @@ import { testClient } from '../../support/temporal';
 import { testConfig } from '../../support/services';
 import { createTestOrg, type TestOrg } from './support/org';
 import { startOwnRedis } from './support/own-redis';
-import { startPipeline, waitFor } from './support/pipeline';
+import { localReceivers, startPipeline, waitFor } from './support/pipeline';
 
 const workflowsPath = fileURLToPath(new URL('./workflows/notify-once.ts', import.meta.url));
 
@@ -18,7 +18,7 @@ let org: TestOrg;
 
 beforeAll(async () => {
   redis = await startOwnRedis();
-  pipeline = await startPipeline({ config: testConfig({ REDIS_URL: redis.url }) });
+  pipeline = await startPipeline({ config: testConfig({ REDIS_URL: redis.url, ...localReceivers }) });
   org = await createTestOrg(pipeline.db);
 });
 afterAll(async () => {

@@ -10,10 +10,13 @@ import { connectRedis } from '../../../../jobs/redis';
 import { startNotificationProcessors } from '../../../../jobs/run-processors';
 import { testConfig } from '../../../support/services';
 
+/** The local receivers tests post to live on 127.0.0.1: allowed explicitly, as an admin would allow an intranet host. */
+export const localReceivers = { WEBHOOK_ALLOW_HOSTS: '127.0.0.1' };
+
 export const fastRetries: Partial<DeliveryPolicy> = { attempts: 3, backoffMs: 100, webhookTimeoutMs: 3000 };
 
 export async function startPipeline(options: { config?: Config; mailer?: Mailer | null; delivery?: Partial<DeliveryPolicy>; now?: () => Date; processors?: boolean } = {}) {
-  const config = options.config ?? testConfig();
+  const config = options.config ?? testConfig(localReceivers);
   const database = connectDatabase(config.DATABASE_URL, { max: 5 });
   const redis = connectRedis(config.REDIS_URL);
   const queues = createQueues(redis, config.QUEUE_PREFIX);
