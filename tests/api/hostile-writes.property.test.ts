@@ -342,6 +342,8 @@ describe('hostile ids and query strings at every read route', () => {
         fc.asyncProperty(idsFor(route), queryString, caller, async (ids, query, who) => {
           const response = await fetch(`${api.baseUrl}${concretePath(route.url, ids)}?${query}`, {
             headers: { 'x-forwarded-for': address, ...authHeaders(who) },
+            // A redirect is an answer (< 500); Swagger UI's static index redirects to itself when given a query.
+            redirect: 'manual',
           });
           const text = await response.text();
           expect(response.status, `GET ${route.url}?${query} as ${who}: ${response.status} ${text.slice(0, 300)}`).toBeLessThan(500);
