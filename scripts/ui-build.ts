@@ -19,7 +19,16 @@ export async function buildUiIfStale(): Promise<boolean> {
   const index = resolve(repoRoot, 'ui', 'dist', 'index.html');
   const sources = Math.max(newestMtime(resolve(repoRoot, 'ui', 'src')), statSync(resolve(repoRoot, 'ui', 'index.html')).mtimeMs);
   if (existsSync(index) && statSync(index).mtimeMs >= sources) return false;
-  await build({ configFile: resolve(repoRoot, 'ui', 'vite.config.ts'), logLevel: 'warn' });
+  // The production bundle even when called from the test setup: vitest sets NODE_ENV=test, and Vite
+  // then builds React's and antd's development code (slower, and not what users get).
+  const nodeEnv = process.env.NODE_ENV;
+  process.env.NODE_ENV = 'production';
+  try {
+    await build({ configFile: resolve(repoRoot, 'ui', 'vite.config.ts'), logLevel: 'warn', mode: 'production' });
+  } finally {
+    if (nodeEnv === undefined) delete process.env.NODE_ENV;
+    else process.env.NODE_ENV = nodeEnv;
+  }
   await precompress(resolve(repoRoot, 'ui', 'dist'));
   return true;
 }

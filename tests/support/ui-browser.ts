@@ -80,10 +80,13 @@ export async function gallery(
         const page = await context.newPage();
         await page.goto(`${baseUrl}${path}`);
         await ready(page, lang);
-        // Let spinners, charts and fonts settle before the picture.
-        // Bounded: the live-update stream (/api/events) keeps one request open for good.
-        await page.waitForLoadState('networkidle', { timeout: 3_000 }).catch(() => {});
-        await page.waitForTimeout(400);
+        // Let spinners, charts and fonts settle before the picture. Not 'networkidle': the live-update
+        // stream (/api/events) keeps one request open for good, so that wait always ran to its bound.
+        await page
+          .waitForFunction(() => !document.querySelector('.ant-skeleton, .ant-spin-spinning, .full-page-spin, [aria-busy="true"]'), null, { timeout: 10_000 })
+          .catch(() => {});
+        await page.evaluate(() => document.fonts.ready).catch(() => {});
+        await page.waitForTimeout(600);
         await page.screenshot({ path: `${SCREENSHOTS}/${name}-${lang}-${size}.png`, fullPage: size === 'desktop' });
         const violations = await seriousViolations(page);
         if (violations.length) found[`${lang}-${size}`] = violations;

@@ -6,6 +6,7 @@ import { ApiError } from './api/client';
 import './app/i18n';
 import { App } from './app/App';
 import './app.css';
+import { keepScrollRegionsFocusable } from './lib/keyboard-scroll';
 
 const queryClient = new QueryClient({
   defaultOptions: {
@@ -17,6 +18,8 @@ const queryClient = new QueryClient({
     },
   },
 });
+
+keepScrollRegionsFocusable();
 
 createRoot(document.getElementById('root')!).render(
   <StrictMode>

@@ -1,5 +1,5 @@
 /** The app: antd theme and locale follow the language; signed out → sign-in (and public pages); signed in → the shell. */
-import { App as AntApp, ConfigProvider, Result } from 'antd';
+import { App as AntApp, ConfigProvider, Result, type ThemeConfig } from 'antd';
 import enUS from 'antd/locale/en_US';
 import zhCN from 'antd/locale/zh_CN';
 import dayjs from 'dayjs';
@@ -17,6 +17,15 @@ import { UserContext, useSessionQuery } from './session';
 import { Shell } from './Shell';
 import { PublicLayout } from './PublicLayout';
 
+/**
+ * Links and link buttons in the brand blue rather than antd's #1677ff (4.1:1 on white, below WCAG AA's
+ * 4.5:1): #1d5fbf reads 5.3:1 even on a selected row. Hover goes darker, not lighter, for the same reason.
+ */
+const THEME: ThemeConfig = {
+  token: { colorPrimary: '#1d5fbf', colorPrimaryHover: '#0f4299', colorLink: '#1d5fbf', colorLinkHover: '#0f4299', colorLinkActive: '#062a73', borderRadius: 6 },
+  components: { Layout: { headerHeight: 56 } },
+};
+
 export function App() {
   const { i18n } = useTranslation();
   const lang = currentLang();
@@ -28,7 +37,7 @@ export function App() {
   return (
     <ConfigProvider
       locale={lang === 'zh' ? zhCN : enUS}
-      theme={{ token: { colorPrimary: '#1d5fbf', borderRadius: 6 }, components: { Layout: { headerHeight: 56 } } }}
+      theme={THEME}
     >
       <AntApp>
         <SessionGate />

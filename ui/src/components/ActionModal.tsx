@@ -3,7 +3,7 @@
  * reason at the field). The form is labelled by the action's name, so tests and screen readers find it.
  */
 import { App, Button, Form, Modal, type ButtonProps } from 'antd';
-import { useState, type ReactNode } from 'react';
+import { useId, useState, type ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
 import { itemScoped } from '../api/keys';
 import { useApiForm } from '../api/useApiForm';
@@ -29,6 +29,9 @@ export function ActionModal<V extends object, B>({ label, title, path, toBody, c
   const { message } = App.useApp();
   const [open, setOpen] = useState(false);
   const [form] = Form.useForm<V>();
+  // Several action forms share field names (`reason`, `comment`) and are rendered up front: a form
+  // name of its own keeps every field's id unique, so each label points at its own field.
+  const formName = `action${useId().replace(/[^a-zA-Z0-9]/g, '')}`;
   const { submit, pending, formError, clearError } = useApiForm<B>({
     path,
     form,
@@ -60,7 +63,7 @@ export function ActionModal<V extends object, B>({ label, title, path, toBody, c
         forceRender
       >
         {intro}
-        <Form<V> form={form} layout="vertical" aria-label={label} initialValues={initialValues} onFinish={(v) => void submit(toBody(v))}>
+        <Form<V> form={form} name={formName} layout="vertical" aria-label={label} initialValues={initialValues} onFinish={(v) => void submit(toBody(v))}>
           {children}
           <FormError message={formError} />
         </Form>

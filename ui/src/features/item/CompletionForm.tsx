@@ -6,17 +6,54 @@
 import type { IChangeEvent } from '@rjsf/core';
 import Form from '@rjsf/antd';
 import { englishStringTranslator, type ErrorSchema, type RJSFSchema, type UiSchema, type TranslatableString } from '@rjsf/utils';
-import { customizeValidator } from '@rjsf/validator-ajv8';
 import { Button, Typography } from 'antd';
-import localizeZh from 'ajv-i18n/localize/zh';
+import type { TFunction } from 'i18next';
 import { useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { ApiError } from '../../api/client';
 import type { JsonSchemaObject } from '../../api/types';
 import { currentLang } from '../../app/i18n';
 import { FormError } from '../../components/PageContainer';
+import { PlainValidator, type Problem } from '../../lib/form-validator';
 
-const validators = { zh: customizeValidator({}, localizeZh), en: customizeValidator({}) };
+/** A form problem in the user's words (the field's title stands beside it already). */
+export function describeProblem(t: TFunction, p: Problem): string {
+  const limit = p.params.limit;
+  switch (p.keyword) {
+    case 'required':
+      return t('task:validation.required');
+    case 'minLength':
+      return limit === 1 ? t('task:validation.required') : t('task:validation.minLength', { limit });
+    case 'type':
+      return t('task:validation.type', {
+        type: String(p.params.type)
+          .split(', ')
+          .map((x) => t(`task:validation.types.${x}`, { defaultValue: x }))
+          .join(' / '),
+      });
+    case 'format':
+      return t('task:validation.format', { format: t(`task:validation.formats.${String(p.params.format)}`, { defaultValue: String(p.params.format) }) });
+    case 'additionalProperties':
+      return t('task:validation.additionalProperties', { property: p.params.additionalProperty });
+    case 'maxLength':
+    case 'pattern':
+    case 'minimum':
+    case 'maximum':
+    case 'exclusiveMinimum':
+    case 'exclusiveMaximum':
+    case 'multipleOf':
+    case 'minItems':
+    case 'maxItems':
+    case 'uniqueItems':
+    case 'enum':
+    case 'const':
+    case 'minProperties':
+    case 'maxProperties':
+      return t(`task:validation.${p.keyword}`, { limit });
+    default:
+      return t('task:validation.other');
+  }
+}
 
 export interface CompletionBody {
   summary: string;
@@ -48,6 +85,8 @@ export function CompletionForm({ template, pending, error, onSubmit }: { templat
   const lang = currentLang();
   const { schema, summaryField } = useMemo(() => completionSchema(template, t('summary')), [template, t]);
   const uiSchema = useMemo(() => uiSchemaOf(schema, summaryField), [schema, summaryField]);
+  // Not @rjsf/validator-ajv8: it compiles schemas with `new Function`, which the CSP refuses (lib/form-validator.ts).
+  const validator = useMemo(() => new PlainValidator((p) => describeProblem(t, p)), [t]);
   const [formData, setFormData] = useState<Record<string, unknown>>({});
   const translate = (s: TranslatableString, params?: string[]) => {
     const zh = lang === 'zh' ? (t(`rjsf.${s}`, { defaultValue: '' }) as string) : '';
@@ -80,7 +119,7 @@ export function CompletionForm({ template, pending, error, onSubmit }: { templat
         key={lang}
         schema={schema}
         uiSchema={uiSchema}
-        validator={validators[lang]}
+        validator={validator}
         formData={formData}
         onChange={(e) => setFormData(e.formData ?? {})}
         onSubmit={submit}

@@ -1,9 +1,11 @@
 /** The completion form exactly as @rjsf/antd renders it for a department (no submit: a preview). */
 import Form from '@rjsf/antd';
 import type { RJSFSchema, UiSchema } from '@rjsf/utils';
-import validator from '@rjsf/validator-ajv8';
-import { Component, type ReactNode } from 'react';
+import { Component, useMemo, type ReactNode } from 'react';
+import { useTranslation } from 'react-i18next';
 import type { JsonSchemaObject } from '../../api/types';
+import { describeProblem } from '../../features/item/CompletionForm';
+import { PlainValidator } from '../../lib/form-validator';
 
 /** A half-typed field (a key being written) must not take the page down with it. */
 class Guard extends Component<{ children: ReactNode; fallback: ReactNode; schemaKey: string }, { failed: string | null }> {
@@ -21,6 +23,9 @@ class Guard extends Component<{ children: ReactNode; fallback: ReactNode; schema
 
 export default function FormPreview({ schema, uiSchema }: { schema: JsonSchemaObject; uiSchema: Record<string, unknown> }) {
   const key = JSON.stringify(schema);
+  const { t } = useTranslation();
+  // The same eval-free validator as the department's form (the CSP refuses ajv's compiled code).
+  const validator = useMemo(() => new PlainValidator((p) => describeProblem(t, p)), [t]);
   return (
     <Guard schemaKey={key} fallback={null}>
       <Form

@@ -129,7 +129,8 @@ function ReplayCard({ itemId, events, point, onPoint }: { itemId: string; events
             if (e) onPoint({ kind: 'event', seq: e.seq, ref: e.ref });
           }}
           tooltip={{ formatter: (v) => (v ? t('replay.eventN', { n: v }) : null) }}
-          aria-label={t('replay.slider')}
+          ariaLabelForHandle={t('replay.slider')}
+          ariaValueTextFormatterForHandle={(v) => (v ? t('replay.eventN', { n: v }) : '')}
         />
       )}
       <Flex gap={8} wrap align="center" className="replay-instant">
