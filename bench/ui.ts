@@ -188,7 +188,7 @@ async function main() {
       p = await c.newPage();
       t0 = performance.now();
       await p.goto(`${base}/leader`);
-      await p.locator('[data-testid="kpi-total"]').first().waitFor({ timeout: 120_000 }).catch(async (error: unknown) => {
+      await p.locator('[data-testid="kpi-red"]').first().waitFor({ timeout: 120_000 }).catch(async (error: unknown) => {
         await p.screenshot({ path: '.data/bench-ui-standing-book.png' });
         throw error;
       });
