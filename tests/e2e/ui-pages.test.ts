@@ -89,7 +89,7 @@ function pagesOf(who: Who): [name: string, path: string][] {
     case 'supervisor':
       return [['home', '/'], ['items', '/items'], ['item', item], ['launch', '/launch'], ['standing-book', '/leader']];
     case 'leader':
-      return [['home', '/'], ['standing-book', '/leader'], ['drill-down', 'kpi-total'], ['ranking', '/leader?tab=ranking'], ['trend', '/leader?tab=trend'], ['assessment', '/leader?tab=assessment'], ['items', '/items']];
+      return [['home', '/'], ['standing-book', '/leader'], ['drill-down', 'kpi-inProgress'], ['ranking', '/leader?tab=ranking'], ['trend', '/leader?tab=trend'], ['assessment', '/leader?tab=assessment'], ['items', '/items']];
     case 'auditor':
       return [['audit', '/audit'], ['item-audit', `${item}/audit`], ['audit-log', '/audit-log']];
     case 'admin':
@@ -139,7 +139,18 @@ async function walk(who: Who, lang: Lang): Promise<void> {
   }
 }
 
-// Skipped: never reached the browser in stop 16 (its seed hit the setup timeout); unverified. See the stop-16 note; issue 17 stays open until it passes.
+// Skipped (run of 2026-12-02, unskipped in branch ui3): the seed now passes and every page opens, none
+// overflows a phone and no action is clipped, but the walk took 12 min (31 pages × 2 languages × 2 sizes,
+// ~5 s a view), three times the ~4-minute budget of a file, and axe found serious violations:
+// color-contrast (antd secondary text, gold/success tags, select placeholders, waiting steps, danger
+// text) on the pages that did not load pages/contrast.css, unnamed progress bars, `list` (cards straight
+// in the phone item list's <ul>) and `aria-hidden-focus` (the select-all checkbox inside antd's hidden
+// table measure row); the leader's drill-down was opened from a KPI that does not exist (kpi-total).
+// Fixed since in branch ui3 but not yet re-verified by this walk: contrast.css is loaded globally
+// (main.tsx), progress bars carry aria-labels, phone item cards sit in List.Items, measure rows are
+// inert (lib/keyboard-scroll.ts), the drill-down starts at kpi-inProgress. To unskip: cut the walk to
+// fit (e.g. axe on every page at both sizes in Chinese, English only where text length matters),
+// re-run, fix what remains. Issue 17 stays open until it passes.
 describe.skip('every page, every role, both languages', () => {
   for (const who of ['anonymous', 'department', 'supervisor', 'leader', 'auditor', 'admin'] as const) {
     it(`${who}: screenshots, axe, phone width`, { timeout: 240_000 }, async () => {

@@ -6,6 +6,8 @@ import { ApiError } from './api/client';
 import './app/i18n';
 import { App } from './app/App';
 import './app.css';
+// WCAG AA text contrast for antd's secondary texts and tag colours, on every page (not only the roles that happened to import it).
+import './pages/contrast.css';
 import { keepScrollRegionsFocusable } from './lib/keyboard-scroll';
 
 const queryClient = new QueryClient({

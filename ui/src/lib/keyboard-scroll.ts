@@ -3,6 +3,9 @@
  * scroll a region that takes focus (WCAG 2.1.1, axe's `scrollable-region-focusable`). Rather than
  * patch every table, this watches the document: any antd table scroll container that actually
  * overflows gets `tabindex="0"` (arrow keys then scroll it), and loses it again once it fits.
+ * The same pass makes antd's hidden column-measuring row `inert`: it is `aria-hidden` yet repeats
+ * the column titles, a selection column's "select all" checkbox included, which would otherwise be
+ * a focusable control nobody can see (axe's `aria-hidden-focus`).
  */
 const SELECTOR = '.ant-table-content, .ant-table-body';
 const MARK = 'kbScroll';
@@ -25,6 +28,7 @@ export function keepScrollRegionsFocusable(root: HTMLElement = document.body): (
     frame = requestAnimationFrame(() => {
       frame = 0;
       root.querySelectorAll<HTMLElement>(SELECTOR).forEach(sync);
+      root.querySelectorAll<HTMLElement>('.ant-table-measure-row:not([inert])').forEach((row) => row.setAttribute('inert', ''));
     });
   };
   const observer = new MutationObserver(schedule);

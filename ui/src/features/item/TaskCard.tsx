@@ -83,7 +83,7 @@ export function TaskCard({ task, actions, children }: { task: Task; actions?: Re
         {typeof task.percent === 'number' && (
           <Flex align="center" gap={8} className="task-percent">
             <Typography.Text type="secondary">{t('percent')}</Typography.Text>
-            <Progress percent={task.percent} size="small" style={{ flex: 1, margin: 0 }} format={() => <span data-testid="task-percent">{task.percent}%</span>} />
+            <Progress percent={task.percent} size="small" style={{ flex: 1, margin: 0 }} aria-label={t('percent')} format={() => <span data-testid="task-percent">{task.percent}%</span>} />
           </Flex>
         )}
         {task.pendingExtension && (

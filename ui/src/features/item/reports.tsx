@@ -52,7 +52,7 @@ export function TaskReports({ entries, schema }: { entries: TimelineEntry[]; sch
             </Space>
             {e.type === 'progress' && (
               <>
-                {typeof d.percent === 'number' && <Progress percent={d.percent} size="small" />}
+                {typeof d.percent === 'number' && <Progress percent={d.percent} size="small" aria-label={t('percent')} />}
                 <Typography.Paragraph className="pre-wrap wrap-anywhere">{text(d.text)}</Typography.Paragraph>
               </>
             )}

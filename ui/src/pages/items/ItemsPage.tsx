@@ -191,28 +191,31 @@ export default function ItemsPage() {
           locale={{ emptyText: t('empty') }}
           pagination={{ ...pagination, showSizeChanger: false, simple: true }}
           renderItem={(r) => (
-            <Card size="small" className="item-card" data-item-id={r.id}>
-              <Flex gap={8} align="start">
-                {mayUrge && <Checkbox checked={selected.includes(r.id)} onChange={(e) => setSelected((s) => (e.target.checked ? [...s, r.id] : s.filter((x) => x !== r.id)))} aria-label={r.title} className="tap" />}
-                <Link to={`/items/${r.id}`} className="item-card-link">
-                  <Typography.Text strong className="wrap-anywhere">
-                    {r.title}
-                  </Typography.Text>
-                  <Space size={[8, 4]} wrap>
-                    <Typography.Text type="secondary">{r.code}</Typography.Text>
-                    <ItemStatusTag status={r.status} />
-                    <LightBadge light={r.light} short />
-                  </Space>
-                  <Space size={[8, 4]} wrap>
-                    <DateTime iso={r.dueAt} />
-                    <Countdown to={r.dueAt} done={r.status === 'completed' || r.status === 'cancelled' || r.status === 'archived'} />
-                  </Space>
-                  <Typography.Text type="secondary" className="wrap-anywhere">
-                    {r.departmentIds.map((d) => deptName(d)).join('、')}
-                  </Typography.Text>
-                </Link>
-              </Flex>
-            </Card>
+            // A list item around the card: the list is a <ul>, and only <li>s belong in it.
+            <List.Item className="item-card-entry">
+              <Card size="small" className="item-card" data-item-id={r.id}>
+                <Flex gap={8} align="start">
+                  {mayUrge && <Checkbox checked={selected.includes(r.id)} onChange={(e) => setSelected((s) => (e.target.checked ? [...s, r.id] : s.filter((x) => x !== r.id)))} aria-label={r.title} className="tap" />}
+                  <Link to={`/items/${r.id}`} className="item-card-link">
+                    <Typography.Text strong className="wrap-anywhere">
+                      {r.title}
+                    </Typography.Text>
+                    <Space size={[8, 4]} wrap>
+                      <Typography.Text type="secondary">{r.code}</Typography.Text>
+                      <ItemStatusTag status={r.status} />
+                      <LightBadge light={r.light} short />
+                    </Space>
+                    <Space size={[8, 4]} wrap>
+                      <DateTime iso={r.dueAt} />
+                      <Countdown to={r.dueAt} done={r.status === 'completed' || r.status === 'cancelled' || r.status === 'archived'} />
+                    </Space>
+                    <Typography.Text type="secondary" className="wrap-anywhere">
+                      {r.departmentIds.map((d) => deptName(d)).join('、')}
+                    </Typography.Text>
+                  </Link>
+                </Flex>
+              </Card>
+            </List.Item>
           )}
         />
       )}

@@ -63,7 +63,7 @@ export function VolumeExport() {
         </Form>
         {exportId && (
           <Space direction="vertical" style={{ width: '100%' }} data-testid="volume-status" data-status={s?.status ?? 'queued'}>
-            <Progress percent={s?.progress ?? 0} status={s?.status === 'failed' ? 'exception' : s?.status === 'done' ? 'success' : 'active'} />
+            <Progress percent={s?.progress ?? 0} aria-label={t('volume.title')} status={s?.status === 'failed' ? 'exception' : s?.status === 'done' ? 'success' : 'active'} />
             <span>{t(`volume.status.${s?.status ?? 'queued'}`, { count: s?.itemCount ?? 0 })}</span>
             {s?.notice && <Alert type="warning" showIcon title={s.notice} />}
             {s?.status === 'failed' && <Alert type="error" showIcon title={s.error ?? t('volume.status.failed')} />}
