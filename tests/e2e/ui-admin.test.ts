@@ -66,6 +66,11 @@ describe('admin pages in Chromium', () => {
     await choose(page, '单位', deptName);
     await page.getByRole('dialog').getByLabel('初始密码').fill('first-password-123');
     await page.getByRole('dialog').getByRole('button', { name: CREATE }).click();
+    await page.getByRole('dialog').waitFor({ state: 'hidden' });
+    // Found by name: the test database holds many users, and the list pages by 50.
+    const search = page.locator('input[aria-label="按用户名或姓名查找"]');
+    await search.fill(username);
+    await search.press('Enter');
     await page.locator('.ant-table-row', { hasText: username }).waitFor();
     const user = (await admin.get(`/api/users?q=${username}`)).body.items[0];
     expect(user).toMatchObject({ username, role: 'department', departmentId: dept.id, mustChangePassword: true });

@@ -72,6 +72,8 @@ describe('standing book in Chromium', () => {
 
     // Department A's red cell: its two tasks, both of department A.
     await page.goBack();
+    // Found by name: the test database holds many departments, and the table pages by 50.
+    await page.locator('input[aria-label="按单位名称查找"]').fill(depts[0]!.name);
     const cell = page.locator(`[data-testid="cell-red"][data-department="${depts[0]!.id}"]`);
     await cell.waitFor();
     expect(await cell.textContent()).toBe('2');

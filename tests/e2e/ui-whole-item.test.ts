@@ -155,6 +155,8 @@ describe('a whole item, five people, five browsers', () => {
     const cell = (metric: string, d: { id: string }) => lp.locator(`[data-testid="cell-${metric}"][data-department="${d.id}"]`).first();
     const rows = lp.locator('.ant-table-tbody tr.ant-table-row');
     for (const [metric, d, taskId] of [['red', dept.b, taskB], ['completed', dept.a, taskA]] as const) {
+      // Found by name: the test database holds many departments, and the table pages by 50.
+      await lp.locator('input[aria-label="按单位名称查找"]').fill(d.name);
       await expect.poll(async () => (await cell(metric, d).count()) > 0 && (await cell(metric, d).textContent()), { timeout: 30_000 }).toBe('1');
       await cell(metric, d).click();
       await lp.waitForURL(/\/leader\/tasks\?/);

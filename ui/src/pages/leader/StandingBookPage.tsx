@@ -6,9 +6,9 @@
 import './leader.css';
 import { DownloadOutlined } from '@ant-design/icons';
 import { useQuery } from '@tanstack/react-query';
-import { Button, Card, Col, DatePicker, Flex, Grid, Row, Select, Statistic, Switch, Table, Tabs, Typography, type TableColumnsType } from 'antd';
+import { Button, Card, Col, DatePicker, Flex, Grid, Input, Row, Select, Statistic, Switch, Table, Tabs, Typography, type TableColumnsType } from 'antd';
 import dayjs from 'dayjs';
-import { lazy, Suspense } from 'react';
+import { lazy, Suspense, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router';
 import { get, qs } from '../../api/client';
@@ -160,8 +160,12 @@ function KpiCards({ section }: { section: Section }) {
 
 function DepartmentTable({ section, showZero, onShowZero }: { section: Section; showZero: boolean; onShowZero: (v: boolean) => void }) {
   const { t } = useTranslation('leader');
-  const rows = showZero ? section.departments : section.departments.filter((d) => d.total > 0);
-  const hidden = section.departments.length - rows.length;
+  const [find, setFind] = useState('');
+  const withTasks = showZero ? section.departments : section.departments.filter((d) => d.total > 0);
+  const hidden = section.departments.length - withTasks.length;
+  // A city has hundreds of departments: find one by name without paging through them.
+  const needle = find.trim().toLowerCase();
+  const rows = needle ? withTasks.filter((d) => (d.departmentName ?? '').toLowerCase().includes(needle)) : withTasks;
   const numberColumn = (metric: Metric) => ({
     title: t(`metrics.${metric}`),
     dataIndex: metric,
@@ -203,7 +207,16 @@ function DepartmentTable({ section, showZero, onShowZero }: { section: Section; 
       className="book-table"
       title={t('byDepartment')}
       extra={
-        <Flex align="center" gap={8}>
+        <Flex align="center" gap={8} wrap>
+          <Input.Search
+            allowClear
+            size="small"
+            placeholder={t('findDepartment')}
+            aria-label={t('findDepartment')}
+            onChange={(e) => setFind(e.target.value)}
+            style={{ width: 180 }}
+            data-testid="find-department"
+          />
           <Switch size="small" checked={showZero} onChange={onShowZero} aria-label={t('showZero')} id="show-zero" />
           <label htmlFor="show-zero">{t('showZero')}</label>
         </Flex>
