@@ -56,7 +56,7 @@ export function withoutCauses(report: HealthReport): HealthReport {
 }
 
 /** How many workflows' read-model writes failed for good; undefined when the database does not answer. */
-export async function projectionFailureCount(deps: Pick<ApiDeps, 'database'>): Promise<number | undefined> {
+async function projectionFailureCount(deps: Pick<ApiDeps, 'database'>): Promise<number | undefined> {
   try {
     return await withTimeout(countProjectionFailures(deps.database.db), 'database');
   } catch {
@@ -67,9 +67,14 @@ export async function projectionFailureCount(deps: Pick<ApiDeps, 'database'>): P
 /**
  * What a caller sees: anonymous only up or down — the contract's every-part-"ok" answer while all is
  * well, only `{status}` once a part fails (which part would help an attacker); a signed-in user each
- * part up or down; an admin also why (addresses, driver messages).
+ * part up or down; an admin also why (addresses, driver messages) and how many projections failed for good.
  */
-export function reportFor(role: Role | null, report: HealthReport): Partial<HealthReport> & Pick<HealthReport, 'status'> {
+export async function reportFor(
+  deps: Pick<ApiDeps, 'database'>,
+  role: Role | null,
+  report: HealthReport,
+): Promise<Partial<HealthReport> & Pick<HealthReport, 'status'> & { projectionFailures?: number }> {
   if (role === null) return report.status === 'ok' ? withoutCauses(report) : { status: report.status };
-  return role === 'admin' ? report : withoutCauses(report);
+  if (role !== 'admin') return withoutCauses(report);
+  return { ...report, projectionFailures: await projectionFailureCount(deps) };
 }
