@@ -146,7 +146,8 @@ describe('UI workflow in Chromium', () => {
     const task = dp.locator('.task[data-task-id]');
     await task.waitFor();
     expect(await task.count()).toBe(1);
-    expect(await task.textContent()).toContain(departments[0]!.name);
+    // Names come with the organisation list, which may still be loading in a large organisation.
+    await expect.poll(() => task.textContent(), { timeout: 30_000 }).toContain(departments[0]!.name);
     expect(await dp.locator('main, .shell-content').first().textContent()).not.toContain(departments[1]!.name);
     expect(await task.locator('[data-testid="task-status"]').textContent()).toBe('待签收');
     // A department may not urge or review: those buttons are not there.
