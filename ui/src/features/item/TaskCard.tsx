@@ -54,7 +54,7 @@ export function TaskCard({ task, actions, children }: { task: Task; actions?: Re
         </Space>
         {reason && shown === task.light && (
           <div className="light-reason" data-testid="light-reason">
-            <Typography.Text type="secondary">{t('common:lightReason')}：</Typography.Text>
+            <Typography.Text type="secondary">{t('common:lightReason')}{t('common:colon')}</Typography.Text>
             {reason}
           </div>
         )}

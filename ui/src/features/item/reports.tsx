@@ -59,7 +59,7 @@ export function TaskReports({ entries, schema }: { entries: TimelineEntry[]; sch
             {e.type === 'complete' && (
               <>
                 <Typography.Paragraph className="pre-wrap wrap-anywhere">
-                  <Typography.Text type="secondary">{t('summary')}：</Typography.Text>
+                  <Typography.Text type="secondary">{t('summary')}{t('common:colon')}</Typography.Text>
                   {text(d.summary)}
                 </Typography.Paragraph>
                 {d.fields && typeof d.fields === 'object' && <CompletionFields fields={d.fields as Record<string, unknown>} schema={schema} />}
