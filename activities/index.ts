@@ -19,7 +19,7 @@ export type {
 /** Activities with their dependencies injected; the worker registers what this returns. */
 export function createActivities(deps: ActivityDeps) {
   return {
-    ...createProjectionActivities(deps.db),
+    ...createProjectionActivities(deps.db, deps.queues),
     ...createNotifyActivities(deps.queues),
     ...createArchiveActivities(deps),
     ...createTellItemActivities(),

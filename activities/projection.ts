@@ -9,6 +9,8 @@ import { recordProjectionFailure, type NewProjectionFailure } from '../db/querie
 import { itemEventRowOf, projectItemState, projectTaskState } from '../db/queries/projection-rows';
 import type { ProjectItemInput, ProjectTaskInput, Projected, TimelineEntry } from '../workflows/outbox-contract';
 import { permanentCause } from '../db/permanent-failure';
+import type { Queues } from '../jobs/queues';
+import { queueSignalResult, signalResultDue } from './signal-result';
 
 type Whose = Pick<NewProjectionFailure, 'workflowId' | 'kind' | 'itemId' | 'taskId' | 'version'>;
 
@@ -24,7 +26,7 @@ async function projectOrRecord<I>(db: Database, input: I, whose: Whose, write: (
   }
 }
 
-export function createProjectionActivities(db: Database) {
+export function createProjectionActivities(db: Database, queues: Pick<Queues, 'notifications'>) {
   return {
     /** Upserts the task row (only forward) and appends its timeline entries, in one statement. */
     projectTask(input: ProjectTaskInput): Promise<Projected<ProjectTaskInput>> {
@@ -34,10 +36,13 @@ export function createProjectionActivities(db: Database) {
     },
 
     /** Upserts the item row (only forward) and appends its timeline entries. */
-    projectItem(input: ProjectItemInput): Promise<Projected<ProjectItemInput>> {
+    async projectItem(input: ProjectItemInput): Promise<Projected<ProjectItemInput>> {
       const { state } = input;
       const whose: Whose = { workflowId: input.workflowId, kind: 'item', itemId: state.item.id, taskId: null, version: state.version };
-      return projectOrRecord(db, input, whose, () => projectItemState(db, input));
+      const projected = await projectOrRecord(db, input, whose, () => projectItemState(db, input));
+      // A completed early-warning verification sends its result back to the source (an outage: retried).
+      if (signalResultDue(state)) await queueSignalResult(db, queues, state.item.id);
+      return projected;
     },
 
     /** Appends timeline entries that change no row (e.g. urge escalation steps). */

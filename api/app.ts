@@ -30,6 +30,7 @@ import { reportRoutes } from './routes/reports';
 import { departmentRoutes } from './routes/departments';
 import { healthRoutes } from './routes/health';
 import { projectionFailureRoutes } from './routes/projection-failures';
+import { intakeRoutes } from './routes/intake';
 import { itemRoutes } from './routes/items';
 import { meRoutes } from './routes/me';
 import { notificationRoutes } from './routes/notifications';
@@ -109,6 +110,7 @@ export async function buildApp(deps: ApiDeps, options: { logger?: boolean; logSt
   await app.register(reportRoutes(deps));
   await app.register(exportRoutes(deps));
   await app.register(assessmentRoutes(deps));
+  await app.register(intakeRoutes(deps));
 
   await app.register(notificationRoutes(deps));
   await app.register(sse, { heartbeatInterval: HEARTBEAT_MS });

@@ -4,7 +4,7 @@
 /** Epoch milliseconds (UTC). */
 export type Instant = number;
 
-export const ITEM_KINDS = ['meeting_resolution', 'leadership_instruction', 'approval_document', 'routine'] as const;
+export const ITEM_KINDS = ['meeting_resolution', 'leadership_instruction', 'approval_document', 'routine', 'verification'] as const;
 export type ItemKind = (typeof ITEM_KINDS)[number];
 
 export const ITEM_STATUSES = ['launched', 'in_progress', 'completed', 'archived', 'cancelled'] as const;

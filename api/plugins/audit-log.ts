@@ -13,6 +13,8 @@ declare module 'fastify' {
   interface FastifyRequest {
     /** Set by a handler when the target is not the `:id` param (e.g. the id it just created). */
     auditTarget: string | null;
+    /** Set for a caller that is not a session user (a service account): who the row names. */
+    auditActor: { id: string; username: string; role: string } | null;
   }
   interface FastifyContextConfig {
     /** Log reads of this route in the audit log too. */
@@ -44,11 +46,12 @@ function targetOf(request: FastifyRequest, reply: FastifyReply, payload: unknown
 
 export function installAuditLog(app: FastifyInstance, deps: ApiDeps): void {
   app.decorateRequest('auditTarget', null);
+  app.decorateRequest('auditActor', null);
   app.addHook('onSend', async (request, reply, payload) => {
     const route = request.routeOptions.url;
     if (route === undefined) return payload;
     if (!WRITE_METHODS.has(request.method) && !request.routeOptions.config.auditRead) return payload;
-    const user = request.user;
+    const user = request.user ?? request.auditActor;
     // Committed before the answer leaves, together with the stored Idempotency-Key answer.
     commitBeforeAnswer(
       request,
@@ -57,7 +60,7 @@ export function installAuditLog(app: FastifyInstance, deps: ApiDeps): void {
         actorId: user?.id ?? null,
         actorUsername: user?.username ?? null,
         actorRole: user?.role ?? null,
-        actorDepartmentId: user?.departmentId ?? null,
+        actorDepartmentId: request.user?.departmentId ?? null,
         action: `${request.method} ${route}`,
         path: request.url.split('?')[0]!.slice(0, MAX_PATH),
         targetId: targetOf(request, reply, payload)?.slice(0, MAX_TARGET) ?? null,

@@ -27,7 +27,7 @@ const baseCompletionFields = {
  * template replaces its default whole). Short, exact durations: working-day deadlines are computed
  * on the platform calendar.
  */
-export const defaultTemplates: Record<'meeting_resolution' | 'leadership_instruction' | 'approval_document' | 'routine', TemplateSettings> = {
+export const defaultTemplates: Record<'meeting_resolution' | 'leadership_instruction' | 'approval_document' | 'routine' | 'verification', TemplateSettings> = {
   meeting_resolution: {
     defaultDeadline: { workingDays: 20 },
     warnBefore: 'P3D',
@@ -71,5 +71,23 @@ export const defaultTemplates: Record<'meeting_resolution' | 'leadership_instruc
     urgeEscalateAfter: 'P5D',
     paceMarginPercent: 20,
     completionFields: baseCompletionFields,
+  },
+  // 预警核查: a monitoring system's signal checked on the spot; the finding goes back to the source.
+  verification: {
+    defaultDeadline: { workingDays: 5 },
+    warnBefore: 'P1D',
+    signWithin: 'PT4H',
+    reportEvery: null,
+    escalateAfter: 'P1D',
+    urgeEscalateAfter: 'P1D',
+    paceMarginPercent: null,
+    completionFields: {
+      ...baseCompletionFields,
+      required: ['finding'],
+      properties: {
+        ...baseCompletionFields.properties,
+        finding: { type: 'string', enum: ['confirmed', 'not_confirmed', 'rectified'], title: '核查结论 / Finding' },
+      },
+    },
   },
 };

@@ -77,6 +77,8 @@ export const notificationDeliveries = pgTable(
      * goes out in exactly one digest, and a retried digest job finds the ones it had taken.
      */
     digestKey: text('digest_key'),
+    /** Set on the result of an early-warning signal: posted to that source's result URL (db/schema/intake.ts). */
+    intakeSource: text('intake_source'),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
     updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
     sentAt: timestamp('sent_at', { withTimezone: true }),

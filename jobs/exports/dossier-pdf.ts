@@ -22,7 +22,7 @@ export interface DossierOptions {
   now?: Date;
 }
 
-const KIND = { meeting_resolution: '会议议定事项', leadership_instruction: '领导批示', approval_document: '上级批件', routine: '常规督查' } as Record<string, string>;
+const KIND = { meeting_resolution: '会议议定事项', leadership_instruction: '领导批示', approval_document: '上级批件', routine: '常规督查', verification: '预警核查' } as Record<string, string>;
 const ITEM_STATUS = { launched: '已立项', in_progress: '办理中', completed: '已办结', archived: '已归档', cancelled: '已撤销' } as Record<string, string>;
 const TASK_STATUS = { assigned: '待签收', signed: '已签收', in_progress: '办理中', submitted: '待审核', accepted: '已办结', transferred: '已转办', cancelled: '已撤销' } as Record<string, string>;
 const LIGHT = { green: '绿灯', yellow: '黄灯', red: '红灯' } as Record<string, string>;

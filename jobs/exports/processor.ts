@@ -16,7 +16,7 @@ export interface ExportDeps {
   onProgress?: (exportId: string, progress: number) => Promise<void> | void;
 }
 
-const KIND_LABEL: Record<string, string> = { meeting_resolution: '会议议定事项', leadership_instruction: '领导批示', approval_document: '上级批件', routine: '常规督查' };
+const KIND_LABEL: Record<string, string> = { meeting_resolution: '会议议定事项', leadership_instruction: '领导批示', approval_document: '上级批件', routine: '常规督查', verification: '预警核查' };
 
 export function createExportProcessor(deps: ExportDeps) {
   return async (job: Job) => {

@@ -1,4 +1,5 @@
 import { UnrecoverableError } from 'bullmq';
+import { signalResultTarget } from '../../db/queries/intake';
 import { claimDigest, findDelivery, markDeliveriesSent, recordDeliveryFailure, type DigestTarget, type WebhookRow } from '../../db/queries/notifications';
 import { isPermanentMailError } from './channels/email';
 import { emptyAllowList } from './channels/outbound-address';
@@ -29,9 +30,11 @@ export async function deliverOne(deps: NotificationDeps, deliveryId: string, isF
       if (!deps.mailer) throw new UnrecoverableError('e-mail channel is not configured (SMTP_URL unset)');
       await deps.mailer.send({ to: delivery.target, subject: delivery.subject, text: delivery.body, messageId: `<${delivery.id}@supervision.notifications>` });
     } else if (delivery.channel === 'webhook') {
-      if (!webhook) throw new UnrecoverableError('the webhook was removed before delivery');
-      if (!webhook.enabled) throw new UnrecoverableError('the webhook was disabled before delivery');
-      await postWebhook(webhook, delivery.payload, delivery.id, postOptions(deps, now));
+      // An early-warning result goes to its source's result URL; every other post to a department's webhook.
+      const target = delivery.intakeSource ? await signalResultTarget(deps.db, delivery.intakeSource) : webhook;
+      if (!target) throw new UnrecoverableError('the webhook was removed before delivery');
+      if (!target.enabled) throw new UnrecoverableError('the webhook was disabled before delivery');
+      await postWebhook(target, delivery.payload, delivery.id, postOptions(deps, now));
     } else {
       throw new UnrecoverableError(`channel ${delivery.channel} has no sender`);
     }

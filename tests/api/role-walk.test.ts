@@ -107,6 +107,7 @@ type Caller = Role | 'anonymous';
 
 function verdict(expectation: Expectation, caller: Caller, status: number): string | null {
   if (status >= 500) return `answered ${status}`;
+  if (expectation.who === 'service') return status === 401 ? null : `expected 401 (signed by a service account only), got ${status}`;
   const allowed =
     expectation.who === 'public' || (caller !== 'anonymous' && (expectation.who === 'user' || expectation.who.includes(caller)));
   if (allowed) return status === 401 || status === 403 ? `expected allowed, got ${status}` : null;

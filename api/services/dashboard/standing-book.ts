@@ -32,6 +32,7 @@ export const KIND_LABELS: Record<ItemKind, string> = {
   meeting_resolution: '会议议定事项',
   approval_document: '上级批件',
   leadership_instruction: '领导批示',
+  verification: '预警核查',
 };
 
 export const METRIC_LABELS: Record<Metric | 'onTimeRate', string> = {

@@ -12,7 +12,8 @@ import { findItem, insertLaunchedItem, listItemTasks, nextItemCode, existingDepa
 import { taskRowOf } from '../../../db/queries/items-projection';
 import { getTemplate } from '../../../db/queries/templates';
 import { findUserById } from '../../../db/queries/users';
-import { rollUpItem, taskToWire, type Instant } from '../../../domain';
+import { rollUpItem, taskToWire, type Actor, type Instant } from '../../../domain';
+import type { Executor } from '../../../db/client';
 import { cancelItemUpdate, itemWorkflowId, taskWorkflowId, type ItemInput, type ItemWire } from '../../../workflows/definitions';
 import type { item as itemWorkflow } from '../../../workflows/item';
 import { actorOf, type SessionUser } from '../../authz';
@@ -31,7 +32,8 @@ type ItemDeps = Pick<ApiDeps, 'config' | 'database' | 'temporal'>;
 /** How long a finished item stays before it is archived and its workflows end. */
 export const ARCHIVE_AFTER_MS = 30 * 24 * 3_600_000;
 
-const uuidOf = (seed: string) => {
+/** A UUID derived from a seed: the same seed always names the same record. */
+export const stableUuid = (seed: string) => {
   const h = createHash('sha256').update(seed).digest('hex');
   return `${h.slice(0, 8)}-${h.slice(8, 12)}-4${h.slice(13, 16)}-${((parseInt(h[16]!, 16) & 3) | 8).toString(16)}${h.slice(17, 20)}-${h.slice(20, 32)}`;
 };
@@ -41,12 +43,16 @@ const uuidOf = (seed: string) => {
  * reply was freed by a 5xx) finds the same item instead of launching a second one.
  */
 export function launchItemId(userId: string, key: string): string {
-  return uuidOf(`launch:${userId}:${key}`);
+  return stableUuid(`launch:${userId}:${key}`);
 }
 
-function launchIds(user: SessionUser, key: string | null, taskCount: number) {
-  const itemId = key ? launchItemId(user.id, key) : randomUUID();
-  return { itemId, taskIds: Array.from({ length: taskCount }, (_, i) => uuidOf(`${itemId}:task:${i}`)) };
+/** The ids of an item's records: its tasks' follow from the item's. */
+export function launchIdsOf(itemId: string, taskCount: number): LaunchIds {
+  return { itemId, taskIds: Array.from({ length: taskCount }, (_, i) => stableUuid(`${itemId}:task:${i}`)) };
+}
+export interface LaunchIds {
+  itemId: string;
+  taskIds: string[];
 }
 
 async function checkIssuer(deps: ItemDeps, user: SessionUser, issuedBy: string | undefined): Promise<string> {
@@ -116,17 +122,43 @@ export async function launchItem(
   input: LaunchItemBody,
   idempotencyKey: string | null = null,
 ): Promise<LaunchedItem> {
-  const now: Instant = Date.now();
-  const db = deps.database.db;
-  const ids = launchIds(user, idempotencyKey, input.tasks.length);
+  const ids = launchIdsOf(idempotencyKey ? launchItemId(user.id, idempotencyKey) : randomUUID(), input.tasks.length);
   const earlier = idempotencyKey ? await alreadyLaunched(deps, ids.itemId) : null;
   if (earlier) return earlier;
+  return launchCheckedItem(deps, { input, ids, actor: actorOf(user), issuedBy: checkIssuer(deps, user, input.issuedBy) });
+}
 
+/** Thrown by a launch's `alsoWrite` to withdraw the launch: nothing is written or started, and it is rethrown as is. */
+export class LaunchWithdrawn extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'LaunchWithdrawn';
+  }
+}
+
+export interface LaunchRequest {
+  input: LaunchItemBody;
+  ids: LaunchIds;
+  /** Who launches: a user, or the system on an outside caller's behalf. */
+  actor: Actor;
+  /** The issuing leader, checked by the caller (a promise, so the check runs beside the others). */
+  issuedBy: Promise<string>;
+  /** Written first in the launch's transaction; may throw LaunchWithdrawn. */
+  alsoWrite?: (tx: Executor) => Promise<void>;
+}
+
+/** A launch whose caller is already authorised: checked whole, then rows and workflow together. */
+export async function launchCheckedItem(deps: ItemDeps, request: LaunchRequest): Promise<LaunchedItem> {
+  const { input, ids } = request;
+  // Awaited below; a refusal of the checks before it must not leave it rejected unheard.
+  request.issuedBy.catch(() => {});
+  const now: Instant = Date.now();
+  const db = deps.database.db;
   // Everything is checked before anything is written or started.
   checkTaskSet(input);
   const template = await getTemplate(db, input.kind);
   const timing = parseLaunchTiming(input, template, now);
-  const [issuedBy] = await Promise.all([checkIssuer(deps, user, input.issuedBy), checkDepartments(deps, input)]);
+  const [issuedBy] = await Promise.all([request.issuedBy, checkDepartments(deps, input)]);
   const { fromYear, toYear } = calendarYears(timing, now);
   const calendar = await loadWorkCalendar(db, fromYear, toYear);
   const plan = planDeadlines(input, timing, template, calendar, ids, now);
@@ -157,10 +189,10 @@ export async function launchItem(
       policy,
     })),
     options: { archiveAfterMs: ARCHIVE_AFTER_MS, urgeEscalateAfterMs: timing.urgeEscalateAfterMs },
-    launchedBy: actorOf(user),
+    launchedBy: request.actor,
   };
 
-  await startWithRows(deps, workflowInput, plan, rollUp, now);
+  await startWithRows(deps, workflowInput, plan, rollUp, now, request.alsoWrite);
   return {
     id: ids.itemId,
     code,
@@ -177,12 +209,20 @@ export async function launchItem(
   };
 }
 
-async function startWithRows(deps: ItemDeps, input: ItemInput, plan: LaunchPlan, rollUp: ReturnType<typeof rollUpItem>, now: Instant) {
+async function startWithRows(
+  deps: ItemDeps,
+  input: ItemInput,
+  plan: LaunchPlan,
+  rollUp: ReturnType<typeof rollUpItem>,
+  now: Instant,
+  alsoWrite?: LaunchRequest['alsoWrite'],
+) {
   const { item } = input;
   const workflowId = itemWorkflowId(item.id);
   let started = false;
   try {
     await deps.database.db.transaction(async (tx) => {
+      if (alsoWrite) await alsoWrite(tx);
       // Version 0: the workflow's first projection (same content, higher version) replaces these rows.
       await insertLaunchedItem(
         tx,
@@ -218,7 +258,7 @@ async function startWithRows(deps: ItemDeps, input: ItemInput, plan: LaunchPlan,
     if (error instanceof WorkflowExecutionAlreadyStartedError) {
       throw new AppError('conflict', 'This item was already launched (same Idempotency-Key); retry to get its answer.');
     }
-    if (error instanceof AppError) throw error;
+    if (error instanceof AppError || error instanceof LaunchWithdrawn) throw error;
     throw appErrorOfUpdate(error, 'The item could not be launched.');
   }
 }

@@ -108,16 +108,16 @@ export async function changeDepartmentChannels(
  * A URL written with an internal address (or localhost) is refused when saved, unless the admin
  * allowed it in WEBHOOK_ALLOW_HOSTS. Names are checked again, resolved, at every send.
  */
-function checkWebhookUrl(deps: Pick<ApiDeps, 'config'>, url: string | undefined): void {
-  if (url === undefined) return;
+export function checkWebhookUrl(deps: Pick<ApiDeps, 'config'>, url: string | null | undefined, field = 'body.url'): void {
+  if (url === undefined || url === null) return;
   const problem = literalAddressProblem(new URL(url), parseAllowList(deps.config.WEBHOOK_ALLOW_HOSTS));
   if (!problem) return;
   throw fieldError(
     'validation_failed',
-    'body.url',
+    field,
     `must reach a public address: ${problem}`,
     '网络钩子地址必须是公网地址，不能指向本机、内网或云元数据地址（如确需使用，请由管理员在 WEBHOOK_ALLOW_HOSTS 中放行）',
-    `body.url must reach a public address: ${problem}`,
+    `${field} must reach a public address: ${problem}`,
   );
 }
 

@@ -8,7 +8,8 @@
 import { METRICS } from '../../../db/queries/dashboard';
 import type { Role } from '../../../db/schema/org';
 
-export type Who = 'public' | 'user' | readonly Role[];
+/** `service`: signed by a service account (X-Api-Key, X-Signature); every session and anonymous caller gets 401. */
+export type Who = 'public' | 'user' | 'service' | readonly Role[];
 
 export interface Expectation {
   who: Who;
@@ -55,7 +56,7 @@ export function foreignDepartmentFilters(departmentA: string): string[] {
 
 /** Whether department staff may call a route at all (then another department's record answers 404). */
 export function departmentMayCall(expectation: Expectation): boolean {
-  return expectation.who === 'user' || (expectation.who !== 'public' && expectation.who.includes('department'));
+  return expectation.who === 'user' || (Array.isArray(expectation.who) && expectation.who.includes('department'));
 }
 
 export function isolatedByDepartment(url: string): boolean {
@@ -149,6 +150,17 @@ export const ACCESS: Record<string, Expectation> = {
   'PATCH /api/departments/:id/webhooks/:webhookId': admin,
   'DELETE /api/departments/:id/webhooks/:webhookId': admin,
   'GET /api/notification-deliveries': { who: ['admin', 'supervisor'] },
+  // early warnings (预警核查)
+  'POST /api/intake/signals': { who: 'service' },
+  'GET /api/items/:id/signal': everyone,
+  'GET /api/intake/sources': admin,
+  'PUT /api/intake/sources/:source': admin,
+  'GET /api/intake/rules': admin,
+  'PUT /api/intake/rules': admin,
+  'DELETE /api/intake/rules/:id': admin,
+  'GET /api/service-accounts': admin,
+  'POST /api/service-accounts': admin,
+  'DELETE /api/service-accounts/:id': admin,
   // outside /api
   'GET /public/items': publicly,
   'GET /public/stats': publicly,

@@ -280,7 +280,7 @@ export interface paths {
                     departmentId?: string;
                     from?: string;
                     issuedBy?: string;
-                    kind?: "meeting_resolution" | "leadership_instruction" | "approval_document" | "routine";
+                    kind?: "meeting_resolution" | "leadership_instruction" | "approval_document" | "routine" | "verification";
                     to?: string;
                 };
                 header?: never;
@@ -370,7 +370,7 @@ export interface paths {
                     factor?: "onTimeRate" | "redEver" | "urge" | "returned" | "postponed";
                     from?: string;
                     issuedBy?: string;
-                    kind?: "meeting_resolution" | "leadership_instruction" | "approval_document" | "routine";
+                    kind?: "meeting_resolution" | "leadership_instruction" | "approval_document" | "routine" | "verification";
                     page?: number;
                     pageSize?: number;
                     to?: string;
@@ -1354,7 +1354,7 @@ export interface paths {
                     departmentId?: string;
                     from?: string;
                     issuedBy?: string;
-                    kind?: "meeting_resolution" | "leadership_instruction" | "approval_document" | "routine";
+                    kind?: "meeting_resolution" | "leadership_instruction" | "approval_document" | "routine" | "verification";
                     to?: string;
                 };
                 header?: never;
@@ -1396,7 +1396,7 @@ export interface paths {
                             from: string | null;
                             generatedAt: string;
                             /** @enum {string|null} */
-                            kind: "meeting_resolution" | "leadership_instruction" | "approval_document" | "routine" | null;
+                            kind: "meeting_resolution" | "leadership_instruction" | "approval_document" | "routine" | "verification" | null;
                             kinds: {
                                 departments: {
                                     completed: number;
@@ -1417,7 +1417,7 @@ export interface paths {
                                     yellow: number;
                                 }[];
                                 /** @enum {string} */
-                                kind: "meeting_resolution" | "leadership_instruction" | "approval_document" | "routine";
+                                kind: "meeting_resolution" | "leadership_instruction" | "approval_document" | "routine" | "verification";
                                 label: string;
                                 totals: {
                                     completed: number;
@@ -1531,7 +1531,7 @@ export interface paths {
                     departmentId?: string;
                     from?: string;
                     issuedBy?: string;
-                    kind?: "meeting_resolution" | "leadership_instruction" | "approval_document" | "routine";
+                    kind?: "meeting_resolution" | "leadership_instruction" | "approval_document" | "routine" | "verification";
                     to?: string;
                 };
                 header?: never;
@@ -1621,7 +1621,7 @@ export interface paths {
                     from?: string;
                     granularity?: "week" | "month";
                     issuedBy?: string;
-                    kind?: "meeting_resolution" | "leadership_instruction" | "approval_document" | "routine";
+                    kind?: "meeting_resolution" | "leadership_instruction" | "approval_document" | "routine" | "verification";
                     to?: string;
                 };
                 header?: never;
@@ -2751,7 +2751,7 @@ export interface paths {
                         /** Format: uuid */
                         issuedBy?: string;
                         /** @enum {string} */
-                        kind?: "meeting_resolution" | "leadership_instruction" | "approval_document" | "routine";
+                        kind?: "meeting_resolution" | "leadership_instruction" | "approval_document" | "routine" | "verification";
                         to?: string;
                         /** @enum {string} */
                         type: "volume";
@@ -3337,6 +3337,936 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/intake/rules": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Which department verifies which signals */
+        get: {
+            parameters: {
+                query?: {
+                    page?: number;
+                    pageSize?: number;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: {
+                                departmentId: string;
+                                dueInWorkingDays: number | null;
+                                dueWithin: string | null;
+                                id: string;
+                                issuedBy: string;
+                                /** @enum {string} */
+                                riskLevel: "low" | "medium" | "high";
+                                source: string;
+                                updatedAt: string;
+                            }[];
+                            page: number;
+                            pageSize: number;
+                            total: number;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Default Response */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Default Response */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Default Response */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+            };
+        };
+        /** Set the rule of a source and risk level */
+        put: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** Format: uuid */
+                        departmentId: string;
+                        dueInWorkingDays?: number | null;
+                        dueWithin?: string | null;
+                        /** Format: uuid */
+                        issuedBy: string;
+                        /** @enum {string} */
+                        riskLevel: "low" | "medium" | "high";
+                        source: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            departmentId: string;
+                            dueInWorkingDays: number | null;
+                            dueWithin: string | null;
+                            id: string;
+                            issuedBy: string;
+                            /** @enum {string} */
+                            riskLevel: "low" | "medium" | "high";
+                            source: string;
+                            updatedAt: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Default Response */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Default Response */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Default Response */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+            };
+        };
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/intake/rules/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /** Remove a rule */
+        delete: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                204: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": null;
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Default Response */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Default Response */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Default Response */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+            };
+        };
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/intake/signals": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * An early-warning signal from a monitoring system: a verification item, once per (source, externalId)
+         * @description Headers: `x-api-key` (the service account's key), `x-timestamp` (Unix seconds, within 5 minutes), `x-signature` = hex HMAC-SHA256 of `<timestamp>.<raw body>` with the account's secret. A replayed signature is refused.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** Format: uuid */
+                        departmentId?: string;
+                        details?: {
+                            [key: string]: unknown;
+                        };
+                        externalId: string;
+                        /** @enum {string} */
+                        riskLevel: "low" | "medium" | "high";
+                        source: string;
+                        subject: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                202: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            created: boolean;
+                            itemId: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Default Response */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Default Response */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Default Response */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/intake/sources": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Monitoring systems that post signals */
+        get: {
+            parameters: {
+                query?: {
+                    page?: number;
+                    pageSize?: number;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: {
+                                enabled: boolean;
+                                hasResultSecret: boolean;
+                                name: string;
+                                resultUrl: string | null;
+                                source: string;
+                                updatedAt: string;
+                            }[];
+                            page: number;
+                            pageSize: number;
+                            total: number;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Default Response */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Default Response */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Default Response */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/intake/sources/{source}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /** Add or change a source, and where its results go back */
+        put: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    source: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @default true */
+                        enabled?: boolean;
+                        name: string;
+                        resultSecret?: string | null;
+                        /** Format: uri */
+                        resultUrl: string | null;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            enabled: boolean;
+                            hasResultSecret: boolean;
+                            name: string;
+                            resultUrl: string | null;
+                            source: string;
+                            updatedAt: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Default Response */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Default Response */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Default Response */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+            };
+        };
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/items": {
         parameters: {
             query?: never;
@@ -3354,7 +4284,7 @@ export interface paths {
                     departmentIds?: string;
                     from?: string;
                     issuedBy?: string;
-                    kind?: "meeting_resolution" | "leadership_instruction" | "approval_document" | "routine";
+                    kind?: "meeting_resolution" | "leadership_instruction" | "approval_document" | "routine" | "verification";
                     light?: "green" | "yellow" | "red";
                     metric?: "total" | "completed" | "onTime" | "overdue" | "postponed" | "inProgress" | "yellow" | "red" | "redEver";
                     page?: number;
@@ -3385,7 +4315,7 @@ export interface paths {
                                 id: string;
                                 issuedBy: string;
                                 /** @enum {string} */
-                                kind: "meeting_resolution" | "leadership_instruction" | "approval_document" | "routine";
+                                kind: "meeting_resolution" | "leadership_instruction" | "approval_document" | "routine" | "verification";
                                 /** @enum {string} */
                                 light: "green" | "yellow" | "red";
                                 public: boolean;
@@ -3524,7 +4454,7 @@ export interface paths {
                         /** Format: uuid */
                         issuedBy?: string;
                         /** @enum {string} */
-                        kind: "meeting_resolution" | "leadership_instruction" | "approval_document" | "routine";
+                        kind: "meeting_resolution" | "leadership_instruction" | "approval_document" | "routine" | "verification";
                         /** @default false */
                         public?: boolean;
                         reportEvery?: string | null;
@@ -3556,7 +4486,7 @@ export interface paths {
                             id: string;
                             issuedBy: string;
                             /** @enum {string} */
-                            kind: "meeting_resolution" | "leadership_instruction" | "approval_document" | "routine";
+                            kind: "meeting_resolution" | "leadership_instruction" | "approval_document" | "routine" | "verification";
                             /** @enum {string} */
                             light: "green" | "yellow" | "red";
                             public: boolean;
@@ -3798,7 +4728,7 @@ export interface paths {
                             }[];
                             issuedBy: string;
                             /** @enum {string} */
-                            kind: "meeting_resolution" | "leadership_instruction" | "approval_document" | "routine";
+                            kind: "meeting_resolution" | "leadership_instruction" | "approval_document" | "routine" | "verification";
                             /** @enum {string} */
                             light: "green" | "yellow" | "red";
                             public: boolean;
@@ -4053,7 +4983,7 @@ export interface paths {
                             id: string;
                             issuedBy: string;
                             /** @enum {string} */
-                            kind: "meeting_resolution" | "leadership_instruction" | "approval_document" | "routine";
+                            kind: "meeting_resolution" | "leadership_instruction" | "approval_document" | "routine" | "verification";
                             /** @enum {string} */
                             light: "green" | "yellow" | "red";
                             public: boolean;
@@ -4286,7 +5216,7 @@ export interface paths {
                             id: string;
                             issuedBy: string;
                             /** @enum {string} */
-                            kind: "meeting_resolution" | "leadership_instruction" | "approval_document" | "routine";
+                            kind: "meeting_resolution" | "leadership_instruction" | "approval_document" | "routine" | "verification";
                             /** @enum {string} */
                             light: "green" | "yellow" | "red";
                             public: boolean;
@@ -4520,7 +5450,7 @@ export interface paths {
                             id: string;
                             issuedBy: string;
                             /** @enum {string} */
-                            kind: "meeting_resolution" | "leadership_instruction" | "approval_document" | "routine";
+                            kind: "meeting_resolution" | "leadership_instruction" | "approval_document" | "routine" | "verification";
                             /** @enum {string} */
                             light: "green" | "yellow" | "red";
                             public: boolean;
@@ -5050,7 +5980,7 @@ export interface paths {
                             id: string;
                             issuedBy: string;
                             /** @enum {string} */
-                            kind: "meeting_resolution" | "leadership_instruction" | "approval_document" | "routine";
+                            kind: "meeting_resolution" | "leadership_instruction" | "approval_document" | "routine" | "verification";
                             /** @enum {string} */
                             light: "green" | "yellow" | "red";
                             public: boolean;
@@ -5284,7 +6214,7 @@ export interface paths {
                             id: string;
                             issuedBy: string;
                             /** @enum {string} */
-                            kind: "meeting_resolution" | "leadership_instruction" | "approval_document" | "routine";
+                            kind: "meeting_resolution" | "leadership_instruction" | "approval_document" | "routine" | "verification";
                             /** @enum {string} */
                             light: "green" | "yellow" | "red";
                             public: boolean;
@@ -5562,6 +6492,162 @@ export interface paths {
                 };
                 /** @description Default Response */
                 404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Default Response */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/items/{id}/signal": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The early-warning signal behind a verification item */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            details: {
+                                [key: string]: unknown;
+                            } | null;
+                            externalId: string;
+                            firstReceivedAt: string;
+                            lastReceivedAt: string;
+                            receivedCount: number;
+                            resultDeliveryId: string | null;
+                            /** @enum {string} */
+                            riskLevel: "low" | "medium" | "high";
+                            source: string;
+                            subject: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Default Response */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Default Response */
+                422: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -6584,7 +7670,7 @@ export interface paths {
                     departmentId?: string;
                     from?: string;
                     issuedBy?: string;
-                    kind?: "meeting_resolution" | "leadership_instruction" | "approval_document" | "routine";
+                    kind?: "meeting_resolution" | "leadership_instruction" | "approval_document" | "routine" | "verification";
                     to?: string;
                 };
                 header?: never;
@@ -6610,6 +7696,446 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/service-accounts": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Service accounts (never their key or secret) */
+        get: {
+            parameters: {
+                query?: {
+                    page?: number;
+                    pageSize?: number;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: {
+                                createdAt: string;
+                                id: string;
+                                keyPrefix: string;
+                                lastUsedAt: string | null;
+                                name: string;
+                                source: string;
+                            }[];
+                            page: number;
+                            pageSize: number;
+                            total: number;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Default Response */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Default Response */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Default Response */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        /** A service account of one source: its API key and secret are shown once */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        name: string;
+                        source: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            apiKey: string;
+                            createdAt: string;
+                            id: string;
+                            keyPrefix: string;
+                            lastUsedAt: string | null;
+                            name: string;
+                            secret: string;
+                            source: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Default Response */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Default Response */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Default Response */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/service-accounts/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /** Remove a service account: its key stops working at once */
+        delete: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                204: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": null;
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Default Response */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Default Response */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Default Response */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+            };
+        };
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/tasks": {
         parameters: {
             query?: never;
@@ -6626,7 +8152,7 @@ export interface paths {
                     departmentId?: string;
                     from?: string;
                     issuedBy?: string;
-                    kind?: "meeting_resolution" | "leadership_instruction" | "approval_document" | "routine";
+                    kind?: "meeting_resolution" | "leadership_instruction" | "approval_document" | "routine" | "verification";
                     metric?: "total" | "completed" | "onTime" | "overdue" | "postponed" | "inProgress" | "yellow" | "red" | "redEver";
                     page?: number;
                     pageSize?: number;
@@ -8994,7 +10520,7 @@ export interface paths {
                                 escalateAfter: string;
                                 isDefault: boolean;
                                 /** @enum {string} */
-                                kind: "meeting_resolution" | "leadership_instruction" | "approval_document" | "routine";
+                                kind: "meeting_resolution" | "leadership_instruction" | "approval_document" | "routine" | "verification";
                                 paceMarginPercent: number | null;
                                 reportEvery: string | null;
                                 signWithin: string;
@@ -9077,7 +10603,7 @@ export interface paths {
                 query?: never;
                 header?: never;
                 path: {
-                    kind: "meeting_resolution" | "leadership_instruction" | "approval_document" | "routine";
+                    kind: "meeting_resolution" | "leadership_instruction" | "approval_document" | "routine" | "verification";
                 };
                 cookie?: never;
             };
@@ -9101,7 +10627,7 @@ export interface paths {
                             escalateAfter: string;
                             isDefault: boolean;
                             /** @enum {string} */
-                            kind: "meeting_resolution" | "leadership_instruction" | "approval_document" | "routine";
+                            kind: "meeting_resolution" | "leadership_instruction" | "approval_document" | "routine" | "verification";
                             paceMarginPercent: number | null;
                             reportEvery: string | null;
                             signWithin: string;
@@ -9165,7 +10691,7 @@ export interface paths {
                 query?: never;
                 header?: never;
                 path: {
-                    kind: "meeting_resolution" | "leadership_instruction" | "approval_document" | "routine";
+                    kind: "meeting_resolution" | "leadership_instruction" | "approval_document" | "routine" | "verification";
                 };
                 cookie?: never;
             };
@@ -9208,7 +10734,7 @@ export interface paths {
                             escalateAfter: string;
                             isDefault: boolean;
                             /** @enum {string} */
-                            kind: "meeting_resolution" | "leadership_instruction" | "approval_document" | "routine";
+                            kind: "meeting_resolution" | "leadership_instruction" | "approval_document" | "routine" | "verification";
                             paceMarginPercent: number | null;
                             reportEvery: string | null;
                             signWithin: string;
@@ -9736,7 +11262,7 @@ export interface paths {
                                 departments: string[];
                                 dueAt: string;
                                 /** @enum {string} */
-                                kind: "meeting_resolution" | "leadership_instruction" | "approval_document" | "routine";
+                                kind: "meeting_resolution" | "leadership_instruction" | "approval_document" | "routine" | "verification";
                                 /** @enum {string} */
                                 light: "green" | "yellow" | "red";
                                 /** @enum {string} */

@@ -5,12 +5,12 @@
  */
 export type Role = 'admin' | 'supervisor' | 'leader' | 'department' | 'auditor' | 'operator';
 export type Light = 'green' | 'yellow' | 'red';
-export type ItemKind = 'meeting_resolution' | 'leadership_instruction' | 'approval_document' | 'routine';
+export type ItemKind = 'meeting_resolution' | 'leadership_instruction' | 'approval_document' | 'routine' | 'verification';
 export type ItemStatus = 'launched' | 'in_progress' | 'completed' | 'archived' | 'cancelled';
 export type TaskStatus = 'assigned' | 'signed' | 'in_progress' | 'submitted' | 'accepted' | 'transferred' | 'cancelled';
 export type Outcome = 'on_time' | 'overdue' | 'postponed' | null;
 
-export const ITEM_KINDS: ItemKind[] = ['meeting_resolution', 'leadership_instruction', 'approval_document', 'routine'];
+export const ITEM_KINDS: ItemKind[] = ['meeting_resolution', 'leadership_instruction', 'approval_document', 'routine', 'verification'];
 export const ITEM_STATUSES: ItemStatus[] = ['launched', 'in_progress', 'completed', 'archived', 'cancelled'];
 export const TASK_STATUSES: TaskStatus[] = ['assigned', 'signed', 'in_progress', 'submitted', 'accepted', 'transferred', 'cancelled'];
 export const LIGHTS: Light[] = ['green', 'yellow', 'red'];

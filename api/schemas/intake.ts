@@ -1,0 +1,104 @@
+import { z } from 'zod';
+import { riskLevels } from '../../db/schema/intake';
+import { ownMessages } from '../validation-messages';
+import { parseDuration } from '../../domain/durations';
+
+/** A source's name as signals carry it: letters, digits and `._-`. */
+const sourceName = z.string().min(1).max(100).regex(/^[\w.-]+$/, ownMessages.username.en);
+const DETAILS_MAX_BYTES = 16_384;
+
+export const signalBody = z.object({
+  source: sourceName,
+  externalId: z.string().min(1).max(200),
+  subject: z.string().trim().min(1).max(180),
+  riskLevel: z.enum(riskLevels),
+  details: z
+    .record(z.string(), z.unknown())
+    .refine((value) => Buffer.byteLength(JSON.stringify(value)) <= DETAILS_MAX_BYTES, `at most ${DETAILS_MAX_BYTES} bytes of JSON`)
+    .optional(),
+  /** Overrides the rule's department. */
+  departmentId: z.uuid().optional(),
+});
+export type SignalBody = z.infer<typeof signalBody>;
+
+export const signalAnswer = z.object({ itemId: z.string(), created: z.boolean() });
+
+export const signalOfItemSchema = z.object({
+  source: z.string(),
+  externalId: z.string(),
+  subject: z.string(),
+  riskLevel: z.enum(riskLevels),
+  details: z.record(z.string(), z.unknown()).nullable(),
+  receivedCount: z.number().int(),
+  firstReceivedAt: z.string(),
+  lastReceivedAt: z.string(),
+  resultDeliveryId: z.string().nullable(),
+});
+
+export const sourceParams = z.object({ source: sourceName });
+export const sourceBody = z
+  .object({
+    name: z.string().trim().min(1).max(200),
+    /** Where results are posted; null: not sent back. */
+    resultUrl: z.url({ protocol: /^https?$/ }).max(2000).nullable(),
+    /** The results' signing key; absent: kept as it was; null: unsigned. */
+    resultSecret: z.string().min(16).max(200).nullable().optional(),
+    enabled: z.boolean().default(true),
+  })
+  .strict();
+export type SourceBody = z.infer<typeof sourceBody>;
+export const sourceSchema = z.object({
+  source: z.string(),
+  name: z.string(),
+  resultUrl: z.string().nullable(),
+  hasResultSecret: z.boolean(),
+  enabled: z.boolean(),
+  updatedAt: z.string(),
+});
+
+function isDuration(value: string): boolean {
+  try {
+    return parseDuration(value) > 0;
+  } catch {
+    return false;
+  }
+}
+export const ruleBody = z
+  .object({
+    source: sourceName,
+    riskLevel: z.enum(riskLevels),
+    departmentId: z.uuid(),
+    /** The leader in whose name verification items are issued. */
+    issuedBy: z.uuid(),
+    dueInWorkingDays: z.number().int().min(1).max(365).nullable().optional(),
+    dueWithin: z.string().max(40).refine(isDuration, ownMessages.duration.en).nullable().optional(),
+  })
+  .strict();
+export type RuleBody = z.infer<typeof ruleBody>;
+export const ruleSchema = z.object({
+  id: z.string(),
+  source: z.string(),
+  riskLevel: z.enum(riskLevels),
+  departmentId: z.string(),
+  issuedBy: z.string(),
+  dueInWorkingDays: z.number().nullable(),
+  dueWithin: z.string().nullable(),
+  updatedAt: z.string(),
+});
+
+export const serviceAccountBody = z.object({ name: z.string().trim().min(1).max(200), source: sourceName }).strict();
+export type ServiceAccountBody = z.infer<typeof serviceAccountBody>;
+export const serviceAccountSchema = z.object({
+  id: z.string(),
+  name: z.string(),
+  source: z.string(),
+  keyPrefix: z.string(),
+  createdAt: z.string(),
+  lastUsedAt: z.string().nullable(),
+});
+export const createdServiceAccountSchema = serviceAccountSchema.extend({
+  /** Shown once: only its hash is kept. */
+  apiKey: z.string(),
+  /** Shown once. */
+  secret: z.string(),
+});
