@@ -10,3 +10,5 @@ export * from './exports';
 export * from './assessment';
 export * from './audit-archive';
 export * from './projection-failures';
+export * from './accountability';
+export * from './attachments';
