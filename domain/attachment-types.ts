@@ -25,7 +25,14 @@ export const ACCEPTED_TYPES: Readonly<Record<string, readonly string[]>> = {
 };
 
 /** What a client may call a type besides its proper name (browsers differ); octet-stream claims nothing. */
-const CLAIM_ALIASES: Readonly<Record<string, string>> = { 'image/jpg': 'image/jpeg', 'image/pjpeg': 'image/jpeg', 'application/csv': 'text/csv', 'image/x-ms-bmp': 'image/bmp' };
+const CLAIM_ALIASES: Readonly<Record<string, string>> = {
+  'image/jpg': 'image/jpeg',
+  'image/pjpeg': 'image/jpeg',
+  'application/csv': 'text/csv',
+  'image/x-ms-bmp': 'image/bmp',
+  // Windows browsers send a .csv as Excel's type.
+  'application/vnd.ms-excel': 'text/csv',
+};
 const NO_CLAIM = new Set(['', 'application/octet-stream', 'binary/octet-stream']);
 
 export type TypeJudgement = { ok: true; contentType: string } | { ok: false; en: string; zh: string };
@@ -52,12 +59,20 @@ export function judgeAttachmentType(input: { detected: string | null; text: bool
     };
   }
   if (!ACCEPTED_TYPES[actual]!.includes(ext)) {
-    return { ok: false, en: `the name ends in ".${ext}" but the content is ${actual}`, zh: `文件名后缀“.${ext}”与文件内容（${actual}）不符` };
+    return {
+      ok: false,
+      en: `the name ends in ".${ext}" but the content is ${actual}`,
+      zh: `文件名后缀“.${ext}”与文件内容（${actual}）不符`,
+    };
   }
   const claimedType = CLAIM_ALIASES[claimed] ?? claimed;
   const textClaimFits = actual.startsWith('text/') && claimedType.startsWith('text/');
   if (!NO_CLAIM.has(claimedType) && claimedType !== actual && !textClaimFits) {
-    return { ok: false, en: `the file was sent as ${claimed} but its content is ${actual}`, zh: `声明的类型 ${claimed} 与文件内容（${actual}）不符` };
+    return {
+      ok: false,
+      en: `the file was sent as ${claimed} but its content is ${actual}`,
+      zh: `声明的类型 ${claimed} 与文件内容（${actual}）不符`,
+    };
   }
   return { ok: true, contentType: actual };
 }
