@@ -1,4 +1,5 @@
-import multipart from '@fastify/multipart';
+import multipart, { type MultipartFile } from '@fastify/multipart';
+import type { FastifyRequest } from 'fastify';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { requireUser } from '../authz';
@@ -19,6 +20,27 @@ const uploaded = z.object({
   taskId: z.uuid().nullable(),
 });
 const attachmentWire = uploaded.extend({ uploadedBy: z.string(), uploadedAt: z.string() });
+
+/**
+ * The one file of a multipart upload, in memory up to the limit. Whatever the client's bytes do to
+ * the multipart parser (a wrong boundary, a body cut short) is a 400 naming the field, never a 500.
+ */
+async function readOneFile(request: FastifyRequest, maxBytes: number): Promise<{ part: MultipartFile; bytes: Buffer }> {
+  const malformed = () => fieldError('validation_failed', 'body.file', 'the multipart body is malformed', 'multipart 请求体格式有误');
+  let part: MultipartFile | undefined;
+  try {
+    part = await request.file();
+  } catch {
+    throw malformed();
+  }
+  if (!part || part.fieldname !== 'file') throw fieldError('validation_failed', 'body.file', 'one file in the part "file" is required', '须在 file 字段中上传一个文件');
+  try {
+    return { part, bytes: await part.toBuffer() };
+  } catch (error) {
+    if ((error as { code?: string }).code === 'FST_REQ_FILE_TOO_LARGE') throw fileTooLarge(maxBytes);
+    throw malformed();
+  }
+}
 
 /** Upload (multipart, one file in the part `file`), list an item's, download one. */
 export function attachmentRoutes(deps: ApiDeps): FastifyPluginAsyncZod {
@@ -41,15 +63,7 @@ export function attachmentRoutes(deps: ApiDeps): FastifyPluginAsyncZod {
       async (request, reply) => {
         const user = requireUser(request);
         if (!request.isMultipart()) throw fieldError('unsupported_media_type', 'body', 'send the file as multipart/form-data', '请以 multipart/form-data 上传文件');
-        const part = await request.file();
-        if (!part || part.fieldname !== 'file') throw fieldError('validation_failed', 'body.file', 'one file in the part "file" is required', '须在 file 字段中上传一个文件');
-        let bytes: Buffer;
-        try {
-          bytes = await part.toBuffer();
-        } catch (error) {
-          if ((error as { code?: string }).code === 'FST_REQ_FILE_TOO_LARGE') throw fileTooLarge(deps.config.ATTACHMENT_MAX_FILE_BYTES);
-          throw error;
-        }
+        const { part, bytes } = await readOneFile(request, deps.config.ATTACHMENT_MAX_FILE_BYTES);
         const answer = await uploadAttachment(deps, request, user, { name: part.filename, claimedType: part.mimetype, bytes }, request.query);
         return reply.code(201).send(answer);
       },

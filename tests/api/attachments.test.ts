@@ -189,6 +189,10 @@ describe('the type is judged from the content', () => {
     form.append('note', 'no file');
     const res = await fetch(`${h.baseUrl}/api/attachments`, { method: 'POST', headers: { authorization: `Bearer ${staffA.token}` }, body: form });
     expect(res.status).toBe(400);
+    // A body that breaks the multipart parser is the client's fault too.
+    const broken = await staffA.post('/api/attachments', '{"not":"multipart"}', { 'content-type': 'multipart/form-data; boundary=x' });
+    expect(broken.status).toBe(400);
+    expect(broken.body.error.details.fields[0].field).toBe('body.file');
   });
 });
 
