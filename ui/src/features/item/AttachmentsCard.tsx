@@ -27,7 +27,8 @@ export interface AttachmentsCardProps {
   uploadTo?: { taskId?: string };
   /** Shows only these attachments (e.g. one task's on the task page). */
   onlyTaskId?: string;
-  departmentOf: (taskId: string | null) => string | null;
+  /** The department of a task's file (its tag in the list); not asked when `onlyTaskId` is set. */
+  departmentOf?: (taskId: string | null) => string | null;
 }
 
 export function AttachmentsCard({ itemId, uploadTo, onlyTaskId, departmentOf }: AttachmentsCardProps) {
@@ -86,7 +87,7 @@ export function AttachmentsCard({ itemId, uploadTo, onlyTaskId, departmentOf }: 
           size="small"
           dataSource={files}
           renderItem={(a) => {
-            const dept = departmentOf(a.taskId);
+            const dept = departmentOf?.(a.taskId) ?? null;
             return (
               <List.Item key={a.id} data-attachment={a.id}>
                 <Space size={8} wrap>
@@ -94,7 +95,7 @@ export function AttachmentsCard({ itemId, uploadTo, onlyTaskId, departmentOf }: 
                     {a.name}
                   </a>
                   <Typography.Text type="secondary">{size(a.size)}</Typography.Text>
-                  {dept ? <Tag>{dept}</Tag> : <Tag color="blue">{t('attachments.itemLevel')}</Tag>}
+                  {!onlyTaskId && (dept ? <Tag>{dept}</Tag> : <Tag color="blue">{t('attachments.itemLevel')}</Tag>)}
                   {a.uploadedAt && (
                     <Typography.Text type="secondary">
                       <DateTime iso={a.uploadedAt} />

@@ -73,7 +73,6 @@ export default function TaskPage() {
               itemId={d.id}
               onlyTaskId={task.id}
               uploadTo={OPEN.includes(task.status) ? { taskId: task.id } : undefined}
-              departmentOf={() => null}
             />
           </div>
           {WORKING.includes(task.status) && (
