@@ -159,7 +159,8 @@ export async function openAttachment(deps: Deps, user: SessionUser, id: string):
 /** `attachment; filename*=UTF-8''…` with an ASCII fallback, so Chinese names survive every browser. */
 export function contentDisposition(name: string): string {
   const ascii = name.replace(/[^\x20-\x7e]/g, '_').replace(/["\\]/g, '_');
-  return `attachment; filename="${ascii}"; filename*=UTF-8''${encodeURIComponent(name)}`;
+  const encoded = encodeURIComponent(name).replace(/['()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
+  return `attachment; filename="${ascii}"; filename*=UTF-8''${encoded}`;
 }
 
 export function attachmentToWire(row: AttachmentRow) {
