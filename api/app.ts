@@ -17,6 +17,8 @@ import { installIdempotency } from './plugins/idempotency';
 import { installRateLimit } from './plugins/rate-limit';
 import { mountBullBoard } from './plugins/bull-board';
 import { serveUi } from './plugins/ui';
+import { accountabilityRoutes } from './routes/accountability';
+import { attachmentRoutes } from './routes/attachments';
 import { auditRoutes } from './routes/audit';
 import { auditLogRoutes } from './routes/audit-log';
 import { auditLogVerifyRoutes } from './routes/audit-log-verify';
@@ -104,6 +106,8 @@ export async function buildApp(deps: ApiDeps, options: { logger?: boolean; logSt
   await app.register(auditLogVerifyRoutes(deps));
   await app.register(itemRoutes(deps));
   await app.register(taskRoutes(deps));
+  await app.register(accountabilityRoutes(deps));
+  await app.register(attachmentRoutes(deps));
   await app.register(auditRoutes(deps));
   await app.register(publicRoutes(deps));
   await app.register(dashboardRoutes(deps));

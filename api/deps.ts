@@ -6,6 +6,7 @@ import { connectDatabase, type DatabaseHandle } from '../db/client';
 import { createDossierRenderPool, type DossierRenderer } from '../jobs/exports/dossier-render-pool';
 import { createQueues, type Queues } from '../jobs/queues';
 import { connectRedis, endSharedRedis } from '../jobs/redis';
+import { createAttachmentStore, type AttachmentStore } from './services/attachments/store';
 
 /** Everything the API process talks to. Built once at start, closed on shutdown. */
 export interface ApiDeps {
@@ -19,6 +20,8 @@ export interface ApiDeps {
   queues: Queues;
   /** Renders dossier PDFs on worker threads, off the event loop (threads start on first use). */
   dossierRenderer: DossierRenderer;
+  /** Attachment bytes: files under DATA_DIR, or S3-compatible storage when S3_URL is set. */
+  attachmentStore: AttachmentStore;
   close(): Promise<void>;
 }
 
@@ -42,6 +45,7 @@ export async function createApiDeps(config: Config): Promise<ApiDeps> {
     redis,
     queues,
     dossierRenderer,
+    attachmentStore: createAttachmentStore(config),
     async close() {
       await dossierRenderer.close();
       // Redis first, then the queues that share it (jobs/redis.ts endSharedRedis says why).

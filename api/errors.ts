@@ -10,6 +10,10 @@ export const errorStatus = {
   wrong_state: 409,
   conflict: 409,
   rule_violation: 422,
+  /** An upload over a size limit (per file or per item). */
+  payload_too_large: 413,
+  /** An upload whose content is not an accepted type, or does not match its name or claimed type. */
+  unsupported_media_type: 415,
   rate_limited: 429,
   unavailable: 503,
   internal: 500,

@@ -73,6 +73,20 @@ export const configSchema = z.object({
   /** Worker threads rendering dossier PDFs off the API's event loop. */
   DOSSIER_RENDER_THREADS: z.coerce.number().int().min(1).max(16).default(2),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  /** Local state of the dev setup; attachments live under `<DATA_DIR>/attachments` unless S3_URL is set. */
+  DATA_DIR: z.string().min(1).default('.data'),
+  /**
+   * S3-compatible object storage for attachments: `https://ACCESS_KEY:SECRET@host[:port]/bucket`
+   * (`http://` for a plain-HTTP MinIO). Unset: attachments are files under DATA_DIR.
+   */
+  S3_URL: z
+    .url()
+    .refine((v) => /^https?:$/.test(new URL(v).protocol) && new URL(v).pathname.split('/').filter(Boolean).length === 1, 'http(s)://KEY:SECRET@host[:port]/bucket')
+    .optional(),
+  /** Largest single attachment, in bytes (default 20 MiB). */
+  ATTACHMENT_MAX_FILE_BYTES: z.coerce.number().int().min(1024).max(1024 ** 3).default(20 * 1024 * 1024),
+  /** Most bytes of attachments one item may hold, over all its tasks (default 200 MiB). */
+  ATTACHMENT_MAX_ITEM_BYTES: z.coerce.number().int().min(1024).max(100 * 1024 ** 3).default(200 * 1024 * 1024),
 });
 
 export type Config = z.infer<typeof configSchema>;

@@ -25,7 +25,12 @@ export const trendQuery = dashboardQuery.extend({ granularity: z.enum(['week', '
 export type TrendQuery = z.infer<typeof trendQuery>;
 
 const counts = Object.fromEntries(METRICS.map((m) => [m, z.number().int()])) as Record<(typeof METRICS)[number], z.ZodNumber>;
-const figures = z.object({ ...counts, onTimeRate: z.number().nullable() });
+const figures = z.object({
+  ...counts,
+  onTimeRate: z.number().nullable(),
+  /** Accountability actions (问责) decided in the period and not withdrawn. */
+  accountability: z.number().int(),
+});
 const drillDown = z.object({ tasks: z.string(), items: z.string() });
 const departmentFigures = figures.extend({ departmentId: z.string(), departmentName: z.string().nullable(), drillDown });
 const section = z.object({ departments: z.array(departmentFigures), totals: figures.extend({ drillDown }) });

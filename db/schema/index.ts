@@ -11,3 +11,5 @@ export * from './assessment';
 export * from './audit-archive';
 export * from './projection-failures';
 export * from './intake';
+export * from './accountability';
+export * from './attachments';

@@ -7,6 +7,7 @@
  */
 import PDFDocument from 'pdfkit';
 import type { ItemEventRow, TaskRow } from '../../db/schema/items';
+import { ACCOUNTABILITY_KIND_WORDS, accountabilityWords } from '../../domain/accountability';
 import type { DossierData } from './dossier-data';
 import { FONT_BOLD, FONT_REGULAR, useCjkFonts } from './pdf-fonts';
 
@@ -257,10 +258,33 @@ function itemBody(book: Book, data: DossierData, level: number, appendix: Append
     doc.fillColor('#000').fontSize(10.5).moveDown(0.25);
   }
 
+  accountabilitySection(book, data, sub);
+
   for (const section of appendix) {
     book.heading(section.title, sub);
     if (section.render) section.render(doc);
     for (const p of section.paragraphs ?? []) doc.font(FONT_REGULAR).fontSize(9.5).text(p).moveDown(0.2);
+  }
+}
+
+/** 问责情况: every action on the item's tasks, withdrawn ones marked, each with its trail. */
+function accountabilitySection(book: Book, data: DossierData, level: number): void {
+  const doc = book.doc;
+  book.heading(`问责情况（${data.accountability.length}）`, level);
+  if (data.accountability.length === 0) doc.font(FONT_REGULAR).fontSize(10).text('无');
+  for (const { action: a, departmentName } of data.accountability) {
+    const withdrawn = a.status === 'withdrawn';
+    doc.font(FONT_BOLD).fontSize(10.5).fillColor(withdrawn ? '#666' : '#000').text(`${chinaTime(a.decidedAt)}  ${ACCOUNTABILITY_KIND_WORDS[a.kind].zh}${withdrawn ? '（已撤销）' : ''}`);
+    doc.font(FONT_REGULAR).fontSize(10).fillColor('#000');
+    book.field('被问责单位', departmentName);
+    book.field('责任人', a.personName);
+    book.field('问责事由', a.reason);
+    book.field('问责决定', a.decision);
+    for (const e of a.trail) {
+      const words = accountabilityWords(e.type, { kind: a.kind, personName: a.personName, departmentName }, e.note);
+      doc.fillColor('#555').fontSize(9.5).text(`${chinaTime(e.at)}  ${e.actor.name}（${ACTOR_ROLE[e.actor.role] ?? e.actor.role}）：${words.zh}`, { indent: 18 });
+    }
+    doc.fillColor('#000').fontSize(10.5).moveDown(0.3);
   }
 }
 
@@ -282,7 +306,7 @@ export async function renderDossierPdf(data: DossierData, options: DossierOption
     ],
     options.now ?? new Date(),
   );
-  book.reserveContents(3 + appendix.length);
+  book.reserveContents(4 + appendix.length);
   book.doc.addPage();
   itemBody(book, data, 1, appendix);
   return book.finish();

@@ -115,7 +115,7 @@ describe('GET /api/reports/dashboard.xlsx', () => {
     expect(book.worksheets.map((s) => s.name)).toEqual(['总计', '会议议定事项', '领导批示', '上级批件', '常规督查']);
     const sheet = book.getWorksheet('上级批件')!;
     const header = (sheet.getRow(3).values as unknown[]).slice(1);
-    expect(header).toEqual(['承办单位', '总数', '已办结', '按时办结', '超时办结', '延期办结', '在办', '黄灯（当前）', '红灯（当前）', '曾亮红灯', '按时办结率']);
+    expect(header).toEqual(['承办单位', '总数', '已办结', '按时办结', '超时办结', '延期办结', '在办', '黄灯（当前）', '红灯（当前）', '曾亮红灯', '按时办结率', '问责']);
     // Rows: department A, department B, then 合计 — matching the JSON dashboard.
     const json = (await leader.get(`/api/dashboard?departmentId=${deptA},${deptB}&kind=approval_document`)).body;
     const rows = [4, 5, 6].map((r) => (sheet.getRow(r).values as unknown[]).slice(1));

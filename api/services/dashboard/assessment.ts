@@ -10,6 +10,8 @@
  * Counting happens in Postgres, so the answer's size is departments × factors, not tasks.
  */
 import { assessmentTallies, FACTORS, getWeights, listDeductions, setWeights, type Factor, type Weights } from '../../../db/queries/assessment';
+import { listPeriodAccountability } from '../../../db/queries/accountability';
+import { ACCOUNTABILITY_KIND_WORDS } from '../../../domain/accountability';
 import type { SessionUser } from '../../authz';
 import type { ApiDeps } from '../../deps';
 import type { DeductionsQuery } from '../../schemas/assessment';
@@ -26,6 +28,37 @@ export const FACTOR_LABELS: Record<Factor, string> = {
   returned: '办结报告被退回',
   postponed: '延期',
 };
+
+/** How many of the period's accountability actions the assessment lists (newest decisions first). */
+const ACCOUNTABILITY_LISTED = 1_000;
+
+/**
+ * The explanation's accountability part, per department: the period's actions (问责) against it,
+ * not withdrawn, each naming its item. They explain a score beside its deductions; no weight turns
+ * them into points.
+ */
+function accountabilityExplanation(actions: Awaited<ReturnType<typeof listPeriodAccountability>>) {
+  const byDepartment = new Map<string, typeof actions>();
+  for (const a of actions) byDepartment.set(a.departmentId, [...(byDepartment.get(a.departmentId) ?? []), a]);
+  return (departmentId: string) => {
+    const mine = byDepartment.get(departmentId) ?? [];
+    return {
+      count: mine.length,
+      note: mine.length ? `问责 ${mine.length} 起（${mine.map((a) => ACCOUNTABILITY_KIND_WORDS[a.kind].zh).join('、')}）` : null,
+      noteEn: mine.length ? `${mine.length} accountability action(s): ${mine.map((a) => ACCOUNTABILITY_KIND_WORDS[a.kind].en).join(', ')}` : null,
+      actions: mine.map((a) => ({
+        id: a.id,
+        kind: a.kind,
+        label: ACCOUNTABILITY_KIND_WORDS[a.kind].zh,
+        personName: a.personName,
+        decidedAt: a.decidedAt.toISOString(),
+        itemId: a.itemId,
+        itemCode: a.itemCode,
+        taskId: a.taskId,
+      })),
+    };
+  };
+}
 
 const round2 = (n: number) => Math.round(n * 100) / 100;
 // A deduction of the on-time factor is weight/completed: four places keep a page's sum within a
@@ -54,7 +87,12 @@ export interface FactorFigures {
 export async function getAssessment(deps: QueryDeps, query: DashboardQuery) {
   const db = deps.database.db;
   const filter = factFilterOf(query);
-  const [weights, tallies] = await Promise.all([getWeights(db), assessmentTallies(db, filter)]);
+  const [weights, tallies, actions] = await Promise.all([
+    getWeights(db),
+    assessmentTallies(db, filter),
+    listPeriodAccountability(db, filter, ACCOUNTABILITY_LISTED),
+  ]);
+  const accountabilityOf = accountabilityExplanation(actions);
 
   const departments = tallies.map((t) => {
     const link = `/api/assessment/deductions?${filterQueryString(filter, { departmentId: t.departmentId })}`;
@@ -89,6 +127,7 @@ export async function getAssessment(deps: QueryDeps, query: DashboardQuery) {
       byFactor,
       /** Every deduction of the department, paged: `{items, total, page, pageSize}`. */
       deductions: { total: FACTORS.reduce((sum, f) => sum + byFactor[f].tasks, 0), list: link },
+      accountability: accountabilityOf(t.departmentId),
     };
   });
   departments.sort((a, b) => b.score - a.score || (a.departmentName ?? '').localeCompare(b.departmentName ?? '', 'zh-CN'));

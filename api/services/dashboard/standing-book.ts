@@ -18,6 +18,7 @@ import {
   type Metric,
   zeroCounts,
 } from '../../../db/queries/dashboard';
+import { countAccountability } from '../../../db/queries/accountability';
 import { ITEM_KINDS, type ItemKind } from '../../../domain/types';
 import type { ApiDeps } from '../../deps';
 import { fieldError } from '../../errors';
@@ -62,7 +63,13 @@ export interface DrillDown {
   items: string;
 }
 
-export interface DepartmentFigures extends Figures {
+/** Figures of a standing book's row: the task counts and the period's accountability actions. */
+export interface RowFigures extends Figures {
+  /** Accountability actions (问责) decided in the period against the department, not withdrawn. */
+  accountability: number;
+}
+
+export interface DepartmentFigures extends RowFigures {
   departmentId: string;
   departmentName: string | null;
   drillDown: DrillDown;
@@ -70,7 +77,7 @@ export interface DepartmentFigures extends Figures {
 
 export interface Section {
   departments: DepartmentFigures[];
-  totals: Figures & { drillDown: DrillDown };
+  totals: RowFigures & { drillDown: DrillDown };
 }
 
 export interface Dashboard extends Section {
@@ -200,6 +207,19 @@ export function figuresOf(c: Counts): Figures {
   };
 }
 
+/** Action counts by `kind|department`, with the sums by kind (`kind|`), by department (`|department`) and overall (`|`). */
+function accountabilityByKey(counts: readonly { kind: string; departmentId: string; count: number }[]): Map<string, number> {
+  const sums = new Map<string, number>();
+  const add = (key: string, n: number) => sums.set(key, (sums.get(key) ?? 0) + n);
+  for (const c of counts) {
+    add(`${c.kind}|${c.departmentId}`, c.count);
+    add(`${c.kind}|`, c.count);
+    add(`|${c.departmentId}`, c.count);
+    add('|', c.count);
+  }
+  return sums;
+}
+
 // One collator for every sort: localeCompare(…, 'zh-CN') would build a new one per comparison.
 const byChineseName = new Intl.Collator('zh-CN');
 
@@ -208,8 +228,9 @@ const zero: Counts = zeroCounts();
 export async function getDashboard(deps: QueryDeps, query: DashboardQuery, now = new Date()): Promise<Dashboard> {
   const db = deps.database.db;
   const filter = factFilterOf(query);
-  const rows = await countFacts(db, filter, { now });
+  const [rows, actionCounts] = await Promise.all([countFacts(db, filter, { now }), countAccountability(db, filter)]);
   const drillDown = drillDownLinks(filter);
+  const actions = accountabilityByKey(actionCounts);
 
   // Every section lists every listed department (zeros where it had no tasks of that kind), in the
   // same order: sort them by name once, not per section.
@@ -224,9 +245,11 @@ export async function getDashboard(deps: QueryDeps, query: DashboardQuery, now =
       departmentId: d.departmentId!,
       departmentName: d.departmentName,
       ...figuresOf((kind ? byKey.get(`${kind}|${d.departmentId}`) : d) ?? zero),
+      accountability: actions.get(`${kind ?? ''}|${d.departmentId}`) ?? 0,
       drillDown: drillDown({ kind, departmentId: d.departmentId! }),
     }));
-    return { departments, totals: { ...figuresOf(byKey.get(`${kind ?? ''}|`) ?? zero), drillDown: drillDown({ kind }) } };
+    const totals = { ...figuresOf(byKey.get(`${kind ?? ''}|`) ?? zero), accountability: actions.get(`${kind ?? ''}|`) ?? 0, drillDown: drillDown({ kind }) };
+    return { departments, totals };
   };
 
   const overall = section(undefined);

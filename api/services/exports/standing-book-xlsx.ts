@@ -2,10 +2,11 @@
 // per kind, Chinese headers, counts as integers and the on-time rate as a percentage.
 import ExcelJS from 'exceljs';
 import { METRICS } from '../../../db/queries/dashboard';
-import type { Dashboard, Figures, Section } from '../dashboard/standing-book';
+import type { Dashboard, RowFigures, Section } from '../dashboard/standing-book';
 import { METRIC_LABELS } from '../dashboard/standing-book';
 
-const COLUMNS = [...METRICS, 'onTimeRate'] as const;
+const COLUMNS = [...METRICS, 'onTimeRate', 'accountability'] as const;
+const LABELS = { ...METRIC_LABELS, accountability: '问责' };
 
 function china(iso: string | null): string {
   return iso ? new Date(Date.parse(iso) + 8 * 3_600_000).toISOString().slice(0, 16).replace('T', ' ') : '';
@@ -27,21 +28,22 @@ function sheet(workbook: ExcelJS.Workbook, name: string, title: string, d: Dashb
   ws.getCell(2, 1).value = describe(d);
   ws.getCell(2, 1).font = { size: 10, color: { argb: 'FF666666' } };
   const header = ws.getRow(3);
-  header.values = ['承办单位', ...COLUMNS.map((c) => METRIC_LABELS[c])];
+  header.values = ['承办单位', ...COLUMNS.map((c) => LABELS[c])];
   header.font = { bold: true };
   header.alignment = { horizontal: 'center', vertical: 'middle', wrapText: true };
   header.eachCell((cell) => {
     cell.fill = { type: 'pattern', pattern: 'solid', fgColor: { argb: 'FFDDE6F0' } };
     cell.border = { bottom: { style: 'thin' } };
   });
-  const add = (label: string, f: Figures, bold = false) => {
+  const add = (label: string, f: RowFigures, bold = false) => {
     const row = ws.addRow({ department: label, ...Object.fromEntries(COLUMNS.map((c) => [c, f[c]])) });
     if (bold) row.font = { bold: true };
   };
   for (const r of section.departments) add(r.departmentName ?? r.departmentId, r);
   add('合计', section.totals, true);
   for (let c = 2; c <= METRICS.length + 1; c++) ws.getColumn(c).numFmt = '#,##0';
-  ws.getColumn(COLUMNS.length + 1).numFmt = '0.0%';
+  ws.getColumn(METRICS.length + 2).numFmt = '0.0%';
+  ws.getColumn(COLUMNS.length + 1).numFmt = '#,##0';
   ws.autoFilter = { from: { row: 3, column: 1 }, to: { row: 3, column: COLUMNS.length + 1 } };
 }
 

@@ -13,6 +13,8 @@ import type { ItemListQuery } from '../../schemas/items';
 import { confineDrillDown, itemDrillDownCondition } from '../dashboard/drill-down';
 import { instantField } from '../shared/instant-field';
 import { itemDetailToWire, itemSummaryToWire } from './read-model-wire';
+import { accountabilityTimeline, accountabilityVisibleTo } from '../accountability/actions';
+import { listItemAccountability } from '../../../db/queries/accountability';
 
 type QueryDeps = Pick<ApiDeps, 'database'>;
 
@@ -54,7 +56,14 @@ export async function getItemDetail(deps: QueryDeps, user: SessionUser, itemId: 
   const own = confinedTo(user);
   const [item, tasks] = await Promise.all([findItem(db, itemId), listItemTasks(db, itemId)]);
   if (!item || (own && !tasks.some((t) => t.departmentId === own))) throw new AppError('not_found', 'No such item.');
-  return itemDetailToWire(own, item, tasks, await listItemEvents(db, itemId));
+  const [events, actions] = await Promise.all([listItemEvents(db, itemId), listItemAccountability(db, itemId)]);
+  const accountability = accountabilityVisibleTo(user, tasks, actions);
+  const detail = itemDetailToWire(own, item, tasks, events);
+  // Accountability actions are not workflow events (accountability/actions.ts says why): their trails
+  // join the timeline here, in time order, worded like the rest.
+  if (accountability.length === 0) return detail;
+  const timeline = [...detail.timeline, ...accountabilityTimeline(accountability)].sort((a, b) => a.at.localeCompare(b.at));
+  return { ...detail, timeline };
 }
 
 /** For the public (no login): only items marked public, and only title, kind, departments, due date, status, light. */

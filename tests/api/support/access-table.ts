@@ -121,6 +121,15 @@ export const ACCESS: Record<string, Expectation> = {
   'POST /api/tasks/:id/transfer-decision': supervisorOnly,
   'POST /api/tasks/:id/urge': { who: ['supervisor', 'leader'] },
   'GET /api/tasks/:id/read-receipts': { who: ['supervisor', 'leader', 'auditor', 'admin'] },
+  // accountability (问责): recorded by supervisors and leaders, read like the item
+  'POST /api/tasks/:id/accountability': { who: ['supervisor', 'leader'] },
+  'GET /api/items/:id/accountability': everyone,
+  'PATCH /api/accountability/:id': { who: ['supervisor', 'leader'] },
+  'POST /api/accountability/:id/withdraw': { who: ['supervisor', 'leader'] },
+  // attachments: anyone signed in uploads; a download is read like its task or item
+  'POST /api/attachments': everyone,
+  'GET /api/attachments/:id': everyone,
+  'GET /api/items/:id/attachments': everyone,
   // dashboards, history, audit reads, exports
   'GET /api/dashboard': historyReaders,
   'GET /api/dashboard/ranking': historyReaders,

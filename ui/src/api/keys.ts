@@ -11,6 +11,8 @@ export const keys = {
   items: (params?: Record<string, unknown>) => (params ? (['items', params] as const) : (['items'] as const)),
   item: (id?: string) => (id ? (['item', id] as const) : (['item'] as const)),
   itemHistory: (id: string) => ['item', id, 'history'] as const,
+  itemAccountability: (id: string) => ['item', id, 'accountability'] as const,
+  itemAttachments: (id: string) => ['item', id, 'attachments'] as const,
   tasks: (params?: Record<string, unknown>) => (params ? (['tasks', params] as const) : (['tasks'] as const)),
   inbox: (params?: Record<string, unknown>) => (params ? (['inbox', params] as const) : (['inbox'] as const)),
   inboxUnread: ['inbox', 'unread'] as const,

@@ -259,3 +259,36 @@ export interface DepartmentChannels {
   digestTime: string | null;
   webhooks: DepartmentWebhook[];
 }
+
+export type AccountabilityKind = 'interview' | 'circulated_criticism' | 'written_explanation' | 'other';
+export const ACCOUNTABILITY_KINDS: AccountabilityKind[] = ['interview', 'circulated_criticism', 'written_explanation', 'other'];
+
+/** An accountability action (问责), `GET /api/items/:id/accountability`. */
+export interface AccountabilityAction {
+  id: string;
+  itemId: string;
+  taskId: string;
+  kind: AccountabilityKind;
+  personName: string;
+  departmentId: string;
+  departmentName: string;
+  reason: string;
+  decision: string;
+  decidedAt: string;
+  status: 'active' | 'withdrawn';
+  withdrawnAt: string | null;
+  withdrawReason: string | null;
+  trail: { type: 'recorded' | 'revised' | 'withdrawn'; at: string; actor: Actor; note: string | null; text: { zh: string; en: string } }[];
+}
+
+/** An uploaded file, `POST /api/attachments`, `GET /api/items/:id/attachments`. */
+export interface Attachment {
+  id: string;
+  name: string;
+  size: number;
+  sha256: string;
+  contentType: string;
+  itemId: string | null;
+  taskId: string | null;
+  uploadedAt?: string;
+}

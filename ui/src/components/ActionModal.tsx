@@ -13,6 +13,8 @@ export interface ActionModalProps<V, B> {
   label: string;
   title?: string;
   path: string;
+  /** POST unless told (a revision is a PATCH). */
+  method?: string;
   toBody: (values: V) => B;
   children: ReactNode;
   initialValues?: Partial<V>;
@@ -24,7 +26,7 @@ export interface ActionModalProps<V, B> {
   onDone?: () => void;
 }
 
-export function ActionModal<V extends object, B>({ label, title, path, toBody, children, initialValues, button, okText, intro, fieldName, onDone }: ActionModalProps<V, B>) {
+export function ActionModal<V extends object, B>({ label, title, path, method, toBody, children, initialValues, button, okText, intro, fieldName, onDone }: ActionModalProps<V, B>) {
   const { t } = useTranslation();
   const { message } = App.useApp();
   const [open, setOpen] = useState(false);
@@ -34,6 +36,7 @@ export function ActionModal<V extends object, B>({ label, title, path, toBody, c
   const formName = `action${useId().replace(/[^a-zA-Z0-9]/g, '')}`;
   const { submit, pending, formError, clearError } = useApiForm<B>({
     path,
+    method,
     form,
     fieldName,
     invalidate: itemScoped,

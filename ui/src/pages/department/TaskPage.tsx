@@ -17,6 +17,7 @@ import { ActionModal } from '../../components/ActionModal';
 import { DepartmentTreeSelect } from '../../components/DepartmentTree';
 import { PageContainer } from '../../components/PageContainer';
 import { ItemStatusTag } from '../../components/StatusTag';
+import { AttachmentsCard } from '../../features/item/AttachmentsCard';
 import { CompletionForm, type CompletionBody } from '../../features/item/CompletionForm';
 import { TaskReports } from '../../features/item/reports';
 import { TaskCard } from '../../features/item/TaskCard';
@@ -24,6 +25,7 @@ import { useItem } from '../items/ItemPage';
 
 const iso = (d: Dayjs) => d.toDate().toISOString().replace(/\.\d{3}Z$/, 'Z');
 const WORKING = ['signed', 'in_progress'];
+const OPEN = ['assigned', 'signed', 'in_progress', 'submitted'];
 
 export default function TaskPage() {
   const { itemId, taskId } = useParams();
@@ -66,6 +68,13 @@ export default function TaskPage() {
           )}
           <TaskCard task={task} actions={<DepartmentActions task={task} />} />
           {task.status === 'submitted' && <Alert type="info" showIcon title={t('waitingReview')} className="section-gap" />}
+          <div className="section-gap">
+            <AttachmentsCard
+              itemId={d.id}
+              onlyTaskId={task.id}
+              uploadTo={OPEN.includes(task.status) ? { taskId: task.id } : undefined}
+            />
+          </div>
           {WORKING.includes(task.status) && (
             <Card size="small" title={t('complete')} className="section-gap">
               <CompletionForm template={template.data?.completionFields} pending={complete.pending} error={complete.mutation.error} onSubmit={(body) => void complete.submit(body)} />

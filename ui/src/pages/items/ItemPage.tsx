@@ -21,7 +21,9 @@ import { DateTime } from '../../components/DateTime';
 import { LightBadge } from '../../components/LightBadge';
 import { PageContainer } from '../../components/PageContainer';
 import { ItemStatusTag } from '../../components/StatusTag';
+import { AccountabilityCard } from '../../features/item/AccountabilityCard';
 import { ItemActions, SupervisorTaskActions } from '../../features/item/actions';
+import { AttachmentsCard } from '../../features/item/AttachmentsCard';
 import { ItemTimeline, TaskReports } from '../../features/item/reports';
 import { SharedDepartments } from '../../features/item/SharedDepartments';
 import { TaskCard } from '../../features/item/TaskCard';
@@ -150,6 +152,8 @@ export default function ItemPage() {
                 />
               )}
             </Card>
+            <AccountabilityCard item={d} role={user.role} />
+            <AttachmentsCard itemId={d.id} uploadTo={user.role === 'supervisor' || user.role === 'leader' ? {} : undefined} departmentOf={departmentOf} />
             <Card size="small" className="section">
               <Tabs
                 items={[

@@ -12,6 +12,7 @@ import { Link } from 'react-router';
 import { get, qs } from '../../api/client';
 import { keys } from '../../api/keys';
 import type { Page } from '../../api/types';
+import { DateTime } from '../../components/DateTime';
 import { ErrorAlert } from '../../components/PageContainer';
 import { formatPercent } from '../../lib/format';
 import { FACTORS, type Assessment, type AssessmentRow, type Deduction, type Factor } from './types';
@@ -65,7 +66,7 @@ export function AssessmentPanel({ asOf }: { asOf?: string }) {
         pagination={false}
         scroll={{ x: 'max-content' }}
         locale={{ emptyText: t('noTasks') }}
-        expandable={{ expandedRowRender: (row) => <Explanation row={row} />, rowExpandable: (row) => row.pointsLost > 0 }}
+        expandable={{ expandedRowRender: (row) => <Explanation row={row} />, rowExpandable: (row) => row.pointsLost > 0 || (row.accountability?.count ?? 0) > 0 }}
       />
     </Card>
   );
@@ -116,6 +117,20 @@ function Explanation({ row }: { row: AssessmentRow }) {
           </Descriptions.Item>
         ))}
         <Descriptions.Item label={t('assessment.score')}>{t('explain.score', { lost: row.pointsLost, score: row.score })}</Descriptions.Item>
+        {(row.accountability?.count ?? 0) > 0 && (
+          <Descriptions.Item label={t('metrics.accountability')}>
+            <div data-testid="assessment-accountability">
+              {t('explain.accountability', { count: row.accountability!.count })}
+              <ul className="accountability-list">
+                {row.accountability!.actions.map((a) => (
+                  <li key={a.id}>
+                    <Link to={`/items/${a.itemId}`}>{a.itemCode}</Link> · {t(`item:accountability.kinds.${a.kind}`)} · {a.personName} · <DateTime iso={a.decidedAt} />
+                  </li>
+                ))}
+              </ul>
+            </div>
+          </Descriptions.Item>
+        )}
       </Descriptions>
       {deductions.error ? (
         <ErrorAlert error={deductions.error} />

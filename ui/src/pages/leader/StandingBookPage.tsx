@@ -200,6 +200,14 @@ function DepartmentTable({ section, showZero, onShowZero }: { section: Section; 
       sorter: (a, b) => (a.onTimeRate ?? -1) - (b.onTimeRate ?? -1),
       render: (rate: number | null) => formatPercent(rate),
     },
+    {
+      title: t('metrics.accountability'),
+      dataIndex: 'accountability',
+      key: 'accountability',
+      align: 'right',
+      sorter: (a, b) => (a.accountability ?? 0) - (b.accountability ?? 0),
+      render: (n: number | undefined) => n ?? 0,
+    },
   ];
   return (
     <Card
@@ -241,6 +249,9 @@ function DepartmentTable({ section, showZero, onShowZero }: { section: Section; 
               ))}
               <Table.Summary.Cell index={METRICS.length + 1} align="right">
                 {formatPercent(section.totals.onTimeRate)}
+              </Table.Summary.Cell>
+              <Table.Summary.Cell index={METRICS.length + 2} align="right">
+                {section.totals.accountability ?? 0}
               </Table.Summary.Cell>
             </Table.Summary.Row>
           </Table.Summary>

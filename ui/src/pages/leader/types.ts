@@ -4,7 +4,11 @@ import type { ItemKind } from '../../api/types';
 export const METRICS = ['total', 'inProgress', 'yellow', 'red', 'completed', 'onTime', 'overdue', 'postponed', 'redEver'] as const;
 export type Metric = (typeof METRICS)[number];
 
-export type Figures = Record<Metric, number> & { onTimeRate: number | null };
+export type Figures = Record<Metric, number> & {
+  onTimeRate: number | null;
+  /** Accountability actions (问责) decided in the period, not withdrawn. */
+  accountability?: number;
+};
 export interface DrillDown {
   tasks: string;
   items: string;
@@ -60,6 +64,11 @@ export interface AssessmentRow {
   pointsLost: number;
   byFactor: Record<Factor, FactorFigures>;
   deductions: { total: number; list: string };
+  /** The period's accountability actions against the department: they explain, they cost no points. */
+  accountability?: {
+    count: number;
+    actions: { id: string; kind: string; personName: string; decidedAt: string; itemId: string; itemCode: string; taskId: string }[];
+  };
 }
 export interface Assessment {
   weights: Record<Factor, number>;
