@@ -17,6 +17,7 @@ import { installIdempotency } from './plugins/idempotency';
 import { installRateLimit } from './plugins/rate-limit';
 import { mountBullBoard } from './plugins/bull-board';
 import { serveUi } from './plugins/ui';
+import { aiRoutes } from './routes/ai';
 import { auditRoutes } from './routes/audit';
 import { auditLogRoutes } from './routes/audit-log';
 import { auditLogVerifyRoutes } from './routes/audit-log-verify';
@@ -106,6 +107,7 @@ export async function buildApp(deps: ApiDeps, options: { logger?: boolean; logSt
   await app.register(auditRoutes(deps));
   await app.register(publicRoutes(deps));
   await app.register(dashboardRoutes(deps));
+  await app.register(aiRoutes(deps));
   await app.register(reportRoutes(deps));
   await app.register(exportRoutes(deps));
   await app.register(assessmentRoutes(deps));

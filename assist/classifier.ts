@@ -20,9 +20,9 @@ export interface Counts {
   temperature: number;
 }
 
-export const CLASSIFIER_CONFIG = { considerOnlyPresence: true, smoothingFactor: 0.5 } as const;
+export const CLASSIFIER_CONFIG = { considerOnlyPresence: false, smoothingFactor: 0.03 } as const;
 
-/** Learns the word counts per label with wink's naive Bayes (binarised: a word counts once per text). */
+/** Learns the word counts per label with wink's naive Bayes (multinomial: a word counts as often as it occurs; light smoothing measured best, bench/RESULTS.md). */
 export function learnCounts(examples: readonly Example[]): string {
   const nb = winkNaiveBayes();
   nb.defineConfig(CLASSIFIER_CONFIG);

@@ -149,6 +149,16 @@ export const ACCESS: Record<string, Expectation> = {
   'PATCH /api/departments/:id/webhooks/:webhookId': admin,
   'DELETE /api/departments/:id/webhooks/:webhookId': admin,
   'GET /api/notification-deliveries': { who: ['admin', 'supervisor'] },
+  // AI assist (`operator` joins the dispatchers once that role exists)
+  'POST /api/ai/suggestions': { who: ['supervisor', 'leader'] },
+  'POST /api/ai/suggestions/:id/choice': { who: ['supervisor', 'leader'] },
+  'GET /api/ai/accuracy': { who: ['supervisor', 'leader', 'admin'] },
+  'POST /api/ai/history': admin,
+  'GET /api/ai/models': admin,
+  'POST /api/ai/models': admin,
+  'GET /api/ai/models/:version': admin,
+  'GET /api/ai/auto-dispatch': admin,
+  'PUT /api/ai/auto-dispatch/:kind': admin,
   // outside /api
   'GET /public/items': publicly,
   'GET /public/stats': publicly,
