@@ -22,7 +22,7 @@ export interface Evaluation {
  * with the inner cross-validation that picks the threshold), then one suggestion per test row, timed
  * from its raw text.
  */
-export function evaluate(train: readonly HistoryRow[], test: readonly HistoryRow[], targetPrecision?: number): Evaluation & { threshold: number | null; perLabel: ReturnType<typeof figures>['perLabel'] } {
+export function evaluate(train: readonly HistoryRow[], test: readonly HistoryRow[], targetPrecision?: number): Evaluation & { threshold: number | null; modelBytes: number; perLabel: ReturnType<typeof figures>['perLabel'] } {
   const started = performance.now();
   const examples = train.map((row) => ({ tokens: documentTokens(row.title, row.text), label: row.department }));
   const outcome = trainModel(examples, targetPrecision);
@@ -49,6 +49,7 @@ export function evaluate(train: readonly HistoryRow[], test: readonly HistoryRow
     trainSeconds,
     suggestP95Ms: latencies[Math.floor(latencies.length * 0.95)] ?? 0,
     threshold,
+    modelBytes: outcome.model.winkJson.length,
     perLabel: f.perLabel,
   };
 }
