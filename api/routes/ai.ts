@@ -11,6 +11,8 @@ import {
   HISTORY_BODY_LIMIT,
   historyAnswer,
   historyBody,
+  hotspotsAnswer,
+  hotspotsQuery,
   kindParams,
   modelSummary,
   retrainBody,
@@ -19,6 +21,7 @@ import {
   versionParams,
 } from '../schemas/ai';
 import { importHistory } from '../services/ai/history-import';
+import { hotspotsOf } from '../services/ai/hotspots';
 import { getAutoDispatch, getModel, listModels, requestRetraining, suggestionAccuracy, switchAutoDispatch } from '../services/ai/models';
 import { recordSuggestionChoice, suggestForText } from '../services/ai/suggestions';
 
@@ -52,6 +55,14 @@ export function aiRoutes(deps: ApiDeps): FastifyPluginAsyncZod {
       '/api/ai/accuracy',
       { config: { access: ['supervisor', 'leader', 'admin'] }, schema: { tags, summary: 'The suggestions’ accuracy month by month', response: { 200: accuracyAnswer, ...errors } } },
       async () => suggestionAccuracy(deps),
+    );
+    app.get(
+      '/api/ai/hotspots',
+      {
+        config: { access: ['leader', 'supervisor'] },
+        schema: { tags, summary: 'The last N days’ topics, named by their top words, with count, trend, departments and items', querystring: hotspotsQuery, response: { 200: hotspotsAnswer, ...errors } },
+      },
+      async (request) => hotspotsOf(deps, request.query),
     );
     app.post(
       '/api/ai/history',

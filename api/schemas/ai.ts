@@ -58,3 +58,22 @@ export const kindParams = z.object({ kind: z.enum(AUTO_DISPATCH_KINDS) });
 export const accuracyAnswer = z.object({
   months: z.array(z.object({ month: z.string(), decided: z.number().int(), top1: z.number().int(), top3: z.number().int(), top1Rate: z.number(), top3Rate: z.number() })),
 });
+
+export const hotspotsQuery = z.object({ days: z.coerce.number().int().min(1).max(365).default(30) });
+export const hotspotsAnswer = z.object({
+  from: z.string(),
+  to: z.string(),
+  /** Items read in the window. */
+  items: z.number().int(),
+  topics: z.array(
+    z.object({
+      /** The top words naming the topic. */
+      words: z.array(z.string()),
+      count: z.number().int(),
+      /** Items in the later half of the window minus those in the earlier half. */
+      trend: z.number().int(),
+      departmentIds: z.array(z.string()),
+      items: z.array(z.object({ id: z.string(), code: z.string(), title: z.string() })),
+    }),
+  ),
+});

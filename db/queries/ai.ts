@@ -1,4 +1,4 @@
-import { and, desc, eq, inArray, isNull, sql } from 'drizzle-orm';
+import { and, desc, eq, gte, inArray, isNull, lte, sql } from 'drizzle-orm';
 import type { Executor } from '../client';
 import { aiAutoDispatch, aiFingerprints, aiHistory, aiModels, aiSuggestions, type AiModelStatus } from '../schema/ai';
 import { items, tasks } from '../schema/items';
@@ -186,4 +186,14 @@ export async function departmentNames(db: Executor, ids: string[]) {
 export async function autoDispatchEnabled(db: Executor, kind: string): Promise<boolean> {
   const [row] = await db.select({ enabled: aiAutoDispatch.enabled }).from(aiAutoDispatch).where(eq(aiAutoDispatch.kind, kind));
   return row?.enabled ?? false;
+}
+
+/** Items launched in a window, newest first, at most `limit`: the material of the hotspots. */
+export async function itemsLaunchedBetween(db: Executor, from: Date, to: Date, limit: number) {
+  return db
+    .select({ id: items.id, code: items.code, title: items.title, description: items.description, createdAt: items.createdAt, departmentIds: items.departmentIds })
+    .from(items)
+    .where(and(gte(items.createdAt, from), lte(items.createdAt, to)))
+    .orderBy(desc(items.createdAt))
+    .limit(limit);
 }

@@ -156,6 +156,20 @@ describe('AI assist over the API', () => {
     expect(answer.body.duplicates[0].similarity).toBeGreaterThan(0.5);
   });
 
+  it('hotspots: the window’s items gathered into topics named by their top words, for leaders', async () => {
+    const bus = [];
+    for (const text of ['公交线路停运，市民出行困难', '公交线路突然停运，没有通知', '停运的公交线路何时恢复']) bus.push(await insertItem('in_progress', '公交停运', text));
+    const leader = client(api.baseUrl, (await loginOver(api.baseUrl, await createAccount(db(), 'leader'))).token);
+    const answer = await leader.get('/api/ai/hotspots?days=7');
+    expect(answer.status).toBe(200);
+    const topic = answer.body.topics.find((t: { items: Array<{ id: string }> }) => bus.every((id) => t.items.some((item) => item.id === id)));
+    expect(topic).toBeDefined();
+    expect(topic.count).toBeGreaterThanOrEqual(3);
+    expect(topic.words.some((w: string) => ['公交', '停运', '线路'].includes(w))).toBe(true);
+    expect((await staff.get('/api/ai/hotspots')).status).toBe(403);
+    expect(fieldsOf(await leader.get('/api/ai/hotspots?days=0'))).toContain('querystring.days');
+  });
+
   it('refuses an empty text naming the field', async () => {
     const answer = await supervisor.post('/api/ai/suggestions', { text: '  ' });
     expect(answer.status).toBe(400);

@@ -153,6 +153,7 @@ export const ACCESS: Record<string, Expectation> = {
   'POST /api/ai/suggestions': { who: ['supervisor', 'leader'] },
   'POST /api/ai/suggestions/:id/choice': { who: ['supervisor', 'leader'] },
   'GET /api/ai/accuracy': { who: ['supervisor', 'leader', 'admin'] },
+  'GET /api/ai/hotspots': { who: ['leader', 'supervisor'] },
   'POST /api/ai/history': admin,
   'GET /api/ai/models': admin,
   'POST /api/ai/models': admin,
