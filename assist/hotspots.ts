@@ -24,7 +24,7 @@ export interface HotspotOptions {
   maxTopics?: number;
   /** Fewest texts that make a topic. */
   minCount?: number;
-  /** Words in more than this share of the texts are too common to name a topic. */
+  /** Words in more than this share of the texts are too common to name a topic (off by default: keywords come TF-IDF-weighted). */
   maxShare?: number;
 }
 
@@ -33,7 +33,7 @@ export interface HotspotOptions {
  * into one, named by it and the words most frequent among them; then the next, on what is left.
  */
 export function hotspots(documents: readonly HotspotDocument[], options: HotspotOptions): Topic[] {
-  const { from, to, maxTopics = 10, minCount = 3, maxShare = 0.2 } = options;
+  const { from, to, maxTopics = 10, minCount = 3, maxShare = 1 } = options;
   const middle = from.getTime() + (to.getTime() - from.getTime()) / 2;
   const inWindow = documents.filter((d) => d.at >= from && d.at <= to);
   const words = inWindow.map((d) => new Set(d.tokens.filter((w) => w.length > 1)));

@@ -1,5 +1,5 @@
-import { Jieba } from '@node-rs/jieba';
-import { dict } from '@node-rs/jieba/dict';
+import { Jieba, TfIdf } from '@node-rs/jieba';
+import { dict, idf } from '@node-rs/jieba/dict';
 
 let segmenter: Jieba | undefined;
 
@@ -33,4 +33,17 @@ export function tokens(text: string): string[] {
 export function documentTokens(title: string | null | undefined, text: string): string[] {
   const head = title ? tokens(title) : [];
   return [...head, ...head, ...tokens(text)];
+}
+
+let weigher: TfIdf | undefined;
+/** Nouns (common, organisation, other proper) and verbal nouns: what a topic is about, not where or who. */
+const TOPIC_POS = ['n', 'nz', 'nt', 'vn'];
+
+/** A text's `count` most telling words by TF-IDF over jieba's own corpus statistics (topics, not places or greetings). */
+export function keywords(text: string, count = 5): string[] {
+  weigher ??= TfIdf.withDict(idf);
+  return weigher
+    .extractKeywords(jieba(), text, count, TOPIC_POS)
+    .map((k) => k.keyword.toLowerCase())
+    .filter(keep);
 }

@@ -9,7 +9,10 @@
  * - Duplicates: MinHash similarity over every pair of labelled messages: recall on the repost pairs
  *   (same `group`) at the product's threshold, and the share of proposed pairs whose classes differ.
  *
- * `npx tsx bench/ai.ts [folds=4]`
+ * - Hotspots: the topics of the last 90 days of `endorsed.jsonl`, with their likes, printed for a
+ *   person to judge.
+ *
+ * `npx tsx bench/ai.ts [folds=4] [parts=suggestions,duplicates,hotspots]`
  */
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -17,8 +20,9 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { minhash, SIGNATURE_SIZE } from '../assist/minhash';
-import { documentTokens } from '../assist/tokenize';
+import { documentTokens, keywords } from '../assist/tokenize';
 import { DUPLICATE_SIMILARITY } from '../api/services/ai/duplicates';
+import { hotspots } from '../assist/hotspots';
 
 interface Message {
   id: string;
@@ -29,7 +33,9 @@ interface Message {
 }
 
 const DATA = resolve(import.meta.dirname, '../../shared/data/appeals/labelled.jsonl');
+const ENDORSED = resolve(import.meta.dirname, '../../shared/data/appeals/endorsed.jsonl');
 const FOLDS = Number(process.argv[2] ?? 4);
+const PARTS = new Set((process.argv[3] ?? 'suggestions,duplicates,hotspots').split(','));
 
 function foldOfGroup(group: string): number {
   let hash = 2166136261;
@@ -128,14 +134,33 @@ function duplicateFigures(messages: Message[]) {
   console.log(`| proposed pairs of different classes | ${pct(proposedAcrossClasses / (proposed || 1))} |`);
 }
 
-if (!existsSync(DATA)) {
-  console.log(`bench/ai.ts: ${DATA} is absent; the evaluation reads the real messages only from there, so nothing was measured.`);
+function readJsonl<T>(path: string): T[] {
+  return readFileSync(path, 'utf8')
+    .split('\n')
+    .filter((line) => line.trim() !== '')
+    .map((line) => JSON.parse(line) as T);
+}
+
+function hotspotTopics() {
+  const messages = readJsonl<{ id: string; title: string | null; text: string; time: string; likes: number }>(ENDORSED);
+  const documents = messages.map((m) => ({ id: m.id, tokens: keywords(`${m.title ?? ''}\n${m.text}`), at: new Date(m.time), endorsements: Number(m.likes) || 0 }));
+  const times = documents.map((d) => d.at.getTime()).filter((t) => !Number.isNaN(t));
+  // The last 90 days of the file, as a leader's page would show them.
+  const to = new Date(Math.max(...times));
+  const from = new Date(to.getTime() - 90 * 86_400_000);
+  const topics = hotspots(documents, { from, to, maxTopics: 15 });
+  console.log(`\nhotspots of the ${documents.filter((d) => d.at >= from).length} endorsed messages of the last 90 days, ${from.toISOString().slice(0, 10)} to ${to.toISOString().slice(0, 10)} (for a person to judge)`);
+  console.log('| topic (top words) | messages | trend (later − earlier half) | likes |');
+  console.log('| --- | --- | --- | --- |');
+  for (const t of topics) console.log(`| ${t.words.join(' ')} | ${t.count} | ${t.trend} | ${t.endorsements} |`);
+}
+
+if (!existsSync(DATA) || !existsSync(ENDORSED)) {
+  console.log(`bench/ai.ts: ${DATA} or ${ENDORSED} is absent; the evaluation reads the real messages only from there, so nothing was measured.`);
   process.exit(0);
 }
-const messages = readFileSync(DATA, 'utf8')
-  .split('\n')
-  .filter((line) => line.trim() !== '')
-  .map((line) => JSON.parse(line) as Message);
+const messages = readJsonl<Message>(DATA);
 console.log(`${messages.length} labelled messages from ${DATA} (read at run time, never copied)`);
-suggestionFolds(messages);
-duplicateFigures(messages);
+if (PARTS.has('suggestions')) suggestionFolds(messages);
+if (PARTS.has('duplicates')) duplicateFigures(messages);
+if (PARTS.has('hotspots')) hotspotTopics();

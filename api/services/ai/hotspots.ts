@@ -1,5 +1,5 @@
 import { hotspots } from '../../../assist/hotspots';
-import { documentTokens } from '../../../assist/tokenize';
+import { keywords } from '../../../assist/tokenize';
 import { itemsLaunchedBetween } from '../../../db/queries/ai';
 import type { ApiDeps } from '../../deps';
 
@@ -13,7 +13,7 @@ export async function hotspotsOf(deps: ApiDeps, request: { days: number }, now =
   const rows = await itemsLaunchedBetween(deps.database.db, from, now, MAX_ITEMS);
   const byId = new Map(rows.map((row) => [row.id, row]));
   const topics = hotspots(
-    rows.map((row) => ({ id: row.id, tokens: documentTokens(row.title, row.description), at: row.createdAt, departmentIds: row.departmentIds })),
+    rows.map((row) => ({ id: row.id, tokens: keywords(`${row.title}\n${row.description}`), at: row.createdAt, departmentIds: row.departmentIds })),
     { from, to: now },
   );
   return {
