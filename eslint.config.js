@@ -78,6 +78,8 @@ export default tseslint.config(
   ...layer('audit', ['activities', 'api', 'worker']),
   ...layer('db', ['workflows', 'activities', 'archive', 'audit', 'jobs', 'api', 'worker']),
   ...layer('jobs', ['workflows', 'activities', 'archive', 'audit', 'api', 'worker']),
+  // AI assist's learning is pure computation over texts: no database, queue or process of its own.
+  ...layer('assist', ['workflows', 'activities', 'archive', 'audit', 'db', 'jobs', 'api', 'worker']),
   ...layer('config', ['domain', 'workflows', 'activities', 'archive', 'audit', 'db', 'jobs', 'api', 'worker']),
   // The API's write side never reads history: only its audit routes and services import audit/ and archive/.
   ...layer('api', ['activities', 'worker', 'audit', 'archive'], ['api/routes/audit.ts', 'api/services/audit*.ts', 'api/services/audit/**/*.ts']),

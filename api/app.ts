@@ -19,6 +19,7 @@ import { mountBullBoard } from './plugins/bull-board';
 import { serveUi } from './plugins/ui';
 import { accountabilityRoutes } from './routes/accountability';
 import { attachmentRoutes } from './routes/attachments';
+import { aiRoutes } from './routes/ai';
 import { auditRoutes } from './routes/audit';
 import { auditLogRoutes } from './routes/audit-log';
 import { auditLogVerifyRoutes } from './routes/audit-log-verify';
@@ -111,6 +112,7 @@ export async function buildApp(deps: ApiDeps, options: { logger?: boolean; logSt
   await app.register(auditRoutes(deps));
   await app.register(publicRoutes(deps));
   await app.register(dashboardRoutes(deps));
+  await app.register(aiRoutes(deps));
   await app.register(reportRoutes(deps));
   await app.register(exportRoutes(deps));
   await app.register(assessmentRoutes(deps));

@@ -6,6 +6,7 @@ import { temporalConnectionOptions } from '../config/temporal-connection';
 import { connectDatabase } from '../db/client';
 import { scheduleRollupUpkeep } from '../db/rollup-upkeep';
 import { createQueues } from '../jobs/queues';
+import { startAiProcessors } from '../jobs/ai/run';
 import { startExportProcessors } from '../jobs/exports/run';
 import { startNotificationProcessors } from '../jobs/run-processors';
 import { connectRedis, endSharedRedis } from '../jobs/redis';
@@ -25,6 +26,8 @@ const notifications = startNotificationProcessors({
 });
 // …and builds the PDF volumes that POST /api/exports queues.
 const exportsProcessor = startExportProcessors({ config, db: database.db, log: (message, details) => console.error(`worker: ${message}`, details ?? '') });
+// …and retrains the department-suggestion model: on request (POST /api/ai/models) and nightly.
+const aiProcessor = await startAiProcessors({ config, db: database.db, queues, log: (message, details) => console.error(`worker: ${message}`, details ?? '') });
 
 // …and tops up closed items' history archives once their workflows have ended.
 const clientConnection = await Connection.connect(await temporalConnectionOptions(config));
@@ -47,6 +50,7 @@ console.log(`worker: polling task queue "${config.TEMPORAL_TASK_QUEUE}" in names
 await worker.run();
 await notifications.close();
 await exportsProcessor.close();
+await aiProcessor.close();
 await archiveTopUps.close();
 await rollupUpkeep?.close();
 // Redis first, then the queues that share it (jobs/redis.ts endSharedRedis says why).

@@ -13,3 +13,4 @@ export * from './projection-failures';
 export * from './intake';
 export * from './accountability';
 export * from './attachments';
+export * from './ai';

@@ -170,6 +170,17 @@ export const ACCESS: Record<string, Expectation> = {
   'GET /api/service-accounts': admin,
   'POST /api/service-accounts': admin,
   'DELETE /api/service-accounts/:id': admin,
+  // AI assist (`operator` joins the dispatchers once that role exists)
+  'POST /api/ai/suggestions': { who: ['supervisor', 'leader'] },
+  'POST /api/ai/suggestions/:id/choice': { who: ['supervisor', 'leader'] },
+  'GET /api/ai/accuracy': { who: ['supervisor', 'leader', 'admin'] },
+  'GET /api/ai/hotspots': { who: ['leader', 'supervisor'] },
+  'POST /api/ai/history': admin,
+  'GET /api/ai/models': admin,
+  'POST /api/ai/models': admin,
+  'GET /api/ai/models/:version': admin,
+  'GET /api/ai/auto-dispatch': admin,
+  'PUT /api/ai/auto-dispatch/:kind': admin,
   // outside /api
   'GET /public/items': publicly,
   'GET /public/stats': publicly,

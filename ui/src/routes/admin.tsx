@@ -1,5 +1,13 @@
-/** The administrator's pages: departments and their channels, users, templates, the calendar, assessment weights. */
-import { ApartmentOutlined, CalendarOutlined, ControlOutlined, FormOutlined, PercentageOutlined, TeamOutlined } from '@ant-design/icons';
+/** The administrator's pages: departments and their channels, users, templates, the calendar, assessment weights, AI assist. */
+import {
+  ApartmentOutlined,
+  BulbOutlined,
+  CalendarOutlined,
+  ControlOutlined,
+  FormOutlined,
+  PercentageOutlined,
+  TeamOutlined,
+} from '@ant-design/icons';
 import { lazy, type ReactNode } from 'react';
 import type { AppRoute } from '../app/route-types';
 
@@ -9,6 +17,7 @@ const Users = lazy(() => import('../pages/admin/UsersPage'));
 const Templates = lazy(() => import('../pages/admin/TemplatesPage'));
 const Calendar = lazy(() => import('../pages/admin/CalendarPage'));
 const Weights = lazy(() => import('../pages/admin/WeightsPage'));
+const AiAssist = lazy(() => import('../pages/admin/AiAssistPage'));
 
 const admin = ['admin'] as const;
 const entry = (key: string, icon: ReactNode, order: number) => ({ key, icon, labelKey: `admin:menu.${key}`, order });
@@ -20,4 +29,5 @@ export const routes: AppRoute[] = [
   { path: '/admin/templates', element: <Templates />, access: [...admin], menu: entry('templates', <FormOutlined />, 53) },
   { path: '/calendar', element: <Calendar />, access: [...admin], menu: entry('calendar', <CalendarOutlined />, 54) },
   { path: '/admin/weights', element: <Weights />, access: [...admin], menu: entry('weights', <PercentageOutlined />, 56) },
+  { path: '/admin/ai', element: <AiAssist />, access: [...admin], menu: entry('ai', <BulbOutlined />, 57) },
 ];

@@ -1,10 +1,11 @@
-/** The leader's standing book (台账): figures, drill-down task lists, ranking, trend, assessment, exports. */
-import { BarChartOutlined } from '@ant-design/icons';
+/** The leader's standing book (台账): figures, drill-down task lists, ranking, trend, assessment, exports; hotspots. */
+import { BarChartOutlined, FireOutlined } from '@ant-design/icons';
 import { lazy } from 'react';
 import type { AppRoute } from '../app/route-types';
 
 const StandingBook = lazy(() => import('../pages/leader/StandingBookPage'));
 const DrillDown = lazy(() => import('../pages/leader/DrillDownPage'));
+const Hotspots = lazy(() => import('../pages/leader/HotspotsPage'));
 
 const readers = ['leader', 'supervisor', 'auditor'] as const;
 
@@ -16,4 +17,10 @@ export const routes: AppRoute[] = [
     menu: { key: 'standing-book', icon: <BarChartOutlined />, labelKey: 'leader:menu.standingBook', order: 30 },
   },
   { path: '/leader/tasks', element: <DrillDown />, access: [...readers] },
+  {
+    path: '/leader/hotspots',
+    element: <Hotspots />,
+    access: ['leader', 'supervisor'],
+    menu: { key: 'hotspots', icon: <FireOutlined />, labelKey: 'leader:menu.hotspots', order: 31 },
+  },
 ];

@@ -23,10 +23,10 @@ import {
   Typography,
 } from 'antd';
 import dayjs, { type Dayjs } from 'dayjs';
-import { useEffect, useState } from 'react';
+import { useCallback, useEffect, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useNavigate } from 'react-router';
-import { ApiError, get } from '../../api/client';
+import { api, ApiError, get } from '../../api/client';
 import { itemScoped } from '../../api/keys';
 import { useDepartmentName, useLeaders, useTemplates } from '../../api/queries';
 import { ITEM_KINDS, type ItemKind, type Template } from '../../api/types';
@@ -36,6 +36,7 @@ import { DateTime } from '../../components/DateTime';
 import { DepartmentTreeSelect } from '../../components/DepartmentTree';
 import { DurationInput, durationText } from '../../components/DurationInput';
 import { FormError, PageContainer } from '../../components/PageContainer';
+import { DepartmentSuggestions } from './DepartmentSuggestions';
 
 interface Values {
   kind: ItemKind;
@@ -112,6 +113,13 @@ export default function LaunchPage() {
   const days = Form.useWatch('dueInWorkingDays', form);
   const lead = Form.useWatch('lead', form);
   const assists = Form.useWatch('assists', form);
+  const title = Form.useWatch('title', form);
+  const description = Form.useWatch('description', form);
+  // The suggestion answered for this text: its record learns the department finally chosen.
+  const suggestionId = useRef<string | null>(null);
+  const onAnswer = useCallback((id: string | null) => {
+    suggestionId.current = id;
+  }, []);
   const template = templates.data?.find((x) => x.kind === kind);
 
   // The template's defaults, whenever the kind changes.
@@ -144,6 +152,11 @@ export default function LaunchPage() {
     fieldName,
     invalidate: itemScoped,
     onSuccess: (r) => {
+      const lead = (form.getFieldsValue(true) as Values).lead;
+      if (suggestionId.current)
+        void api('POST', `/api/ai/suggestions/${suggestionId.current}/choice`, { body: { departmentId: lead, itemId: r.id } }).catch(
+          () => {},
+        );
       void message.success(t('launched', { code: r.code }));
       void navigate(`/items/${r.id}`);
     },
@@ -221,12 +234,24 @@ export default function LaunchPage() {
                 placeholder={t('chooseLeader')}
                 loading={leaders.isPending}
                 // A leader issues only in their own name (the API refuses another leader's).
-                options={(leaders.data ?? []).filter((l) => user.role !== 'leader' || l.id === user.id).map((l) => ({ value: l.id, label: l.displayName }))}
+                options={(leaders.data ?? [])
+                  .filter((l) => user.role !== 'leader' || l.id === user.id)
+                  .map((l) => ({ value: l.id, label: l.displayName }))}
                 showSearch={{ optionFilterProp: 'label' }}
               />
             </Form.Item>
           </div>
           <div hidden={step !== 2}>
+            {step === 2 ? (
+              <DepartmentSuggestions
+                title={description ? title : undefined}
+                text={description || title || ''}
+                kind={kind}
+                selected={lead}
+                onPick={(id) => form.setFieldsValue({ lead: id })}
+                onAnswer={onAnswer}
+              />
+            ) : null}
             <Form.Item name="lead" label={t('lead')} rules={[{ required: true, message: t('common:required') }]}>
               <DepartmentTreeSelect placeholder={t('chooseDepartment')} />
             </Form.Item>

@@ -1,0 +1,30 @@
+import { NaiveBayesModel } from '../../../assist/classifier';
+import type { Database } from '../../../db/client';
+import { findModelRun, servingVersion } from '../../../db/queries/ai';
+
+export interface ServedModel {
+  version: number;
+  model: NaiveBayesModel;
+  /** Auto-dispatch threshold of this model, or null when its history could not promise the precision. */
+  threshold: number | null;
+  coverage: number | null;
+}
+
+/** One loaded model per database handle: reloaded only when a newer version turns ready. */
+const loaded = new WeakMap<Database, ServedModel>();
+
+/**
+ * The newest ready model. One indexed look-up per call; the counts are parsed again only when the
+ * version moved, so a retraining never interrupts serving: the old model answers until the new is ready.
+ */
+export async function servingModel(db: Database): Promise<ServedModel | null> {
+  const version = await servingVersion(db);
+  if (version === null) return null;
+  const current = loaded.get(db);
+  if (current?.version === version) return current;
+  const run = await findModelRun(db, version);
+  if (!run?.counts || run.temperature === null) return null;
+  const served = { version, model: new NaiveBayesModel({ winkJson: run.counts, temperature: run.temperature }), threshold: run.threshold, coverage: run.coverage };
+  loaded.set(db, served);
+  return served;
+}

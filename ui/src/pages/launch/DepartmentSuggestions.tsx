@@ -1,0 +1,119 @@
+/**
+ * AI assist in the launch wizard: the lead department's top 3 from `POST /api/ai/suggestions`, each with
+ * its confidence and the words behind it, picked with one click; and the open items saying the same thing.
+ */
+import { useQuery } from '@tanstack/react-query';
+import { Alert, Button, List, Progress, Space, Tag, Typography } from 'antd';
+import { useEffect } from 'react';
+import { useTranslation } from 'react-i18next';
+import { Link } from 'react-router';
+import { api } from '../../api/client';
+
+export interface SuggestionAnswer {
+  suggestionId: string;
+  modelVersion: number | null;
+  suggestions: Array<{
+    departmentId: string;
+    departmentName: string;
+    departmentNameEn: string | null;
+    confidence: number;
+    terms: string[];
+  }>;
+  duplicates: Array<{ itemId: string; code: string; title: string; similarity: number }>;
+  notice: { code: string; message: string; messageZh: string } | null;
+}
+
+interface Props {
+  title?: string;
+  text: string;
+  kind?: string;
+  /** The lead department chosen so far. */
+  selected?: string;
+  onPick(departmentId: string): void;
+  /** The answer's id, to record what the dispatcher finally chose once the item is launched. */
+  onAnswer(suggestionId: string | null): void;
+}
+
+export function DepartmentSuggestions({ title, text, kind, selected, onPick, onAnswer }: Props) {
+  const { t, i18n } = useTranslation('launch');
+  const zh = i18n.language.startsWith('zh');
+  const answer = useQuery({
+    queryKey: ['ai-suggestions', title, text, kind],
+    queryFn: ({ signal }) =>
+      api<SuggestionAnswer>('POST', '/api/ai/suggestions', {
+        body: { ...(title ? { title } : {}), text, ...(kind ? { kind } : {}) },
+        signal,
+      }),
+    enabled: text.trim() !== '',
+    staleTime: Infinity,
+    retry: false,
+  });
+  useEffect(() => onAnswer(answer.data?.suggestionId ?? null), [answer.data, onAnswer]);
+
+  if (text.trim() === '') return <Typography.Paragraph type="secondary">{t('ai.needText')}</Typography.Paragraph>;
+  if (answer.isError) return <Alert type="warning" showIcon message={t('ai.unavailable')} />;
+  const data = answer.data;
+  return (
+    <Space direction="vertical" className="launch-suggestions" style={{ width: '100%' }}>
+      <List
+        size="small"
+        loading={answer.isPending}
+        header={<Typography.Text strong>{t('ai.suggested')}</Typography.Text>}
+        locale={{ emptyText: data?.notice ? (zh ? data.notice.messageZh : data.notice.message) : t('ai.none') }}
+        dataSource={data?.suggestions ?? []}
+        renderItem={(s) => (
+          <List.Item
+            actions={[
+              <Button
+                key="pick"
+                size="small"
+                type={selected === s.departmentId ? 'primary' : 'default'}
+                onClick={() => onPick(s.departmentId)}
+                aria-pressed={selected === s.departmentId}
+              >
+                {selected === s.departmentId ? t('ai.picked') : t('ai.pick')}
+              </Button>,
+            ]}
+          >
+            <List.Item.Meta
+              title={zh || !s.departmentNameEn ? s.departmentName : s.departmentNameEn}
+              description={
+                <Space wrap size={4}>
+                  <Typography.Text type="secondary">{t('ai.because')}</Typography.Text>
+                  {s.terms.map((term) => (
+                    <Tag key={term}>{term}</Tag>
+                  ))}
+                </Space>
+              }
+            />
+            <Progress percent={Math.round(s.confidence * 100)} size="small" style={{ width: 120 }} aria-label={t('ai.confidence')} />
+          </List.Item>
+        )}
+      />
+      {data && data.duplicates.length > 0 ? (
+        <Alert
+          type="info"
+          showIcon
+          message={t('ai.duplicates')}
+          description={
+            <List
+              size="small"
+              dataSource={data.duplicates}
+              renderItem={(d) => (
+                <List.Item>
+                  <Link to={`/items/${d.itemId}`}>
+                    {d.code} {d.title}
+                  </Link>
+                  <Tag>{t('ai.similarity', { percent: Math.round(d.similarity * 100) })}</Tag>
+                </List.Item>
+              )}
+            />
+          }
+        />
+      ) : null}
+      {data?.modelVersion != null ? (
+        <Typography.Text type="secondary">{t('ai.model', { version: data.modelVersion })}</Typography.Text>
+      ) : null}
+    </Space>
+  );
+}
