@@ -27,7 +27,17 @@ export type TrendQuery = z.infer<typeof trendQuery>;
 const counts = Object.fromEntries(METRICS.map((m) => [m, z.number().int()])) as Record<(typeof METRICS)[number], z.ZodNumber>;
 const figures = z.object({ ...counts, onTimeRate: z.number().nullable() });
 const drillDown = z.object({ tasks: z.string(), items: z.string() });
-const departmentFigures = figures.extend({ departmentId: z.string(), departmentName: z.string().nullable(), drillDown });
+const departmentFigures = figures.extend({
+  departmentId: z.string(),
+  departmentName: z.string().nullable(),
+  drillDown,
+  // Where the period has appeals (API.md): dispatched to the department, or returned by it.
+  appeals: z.number().int().optional(),
+  satisfied: z.number().int().optional(),
+  satisfactionRate: z.number().nullable().optional(),
+  contacted24hRate: z.number().nullable().optional(),
+  returned: z.number().int().optional(),
+});
 const section = z.object({ departments: z.array(departmentFigures), totals: figures.extend({ drillDown }) });
 
 export const dashboardSchema = section.extend({

@@ -10,3 +10,4 @@ export * from './exports';
 export * from './assessment';
 export * from './audit-archive';
 export * from './projection-failures';
+export * from './appeals';

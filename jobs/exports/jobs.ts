@@ -1,11 +1,12 @@
 // The export jobs of the `exports` queue: their names, payloads and params (validated on both ends).
 import { z } from 'zod';
+import { ITEM_KINDS } from '../../domain/types';
 
 export const volumeJobName = 'exports.volume.v1';
 
 export const volumeParamsSchema = z.object({
   issuedBy: z.uuid().optional(),
-  kind: z.enum(['meeting_resolution', 'leadership_instruction', 'approval_document', 'routine']).optional(),
+  kind: z.enum(ITEM_KINDS).optional(),
   /** ISO instants: items launched at or after / before. */
   from: z.string().optional(),
   to: z.string().optional(),

@@ -18,6 +18,7 @@ import {
   type Metric,
   zeroCounts,
 } from '../../../db/queries/dashboard';
+import { appealFiguresByDepartment, type AppealFigures } from '../../../db/queries/appeals';
 import { ITEM_KINDS, type ItemKind } from '../../../domain/types';
 import type { ApiDeps } from '../../deps';
 import { fieldError } from '../../errors';
@@ -32,6 +33,7 @@ export const KIND_LABELS: Record<ItemKind, string> = {
   meeting_resolution: '会议议定事项',
   approval_document: '上级批件',
   leadership_instruction: '领导批示',
+  appeal: '群众诉求',
 };
 
 export const METRIC_LABELS: Record<Metric | 'onTimeRate', string> = {
@@ -61,7 +63,18 @@ export interface DrillDown {
   items: string;
 }
 
-export interface DepartmentFigures extends Figures {
+/** A department's hotline figures, where the period has appeals (dispatched to it or returned by it). */
+export interface AppealRowFigures {
+  appeals: number;
+  satisfied: number;
+  /** satisfied (incl. basically) / visited; null before any visit. */
+  satisfactionRate: number | null;
+  /** first contact within the window / contacted; null before any reply. */
+  contacted24hRate: number | null;
+  returned: number;
+}
+
+export interface DepartmentFigures extends Figures, Partial<AppealRowFigures> {
   departmentId: string;
   departmentName: string | null;
   drillDown: DrillDown;
@@ -204,10 +217,27 @@ const byChineseName = new Intl.Collator('zh-CN');
 
 const zero: Counts = zeroCounts();
 
+function appealRowFigures(f: AppealFigures): AppealRowFigures {
+  return {
+    appeals: f.appeals,
+    satisfied: f.satisfied,
+    satisfactionRate: f.visited > 0 ? f.satisfied / f.visited : null,
+    contacted24hRate: f.contacted > 0 ? f.contactedInWindow / f.contacted : null,
+    returned: f.returned,
+  };
+}
+
+/** Hotline figures by department for the period (dispatch or return date); none for another kind or a past asOf. */
+async function appealFiguresFor(deps: QueryDeps, filter: FactFilter): Promise<Map<string, AppealRowFigures>> {
+  if ((filter.kind && filter.kind !== 'appeal') || filter.asOf) return new Map();
+  const rows = await appealFiguresByDepartment(deps.database.db, filter);
+  return new Map(rows.map((r) => [r.departmentId, appealRowFigures(r)]));
+}
+
 export async function getDashboard(deps: QueryDeps, query: DashboardQuery, now = new Date()): Promise<Dashboard> {
   const db = deps.database.db;
   const filter = factFilterOf(query);
-  const rows = await countFacts(db, filter, { now });
+  const [rows, appealFigures] = await Promise.all([countFacts(db, filter, { now }), appealFiguresFor(deps, filter)]);
   const drillDown = drillDownLinks(filter);
 
   // Every section lists every listed department (zeros where it had no tasks of that kind), in the
@@ -229,6 +259,7 @@ export async function getDashboard(deps: QueryDeps, query: DashboardQuery, now =
   };
 
   const overall = section(undefined);
+  for (const d of overall.departments) Object.assign(d, appealFigures.get(d.departmentId));
   const kinds = (filter.kind ? [filter.kind as ItemKind] : [...ITEM_KINDS]).map((kind) => ({
     kind,
     label: KIND_LABELS[kind],

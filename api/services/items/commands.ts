@@ -18,7 +18,7 @@ import type { item as itemWorkflow } from '../../../workflows/item';
 import { actorOf, type SessionUser } from '../../authz';
 import type { ApiDeps } from '../../deps';
 import { AppError, fieldError, ruleRefusal } from '../../errors';
-import type { LaunchItemBody } from '../../schemas/items';
+import type { LaunchInput, LaunchItemBody } from '../../schemas/items';
 import { loadWorkCalendar } from '../organisation/calendar';
 import { deliverUpdate } from '../temporal/deliver-update';
 import { calendarYears, checkTaskSet, parseLaunchTiming, planDeadlines, type LaunchPlan } from './launch-plan';
@@ -76,7 +76,7 @@ async function checkIssuer(deps: ItemDeps, user: SessionUser, issuedBy: string |
   return issuer.id;
 }
 
-async function checkDepartments(deps: ItemDeps, input: LaunchItemBody): Promise<void> {
+async function checkDepartments(deps: ItemDeps, input: LaunchInput): Promise<void> {
   const known = await existingDepartmentIds(
     deps.database.db,
     input.tasks.map((t) => t.departmentId),
@@ -90,7 +90,7 @@ export interface LaunchedItem {
   id: string;
   code: string;
   workflowId: string;
-  kind: LaunchItemBody['kind'];
+  kind: LaunchInput['kind'];
   title: string;
   light: ItemWire['light'];
   status: ItemWire['status'];
@@ -116,17 +116,36 @@ export async function launchItem(
   input: LaunchItemBody,
   idempotencyKey: string | null = null,
 ): Promise<LaunchedItem> {
-  const now: Instant = Date.now();
-  const db = deps.database.db;
   const ids = launchIds(user, idempotencyKey, input.tasks.length);
   const earlier = idempotencyKey ? await alreadyLaunched(deps, ids.itemId) : null;
   if (earlier) return earlier;
-
-  // Everything is checked before anything is written or started.
   checkTaskSet(input);
+  const [issuedBy] = await Promise.all([checkIssuer(deps, user, input.issuedBy), checkDepartments(deps, input)]);
+  return launchChecked(deps, user, input, issuedBy, ids);
+}
+
+/**
+ * Launches an item whose id is already fixed (an appeal's item has the appeal's id) and whose
+ * issuer is whoever the caller names (an appeal's, the dispatcher): the task set and departments
+ * are checked here, deadlines from the kind's template.
+ */
+export async function launchWithId(deps: ItemDeps, user: SessionUser, input: LaunchInput, issuedBy: string, itemId: string): Promise<LaunchedItem> {
+  checkTaskSet(input);
+  await checkDepartments(deps, input);
+  return launchChecked(deps, user, input, issuedBy, { itemId, taskIds: input.tasks.map((_, i) => uuidOf(`${itemId}:task:${i}`)) });
+}
+
+async function launchChecked(
+  deps: ItemDeps,
+  user: SessionUser,
+  input: LaunchInput,
+  issuedBy: string,
+  ids: { itemId: string; taskIds: string[] },
+): Promise<LaunchedItem> {
+  const now: Instant = Date.now();
+  const db = deps.database.db;
   const template = await getTemplate(db, input.kind);
   const timing = parseLaunchTiming(input, template, now);
-  const [issuedBy] = await Promise.all([checkIssuer(deps, user, input.issuedBy), checkDepartments(deps, input)]);
   const { fromYear, toYear } = calendarYears(timing, now);
   const calendar = await loadWorkCalendar(db, fromYear, toYear);
   const plan = planDeadlines(input, timing, template, calendar, ids, now);
