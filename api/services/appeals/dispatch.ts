@@ -4,6 +4,7 @@
  * deciding its lead task's pending return as a transfer to the new department (a fresh task, its
  * sign-and-contact window from now).
  */
+import { existingDepartmentIds } from '../../../db/queries/items';
 import { getTemplate } from '../../../db/queries/templates';
 import type { AppealRow } from '../../../db/schema/appeals';
 
@@ -62,9 +63,20 @@ async function redispatch(deps: Deps, user: SessionUser, appeal: AppealRow, body
   return { row, departments: [body.departmentId] };
 }
 
+/** Every named department exists, none twice (422 naming the field of this body). */
+async function checkDepartments(deps: Deps, body: DispatchBody) {
+  const assist = body.assist ?? [];
+  const known = await existingDepartmentIds(deps.database.db, [body.departmentId, ...assist]);
+  if (!known.has(body.departmentId)) throw ruleRefusal('body.departmentId', 'no such department', '没有这个单位');
+  assist.forEach((id, i) => {
+    if (!known.has(id)) throw ruleRefusal(`body.assist.${i}`, 'no such department', '没有这个单位');
+    if (id === body.departmentId || assist.indexOf(id) !== i) throw ruleRefusal(`body.assist.${i}`, 'a department is named twice', '同一单位不能重复指定');
+  });
+}
+
 export async function dispatchAppeal(deps: Deps, user: SessionUser, appealId: string, body: DispatchBody, idempotencyKey: string | null) {
   const appeal = await appealFor(deps, appealId, 'dispatch');
-  if (body.assist?.includes(body.departmentId)) throw ruleRefusal('body.assist', 'the lead department cannot also assist', '承办单位不能同时是协办单位');
+  await checkDepartments(deps, body);
   const { row, departments } =
     appeal.stage === 'registered' ? await firstDispatch(deps, user, appeal, body) : await redispatch(deps, user, appeal, body, idempotencyKey);
   return appealToWire(row, user, departments);
