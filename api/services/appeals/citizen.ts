@@ -23,8 +23,8 @@ const MISS_MEMORY_SECONDS = 15 * 60;
 
 export async function submitPublicAppeal(deps: Deps, body: PublicAppealBody): Promise<{ queryCode: string }> {
   await verifyCaptcha(deps, body.captcha);
-  const { captcha: _captcha, ...fields } = body;
-  const { queryCode } = await registerAppeal(deps, null, { ...fields, channel: 'web' });
+  const { text, title, citizenName, phone, place, attachmentIds } = body;
+  const { queryCode } = await registerAppeal(deps, null, { text, title, citizenName, phone, place, attachmentIds, channel: 'web' });
   return { queryCode };
 }
 
