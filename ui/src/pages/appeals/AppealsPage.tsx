@@ -22,22 +22,35 @@ function useAppeals(params: Record<string, string | number>) {
   });
 }
 
-function RegisterForm() {
-  const { t } = useTranslation('appeals');
+/** One of the desk's forms: posted with useApiForm (the API's field problems at the fields), then the lists refetch. */
+function AppealForm(props: { path: string; label: string; initialValues?: Record<string, unknown>; onDone?: (r: { code: string; queryCode: string }) => void; children: React.ReactNode }) {
   const [form] = Form.useForm();
-  const [done, setDone] = useState<{ code: string; queryCode: string } | null>(null);
   const { submit, pending, formError } = useApiForm<Record<string, unknown>, { code: string; queryCode: string }>({
-    path: '/api/appeals',
+    path: props.path,
     form,
     fieldName: (f) => [f.replace(/^body\./, '')],
     invalidate: [appealsKey],
     onSuccess: (r) => {
-      setDone(r);
+      props.onDone?.(r);
       form.resetFields();
     },
   });
   return (
-    <Form form={form} layout="vertical" initialValues={{ channel: 'hotline' }} onFinish={(v) => void submit(v)}>
+    <Form form={form} layout="vertical" initialValues={props.initialValues} onFinish={(v) => void submit(v)}>
+      {props.children}
+      {formError && <Alert type="error" title={formError} className="appeal-alert" />}
+      <Button type="primary" htmlType="submit" loading={pending} block>
+        {props.label}
+      </Button>
+    </Form>
+  );
+}
+
+function RegisterForm() {
+  const { t } = useTranslation('appeals');
+  const [done, setDone] = useState<{ code: string; queryCode: string } | null>(null);
+  return (
+    <AppealForm path="/api/appeals" label={t('register')} initialValues={{ channel: 'hotline' }} onDone={setDone}>
       {done && <Alert type="success" showIcon title={t('registered', done)} className="appeal-alert" />}
       <Form.Item name="phone" label={t('fields.phone')} rules={[{ required: true }]}>
         <Input inputMode="tel" autoComplete="off" />
@@ -54,11 +67,7 @@ function RegisterForm() {
       <Form.Item name="channel" label={t('fields.channel')}>
         <Radio.Group optionType="button" options={CHANNELS.map((c) => ({ value: c, label: t(`channels.${c}`) }))} />
       </Form.Item>
-      {formError && <Alert type="error" title={formError} className="appeal-alert" />}
-      <Button type="primary" htmlType="submit" loading={pending} block>
-        {t('register')}
-      </Button>
-    </Form>
+    </AppealForm>
   );
 }
 
@@ -81,16 +90,9 @@ function AppealCard({ appeal, children }: { appeal: Appeal; children?: React.Rea
 
 function DispatchForm({ appeal, departments }: { appeal: Appeal; departments: Department[] }) {
   const { t } = useTranslation('appeals');
-  const [form] = Form.useForm();
-  const { submit, pending, formError } = useApiForm<Record<string, unknown>>({
-    path: `/api/appeals/${appeal.id}/dispatch`,
-    form,
-    fieldName: (f) => [f.replace(/^body\./, '')],
-    invalidate: [appealsKey],
-  });
   const options = departments.map((d) => ({ value: d.id, label: d.name }));
   return (
-    <Form form={form} layout="vertical" onFinish={(v) => void submit(v)}>
+    <AppealForm path={`/api/appeals/${appeal.id}/dispatch`} label={t('dispatch')}>
       <Form.Item name="departmentId" label={t('fields.department')} rules={[{ required: true }]}>
         <Select showSearch optionFilterProp="label" options={options} />
       </Form.Item>
@@ -99,25 +101,14 @@ function DispatchForm({ appeal, departments }: { appeal: Appeal; departments: De
           <Select mode="multiple" optionFilterProp="label" options={options} />
         </Form.Item>
       )}
-      {formError && <Alert type="error" title={formError} className="appeal-alert" />}
-      <Button type="primary" htmlType="submit" loading={pending} block>
-        {t('dispatch')}
-      </Button>
-    </Form>
+    </AppealForm>
   );
 }
 
 function VisitForm({ appeal }: { appeal: Appeal }) {
   const { t } = useTranslation('appeals');
-  const [form] = Form.useForm();
-  const { submit, pending, formError } = useApiForm<Record<string, unknown>>({
-    path: `/api/appeals/${appeal.id}/return-visit`,
-    form,
-    fieldName: (f) => [f.replace(/^body\./, '')],
-    invalidate: [appealsKey],
-  });
   return (
-    <Form form={form} layout="vertical" onFinish={(v) => void submit(v)}>
+    <AppealForm path={`/api/appeals/${appeal.id}/return-visit`} label={t('recordVisit')}>
       {appeal.visitDueAt && (
         <Typography.Text type="secondary">
           {t('visitDue')} <DateTime iso={appeal.visitDueAt} />
@@ -129,11 +120,7 @@ function VisitForm({ appeal }: { appeal: Appeal }) {
       <Form.Item name="comment" label={t('fields.comment')}>
         <Input.TextArea rows={2} />
       </Form.Item>
-      {formError && <Alert type="error" title={formError} className="appeal-alert" />}
-      <Button type="primary" htmlType="submit" loading={pending} block>
-        {t('recordVisit')}
-      </Button>
-    </Form>
+    </AppealForm>
   );
 }
 
