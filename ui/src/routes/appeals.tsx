@@ -7,6 +7,6 @@ const Appeals = lazy(() => import('../pages/appeals/AppealsPage'));
 const CitizenAppeal = lazy(() => import('../pages/public/CitizenAppealPage'));
 
 export const routes: AppRoute[] = [
-  { path: '/appeals', element: <Appeals />, access: ['operator', 'supervisor'], menu: { key: 'appeals', icon: <PhoneOutlined />, labelKey: 'appeals:menu', order: 15 } },
+  { path: '/appeals', element: <Appeals />, access: ['operator', 'supervisor'], homeFor: ['operator'], menu: { key: 'appeals', icon: <PhoneOutlined />, labelKey: 'appeals:menu', order: 15 } },
   { path: '/public/appeal', element: <CitizenAppeal />, access: 'public' },
 ];
