@@ -30,6 +30,7 @@ const demoUsers: { username: string; displayName: string; role: Role; department
   { username: 'leader', displayName: '王副县长', role: 'leader', department: null },
   { username: 'finance', displayName: '张三', role: 'department', department: '财政局' },
   { username: 'auditor', displayName: '赵审计', role: 'auditor', department: null },
+  { username: 'operator', displayName: '孙热线', role: 'operator', department: null },
   // Clerks of the departments the demo items (scripts/demo-items.ts) are played by.
   { username: 'education', displayName: '周敏', role: 'department', department: '教育局' },
   { username: 'housing', displayName: '陈建国', role: 'department', department: '住房和城乡建设局' },

@@ -14,3 +14,4 @@ export * from './wire';
 export * from './item-lifecycle';
 export * from './task-signals';
 export * from './text';
+export * from './appeals';

@@ -52,7 +52,7 @@ function isInstant(value: unknown): value is Instant {
   return typeof value === 'number' && Number.isFinite(value);
 }
 
-type Permission = 'own_department' | 'own_department_or_supervisor' | 'supervisor' | 'supervisor_or_leader' | 'system';
+type Permission = 'own_department' | 'own_department_or_supervisor' | 'supervisor' | 'dispatcher' | 'supervisor_or_leader' | 'system';
 
 const PERMISSION: Record<TaskEvent['type'], Permission> = {
   sign: 'own_department',
@@ -60,9 +60,11 @@ const PERMISSION: Record<TaskEvent['type'], Permission> = {
   extension_request: 'own_department',
   transfer_request: 'own_department',
   complete: 'own_department',
-  review: 'supervisor',
+  // A hotline operator closes an appeal's task by its return visit (回访) and re-dispatches a returned
+  // one (退单); the API lets an operator do so only on appeals (api/services/appeals).
+  review: 'dispatcher',
   extension_decision: 'supervisor',
-  transfer_decision: 'supervisor',
+  transfer_decision: 'dispatcher',
   cancel: 'supervisor',
   urge: 'supervisor_or_leader',
   deadlines_recomputed: 'system',
@@ -84,6 +86,10 @@ function checkPermission(state: TaskState, event: TaskEvent): RuleViolation | nu
         : violation('forbidden', 'only the assigned department or a supervisor may do this', '仅承办单位或督查室可以办理此操作');
     case 'supervisor':
       return actor.role === 'supervisor' ? null : violation('forbidden', 'only a supervisor may do this', '仅督查室可以办理此操作');
+    case 'dispatcher':
+      return actor.role === 'supervisor' || actor.role === 'operator'
+        ? null
+        : violation('forbidden', 'only a supervisor or a hotline operator may do this', '仅督查室或热线受理员可以办理此操作');
     case 'supervisor_or_leader':
       return actor.role === 'supervisor' || actor.role === 'leader'
         ? null

@@ -4,7 +4,14 @@
 /** Epoch milliseconds (UTC). */
 export type Instant = number;
 
-export const ITEM_KINDS = ['meeting_resolution', 'leadership_instruction', 'approval_document', 'routine', 'verification'] as const;
+/** The kinds a supervisor or leader launches (`POST /api/items`). */
+export const SUPERVISION_KINDS = ['meeting_resolution', 'leadership_instruction', 'approval_document', 'routine'] as const;
+/**
+ * Every kind: the supervision kinds; `verification` (预警核查), launched from a monitoring system's signal
+ * (`POST /api/intake/signals`); and `appeal` (诉求), which only the hotline loop launches
+ * (`POST /api/appeals/:id/dispatch`).
+ */
+export const ITEM_KINDS = [...SUPERVISION_KINDS, 'verification', 'appeal'] as const;
 export type ItemKind = (typeof ITEM_KINDS)[number];
 
 export const ITEM_STATUSES = ['launched', 'in_progress', 'completed', 'archived', 'cancelled'] as const;
@@ -26,7 +33,7 @@ export type Outcome = (typeof OUTCOMES)[number] | null;
 export const TASK_ROLES = ['lead', 'assist'] as const;
 export type TaskRole = (typeof TASK_ROLES)[number];
 
-export const ACTOR_ROLES = ['admin', 'supervisor', 'leader', 'department', 'auditor', 'system'] as const;
+export const ACTOR_ROLES = ['admin', 'supervisor', 'leader', 'department', 'auditor', 'operator', 'system'] as const;
 export type ActorRole = (typeof ACTOR_ROLES)[number];
 
 /** Who did something; carried by every event so history answers "who did what, when". */

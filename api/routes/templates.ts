@@ -31,6 +31,8 @@ const settings = z
     paceMarginPercent: z.number().min(0).max(100).nullable(),
     /** JSON Schema (type: object) of the completion report's `fields`. */
     completionFields: z.record(z.string(), z.unknown()),
+    /** Appeals only: the return visit is due this many working days after the reply. */
+    returnVisitWithinWorkingDays: z.number().int().min(1).max(60).optional(),
   })
   .strict();
 

@@ -32,7 +32,17 @@ const figures = z.object({
   accountability: z.number().int(),
 });
 const drillDown = z.object({ tasks: z.string(), items: z.string() });
-const departmentFigures = figures.extend({ departmentId: z.string(), departmentName: z.string().nullable(), drillDown });
+const departmentFigures = figures.extend({
+  departmentId: z.string(),
+  departmentName: z.string().nullable(),
+  drillDown,
+  // Where the period has appeals (API.md): dispatched to the department, or returned by it.
+  appeals: z.number().int().optional(),
+  satisfied: z.number().int().optional(),
+  satisfactionRate: z.number().nullable().optional(),
+  contacted24hRate: z.number().nullable().optional(),
+  returned: z.number().int().optional(),
+});
 const section = z.object({ departments: z.array(departmentFigures), totals: figures.extend({ drillDown }) });
 
 export const dashboardSchema = section.extend({

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { ITEM_KINDS, ITEM_STATUSES, LIGHTS, TASK_ROLES, TASK_STATUSES } from '../../domain/types';
+import { ITEM_KINDS, ITEM_STATUSES, LIGHTS, SUPERVISION_KINDS, TASK_ROLES, TASK_STATUSES } from '../../domain/types';
 import { taskWireSchema as domainTaskWireSchema } from '../../domain/task-wire';
 import { itemDrillDownQuery } from './item-drill-down';
 import { pageOf, pageQuery } from './pagination';
@@ -18,7 +18,8 @@ export const launchTaskBody = z.object({
 });
 
 export const launchItemBody = z.object({
-  kind: z.enum(ITEM_KINDS),
+  // Appeals are launched only by their dispatch (POST /api/appeals/:id/dispatch).
+  kind: z.enum(SUPERVISION_KINDS),
   title: z.string().trim().min(1).max(200),
   description: text(20_000).optional(),
   source: text(500).optional(),
@@ -33,6 +34,8 @@ export const launchItemBody = z.object({
   tasks: z.array(launchTaskBody).min(1).max(100),
 });
 export type LaunchItemBody = z.infer<typeof launchItemBody>;
+/** A launch as the services make it: any kind (an appeal's dispatch launches kind `appeal`). */
+export type LaunchInput = Omit<LaunchItemBody, 'kind'> & { kind: (typeof ITEM_KINDS)[number] };
 
 /** A task on the wire: the one schema of domain/task-wire.ts, plus the working days it was given when read from the read model. */
 export const taskWireSchema = domainTaskWireSchema.extend({ workingDays: z.number().nullable().optional() });

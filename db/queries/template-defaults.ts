@@ -27,7 +27,7 @@ const baseCompletionFields = {
  * template replaces its default whole). Short, exact durations: working-day deadlines are computed
  * on the platform calendar.
  */
-export const defaultTemplates: Record<'meeting_resolution' | 'leadership_instruction' | 'approval_document' | 'routine' | 'verification', TemplateSettings> = {
+export const defaultTemplates: Record<'meeting_resolution' | 'leadership_instruction' | 'approval_document' | 'routine' | 'verification' | 'appeal', TemplateSettings> = {
   meeting_resolution: {
     defaultDeadline: { workingDays: 20 },
     warnBefore: 'P3D',
@@ -87,6 +87,27 @@ export const defaultTemplates: Record<'meeting_resolution' | 'leadership_instruc
       properties: {
         ...baseCompletionFields.properties,
         finding: { type: 'string', enum: ['confirmed', 'not_confirmed', 'rectified'], title: '核查结论 / Finding' },
+      },
+    },
+  },
+  // A citizen's appeal: the clock starts at dispatch; the department must sign and make contact
+  // within 24 hours (signWithin), the reply is its completion report, the return visit its review.
+  appeal: {
+    defaultDeadline: { workingDays: 15 },
+    warnBefore: 'P2D',
+    signWithin: 'PT24H',
+    reportEvery: null,
+    escalateAfter: 'PT24H',
+    urgeEscalateAfter: 'P1D',
+    paceMarginPercent: null,
+    returnVisitWithinWorkingDays: 3,
+    completionFields: {
+      ...baseCompletionFields,
+      required: ['contactMethod', 'contactedAt'],
+      properties: {
+        ...baseCompletionFields.properties,
+        contactMethod: { type: 'string', enum: ['phone', 'sms', 'visit', 'letter'], title: '联系方式 / How the citizen was contacted' },
+        contactedAt: { type: 'string', format: 'date-time', title: '联系时间 / When' },
       },
     },
   },

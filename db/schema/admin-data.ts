@@ -16,6 +16,8 @@ export interface TemplateSettings {
   paceMarginPercent: number | null;
   /** JSON Schema of the completion report's form fields. */
   completionFields: Record<string, unknown>;
+  /** Appeals: the operator's return visit (回访) is due this many working days after the reply. */
+  returnVisitWithinWorkingDays?: number;
 }
 
 export const itemTemplates = pgTable('item_templates', {

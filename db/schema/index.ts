@@ -14,3 +14,4 @@ export * from './intake';
 export * from './accountability';
 export * from './attachments';
 export * from './ai';
+export * from './appeals';

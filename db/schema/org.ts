@@ -1,6 +1,6 @@
 import { boolean, index, pgTable, text, timestamp, uuid } from 'drizzle-orm/pg-core';
 
-export const roles = ['admin', 'supervisor', 'leader', 'department', 'auditor'] as const;
+export const roles = ['admin', 'supervisor', 'leader', 'department', 'auditor', 'operator'] as const;
 export type Role = (typeof roles)[number];
 
 export const departments = pgTable('departments', {

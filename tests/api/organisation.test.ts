@@ -164,10 +164,10 @@ describe('calendar', () => {
 });
 
 describe('templates', () => {
-  it('lists every kind with its defaults; admin replaces one; completion fields must be a JSON Schema', async () => {
+  it('lists every kind with defaults (the appeal and the verification too); admin replaces one; completion fields must be a JSON Schema', async () => {
     const listed = await staff.get('/api/templates');
     expect(listed.status).toBe(200);
-    expect(listed.body.items.map((t: { kind: string }) => t.kind).sort()).toEqual(['approval_document', 'leadership_instruction', 'meeting_resolution', 'routine', 'verification']);
+    expect(listed.body.items.map((t: { kind: string }) => t.kind).sort()).toEqual(['appeal', 'approval_document', 'leadership_instruction', 'meeting_resolution', 'routine', 'verification']);
 
     const current = (await admin.get('/api/templates/routine')).body;
     const settings = Object.fromEntries(Object.entries(current).filter(([key]) => !['kind', 'updatedAt', 'updatedBy', 'isDefault'].includes(key)));

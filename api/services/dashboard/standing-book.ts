@@ -19,6 +19,7 @@ import {
   zeroCounts,
 } from '../../../db/queries/dashboard';
 import { countAccountability } from '../../../db/queries/accountability';
+import { appealFiguresByDepartment, type AppealFigures } from '../../../db/queries/appeals';
 import { ITEM_KINDS, type ItemKind } from '../../../domain/types';
 import type { ApiDeps } from '../../deps';
 import { fieldError } from '../../errors';
@@ -34,6 +35,7 @@ export const KIND_LABELS: Record<ItemKind, string> = {
   approval_document: '上级批件',
   leadership_instruction: '领导批示',
   verification: '预警核查',
+  appeal: '群众诉求',
 };
 
 export const METRIC_LABELS: Record<Metric | 'onTimeRate', string> = {
@@ -69,7 +71,18 @@ export interface RowFigures extends Figures {
   accountability: number;
 }
 
-export interface DepartmentFigures extends RowFigures {
+/** A department's hotline figures, where the period has appeals (dispatched to it or returned by it). */
+export interface AppealRowFigures {
+  appeals: number;
+  satisfied: number;
+  /** satisfied (incl. basically) / visited; null before any visit. */
+  satisfactionRate: number | null;
+  /** first contact within the window / contacted; null before any reply. */
+  contacted24hRate: number | null;
+  returned: number;
+}
+
+export interface DepartmentFigures extends RowFigures, Partial<AppealRowFigures> {
   departmentId: string;
   departmentName: string | null;
   drillDown: DrillDown;
@@ -225,10 +238,27 @@ const byChineseName = new Intl.Collator('zh-CN');
 
 const zero: Counts = zeroCounts();
 
+function appealRowFigures(f: AppealFigures): AppealRowFigures {
+  return {
+    appeals: f.appeals,
+    satisfied: f.satisfied,
+    satisfactionRate: f.visited > 0 ? f.satisfied / f.visited : null,
+    contacted24hRate: f.contacted > 0 ? f.contactedInWindow / f.contacted : null,
+    returned: f.returned,
+  };
+}
+
+/** Hotline figures by department for the period (dispatch or return date); none for another kind or a past asOf. */
+async function appealFiguresFor(deps: QueryDeps, filter: FactFilter): Promise<Map<string, AppealRowFigures>> {
+  if ((filter.kind && filter.kind !== 'appeal') || filter.asOf) return new Map();
+  const rows = await appealFiguresByDepartment(deps.database.db, filter);
+  return new Map(rows.map((r) => [r.departmentId, appealRowFigures(r)]));
+}
+
 export async function getDashboard(deps: QueryDeps, query: DashboardQuery, now = new Date()): Promise<Dashboard> {
   const db = deps.database.db;
   const filter = factFilterOf(query);
-  const [rows, actionCounts] = await Promise.all([countFacts(db, filter, { now }), countAccountability(db, filter)]);
+  const [rows, actionCounts, appealFigures] = await Promise.all([countFacts(db, filter, { now }), countAccountability(db, filter), appealFiguresFor(deps, filter)]);
   const drillDown = drillDownLinks(filter);
   const actions = accountabilityByKey(actionCounts);
 
@@ -253,6 +283,7 @@ export async function getDashboard(deps: QueryDeps, query: DashboardQuery, now =
   };
 
   const overall = section(undefined);
+  for (const d of overall.departments) Object.assign(d, appealFigures.get(d.departmentId));
   const kinds = (filter.kind ? [filter.kind as ItemKind] : [...ITEM_KINDS]).map((kind) => ({
     kind,
     label: KIND_LABELS[kind],

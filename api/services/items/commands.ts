@@ -19,7 +19,7 @@ import type { item as itemWorkflow } from '../../../workflows/item';
 import { actorOf, type SessionUser } from '../../authz';
 import type { ApiDeps } from '../../deps';
 import { AppError, fieldError, ruleRefusal } from '../../errors';
-import type { LaunchItemBody } from '../../schemas/items';
+import type { LaunchInput, LaunchItemBody } from '../../schemas/items';
 import { loadWorkCalendar } from '../organisation/calendar';
 import { deliverUpdate } from '../temporal/deliver-update';
 import { calendarYears, checkTaskSet, parseLaunchTiming, planDeadlines, type LaunchPlan } from './launch-plan';
@@ -82,7 +82,7 @@ async function checkIssuer(deps: ItemDeps, user: SessionUser, issuedBy: string |
   return issuer.id;
 }
 
-async function checkDepartments(deps: ItemDeps, input: LaunchItemBody): Promise<void> {
+async function checkDepartments(deps: ItemDeps, input: LaunchInput): Promise<void> {
   const known = await existingDepartmentIds(
     deps.database.db,
     input.tasks.map((t) => t.departmentId),
@@ -96,7 +96,7 @@ export interface LaunchedItem {
   id: string;
   code: string;
   workflowId: string;
-  kind: LaunchItemBody['kind'];
+  kind: LaunchInput['kind'];
   title: string;
   light: ItemWire['light'];
   status: ItemWire['status'];
@@ -128,6 +128,14 @@ export async function launchItem(
   return launchCheckedItem(deps, { input, ids, actor: actorOf(user), issuedBy: checkIssuer(deps, user, input.issuedBy) });
 }
 
+/**
+ * Launches an item whose id is already fixed (an appeal's item has the appeal's id) and whose
+ * issuer is whoever the caller names (an appeal's, the dispatcher).
+ */
+export function launchWithId(deps: ItemDeps, user: SessionUser, input: LaunchInput, issuedBy: string, itemId: string): Promise<LaunchedItem> {
+  return launchCheckedItem(deps, { input, ids: launchIdsOf(itemId, input.tasks.length), actor: actorOf(user), issuedBy: Promise.resolve(issuedBy) });
+}
+
 /** Thrown by a launch's `alsoWrite` to withdraw the launch: nothing is written or started, and it is rethrown as is. */
 export class LaunchWithdrawn extends Error {
   constructor(message: string) {
@@ -137,7 +145,7 @@ export class LaunchWithdrawn extends Error {
 }
 
 export interface LaunchRequest {
-  input: LaunchItemBody;
+  input: LaunchInput;
   ids: LaunchIds;
   /** Who launches: a user, or the system on an outside caller's behalf. */
   actor: Actor;

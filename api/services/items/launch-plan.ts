@@ -15,7 +15,7 @@ import {
   type WorkCalendar,
 } from '../../../domain';
 import { fieldError, ruleRefusal } from '../../errors';
-import type { LaunchItemBody } from '../../schemas/items';
+import type { LaunchInput as LaunchItemBody } from '../../schemas/items';
 import { instantField } from '../shared/instant-field';
 
 const badRequest = (field: string, message: string, messageZh: string) =>

@@ -38,6 +38,8 @@ export const WELL_FORMED_BODIES: Record<string, unknown> = {
   'POST /api/tasks/:id/transfer-decision': { approve: false },
   'POST /api/tasks/:id/urge': { message: '请尽快办理' },
   'POST /api/tasks/:id/assignee': { userId: '00000000-0000-4000-8000-000000000000' },
+  'POST /api/tasks/:id/reply': { text: '已答复', contactMethod: 'phone', contactedAt: new Date().toISOString() },
+  'POST /api/tasks/:id/return': { reason: '不属于本单位职责' },
 };
 
 /**
@@ -130,6 +132,14 @@ export const ACCESS: Record<string, Expectation> = {
   'POST /api/attachments': everyone,
   'GET /api/attachments/:id': everyone,
   'GET /api/items/:id/attachments': everyone,
+  // the hotline loop (appeals)
+  'POST /api/appeals': { who: ['operator', 'supervisor'] },
+  'GET /api/appeals': { who: ['operator', 'supervisor', 'leader', 'auditor'] },
+  'GET /api/appeals/:id': everyone,
+  'POST /api/appeals/:id/dispatch': { who: ['operator', 'supervisor'] },
+  'POST /api/appeals/:id/return-visit': { who: ['operator'] },
+  'POST /api/tasks/:id/reply': departmentStaff,
+  'POST /api/tasks/:id/return': departmentStaff,
   // dashboards, history, audit reads, exports
   'GET /api/dashboard': historyReaders,
   'GET /api/dashboard/ranking': historyReaders,
@@ -184,6 +194,9 @@ export const ACCESS: Record<string, Expectation> = {
   // outside /api
   'GET /public/items': publicly,
   'GET /public/stats': publicly,
+  'GET /public/appeals/challenge': publicly,
+  'POST /public/appeals': publicly,
+  'GET /public/appeals/:queryCode': publicly,
   '* /admin/queues*': admin,
   'GET /docs*': publicly,
   'GET /*': publicly, // the UI's client-side routes

@@ -5,7 +5,7 @@
  */
 export type Role = 'admin' | 'supervisor' | 'leader' | 'department' | 'auditor' | 'operator';
 export type Light = 'green' | 'yellow' | 'red';
-export type ItemKind = 'meeting_resolution' | 'leadership_instruction' | 'approval_document' | 'routine' | 'verification';
+export type ItemKind = 'meeting_resolution' | 'leadership_instruction' | 'approval_document' | 'routine' | 'verification' | 'appeal';
 export type ItemStatus = 'launched' | 'in_progress' | 'completed' | 'archived' | 'cancelled';
 export type TaskStatus = 'assigned' | 'signed' | 'in_progress' | 'submitted' | 'accepted' | 'transferred' | 'cancelled';
 export type Outcome = 'on_time' | 'overdue' | 'postponed' | null;

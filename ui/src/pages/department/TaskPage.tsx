@@ -22,6 +22,7 @@ import { CompletionForm, type CompletionBody } from '../../features/item/Complet
 import { TaskReports } from '../../features/item/reports';
 import { TaskCard } from '../../features/item/TaskCard';
 import { useItem } from '../items/ItemPage';
+import { AppealTaskActions } from './AppealTaskActions';
 
 const iso = (d: Dayjs) => d.toDate().toISOString().replace(/\.\d{3}Z$/, 'Z');
 const WORKING = ['signed', 'in_progress'];
@@ -42,6 +43,8 @@ export default function TaskPage() {
 
   if (item.data && !task) return <Result status="404" subTitle={t('notFound')} />;
   const d = item.data;
+  // An appeal's lead task answers the citizen (reply) or returns it to dispatch, instead of the report and transfer.
+  const appealLead = d?.kind === 'appeal' && task?.role === 'lead';
   return (
     <PageContainer
       title={<span className="wrap-anywhere">{d?.title ?? ''}</span>}
@@ -66,7 +69,8 @@ export default function TaskPage() {
               {d.description && <Typography.Paragraph className="pre-wrap wrap-anywhere item-description">{d.description}</Typography.Paragraph>}
             </Card>
           )}
-          <TaskCard task={task} actions={<DepartmentActions task={task} />} />
+          <TaskCard task={task} actions={<DepartmentActions task={task} appeal={appealLead} />} />
+          {appealLead && <AppealTaskActions task={task} />}
           {task.status === 'submitted' && <Alert type="info" showIcon title={t('waitingReview')} className="section-gap" />}
           <div className="section-gap">
             <AttachmentsCard
@@ -75,7 +79,7 @@ export default function TaskPage() {
               uploadTo={OPEN.includes(task.status) ? { taskId: task.id } : undefined}
             />
           </div>
-          {WORKING.includes(task.status) && (
+          {WORKING.includes(task.status) && !appealLead && (
             <Card size="small" title={t('complete')} className="section-gap">
               <CompletionForm template={template.data?.completionFields} pending={complete.pending} error={complete.mutation.error} onSubmit={(body) => void complete.submit(body)} />
             </Card>
@@ -89,7 +93,7 @@ export default function TaskPage() {
   );
 }
 
-function DepartmentActions({ task }: { task: Task }) {
+function DepartmentActions({ task, appeal }: { task: Task; appeal: boolean }) {
   const { t } = useTranslation('task');
   const required = { required: true, whitespace: true, message: t('common:required') };
   const open = ['assigned', 'signed', 'in_progress'].includes(task.status);
@@ -136,7 +140,7 @@ function DepartmentActions({ task }: { task: Task }) {
           </Form.Item>
         </ActionModal>
       )}
-      {open && !task.pendingTransfer && (
+      {open && !task.pendingTransfer && !appeal && (
         <ActionModal<{ reason: string; suggestedDepartmentId?: string }, { reason: string; suggestedDepartmentId?: string }>
           label={t('transfer')}
           path={`/api/tasks/${task.id}/transfer`}

@@ -1,0 +1,83 @@
+/**
+ * Dispatch (派单): the first launches the appeal's item (kind `appeal`, the appeal's id) with the lead
+ * task and any assisting ones, so every clock starts now; a returned appeal is re-dispatched by
+ * deciding its lead task's pending return as a transfer to the new department (a fresh task, its
+ * sign-and-contact window from now).
+ */
+import { existingDepartmentIds } from '../../../db/queries/items';
+import { getTemplate } from '../../../db/queries/templates';
+import type { AppealRow } from '../../../db/schema/appeals';
+
+interface Dispatched {
+  row: AppealRow;
+  departments: string[];
+}
+import type { SessionUser } from '../../authz';
+import type { ApiDeps } from '../../deps';
+import { AppError, ruleRefusal } from '../../errors';
+import { launchWithId } from '../items/commands';
+import { decideTransfer } from '../tasks/actions';
+import { appealFor, moveAppeal } from './stage';
+import { findLeadTask, appealToWire } from './views';
+
+type Deps = Pick<ApiDeps, 'config' | 'database' | 'temporal'>;
+
+export interface DispatchBody {
+  departmentId: string;
+  assist?: string[] | undefined;
+}
+
+async function firstDispatch(deps: Deps, user: SessionUser, appeal: AppealRow, body: DispatchBody): Promise<Dispatched> {
+  const template = await getTemplate(deps.database.db, 'appeal');
+  const assist = body.assist ?? [];
+  const launched = await launchWithId(
+    deps,
+    user,
+    {
+      kind: 'appeal',
+      title: appeal.title,
+      description: appeal.place ? `${appeal.text}\n\n地点：${appeal.place}` : appeal.text,
+      source: `${appeal.code}（${appeal.channel}）`,
+      public: false,
+      // The template's default deadline and windows; an admin edits them on the template.
+      signWithin: template.signWithin,
+      tasks: [{ departmentId: body.departmentId, role: 'lead' as const }, ...assist.map((departmentId) => ({ departmentId, role: 'assist' as const }))],
+    },
+    user.id,
+    appeal.id,
+  );
+  const lead = launched.tasks.find((t) => t.role === 'lead')!;
+  const now = new Date();
+  const row = await moveAppeal(deps.database.db, appeal, { stage: 'dispatched', departmentId: body.departmentId, leadTaskId: lead.id, dispatchedAt: now, lastDispatchedAt: now, dispatchedBy: user.id });
+  return { row, departments: launched.tasks.map((t) => t.departmentId) };
+}
+
+async function redispatch(deps: Deps, user: SessionUser, appeal: AppealRow, body: DispatchBody, idempotencyKey: string | null): Promise<Dispatched> {
+  if (body.assist?.length) throw ruleRefusal('body.assist', 'assisting departments are given at the first dispatch', '协办单位在首次派单时指定');
+  const lead = await findLeadTask(deps.database.db, appeal.id);
+  if (!lead) throw new AppError('not_found', 'No such appeal.');
+  await decideTransfer(deps, { user, idempotencyKey }, lead.id, { approve: true, departmentId: body.departmentId, comment: '重新派单' });
+  const now = new Date();
+  // The new lead task is opened by the item workflow; readers find it by role (views.ts findLeadTask).
+  const row = await moveAppeal(deps.database.db, appeal, { stage: 'dispatched', departmentId: body.departmentId, leadTaskId: null, lastDispatchedAt: now, dispatchedBy: user.id });
+  return { row, departments: [body.departmentId] };
+}
+
+/** Every named department exists, none twice (422 naming the field of this body). */
+async function checkDepartments(deps: Deps, body: DispatchBody) {
+  const assist = body.assist ?? [];
+  const known = await existingDepartmentIds(deps.database.db, [body.departmentId, ...assist]);
+  if (!known.has(body.departmentId)) throw ruleRefusal('body.departmentId', 'no such department', '没有这个单位');
+  assist.forEach((id, i) => {
+    if (!known.has(id)) throw ruleRefusal(`body.assist.${i}`, 'no such department', '没有这个单位');
+    if (id === body.departmentId || assist.indexOf(id) !== i) throw ruleRefusal(`body.assist.${i}`, 'a department is named twice', '同一单位不能重复指定');
+  });
+}
+
+export async function dispatchAppeal(deps: Deps, user: SessionUser, appealId: string, body: DispatchBody, idempotencyKey: string | null) {
+  const appeal = await appealFor(deps, appealId, 'dispatch');
+  await checkDepartments(deps, body);
+  const { row, departments } =
+    appeal.stage === 'registered' ? await firstDispatch(deps, user, appeal, body) : await redispatch(deps, user, appeal, body, idempotencyKey);
+  return appealToWire(row, user, departments);
+}
