@@ -22,7 +22,7 @@ const departmentOf: Record<string, { id: string; name: string }> = {};
 const db = () => api.deps.database.db;
 const historyRows = async () => (await db().select({ n: sql<number>`count(*)::int` }).from(aiHistory))[0]!.n;
 
-async function retrained(): Promise<{ version: number; status: string; threshold: number | null; figures: { perLabel: unknown[] } }> {
+async function retrained(): Promise<{ version: number; status: string; threshold: number | null; figures: { perLabel: { label: string }[] } }> {
   const started = await admin.post('/api/ai/models', {});
   expect(started.status).toBe(202);
   return waitFor(async () => {
@@ -88,7 +88,7 @@ describe('AI assist over the API', () => {
     const run = await retrained();
     expect(run).toMatchObject({ status: 'ready' });
     // The departments of the made-up history, beside those of items other tests launched in this database.
-    expect(run.figures.perLabel.map((f: { label: string }) => f.label)).toEqual(expect.arrayContaining(Object.values(departmentOf).map((d) => d.id)));
+    expect(run.figures.perLabel.map((f) => f.label)).toEqual(expect.arrayContaining(Object.values(departmentOf).map((d) => d.id)));
 
     const answer = await supervisor.post('/api/ai/suggestions', { title: '校车问题', text: '学校的校车每天超载，学生上学不安全' });
     expect(answer.status).toBe(200);

@@ -827,7 +827,7 @@ export interface paths {
                 query?: never;
                 header?: never;
                 path: {
-                    kind: "meeting_resolution" | "leadership_instruction" | "approval_document" | "routine" | "appeal" | "verification";
+                    kind: "meeting_resolution" | "leadership_instruction" | "approval_document" | "routine" | "verification" | "appeal";
                 };
                 cookie?: never;
             };
@@ -1684,7 +1684,7 @@ export interface paths {
                 content: {
                     "application/json": {
                         /** @enum {string} */
-                        kind?: "meeting_resolution" | "leadership_instruction" | "approval_document" | "routine" | "appeal" | "verification";
+                        kind?: "meeting_resolution" | "leadership_instruction" | "approval_document" | "routine" | "verification" | "appeal";
                         text: string;
                         title?: string;
                     };
@@ -1962,6 +1962,886 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/appeals": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Appeals by status, or those whose return visit is due (phones masked but for operators) */
+        get: {
+            parameters: {
+                query?: {
+                    page?: number;
+                    pageSize?: number;
+                    status?: "registered" | "dispatched" | "returned" | "replied" | "closed";
+                    visitDueWithinHours?: number;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: {
+                                attachmentIds: string[];
+                                /** @enum {string} */
+                                channel: "hotline" | "web" | "letter" | "other";
+                                citizenName: string | null;
+                                closedAt: string | null;
+                                code: string;
+                                createdAt: string;
+                                departmentId: string | null;
+                                dispatchedAt: string | null;
+                                id: string;
+                                leadTaskId: string | null;
+                                phone: string;
+                                place: string | null;
+                                queryCode: string;
+                                reopenCount: number;
+                                reply: {
+                                    contactedAt: string | null;
+                                    /** @enum {string|null} */
+                                    contactMethod: "phone" | "sms" | "visit" | "letter" | null;
+                                    repliedAt: string;
+                                    text: string;
+                                } | null;
+                                returnCount: number;
+                                /** @enum {string} */
+                                status: "registered" | "dispatched" | "returned" | "replied" | "closed";
+                                text: string;
+                                title: string;
+                                visit: {
+                                    comment: string | null;
+                                    /** @enum {string} */
+                                    result: "satisfied" | "basically_satisfied" | "unsatisfied";
+                                    visitedAt: string;
+                                } | null;
+                                visitDueAt: string | null;
+                            }[];
+                            page: number;
+                            pageSize: number;
+                            total: number;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Default Response */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Default Response */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Default Response */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        /** Register a citizen’s appeal (登记) */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        attachmentIds?: string[];
+                        /** @enum {string} */
+                        channel: "hotline" | "web" | "letter" | "other";
+                        citizenName?: string;
+                        phone: string;
+                        place?: string;
+                        text: string;
+                        title?: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code: string;
+                            id: string;
+                            queryCode: string;
+                            /** @enum {string} */
+                            status: "registered" | "dispatched" | "returned" | "replied" | "closed";
+                        };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Default Response */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Default Response */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Default Response */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/appeals/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One appeal (a department reads only one it handles) */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            attachmentIds: string[];
+                            /** @enum {string} */
+                            channel: "hotline" | "web" | "letter" | "other";
+                            citizenName: string | null;
+                            closedAt: string | null;
+                            code: string;
+                            createdAt: string;
+                            departmentId: string | null;
+                            dispatchedAt: string | null;
+                            id: string;
+                            leadTaskId: string | null;
+                            phone: string;
+                            place: string | null;
+                            queryCode: string;
+                            reopenCount: number;
+                            reply: {
+                                contactedAt: string | null;
+                                /** @enum {string|null} */
+                                contactMethod: "phone" | "sms" | "visit" | "letter" | null;
+                                repliedAt: string;
+                                text: string;
+                            } | null;
+                            returnCount: number;
+                            /** @enum {string} */
+                            status: "registered" | "dispatched" | "returned" | "replied" | "closed";
+                            text: string;
+                            title: string;
+                            visit: {
+                                comment: string | null;
+                                /** @enum {string} */
+                                result: "satisfied" | "basically_satisfied" | "unsatisfied";
+                                visitedAt: string;
+                            } | null;
+                            visitDueAt: string | null;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Default Response */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Default Response */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Default Response */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/appeals/{id}/dispatch": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Dispatch (派单) to a lead department, optionally with assisting ones; re-dispatch a returned one */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        assist?: string[];
+                        /** Format: uuid */
+                        departmentId: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            attachmentIds: string[];
+                            /** @enum {string} */
+                            channel: "hotline" | "web" | "letter" | "other";
+                            citizenName: string | null;
+                            closedAt: string | null;
+                            code: string;
+                            createdAt: string;
+                            departmentId: string | null;
+                            dispatchedAt: string | null;
+                            id: string;
+                            leadTaskId: string | null;
+                            phone: string;
+                            place: string | null;
+                            queryCode: string;
+                            reopenCount: number;
+                            reply: {
+                                contactedAt: string | null;
+                                /** @enum {string|null} */
+                                contactMethod: "phone" | "sms" | "visit" | "letter" | null;
+                                repliedAt: string;
+                                text: string;
+                            } | null;
+                            returnCount: number;
+                            /** @enum {string} */
+                            status: "registered" | "dispatched" | "returned" | "replied" | "closed";
+                            text: string;
+                            title: string;
+                            visit: {
+                                comment: string | null;
+                                /** @enum {string} */
+                                result: "satisfied" | "basically_satisfied" | "unsatisfied";
+                                visitedAt: string;
+                            } | null;
+                            visitDueAt: string | null;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Default Response */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Default Response */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Default Response */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/appeals/{id}/return-visit": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Record the return visit (回访); unsatisfied reopens it once */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        comment?: string;
+                        /** @enum {string} */
+                        result: "satisfied" | "basically_satisfied" | "unsatisfied";
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            attachmentIds: string[];
+                            /** @enum {string} */
+                            channel: "hotline" | "web" | "letter" | "other";
+                            citizenName: string | null;
+                            closedAt: string | null;
+                            code: string;
+                            createdAt: string;
+                            departmentId: string | null;
+                            dispatchedAt: string | null;
+                            id: string;
+                            leadTaskId: string | null;
+                            phone: string;
+                            place: string | null;
+                            queryCode: string;
+                            reopenCount: number;
+                            reply: {
+                                contactedAt: string | null;
+                                /** @enum {string|null} */
+                                contactMethod: "phone" | "sms" | "visit" | "letter" | null;
+                                repliedAt: string;
+                                text: string;
+                            } | null;
+                            returnCount: number;
+                            /** @enum {string} */
+                            status: "registered" | "dispatched" | "returned" | "replied" | "closed";
+                            text: string;
+                            title: string;
+                            visit: {
+                                comment: string | null;
+                                /** @enum {string} */
+                                result: "satisfied" | "basically_satisfied" | "unsatisfied";
+                                visitedAt: string;
+                            } | null;
+                            visitDueAt: string | null;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Default Response */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Default Response */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Default Response */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/assessment": {
         parameters: {
             query?: never;
@@ -1978,7 +2858,7 @@ export interface paths {
                     departmentId?: string;
                     from?: string;
                     issuedBy?: string;
-                    kind?: "meeting_resolution" | "leadership_instruction" | "approval_document" | "routine" | "verification";
+                    kind?: "meeting_resolution" | "leadership_instruction" | "approval_document" | "routine" | "verification" | "appeal";
                     to?: string;
                 };
                 header?: never;
@@ -2068,7 +2948,7 @@ export interface paths {
                     factor?: "onTimeRate" | "redEver" | "urge" | "returned" | "postponed";
                     from?: string;
                     issuedBy?: string;
-                    kind?: "meeting_resolution" | "leadership_instruction" | "approval_document" | "routine" | "verification";
+                    kind?: "meeting_resolution" | "leadership_instruction" | "approval_document" | "routine" | "verification" | "appeal";
                     page?: number;
                     pageSize?: number;
                     to?: string;
@@ -2840,7 +3720,7 @@ export interface paths {
                                 id: string;
                                 mustChangePassword: boolean;
                                 /** @enum {string} */
-                                role: "admin" | "supervisor" | "leader" | "department" | "auditor";
+                                role: "admin" | "supervisor" | "leader" | "department" | "auditor" | "operator";
                                 username: string;
                             };
                         };
@@ -3350,7 +4230,7 @@ export interface paths {
                     departmentId?: string;
                     from?: string;
                     issuedBy?: string;
-                    kind?: "meeting_resolution" | "leadership_instruction" | "approval_document" | "routine" | "verification";
+                    kind?: "meeting_resolution" | "leadership_instruction" | "approval_document" | "routine" | "verification" | "appeal";
                     to?: string;
                 };
                 header?: never;
@@ -3373,7 +4253,9 @@ export interface paths {
                             departmentIds: string[] | null;
                             departments: {
                                 accountability: number;
+                                appeals?: number;
                                 completed: number;
+                                contacted24hRate?: number | null;
                                 departmentId: string;
                                 departmentName: string | null;
                                 drillDown: {
@@ -3387,17 +4269,22 @@ export interface paths {
                                 postponed: number;
                                 red: number;
                                 redEver: number;
+                                returned?: number;
+                                satisfactionRate?: number | null;
+                                satisfied?: number;
                                 total: number;
                                 yellow: number;
                             }[];
                             from: string | null;
                             generatedAt: string;
                             /** @enum {string|null} */
-                            kind: "meeting_resolution" | "leadership_instruction" | "approval_document" | "routine" | "verification" | null;
+                            kind: "meeting_resolution" | "leadership_instruction" | "approval_document" | "routine" | "verification" | "appeal" | null;
                             kinds: {
                                 departments: {
                                     accountability: number;
+                                    appeals?: number;
                                     completed: number;
+                                    contacted24hRate?: number | null;
                                     departmentId: string;
                                     departmentName: string | null;
                                     drillDown: {
@@ -3411,11 +4298,14 @@ export interface paths {
                                     postponed: number;
                                     red: number;
                                     redEver: number;
+                                    returned?: number;
+                                    satisfactionRate?: number | null;
+                                    satisfied?: number;
                                     total: number;
                                     yellow: number;
                                 }[];
                                 /** @enum {string} */
-                                kind: "meeting_resolution" | "leadership_instruction" | "approval_document" | "routine" | "verification";
+                                kind: "meeting_resolution" | "leadership_instruction" | "approval_document" | "routine" | "verification" | "appeal";
                                 label: string;
                                 totals: {
                                     accountability: number;
@@ -3531,7 +4421,7 @@ export interface paths {
                     departmentId?: string;
                     from?: string;
                     issuedBy?: string;
-                    kind?: "meeting_resolution" | "leadership_instruction" | "approval_document" | "routine" | "verification";
+                    kind?: "meeting_resolution" | "leadership_instruction" | "approval_document" | "routine" | "verification" | "appeal";
                     to?: string;
                 };
                 header?: never;
@@ -3621,7 +4511,7 @@ export interface paths {
                     from?: string;
                     granularity?: "week" | "month";
                     issuedBy?: string;
-                    kind?: "meeting_resolution" | "leadership_instruction" | "approval_document" | "routine" | "verification";
+                    kind?: "meeting_resolution" | "leadership_instruction" | "approval_document" | "routine" | "verification" | "appeal";
                     to?: string;
                 };
                 header?: never;
@@ -4751,7 +5641,7 @@ export interface paths {
                         /** Format: uuid */
                         issuedBy?: string;
                         /** @enum {string} */
-                        kind?: "meeting_resolution" | "leadership_instruction" | "approval_document" | "routine" | "verification";
+                        kind?: "meeting_resolution" | "leadership_instruction" | "approval_document" | "routine" | "verification" | "appeal";
                         to?: string;
                         /** @enum {string} */
                         type: "volume";
@@ -6284,7 +7174,7 @@ export interface paths {
                     departmentIds?: string;
                     from?: string;
                     issuedBy?: string;
-                    kind?: "meeting_resolution" | "leadership_instruction" | "approval_document" | "routine" | "verification";
+                    kind?: "meeting_resolution" | "leadership_instruction" | "approval_document" | "routine" | "verification" | "appeal";
                     light?: "green" | "yellow" | "red";
                     metric?: "total" | "completed" | "onTime" | "overdue" | "postponed" | "inProgress" | "yellow" | "red" | "redEver";
                     page?: number;
@@ -6315,7 +7205,7 @@ export interface paths {
                                 id: string;
                                 issuedBy: string;
                                 /** @enum {string} */
-                                kind: "meeting_resolution" | "leadership_instruction" | "approval_document" | "routine" | "verification";
+                                kind: "meeting_resolution" | "leadership_instruction" | "approval_document" | "routine" | "verification" | "appeal";
                                 /** @enum {string} */
                                 light: "green" | "yellow" | "red";
                                 public: boolean;
@@ -6454,7 +7344,7 @@ export interface paths {
                         /** Format: uuid */
                         issuedBy?: string;
                         /** @enum {string} */
-                        kind: "meeting_resolution" | "leadership_instruction" | "approval_document" | "routine" | "verification";
+                        kind: "meeting_resolution" | "leadership_instruction" | "approval_document" | "routine";
                         /** @default false */
                         public?: boolean;
                         reportEvery?: string | null;
@@ -6486,7 +7376,7 @@ export interface paths {
                             id: string;
                             issuedBy: string;
                             /** @enum {string} */
-                            kind: "meeting_resolution" | "leadership_instruction" | "approval_document" | "routine" | "verification";
+                            kind: "meeting_resolution" | "leadership_instruction" | "approval_document" | "routine" | "verification" | "appeal";
                             /** @enum {string} */
                             light: "green" | "yellow" | "red";
                             public: boolean;
@@ -6728,7 +7618,7 @@ export interface paths {
                             }[];
                             issuedBy: string;
                             /** @enum {string} */
-                            kind: "meeting_resolution" | "leadership_instruction" | "approval_document" | "routine" | "verification";
+                            kind: "meeting_resolution" | "leadership_instruction" | "approval_document" | "routine" | "verification" | "appeal";
                             /** @enum {string} */
                             light: "green" | "yellow" | "red";
                             public: boolean;
@@ -7151,7 +8041,7 @@ export interface paths {
                             id: string;
                             issuedBy: string;
                             /** @enum {string} */
-                            kind: "meeting_resolution" | "leadership_instruction" | "approval_document" | "routine" | "verification";
+                            kind: "meeting_resolution" | "leadership_instruction" | "approval_document" | "routine" | "verification" | "appeal";
                             /** @enum {string} */
                             light: "green" | "yellow" | "red";
                             public: boolean;
@@ -7542,7 +8432,7 @@ export interface paths {
                             id: string;
                             issuedBy: string;
                             /** @enum {string} */
-                            kind: "meeting_resolution" | "leadership_instruction" | "approval_document" | "routine" | "verification";
+                            kind: "meeting_resolution" | "leadership_instruction" | "approval_document" | "routine" | "verification" | "appeal";
                             /** @enum {string} */
                             light: "green" | "yellow" | "red";
                             public: boolean;
@@ -7776,7 +8666,7 @@ export interface paths {
                             id: string;
                             issuedBy: string;
                             /** @enum {string} */
-                            kind: "meeting_resolution" | "leadership_instruction" | "approval_document" | "routine" | "verification";
+                            kind: "meeting_resolution" | "leadership_instruction" | "approval_document" | "routine" | "verification" | "appeal";
                             /** @enum {string} */
                             light: "green" | "yellow" | "red";
                             public: boolean;
@@ -8306,7 +9196,7 @@ export interface paths {
                             id: string;
                             issuedBy: string;
                             /** @enum {string} */
-                            kind: "meeting_resolution" | "leadership_instruction" | "approval_document" | "routine" | "verification";
+                            kind: "meeting_resolution" | "leadership_instruction" | "approval_document" | "routine" | "verification" | "appeal";
                             /** @enum {string} */
                             light: "green" | "yellow" | "red";
                             public: boolean;
@@ -8540,7 +9430,7 @@ export interface paths {
                             id: string;
                             issuedBy: string;
                             /** @enum {string} */
-                            kind: "meeting_resolution" | "leadership_instruction" | "approval_document" | "routine" | "verification";
+                            kind: "meeting_resolution" | "leadership_instruction" | "approval_document" | "routine" | "verification" | "appeal";
                             /** @enum {string} */
                             light: "green" | "yellow" | "red";
                             public: boolean;
@@ -9303,7 +10193,7 @@ export interface paths {
                                 id: string;
                                 mustChangePassword: boolean;
                                 /** @enum {string} */
-                                role: "admin" | "supervisor" | "leader" | "department" | "auditor";
+                                role: "admin" | "supervisor" | "leader" | "department" | "auditor" | "operator";
                                 username: string;
                             };
                         };
@@ -9996,7 +10886,7 @@ export interface paths {
                     departmentId?: string;
                     from?: string;
                     issuedBy?: string;
-                    kind?: "meeting_resolution" | "leadership_instruction" | "approval_document" | "routine" | "verification";
+                    kind?: "meeting_resolution" | "leadership_instruction" | "approval_document" | "routine" | "verification" | "appeal";
                     to?: string;
                 };
                 header?: never;
@@ -10478,7 +11368,7 @@ export interface paths {
                     departmentId?: string;
                     from?: string;
                     issuedBy?: string;
-                    kind?: "meeting_resolution" | "leadership_instruction" | "approval_document" | "routine" | "verification";
+                    kind?: "meeting_resolution" | "leadership_instruction" | "approval_document" | "routine" | "verification" | "appeal";
                     metric?: "total" | "completed" | "onTime" | "overdue" | "postponed" | "inProgress" | "yellow" | "red" | "redEver";
                     page?: number;
                     pageSize?: number;
@@ -11893,6 +12783,431 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/tasks/{id}/reply": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Reply to the citizen, with the contact record (the appeal task’s completion) */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        contactedAt: string;
+                        /** @enum {string} */
+                        contactMethod: "phone" | "sms" | "visit" | "letter";
+                        text: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description ISO-8601 instant, UTC */
+                            acceptedAt: string | null;
+                            assignee: {
+                                name: string;
+                                userId: string;
+                            } | null;
+                            departmentId: string;
+                            /** @description ISO-8601 instant, UTC */
+                            dueAt: string;
+                            id: string;
+                            itemId: string;
+                            /** @description ISO-8601 instant, UTC */
+                            lastReportAt: string | null;
+                            /** @enum {string} */
+                            light: "green" | "yellow" | "red";
+                            lightReason: {
+                                code: string;
+                                en: string;
+                                zh: string;
+                            } | null;
+                            /** @description ISO-8601 instant, UTC */
+                            nextRedAt: string | null;
+                            /** @description ISO-8601 instant, UTC */
+                            nextYellowAt: string | null;
+                            /** @description ISO-8601 instant, UTC */
+                            originalDueAt: string;
+                            /** @enum {string|null} */
+                            outcome: "on_time" | "overdue" | "postponed" | null;
+                            pendingExtension: {
+                                /** @description ISO-8601 instant, UTC */
+                                newDueAt: string;
+                                reason: string;
+                                /** @description ISO-8601 instant, UTC */
+                                requestedAt: string;
+                            } | null;
+                            pendingTransfer: {
+                                reason: string;
+                                /** @description ISO-8601 instant, UTC */
+                                requestedAt: string;
+                                suggestedDepartmentId: string | null;
+                            } | null;
+                            percent: number | null;
+                            postponed: boolean;
+                            redEver: boolean;
+                            returnCount: number;
+                            /** @enum {string} */
+                            role: "lead" | "assist";
+                            /** @description ISO-8601 instant, UTC */
+                            signDueAt: string;
+                            /** @description ISO-8601 instant, UTC */
+                            signedAt: string | null;
+                            /** @enum {string} */
+                            status: "assigned" | "signed" | "in_progress" | "submitted" | "accepted" | "transferred" | "cancelled";
+                            /** @description ISO-8601 instant, UTC */
+                            submittedAt: string | null;
+                            transferredTo: string | null;
+                            urgeCount: number;
+                            version: number;
+                            /** @description ISO-8601 instant, UTC */
+                            warnAt: string;
+                            workingDays?: number | null;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Default Response */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Default Response */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Default Response */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/tasks/{id}/return": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Return a misrouted appeal to dispatch (退单) */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        reason: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description ISO-8601 instant, UTC */
+                            acceptedAt: string | null;
+                            assignee: {
+                                name: string;
+                                userId: string;
+                            } | null;
+                            departmentId: string;
+                            /** @description ISO-8601 instant, UTC */
+                            dueAt: string;
+                            id: string;
+                            itemId: string;
+                            /** @description ISO-8601 instant, UTC */
+                            lastReportAt: string | null;
+                            /** @enum {string} */
+                            light: "green" | "yellow" | "red";
+                            lightReason: {
+                                code: string;
+                                en: string;
+                                zh: string;
+                            } | null;
+                            /** @description ISO-8601 instant, UTC */
+                            nextRedAt: string | null;
+                            /** @description ISO-8601 instant, UTC */
+                            nextYellowAt: string | null;
+                            /** @description ISO-8601 instant, UTC */
+                            originalDueAt: string;
+                            /** @enum {string|null} */
+                            outcome: "on_time" | "overdue" | "postponed" | null;
+                            pendingExtension: {
+                                /** @description ISO-8601 instant, UTC */
+                                newDueAt: string;
+                                reason: string;
+                                /** @description ISO-8601 instant, UTC */
+                                requestedAt: string;
+                            } | null;
+                            pendingTransfer: {
+                                reason: string;
+                                /** @description ISO-8601 instant, UTC */
+                                requestedAt: string;
+                                suggestedDepartmentId: string | null;
+                            } | null;
+                            percent: number | null;
+                            postponed: boolean;
+                            redEver: boolean;
+                            returnCount: number;
+                            /** @enum {string} */
+                            role: "lead" | "assist";
+                            /** @description ISO-8601 instant, UTC */
+                            signDueAt: string;
+                            /** @description ISO-8601 instant, UTC */
+                            signedAt: string | null;
+                            /** @enum {string} */
+                            status: "assigned" | "signed" | "in_progress" | "submitted" | "accepted" | "transferred" | "cancelled";
+                            /** @description ISO-8601 instant, UTC */
+                            submittedAt: string | null;
+                            transferredTo: string | null;
+                            urgeCount: number;
+                            version: number;
+                            /** @description ISO-8601 instant, UTC */
+                            warnAt: string;
+                            workingDays?: number | null;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Default Response */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Default Response */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Default Response */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/tasks/{id}/review": {
         parameters: {
             query?: never;
@@ -12990,9 +14305,10 @@ export interface paths {
                                 escalateAfter: string;
                                 isDefault: boolean;
                                 /** @enum {string} */
-                                kind: "meeting_resolution" | "leadership_instruction" | "approval_document" | "routine" | "verification";
+                                kind: "meeting_resolution" | "leadership_instruction" | "approval_document" | "routine" | "verification" | "appeal";
                                 paceMarginPercent: number | null;
                                 reportEvery: string | null;
+                                returnVisitWithinWorkingDays?: number;
                                 signWithin: string;
                                 updatedAt: string | null;
                                 updatedBy: string | null;
@@ -13073,7 +14389,7 @@ export interface paths {
                 query?: never;
                 header?: never;
                 path: {
-                    kind: "meeting_resolution" | "leadership_instruction" | "approval_document" | "routine" | "verification";
+                    kind: "meeting_resolution" | "leadership_instruction" | "approval_document" | "routine" | "verification" | "appeal";
                 };
                 cookie?: never;
             };
@@ -13097,9 +14413,10 @@ export interface paths {
                             escalateAfter: string;
                             isDefault: boolean;
                             /** @enum {string} */
-                            kind: "meeting_resolution" | "leadership_instruction" | "approval_document" | "routine" | "verification";
+                            kind: "meeting_resolution" | "leadership_instruction" | "approval_document" | "routine" | "verification" | "appeal";
                             paceMarginPercent: number | null;
                             reportEvery: string | null;
+                            returnVisitWithinWorkingDays?: number;
                             signWithin: string;
                             updatedAt: string | null;
                             updatedBy: string | null;
@@ -13161,7 +14478,7 @@ export interface paths {
                 query?: never;
                 header?: never;
                 path: {
-                    kind: "meeting_resolution" | "leadership_instruction" | "approval_document" | "routine" | "verification";
+                    kind: "meeting_resolution" | "leadership_instruction" | "approval_document" | "routine" | "verification" | "appeal";
                 };
                 cookie?: never;
             };
@@ -13179,6 +14496,7 @@ export interface paths {
                         escalateAfter: string;
                         paceMarginPercent: number | null;
                         reportEvery: string | null;
+                        returnVisitWithinWorkingDays?: number;
                         signWithin: string;
                         urgeEscalateAfter: string;
                         warnBefore: string;
@@ -13204,9 +14522,10 @@ export interface paths {
                             escalateAfter: string;
                             isDefault: boolean;
                             /** @enum {string} */
-                            kind: "meeting_resolution" | "leadership_instruction" | "approval_document" | "routine" | "verification";
+                            kind: "meeting_resolution" | "leadership_instruction" | "approval_document" | "routine" | "verification" | "appeal";
                             paceMarginPercent: number | null;
                             reportEvery: string | null;
+                            returnVisitWithinWorkingDays?: number;
                             signWithin: string;
                             updatedAt: string | null;
                             updatedBy: string | null;
@@ -13284,7 +14603,7 @@ export interface paths {
                     page?: number;
                     pageSize?: number;
                     q?: string;
-                    role?: "admin" | "supervisor" | "leader" | "department" | "auditor";
+                    role?: "admin" | "supervisor" | "leader" | "department" | "auditor" | "operator";
                 };
                 header?: never;
                 path?: never;
@@ -13307,7 +14626,7 @@ export interface paths {
                                 id: string;
                                 mustChangePassword: boolean;
                                 /** @enum {string} */
-                                role: "admin" | "supervisor" | "leader" | "department" | "auditor";
+                                role: "admin" | "supervisor" | "leader" | "department" | "auditor" | "operator";
                                 updatedAt: string;
                                 username: string;
                             }[];
@@ -13426,7 +14745,7 @@ export interface paths {
                         displayName: string;
                         password: string;
                         /** @enum {string} */
-                        role: "admin" | "supervisor" | "leader" | "department" | "auditor";
+                        role: "admin" | "supervisor" | "leader" | "department" | "auditor" | "operator";
                         username: string;
                     };
                 };
@@ -13446,7 +14765,7 @@ export interface paths {
                             id: string;
                             mustChangePassword: boolean;
                             /** @enum {string} */
-                            role: "admin" | "supervisor" | "leader" | "department" | "auditor";
+                            role: "admin" | "supervisor" | "leader" | "department" | "auditor" | "operator";
                             updatedAt: string;
                             username: string;
                         };
@@ -13582,7 +14901,7 @@ export interface paths {
                         displayName?: string;
                         password?: string;
                         /** @enum {string} */
-                        role?: "admin" | "supervisor" | "leader" | "department" | "auditor";
+                        role?: "admin" | "supervisor" | "leader" | "department" | "auditor" | "operator";
                     };
                 };
             };
@@ -13601,7 +14920,7 @@ export interface paths {
                             id: string;
                             mustChangePassword: boolean;
                             /** @enum {string} */
-                            role: "admin" | "supervisor" | "leader" | "department" | "auditor";
+                            role: "admin" | "supervisor" | "leader" | "department" | "auditor" | "operator";
                             updatedAt: string;
                             username: string;
                         };
@@ -13701,6 +15020,314 @@ export interface paths {
         };
         trace?: never;
     };
+    "/public/appeals": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** A citizen submits an appeal (captcha: the solved ALTCHA payload) → its query code */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        attachmentIds?: string[];
+                        captcha: string;
+                        citizenName?: string;
+                        phone: string;
+                        place?: string;
+                        text: string;
+                        title?: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            queryCode: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Default Response */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Default Response */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Default Response */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/public/appeals/{queryCode}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Status and reply of an appeal, by query code and phone (a miss reveals nothing and is counted) */
+        get: {
+            parameters: {
+                query: {
+                    phone: string;
+                };
+                header?: never;
+                path: {
+                    queryCode: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            repliedAt?: string;
+                            reply?: string;
+                            /** @enum {string} */
+                            status: "received" | "handling" | "replied" | "closed";
+                            submittedAt: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Default Response */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Default Response */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Default Response */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/public/appeals/challenge": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** An ALTCHA challenge to solve before submitting an appeal */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            parameters: {
+                                algorithm: string;
+                                cost: number;
+                                expiresAt?: number;
+                                keyLength: number;
+                                keyPrefix: string;
+                                nonce: string;
+                                salt: string;
+                            };
+                            signature?: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/public/items": {
         parameters: {
             query?: never;
@@ -13732,7 +15359,7 @@ export interface paths {
                                 departments: string[];
                                 dueAt: string;
                                 /** @enum {string} */
-                                kind: "meeting_resolution" | "leadership_instruction" | "approval_document" | "routine" | "verification";
+                                kind: "meeting_resolution" | "leadership_instruction" | "approval_document" | "routine" | "verification" | "appeal";
                                 /** @enum {string} */
                                 light: "green" | "yellow" | "red";
                                 /** @enum {string} */
