@@ -6,7 +6,8 @@ import { aiHistory, aiSuggestions } from '../../db/schema/ai';
 import { items } from '../../db/schema/items';
 import { madeUpHistory, TOPICS } from '../support/ai-history';
 import { DAY, waitFor } from '../support/item-fixtures';
-import { uniqueName } from '../support/services';
+import { runMigrations } from '../../db/migrate';
+import { databaseOfItsOwn, uniqueName } from '../support/services';
 import { createAccount, createDepartment, loginOver } from './support/accounts';
 import { startApi, type RunningApi } from './support/api-server';
 import { client, fieldsOf } from './support/http';
@@ -35,12 +36,12 @@ function jsonl(rows: Array<Record<string, unknown>>): string {
   return rows.map((row) => JSON.stringify(row)).join('\n');
 }
 
+// A database of this file's own: "no history" must mean none, whatever other tests launched.
+const databaseUrl = databaseOfItsOwn('supervision_ai');
+
 beforeAll(async () => {
-  api = await startApi();
-  // The AI tables are this file's alone; a database kept from an earlier run starts them afresh, and
-  // closes the read-model rows that run inserted.
-  await db().execute(sql`TRUNCATE ai_suggestions, ai_models, ai_history, ai_auto_dispatch, ai_fingerprints`);
-  await db().execute(sql`UPDATE items SET status = 'completed' WHERE workflow_id LIKE 'ai-test-%'`);
+  await runMigrations(databaseUrl);
+  api = await startApi({ DATABASE_URL: databaseUrl });
   processor = await startAiProcessors({ config: api.deps.config, db: db(), queues: api.deps.queues });
   for (const topic of Object.keys(TOPICS)) departmentOf[topic] = await createDepartment(db(), uniqueName(topic));
   const department = await createDepartment(db());
@@ -87,7 +88,7 @@ describe('AI assist over the API', () => {
     expect(imported.body.rows).toBe(rows.length);
     const run = await retrained();
     expect(run).toMatchObject({ status: 'ready' });
-    // The departments of the made-up history, beside those of items other tests launched in this database.
+    // The departments of the made-up history (the database is this file's own).
     expect(run.figures.perLabel.map((f) => f.label)).toEqual(expect.arrayContaining(Object.values(departmentOf).map((d) => d.id)));
 
     const answer = await supervisor.post('/api/ai/suggestions', { title: '校车问题', text: '学校的校车每天超载，学生上学不安全' });
