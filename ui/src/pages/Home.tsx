@@ -1,6 +1,6 @@
 /** Home: what needs me now (`GET /api/me/work`), each entry with its countdown. */
 import { useQuery } from '@tanstack/react-query';
-import { Alert, Badge, Card, Col, Empty, List, Row, Space, Typography } from 'antd';
+import { Alert, Badge, Card, Col, Empty, Row, Space, Typography } from 'antd';
 import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router';
 import { ApiError, get } from '../api/client';
@@ -46,10 +46,9 @@ export default function HomePage() {
         {groups.map((g) => (
           <Col xs={24} lg={12} key={g}>
             <Card title={<GroupTitle label={t(g)} count={data![g].length} />} size="small" data-group={g}>
-              <List
-                dataSource={data![g]}
-                renderItem={(w) => (
-                  <List.Item key={w.taskId} className="work-entry">
+              <ul className="work-list">
+                {data![g].map((w) => (
+                  <li key={w.taskId} className="work-entry">
                     <Link to={taskLink(user, w)} className="work-link">
                       <Typography.Text strong className="wrap-anywhere">
                         {w.itemTitle}
@@ -62,19 +61,18 @@ export default function HomePage() {
                         <Countdown to={w.countdownTo ?? w.dueAt} />
                       </Space>
                     </Link>
-                  </List.Item>
-                )}
-              />
+                  </li>
+                ))}
+              </ul>
             </Card>
           </Col>
         ))}
         {(data?.redItems?.length ?? 0) > 0 && (
           <Col xs={24} lg={12}>
             <Card title={<GroupTitle label={t('redItems')} count={data!.redItems.length} />} size="small" data-group="redItems">
-              <List
-                dataSource={data!.redItems}
-                renderItem={(w: WorkItem) => (
-                  <List.Item key={w.itemId} className="work-entry">
+              <ul className="work-list">
+                {data!.redItems.map((w: WorkItem) => (
+                  <li key={w.itemId} className="work-entry">
                     <Link to={`/items/${w.itemId}`} className="work-link">
                       <Typography.Text strong className="wrap-anywhere">
                         {w.title}
@@ -85,9 +83,9 @@ export default function HomePage() {
                         <Countdown to={w.dueAt} />
                       </Space>
                     </Link>
-                  </List.Item>
-                )}
-              />
+                  </li>
+                ))}
+              </ul>
             </Card>
           </Col>
         )}
