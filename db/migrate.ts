@@ -29,6 +29,21 @@ export async function ensureDatabaseExists(url: string): Promise<void> {
   }
 }
 
+/** Drops the database if it exists (closing its connections) and creates it empty: for test runs only. */
+export async function recreateDatabase(url: string): Promise<void> {
+  const name = decodeURIComponent(new URL(url).pathname.replace(/^\//, ''));
+  if (!/^[\w-]+$/.test(name)) throw new Error(`unusual database name "${name}"`);
+  const admin = new URL(url);
+  admin.pathname = '/postgres';
+  const sql = postgres(admin.toString(), { max: 1, onnotice: () => {} });
+  try {
+    await sql.unsafe(`drop database if exists "${name}" with (force)`);
+  } finally {
+    await sql.end({ timeout: 5 });
+  }
+  await ensureDatabaseExists(url);
+}
+
 export async function runMigrations(url: string): Promise<void> {
   await ensureDatabaseExists(url);
   const sql = postgres(url, { max: 1, onnotice: () => {} });

@@ -112,7 +112,7 @@ describe('GET /api/reports/dashboard.xlsx', () => {
     expect(res.type).toContain('spreadsheetml');
     const book = new ExcelJS.Workbook();
     await book.xlsx.load(res.bytes as unknown as ArrayBuffer);
-    expect(book.worksheets.map((s) => s.name)).toEqual(['总计', '会议议定事项', '领导批示', '上级批件', '常规督查']);
+    expect(book.worksheets.map((s) => s.name)).toEqual(['总计', '会议议定事项', '领导批示', '上级批件', '常规督查', '预警核查', '群众诉求']);
     const sheet = book.getWorksheet('上级批件')!;
     const header = (sheet.getRow(3).values as unknown[]).slice(1);
     expect(header).toEqual(['承办单位', '总数', '已办结', '按时办结', '超时办结', '延期办结', '在办', '黄灯（当前）', '红灯（当前）', '曾亮红灯', '按时办结率', '问责']);

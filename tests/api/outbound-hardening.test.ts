@@ -124,8 +124,9 @@ describe('dossiers', () => {
     const pdf = Buffer.from(await answers[0]!.arrayBuffer());
     expect(pdf.subarray(0, 5).toString()).toBe('%PDF-');
     expect(healthTimes.length).toBeGreaterThan(2);
-    // Rendered on the API's own loop, each dossier held it for about a second and health waited for all four.
-    expect(loopDelay.max / 1e6).toBeLessThan(400);
+    // Rendered on the API's own loop, each dossier held it for about a second and health waited for all four;
+    // off the loop, what remains is scheduling and GC, which a loaded machine can stretch to a few hundred ms.
+    expect(loopDelay.max / 1e6).toBeLessThan(800);
     // Health asks Temporal, Postgres and Redis: on a loaded test machine their answers take their own time.
     expect(Math.max(...healthTimes)).toBeLessThan(1500);
 

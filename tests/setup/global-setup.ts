@@ -12,7 +12,7 @@ import { resolvePostgres } from '../../scripts/postgres';
 import { resolveRedis } from '../../scripts/redis';
 import { startTemporalDevServer } from '../../scripts/temporal-server';
 import { buildUiIfStale } from '../../scripts/ui-build';
-import { runMigrations } from '../../db/migrate';
+import { recreateDatabase, runMigrations } from '../../db/migrate';
 import { workflowsPath } from '../../workflows/path';
 import { rm, writeFile } from 'node:fs/promises';
 
@@ -27,6 +27,10 @@ export default async function setup(project: TestProject) {
     resolvePostgres({ databaseName: process.env.TEST_DATABASE_NAME ?? 'supervision_test', log }),
     resolveRedis(log),
   ]);
+  // A fresh test database every run: what an earlier run (or a branch's migration applied out of
+  // order) left behind must not decide this run's outcome.
+  // Only the tests' own database, never one that DATABASE_URL names.
+  if (postgres.origin !== 'DATABASE_URL') await recreateDatabase(postgres.url);
   await runMigrations(postgres.url);
   // Built once here so the browser tests and `up` never race to write ui/dist.
   await buildUiIfStale();
