@@ -10,7 +10,8 @@ import { z } from 'zod';
 export const ownMessages = {
   timeOfDay: { en: 'HH:MM, 24-hour', zh: '24 小时制时刻，如 08:30' },
   timeZone: { en: 'an IANA time zone such as Asia/Shanghai', zh: 'IANA 时区名，如 Asia/Shanghai' },
-  duration: { en: 'a positive ISO-8601 duration such as "P2D" or "PT5S"', zh: '正的 ISO-8601 时长，如 "P2D"（2 天）或 "PT5S"（5 秒）' },
+  duration: { en: 'a positive ISO-8601 duration of at most ten years, such as "P2D" or "PT5S"', zh: '不超过十年的正 ISO-8601 时长，如 "P2D"（2 天）或 "PT5S"（5 秒）' },
+  reportCadence: { en: 'an ISO-8601 duration of at least one minute and at most ten years, such as "P7D"', zh: '不短于一分钟、不超过十年的 ISO-8601 时长，如 "P7D"（7 天）' },
   instant: { en: 'an ISO-8601 instant with a zone, e.g. 2026-12-31T10:00:00Z', zh: '带时区的 ISO-8601 时刻，如 2026-12-31T10:00:00Z' },
   date: { en: 'YYYY-MM-DD', zh: '日期，格式为 YYYY-MM-DD' },
   username: { en: 'letters, digits, dot, dash or underscore', zh: '只能包含字母、数字、点、连字符或下划线' },

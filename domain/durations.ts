@@ -6,6 +6,15 @@ export const MINUTE_MS = 60 * SECOND_MS;
 export const HOUR_MS = 60 * MINUTE_MS;
 export const DAY_MS = 24 * HOUR_MS;
 export const WEEK_MS = 7 * DAY_MS;
+/** Ten years: a deadline or a duration reaching further is a typing mistake (8026 for 2026), refused at its field. */
+export const MAX_HORIZON_MS = 3653 * DAY_MS;
+/** The shortest progress-report cadence a form or template may ask for. */
+export const MIN_REPORT_CADENCE_MS = 60_000;
+
+/** True when `at` lies further ahead of `now` than any deadline may. */
+export function beyondHorizon(at: number, now: number): boolean {
+  return at - now > MAX_HORIZON_MS;
+}
 
 export class DurationError extends Error {
   override name = 'DurationError';

@@ -1,5 +1,6 @@
 // Who may do what, in which state, with which values. Runs as the Temporal Update validator, so
 // a refused form never enters history; the API maps codes to 403 / 409 / 422.
+import { beyondHorizon } from './durations';
 import { isClosedStatus } from './lights';
 import type { Actor, Instant, RuleViolation, TaskEvent, TaskEventOf, TaskState, TaskStatus, ViolationCode } from './types';
 
@@ -20,6 +21,10 @@ export class TaskRuleError extends Error {
 
 function violation(code: ViolationCode, message: string, messageZh: string, field?: string): RuleViolation {
   return field === undefined ? { code, message, messageZh } : { code, message, messageZh, field };
+}
+
+function tooFar(field: string): RuleViolation {
+  return violation('rule_violation', 'the date is more than ten years ahead', '日期不能晚于十年之后', field);
 }
 
 const STATUS_ZH: Record<TaskStatus, string> = {
@@ -127,6 +132,7 @@ function checkExtensionRequest(state: TaskState, e: TaskEventOf<'extension_reque
     return violation('rule_violation', 'the new due date must be after the current due date', '新的办理期限须晚于当前办理期限', 'newDueAt');
   }
   if (e.newDueAt <= now) return violation('rule_violation', 'the new due date is in the past', '新的办理期限早于当前时间', 'newDueAt');
+  if (beyondHorizon(e.newDueAt, now)) return tooFar('newDueAt');
   return null;
 }
 
@@ -255,6 +261,7 @@ export function validateTaskAction(state: TaskState, event: TaskEvent, now: Inst
       return checkRecomputed(event);
     case 'deadline_set':
       if (!isInstant(event.dueAt) || event.dueAt <= now) return violation('rule_violation', 'dueAt must be in the future', '办理期限须晚于当前时间', 'dueAt');
+      if (beyondHorizon(event.dueAt, now)) return tooFar('dueAt');
       return required(event.reason, 'reason', 'a reason', '调整理由');
     case 'assign':
       if (typeof event.assignee !== 'object' || event.assignee === null || blank(event.assignee.userId)) {

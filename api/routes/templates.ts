@@ -1,31 +1,23 @@
 import { z } from 'zod';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { templateKinds } from '../../db/queries/templates';
-import { parseDuration } from '../../domain/durations';
 import { requireUser } from '../authz';
 import type { ApiDeps } from '../deps';
+import { durationString, reportCadenceString } from '../schemas/durations';
 import { errorBody } from '../schemas/errors';
 import { pageOf } from '../schemas/pagination';
 import { listTemplatesPage, putTemplate, readTemplate } from '../services/organisation/templates';
-import { ownMessages } from '../validation-messages';
 
 const kindSchema = z.enum(templateKinds as [typeof templateKinds[number], ...typeof templateKinds]);
 
-function isDuration(value: string): boolean {
-  try {
-    return parseDuration(value) > 0;
-  } catch {
-    return false;
-  }
-}
-const duration = z.string().max(40).refine(isDuration, ownMessages.duration.en);
+const duration = durationString;
 
 const settings = z
   .object({
     defaultDeadline: z.union([z.object({ duration }).strict(), z.object({ workingDays: z.number().int().min(0).max(365) }).strict()]),
     warnBefore: duration,
     signWithin: duration,
-    reportEvery: duration.nullable(),
+    reportEvery: reportCadenceString.nullable(),
     escalateAfter: duration,
     urgeEscalateAfter: duration,
     paceMarginPercent: z.number().min(0).max(100).nullable(),

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { riskLevels } from '../../db/schema/intake';
 import { ownMessages } from '../validation-messages';
-import { parseDuration } from '../../domain/durations';
+import { durationString } from './durations';
 
 /** A source's name as signals carry it: letters, digits and `._-`. */
 const sourceName = z.string().min(1).max(100).regex(/^[\w.-]+$/, ownMessages.username.en);
@@ -56,13 +56,6 @@ export const sourceSchema = z.object({
   updatedAt: z.string(),
 });
 
-function isDuration(value: string): boolean {
-  try {
-    return parseDuration(value) > 0;
-  } catch {
-    return false;
-  }
-}
 export const ruleBody = z
   .object({
     source: sourceName,
@@ -71,7 +64,7 @@ export const ruleBody = z
     /** The leader in whose name verification items are issued. */
     issuedBy: z.uuid(),
     dueInWorkingDays: z.number().int().min(1).max(365).nullable().optional(),
-    dueWithin: z.string().max(40).refine(isDuration, ownMessages.duration.en).nullable().optional(),
+    dueWithin: durationString.nullable().optional(),
   })
   .strict();
 export type RuleBody = z.infer<typeof ruleBody>;

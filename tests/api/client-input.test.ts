@@ -1,7 +1,9 @@
 /**
  * Client input that once answered 500 now answers a 4xx naming the field in both languages:
  * a deadline in a past year ("bad year range 2026..2025" from the calendar builder) and text
- * holding a control character (Postgres refuses NUL). The property test throws the general case.
+ * holding a control character (Postgres refuses NUL). Times and durations have sane bounds: no
+ * deadline more than ten years ahead, no report cadence under a minute. The property test throws
+ * the general case.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startApiHarness, type ApiHarness, type HttpAnswer, type LoggedIn } from '../support/api-harness';
@@ -79,5 +81,39 @@ describe('control characters in text', () => {
     );
     expect(answer.status).toBe(201);
     await supervisor.post(`/api/items/${answer.body.id}/cancel`, { reason: 'test finished' });
+  });
+});
+
+describe('times and durations have sane bounds', () => {
+  const lead = () => [{ departmentId: dept, role: 'lead' as const }];
+  const launchedTitles = async (marker: string) =>
+    ((await supervisor.get(`/api/items?q=${encodeURIComponent(marker)}`)).body.items ?? []) as unknown[];
+
+  it('a deadline 8,000 years ahead is refused at its field, and nothing is launched', async () => {
+    const marker = `远期截止 ${Date.now()}`;
+    const item = await supervisor.post('/api/items', launchBody(leader.id, lead(), { title: marker, dueAt: '9999-12-31T00:00:00Z' }));
+    expect(refusal(item)).toMatchObject({ status: 422, fields: ['body.dueAt'], zh: expect.stringContaining('十年') });
+    const task = await supervisor.post(
+      '/api/items',
+      launchBody(leader.id, [{ departmentId: dept, role: 'lead', dueAt: '8026-01-01T00:00:00Z' }], { title: marker }),
+    );
+    expect(refusal(task)).toMatchObject({ status: 422, fields: ['body.tasks.0.dueAt'] });
+    const warn = await supervisor.post('/api/items', launchBody(leader.id, lead(), { title: marker, warnBefore: 'P20Y' }));
+    expect(refusal(warn)).toMatchObject({ status: 400, fields: ['body.warnBefore'] });
+    expect(await launchedTitles(marker)).toEqual([]);
+  });
+
+  it('a report cadence of 1 ms is refused on a launch and on a template', async () => {
+    const marker = `过密反馈 ${Date.now()}`;
+    const answer = await supervisor.post('/api/items', launchBody(leader.id, lead(), { title: marker, reportEvery: 'PT0.001S' }));
+    expect(refusal(answer)).toMatchObject({ status: 400, fields: ['body.reportEvery'], zh: expect.stringContaining('一分钟') });
+    expect(await launchedTitles(marker)).toEqual([]);
+    const admin = await h.createUser('admin');
+    const template = (await admin.get('/api/templates/routine')).body;
+    const settings = { ...template, reportEvery: 'PT1S' };
+    for (const key of ['kind', 'updatedAt', 'updatedBy', 'isDefault']) delete settings[key];
+    const put = await admin.request('PUT', '/api/templates/routine', settings);
+    expect(refusal(put)).toMatchObject({ status: 400, fields: ['body.reportEvery'] });
+    expect((await admin.get('/api/templates/routine')).body.reportEvery).toBe(template.reportEvery);
   });
 });

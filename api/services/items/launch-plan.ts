@@ -5,6 +5,9 @@ import type { ItemTemplate } from '../../../db/queries/templates';
 import {
   DAY_MS,
   DurationError,
+  MAX_HORIZON_MS,
+  MIN_REPORT_CADENCE_MS,
+  beyondHorizon,
   initialTaskState,
   parseDuration,
   resolveDeadlines,
@@ -22,7 +25,9 @@ const badRequest = (field: string, message: string, messageZh: string) =>
   fieldError('validation_failed', field, message, messageZh, `${field}: ${message}`);
 function duration(value: string, field: string): number {
   try {
-    return parseDuration(value);
+    const ms = parseDuration(value);
+    if (ms > MAX_HORIZON_MS) throw badRequest(field, 'must not be longer than ten years', '时长不能超过十年');
+    return ms;
   } catch (error) {
     if (error instanceof DurationError) throw badRequest(field, error.message, `不是有效的 ISO-8601 时长（如 P2D 表示 2 天）：${value}`);
     throw error;
@@ -58,8 +63,8 @@ export function parseLaunchTiming(input: LaunchItemBody, template: ItemTemplate,
   const reportSource = input.reportEvery === undefined ? template.reportEvery : input.reportEvery;
   const reportEveryMs =
     reportSource === null ? null : duration(reportSource, input.reportEvery === undefined ? 'template.reportEvery' : 'body.reportEvery');
-  if (reportEveryMs !== null && reportEveryMs <= 0)
-    throw badRequest('body.reportEvery', 'must be longer than zero', '进展反馈周期须大于零');
+  if (reportEveryMs !== null && reportEveryMs < MIN_REPORT_CADENCE_MS)
+    throw badRequest(input.reportEvery === undefined ? 'template.reportEvery' : 'body.reportEvery', 'must be at least one minute', '进展反馈周期不能短于一分钟');
   const escalateAfterMs = duration(template.escalateAfter, 'template.escalateAfter');
   const urgeEscalateAfterMs = template.urgeEscalateAfter ? duration(template.urgeEscalateAfter, 'template.urgeEscalateAfter') : null;
 
@@ -77,9 +82,13 @@ export function parseLaunchTiming(input: LaunchItemBody, template: ItemTemplate,
       'the due date must be in the future',
       '截止时间须晚于现在',
     );
+  if ('at' in due && beyondHorizon(due.at, now))
+    throw ruleRefusal('body.dueAt', 'the due date must be within ten years', '截止时间不能晚于十年之后');
   taskDue.forEach((at, i) => {
     if (at !== undefined && at <= now)
       throw ruleRefusal(`body.tasks.${i}.dueAt`, 'the task’s due date must be in the future', '任务截止时间须晚于现在');
+    if (at !== undefined && beyondHorizon(at, now))
+      throw ruleRefusal(`body.tasks.${i}.dueAt`, 'the task’s due date must be within ten years', '任务截止时间不能晚于十年之后');
   });
   return { warnBeforeMs, signWithinMs, reportEveryMs, escalateAfterMs, urgeEscalateAfterMs, due, taskDue };
 }

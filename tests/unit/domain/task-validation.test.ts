@@ -129,6 +129,12 @@ describe('business rules (422)', () => {
     ],
     ['extension without a reason', signedTask, ev('extension_request', dept, now, { reason: '', newDueAt: T0 + 20 * DAY_MS }), 'reason'],
     [
+      'extension more than ten years ahead',
+      signedTask,
+      ev('extension_request', dept, now, { reason: 'r', newDueAt: now + 3700 * DAY_MS }),
+      'newDueAt',
+    ],
+    [
       'transfer to the same department',
       signedTask,
       ev('transfer_request', dept, now, { reason: 'r', suggestedDepartmentId: 'd1' }),
