@@ -8,7 +8,8 @@
  * - screenshots of every page at desktop (1360 × 900) and phone (390 × 844) in both languages go to
  *   .data/test/screenshots/ (`<role>-<page>-<lang>-<size>.png`).
  * The standing book's tabs and the admin's pages are walked the same way by ui-leader and ui-admin,
- * with data of their own; here the leader's home, drill-down and items, and the admin's status page.
+ * with data of their own; here the leader's home, drill-down, items and hotspots, the operator's desk,
+ * the citizen's appeal page, and the admin's status and AI pages.
  * Problems are collected over the whole walk and asserted at the end, so one bad page does not hide
  * the screenshots of the others.
  */
@@ -76,27 +77,40 @@ async function playSome(harness: ApiHarness): Promise<void> {
       await fin('POST', `/api/tasks/${mine.id}/progress`, { text: '已完成 36 个小区中 12 个的改造设计。', percent: 35 });
     }
   }
+  // The hotline: one appeal waiting for dispatch, one dispatched to the finance bureau.
+  const op = await login('operator');
+  const appeals = [
+    { text: '小区门口的路灯已经坏了一个月，夜里出行很不方便，请尽快修复。', place: '幸福路 12 号' },
+    { text: '菜市场周边占道经营严重，早高峰车辆无法通行。', place: '东风路菜市场' },
+  ];
+  for (const [i, a] of appeals.entries()) {
+    const r = await op('POST', '/api/appeals', { ...a, phone: '13800138000', citizenName: '王女士', channel: 'hotline' });
+    expect(r.status).toBe(201);
+    if (i === 1) expect((await op('POST', `/api/appeals/${r.body.id}/dispatch`, { departmentId: deps.get('财政局') })).status).toBeLessThan(300);
+  }
   await new Promise((r) => setTimeout(r, 3000));
 }
 
-type Who = 'anonymous' | 'department' | 'supervisor' | 'leader' | 'auditor' | 'admin';
-const USERNAME: Record<Exclude<Who, 'anonymous'>, string> = { department: 'finance', supervisor: 'supervisor', leader: 'leader', auditor: 'auditor', admin: 'admin' };
+type Who = 'anonymous' | 'department' | 'operator' | 'supervisor' | 'leader' | 'auditor' | 'admin';
+const USERNAME: Record<Exclude<Who, 'anonymous'>, string> = { department: 'finance', operator: 'operator', supervisor: 'supervisor', leader: 'leader', auditor: 'auditor', admin: 'admin' };
 
 function pagesOf(who: Who): [name: string, path: string][] {
   const item = `/items/${ids.itemId}`;
   switch (who) {
     case 'anonymous':
-      return [['login', '/'], ['public', '/public']];
+      return [['login', '/'], ['public', '/public'], ['citizen-appeal', '/public/appeal']];
     case 'department':
       return [['home', '/'], ['my-tasks', '/tasks'], ['task', `${item}/tasks/${ids.taskId}`], ['item', item], ['inbox', '/inbox'], ['notification-settings', '/settings/notifications'], ['password', '/password']];
+    case 'operator':
+      return [['home', '/'], ['appeals', '/appeals']];
     case 'supervisor':
       return [['home', '/'], ['items', '/items'], ['item', item], ['launch', '/launch'], ['standing-book', '/leader']];
     case 'leader':
-      return [['home', '/'], ['drill-down', 'kpi-inProgress'], ['items', '/items']];
+      return [['home', '/'], ['drill-down', 'kpi-inProgress'], ['items', '/items'], ['hotspots', '/leader/hotspots']];
     case 'auditor':
       return [['audit', '/audit'], ['item-audit', `${item}/audit`], ['audit-log', '/audit-log']];
     case 'admin':
-      return [['status', '/status']];
+      return [['status', '/status'], ['ai', '/admin/ai']];
   }
 }
 
@@ -149,8 +163,8 @@ async function walk(who: Who, lang: Lang): Promise<void> {
 }
 
 describe('every page, every role, both languages', () => {
-  for (const who of ['anonymous', 'department', 'supervisor', 'leader', 'auditor', 'admin'] as const) {
-    it(`${who}: screenshots, axe, phone width`, { timeout: 240_000 }, async () => {
+  for (const who of ['anonymous', 'department', 'operator', 'supervisor', 'leader', 'auditor', 'admin'] as const) {
+    it(`${who}: screenshots, axe, phone width`, { timeout: 360_000 }, async () => {
       await walk(who, 'zh');
       await walk(who, 'en');
     });

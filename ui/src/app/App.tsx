@@ -12,7 +12,7 @@ import { ErrorAlert } from '../components/PageContainer';
 import { ChangePasswordPage } from '../pages/ChangePassword';
 import { LoginPage } from '../pages/Login';
 import { currentLang } from './i18n';
-import { appRoutes, mayOpen } from './registry';
+import { appRoutes, homeOf, mayOpen, routesFor } from './registry';
 import { UserContext, useSessionQuery } from './session';
 import { Shell } from './Shell';
 import { PublicLayout } from './PublicLayout';
@@ -71,14 +71,14 @@ function SessionGate() {
   }
   const role = me.user.role;
   // `/` is the home page unless a route claims a role's landing page.
-  const home = appRoutes.find((r) => r.homeFor?.includes(role))?.path ?? '/';
+  const home = homeOf(role);
   return (
     <UserContext.Provider value={me.user}>
       <Shell>
         <Suspense fallback={<FullPageSpin />}>
           <Routes>
             {home !== '/' && <Route path="/" element={<Navigate to={home} replace />} />}
-            {appRoutes.map((r) => (
+            {routesFor(role).map((r) => (
               <Route key={r.path} path={r.path} element={mayOpen(r, role) ? r.element : <Result status="403" subTitle={<Forbidden />} />} />
             ))}
             <Route path="*" element={<Result status="404" subTitle={<NotFound />} />} />
