@@ -52,7 +52,7 @@ export const aiModels = pgTable(
     coverage: doublePrecision('coverage'),
     /** Held-out figures (assist/metrics.ts Figures), per-department precision and recall included. */
     figures: jsonb('figures').$type<AiFigures>(),
-    /** The learnt counts (wink-naive-bayes-text-classifier's export). */
+    /** The learnt model, serialised (assist/classifier.ts `LinearModel.serialize`: TF-IDF vocabulary and linear SVM weights). */
     counts: text('counts'),
     message: text('message'),
   },

@@ -43,6 +43,6 @@ export async function retrain(db: Database, version: number, progress: (percent:
     threshold: model.threshold?.threshold ?? null,
     coverage: model.threshold?.coverage ?? null,
     figures: model.heldOut,
-    counts: model.winkJson,
+    counts: model.model,
   });
 }

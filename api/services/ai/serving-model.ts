@@ -1,10 +1,10 @@
-import { NaiveBayesModel } from '../../../assist/classifier';
+import { LinearModel } from '../../../assist/classifier';
 import type { Database } from '../../../db/client';
 import { findModelRun, servingVersion } from '../../../db/queries/ai';
 
 export interface ServedModel {
   version: number;
-  model: NaiveBayesModel;
+  model: LinearModel;
   /** Auto-dispatch threshold of this model, or null when its history could not promise the precision. */
   threshold: number | null;
   coverage: number | null;
@@ -24,7 +24,10 @@ export async function servingModel(db: Database): Promise<ServedModel | null> {
   if (current?.version === version) return current;
   const run = await findModelRun(db, version);
   if (!run?.counts || run.temperature === null) return null;
-  const served = { version, model: new NaiveBayesModel({ winkJson: run.counts, temperature: run.temperature }), threshold: run.threshold, coverage: run.coverage };
+  // A model stored in an earlier format (naive Bayes counts) is not served: the next retraining replaces it.
+  const model = LinearModel.load({ model: run.counts, temperature: run.temperature });
+  if (!model) return null;
+  const served = { version, model, threshold: run.threshold, coverage: run.coverage };
   loaded.set(db, served);
   return served;
 }

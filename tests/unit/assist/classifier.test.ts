@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { NaiveBayesModel } from '../../../assist/classifier';
+import { LinearModel } from '../../../assist/classifier';
 import { thresholdFor, type HeldOutAnswer } from '../../../assist/metrics';
 import { documentTokens, tokens } from '../../../assist/tokenize';
 import { MIN_EXAMPLES, trainModel } from '../../../assist/train';
@@ -23,7 +23,7 @@ describe('department suggestion', () => {
     expect(outcome.ok).toBe(true);
     if (!outcome.ok) return;
     expect(outcome.model.heldOut.accuracy).toBeGreaterThan(0.9);
-    const model = new NaiveBayesModel(outcome.model);
+    const model = LinearModel.load(outcome.model)!;
     const suggestions = model.suggest(documentTokens('校车问题', '学校的校车每天超载，学生上学不安全'));
     expect(suggestions).toHaveLength(3);
     expect(suggestions[0]!.label).toBe('schools');
@@ -36,7 +36,7 @@ describe('department suggestion', () => {
   it('a text with no known word gets no suggestion, not an error', () => {
     const outcome = trainModel(examples);
     if (!outcome.ok) throw new Error('trained');
-    expect(new NaiveBayesModel(outcome.model).suggest(tokens('完全陌生的词汇组合'))).toEqual([]);
+    expect(LinearModel.load(outcome.model)!.suggest(tokens('完全陌生的词汇组合'))).toEqual([]);
   });
 
   it('an empty or tiny history trains no model and says why', () => {
