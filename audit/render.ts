@@ -141,6 +141,8 @@ function what(e: AuditEntry, lang: Lang, names: NameBook): Words {
       return withText({ zh: '批示', en: 'gave an instruction' }, d.text);
     case 'item_public_changed':
       return withText(d.public ? { zh: '将事项设为公开', en: 'made the item public' } : { zh: '将事项设为不公开', en: 'made the item not public' }, d.reason);
+    case 'signal_updated':
+      return withText({ zh: '预警信息已更新', en: 'Signal details updated' }, d.subject);
     case 'deadline_set':
       return withText({ zh: `${dept(e.departmentId).zh}办理期限随事项调整为${time(d.dueAt)}（视为延期）`, en: `due date of ${dept(e.departmentId).en} moved with the item to ${time(d.dueAt)} (as an extension)` }, d.reason);
     case 'assign': {

@@ -8,6 +8,7 @@ import type { AppendixSection } from '../jobs/exports/dossier-pdf';
 import { departments } from '../db/schema/org';
 import { items } from '../db/schema/items';
 import { eventsOf, ItemNotFoundError, type ItemHistories } from '../archive/histories';
+import { accountabilityLines, withAccountability } from './accountability-lines';
 import { buildHistoryView, type HistoryView } from './history-view';
 import { loadItemHistories } from './load';
 import { nameBook, type Lang, type NameBook } from './render';
@@ -38,9 +39,12 @@ export async function loadHistories(deps: AuditDeps, idOrCode: string): Promise<
   return loadItemHistories(deps, await resolveItemId(deps.db, idOrCode));
 }
 
+/** The workflows' history in words, with the item's accountability actions (recorded, revised, withdrawn) in their place. */
 export async function itemHistory(deps: AuditDeps, idOrCode: string, lang: Lang, options: { raw?: boolean } = {}): Promise<HistoryView> {
-  const [histories, names] = await Promise.all([loadHistories(deps, idOrCode), departmentNames(deps.db)]);
-  return buildHistoryView(histories, lang, names, options);
+  const itemId = await resolveItemId(deps.db, idOrCode);
+  const [histories, names] = await Promise.all([loadItemHistories(deps, itemId), departmentNames(deps.db)]);
+  const view = buildHistoryView(histories, lang, names, options);
+  return { ...view, events: withAccountability(view.events, await accountabilityLines(deps.db, itemId, lang, names)) };
 }
 
 export async function itemStateAt(deps: AuditDeps, idOrCode: string, at: string): Promise<ReplayedState> {

@@ -146,3 +146,22 @@ export function queryCodeOf(randomBytes: Uint8Array): string {
 export function isQueryCode(value: string): boolean {
   return value.length === QUERY_CODE_LENGTH && [...value].every((c) => QUERY_CODE_ALPHABET.includes(c));
 }
+
+/** What an appeal may carry of an uploaded file: who uploaded it and whether something holds it already. */
+export interface AttachmentClaim {
+  uploadedBy: string;
+  itemId: string | null;
+  taskId: string | null;
+}
+
+/**
+ * Why an appeal may not take this upload, or null. An operator's appeal takes only files that
+ * operator uploaded and nothing holds yet. The public page has no upload of its own (a citizen has
+ * no account to own a file), so a citizen's appeal takes none: any id could be someone else's file.
+ */
+export function appealAttachmentRefusal(file: AttachmentClaim | undefined, registeredBy: string | null): { en: string; zh: string } | null {
+  if (registeredBy === null) return { en: 'the public page takes no attachments', zh: '公众页面不接收附件' };
+  if (!file || file.uploadedBy !== registeredBy) return { en: 'no such attachment of yours', zh: '没有您上传的该附件' };
+  if (file.itemId !== null || file.taskId !== null) return { en: 'the attachment already belongs to another record', zh: '该附件已属于其他记录' };
+  return null;
+}

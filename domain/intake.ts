@@ -27,7 +27,7 @@ export interface SignalFacts {
   externalId: string;
   subject: string;
   riskLevel: SignalRisk;
-  details?: Record<string, unknown> | undefined;
+  details?: Record<string, unknown> | null | undefined;
 }
 
 export interface IntakeRuleFacts {
@@ -40,16 +40,22 @@ export interface IntakeRuleFacts {
 const TITLE_MAX = 200;
 const DESCRIPTION_MAX = 20_000;
 
+/** A verification item's title and description, as its signal (first or latest) words them. */
+export function verificationTextOf(signal: SignalFacts): { title: string; description: string } {
+  const prefix = `预警核查（${RISK_WORDS[signal.riskLevel].zh}）：`;
+  const title = (prefix + signal.subject).slice(0, TITLE_MAX);
+  const details = signal.details === undefined || signal.details === null ? '' : `\n${JSON.stringify(signal.details, null, 2)}`;
+  const description = `${signal.source} · ${signal.externalId}\n${signal.subject}${details}`.slice(0, DESCRIPTION_MAX);
+  return { title, description };
+}
+
 /**
  * The verification item a signal starts: its title, description, reference and deadline, for the
  * department the rule (or the signal) names. The deadline: the rule's working days, else its
  * duration, else the verification template's default (both absent).
  */
 export function verificationLaunchOf(signal: SignalFacts, rule: IntakeRuleFacts, departmentId: string, now: Instant) {
-  const prefix = `预警核查（${RISK_WORDS[signal.riskLevel].zh}）：`;
-  const title = (prefix + signal.subject).slice(0, TITLE_MAX);
-  const details = signal.details === undefined ? '' : `\n${JSON.stringify(signal.details, null, 2)}`;
-  const description = `${signal.source} · ${signal.externalId}\n${signal.subject}${details}`.slice(0, DESCRIPTION_MAX);
+  const { title, description } = verificationTextOf(signal);
   const due =
     rule.dueInWorkingDays !== null ? { dueInWorkingDays: rule.dueInWorkingDays } : rule.dueWithinMs !== null ? { dueAt: new Date(now + rule.dueWithinMs).toISOString() } : {};
   return {

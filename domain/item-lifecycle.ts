@@ -80,7 +80,9 @@ export type ItemEvent =
   | (ItemEventBase & { type: 'add_assist'; taskId: string; departmentId: string; dueAt?: Instant; policy: DeadlinePolicy })
   | (ItemEventBase & { type: 'change_deadline'; dueAt: Instant; reason: string })
   | (ItemEventBase & { type: 'instruct'; id: string; text: string })
-  | (ItemEventBase & { type: 'set_public'; public: boolean; reason?: string });
+  | (ItemEventBase & { type: 'set_public'; public: boolean; reason?: string })
+  /** A repeated early warning (预警) carries newer details: the verification item's title and description follow. */
+  | (ItemEventBase & { type: 'update_signal'; title: string; description: string; subject: string; riskLevel: string });
 
 export interface ItemTransition {
   state: ItemState;
@@ -105,6 +107,9 @@ const record = (entry: string, actor: Actor, payload: Record<string, unknown> = 
 });
 
 const said = (code: string | null, text: string): RecordedReason => ({ code, en: text, zh: text });
+
+/** The history's words for a repeated signal's newer details. */
+export const SIGNAL_UPDATED: RecordedReason = { code: 'signal_updated', en: 'Signal details updated', zh: '预警信息已更新' };
 
 /** The item's copy of a task until the task workflow reports (version −1: any report replaces it). */
 export function placeholderTask(spec: ItemTaskSpec, now: Instant): TaskWire {
@@ -204,6 +209,11 @@ export function validateItemAction(state: ItemState, event: ItemEvent, now: Inst
       return event.public === state.item.public
         ? violation('wrong_state', `the item is already ${event.public ? 'public' : 'not public'}`, event.public ? '事项已公开' : '事项已不公开', 'public')
         : null;
+    case 'update_signal':
+      if (event.actor.role !== 'system') return violation('forbidden', "only the intake of signals may change a signal's details", '仅预警接入可以更新预警信息');
+      if (state.item.kind !== 'verification') return violation('wrong_state', 'only a verification item has a signal', '仅预警核查事项有预警信息');
+      if (state.status === 'archived') return notRunning(state, 'update the signal of', '更新预警信息');
+      return blank(event.title) ? violation('rule_violation', 'subject is required', '请填写预警标题', 'subject') : null;
   }
 }
 
@@ -308,7 +318,21 @@ function step(state: ItemState, e: ItemEvent, now: Instant): ItemTransition {
         effects: [record('item_public_changed', e.actor, { public: e.public, ...(e.reason ? { reason: e.reason } : {}) }, reason), { type: 'projected' }],
       };
     }
+    case 'update_signal':
+      return onSignalUpdated(state, bumped, e);
   }
+}
+
+/** A repeat with the same words changes nothing and says nothing; newer words replace the title and description. */
+function onSignalUpdated(state: ItemState, bumped: ItemState, e: Extract<ItemEvent, { type: 'update_signal' }>): ItemTransition {
+  if (e.title === state.item.title && e.description === state.item.description) return { state, effects: [] };
+  return {
+    state: { ...bumped, item: { ...state.item, title: e.title, description: e.description } },
+    effects: [
+      record('signal_updated', e.actor, { subject: e.subject, riskLevel: e.riskLevel, from: { title: state.item.title } }, SIGNAL_UPDATED),
+      { type: 'projected' },
+    ],
+  };
 }
 
 /** Applies one event at `now`; throws ItemRuleError when validateItemAction refuses it. */

@@ -126,6 +126,17 @@ export interface SetPublicArgs {
 /** Supervisor only: whether the item is disclosed on the public page. */
 export const setPublicUpdate = defineUpdate<ItemWire, [SetPublicArgs]>('setPublic');
 
+export interface UpdateSignalArgs {
+  actor: Actor;
+  subject: string;
+  riskLevel: string;
+  /** The item's new title and description, worded by domain/intake.ts from the latest signal. */
+  title: string;
+  description: string;
+}
+/** The intake only: a repeated signal's newer details (a repeat with the same words changes nothing). */
+export const updateSignalUpdate = defineUpdate<ItemWire, [UpdateSignalArgs]>('updateSignal');
+
 /**
  * Answers once every task workflow of the item has started (so task Updates find them): call it
  * right after starting the item, or with executeUpdateWithStart, before answering the launch.

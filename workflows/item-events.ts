@@ -9,6 +9,7 @@ import type {
   ItemInput,
   instructUpdate,
   setPublicUpdate,
+  updateSignalUpdate,
 } from './item-definitions';
 
 type ArgsOf<D> = D extends UpdateDefinition<unknown, [infer A], string> ? A : never;
@@ -45,6 +46,15 @@ export const itemEventOf = {
     at,
     public: a.public,
     ...(a.reason !== undefined ? { reason: a.reason } : {}),
+  }),
+  updateSignal: (a: ArgsOf<typeof updateSignalUpdate>, at: Instant): ItemEvent => ({
+    type: 'update_signal',
+    actor: a.actor,
+    at,
+    title: a.title,
+    description: a.description,
+    subject: a.subject,
+    riskLevel: a.riskLevel,
   }),
 } satisfies Record<string, (a: never, at: Instant, input: ItemInput) => ItemEvent>;
 

@@ -35,6 +35,7 @@ import {
   setPublicUpdate,
   taskChangedSignal,
   tasksOpenedUpdate,
+  updateSignalUpdate,
   type ItemCarried,
   type ItemInput,
   type ItemWire,
@@ -198,6 +199,7 @@ function wireHandlers(run: ItemRun) {
   itemAction(run, changeDeadlineUpdate, itemEventOf.changeDeadline);
   itemAction(run, instructUpdate, itemEventOf.instruct);
   itemAction(run, setPublicUpdate, itemEventOf.setPublic);
+  itemAction(run, updateSignalUpdate, itemEventOf.updateSignal);
   setHandler(tasksOpenedUpdate, async () => {
     await condition(() => run.state.tasks.every((t) => run.outbox.started.has(t.id) || isClosedStatus(t.status)));
     return itemToWire(run.state);

@@ -1,6 +1,6 @@
 // Reads and writes of citizens' appeals (db/schema/appeals.ts). A stage change is conditional on
 // the stage it starts from, so two racing writers cannot both move it.
-import { and, count, desc, eq, gte, inArray, isNotNull, lt, sql, type SQL } from 'drizzle-orm';
+import { and, count, desc, eq, gte, inArray, isNotNull, lt, lte, sql, type SQL } from 'drizzle-orm';
 import type { Executor } from '../client';
 import { appealReturns, appeals, type AppealRow } from '../schema/appeals';
 import type { AppealStage } from '../../domain/appeals';
@@ -71,32 +71,83 @@ export interface AppealFigures {
   returned: number;
 }
 
+type FiguresPeriod = { from?: Date | undefined; to?: Date | undefined; departmentIds?: readonly string[] | undefined; asOf?: Date | null | undefined };
+
+const inPeriod = (period: FiguresPeriod, column: typeof appeals.dispatchedAt | typeof appealReturns.returnedAt) =>
+  [
+    period.from ? gte(column, period.from) : undefined,
+    period.to ? lt(column, period.to) : undefined,
+    period.asOf ? lte(column, period.asOf) : undefined,
+  ].filter((c): c is SQL => c !== undefined);
+
+/** Appeals per department now: the department holding each today, with its visit and contact facts. */
+function handledNow(db: Executor, period: FiguresPeriod) {
+  const departments = period.departmentIds ? [inArray(appeals.departmentId, [...period.departmentIds])] : [];
+  return db
+    .select({
+      departmentId: sql<string>`${appeals.departmentId}`,
+      appeals: count(),
+      visited: sql<number>`count(${appeals.visitResult})::int`,
+      satisfied: sql<number>`count(*) filter (where ${appeals.visitResult} in ('satisfied', 'basically_satisfied'))::int`,
+      contacted: sql<number>`count(${appeals.contactedInWindow})::int`,
+      contactedInWindow: sql<number>`count(*) filter (where ${appeals.contactedInWindow})::int`,
+    })
+    .from(appeals)
+    .where(and(isNotNull(appeals.departmentId), ...inPeriod(period, appeals.dispatchedAt), ...departments))
+    .groupBy(appeals.departmentId);
+}
+
 /**
- * Per department, the appeals dispatched to it in the period (by their latest dispatch) and the
- * returns it made in the period: two grouped scans over indexed columns.
+ * Appeals per department as they stood at `asOf`: the department that held each then (the first to
+ * return it after `asOf`, else today's; none while it waited for a re-dispatch), and only the
+ * contacts and visits made by then, by the department that holds it today. A department that held an
+ * appeal between two returns, both after asOf, and a visit before a reopening are not told apart.
  */
-export async function appealFiguresByDepartment(db: Executor, period: { from?: Date; to?: Date; departmentIds?: readonly string[] }): Promise<AppealFigures[]> {
-  const inPeriod = (column: typeof appeals.dispatchedAt | typeof appealReturns.returnedAt) =>
-    [period.from ? gte(column, period.from) : undefined, period.to ? lt(column, period.to) : undefined].filter((c): c is SQL => c !== undefined);
-  const departments = (column: typeof appeals.departmentId | typeof appealReturns.departmentId) =>
-    period.departmentIds ? [inArray(column, [...period.departmentIds])] : [];
+function handledAsOf(db: Executor, period: FiguresPeriod & { asOf: Date }) {
+  // A Date inside raw sql is not mapped by the driver: the instant as text, cast.
+  const asOf = sql`${period.asOf.toISOString()}::timestamptz`;
+  const laterReturn = sql`(select r.department_id from ${appealReturns} r where r.appeal_id = ${appeals.id} and r.returned_at > ${asOf} order by r.returned_at limit 1)`;
+  const holder = sql<string>`coalesce(${laterReturn}, case when ${appeals.lastDispatchedAt} <= ${asOf} then ${appeals.departmentId} end)`;
+  const today = sql`${laterReturn} is null`;
+  const visitedBy = sql`${today} and ${appeals.visitedAt} <= ${asOf}`;
+  const contactedBy = sql`${today} and ${appeals.contactedAt} <= ${asOf}`;
+  const inner = db
+    .select({
+      holder: holder.as('holder'),
+      visited: sql<boolean>`coalesce(${visitedBy} and ${appeals.visitResult} is not null, false)`.as('visited'),
+      satisfied: sql<boolean>`coalesce(${visitedBy} and ${appeals.visitResult} in ('satisfied', 'basically_satisfied'), false)`.as('satisfied'),
+      contacted: sql<boolean>`coalesce(${contactedBy} and ${appeals.contactedInWindow} is not null, false)`.as('contacted'),
+      inWindow: sql<boolean>`coalesce(${contactedBy} and ${appeals.contactedInWindow}, false)`.as('in_window'),
+    })
+    .from(appeals)
+    .where(and(isNotNull(appeals.departmentId), ...inPeriod(period, appeals.dispatchedAt)))
+    .as('held');
+  return db
+    .select({
+      departmentId: sql<string>`${inner.holder}`,
+      appeals: count(),
+      visited: sql<number>`count(*) filter (where ${inner.visited})::int`,
+      satisfied: sql<number>`count(*) filter (where ${inner.satisfied})::int`,
+      contacted: sql<number>`count(*) filter (where ${inner.contacted})::int`,
+      contactedInWindow: sql<number>`count(*) filter (where ${inner.inWindow})::int`,
+    })
+    .from(inner)
+    .where(and(isNotNull(inner.holder), period.departmentIds ? inArray(inner.holder, [...period.departmentIds]) : undefined))
+    .groupBy(inner.holder);
+}
+
+/**
+ * Per department, the appeals dispatched to it in the period and the returns it made in the period:
+ * grouped scans over indexed columns; with `asOf`, as things stood at that instant.
+ */
+export async function appealFiguresByDepartment(db: Executor, period: FiguresPeriod): Promise<AppealFigures[]> {
+  const departments = period.departmentIds ? [inArray(appealReturns.departmentId, [...period.departmentIds])] : [];
   const [handled, returns] = await Promise.all([
-    db
-      .select({
-        departmentId: appeals.departmentId,
-        appeals: count(),
-        visited: sql<number>`count(${appeals.visitResult})::int`,
-        satisfied: sql<number>`count(*) filter (where ${appeals.visitResult} in ('satisfied', 'basically_satisfied'))::int`,
-        contacted: sql<number>`count(${appeals.contactedInWindow})::int`,
-        contactedInWindow: sql<number>`count(*) filter (where ${appeals.contactedInWindow})::int`,
-      })
-      .from(appeals)
-      .where(and(isNotNull(appeals.departmentId), ...inPeriod(appeals.dispatchedAt), ...departments(appeals.departmentId)))
-      .groupBy(appeals.departmentId),
+    period.asOf ? handledAsOf(db, { ...period, asOf: period.asOf }) : handledNow(db, period),
     db
       .select({ departmentId: appealReturns.departmentId, returned: count() })
       .from(appealReturns)
-      .where(and(...inPeriod(appealReturns.returnedAt), ...departments(appealReturns.departmentId)))
+      .where(and(...inPeriod(period, appealReturns.returnedAt), ...departments))
       .groupBy(appealReturns.departmentId),
   ]);
   const byDepartment = new Map<string, AppealFigures>();
@@ -105,7 +156,7 @@ export async function appealFiguresByDepartment(db: Executor, period: { from?: D
     if (!e) byDepartment.set(id, (e = { departmentId: id, appeals: 0, visited: 0, satisfied: 0, contacted: 0, contactedInWindow: 0, returned: 0 }));
     return e;
   };
-  for (const r of handled) Object.assign(entry(r.departmentId!), { ...r, departmentId: r.departmentId! });
+  for (const r of handled) Object.assign(entry(r.departmentId), { ...r, departmentId: r.departmentId });
   for (const r of returns) entry(r.departmentId).returned = r.returned;
   return [...byDepartment.values()];
 }

@@ -39,3 +39,16 @@ export async function listItemAttachments(db: Executor, itemId: string, taskIds?
     .where(and(eq(attachments.itemId, itemId), scope))
     .orderBy(asc(attachments.uploadedAt), asc(attachments.id));
 }
+
+/** The rows of these ids, locked until the transaction ends (so two appeals cannot take the same file). */
+export async function lockAttachments(tx: Executor, ids: readonly string[]): Promise<Map<string, AttachmentRow>> {
+  if (ids.length === 0) return new Map();
+  const rows = await tx.select().from(attachments).where(inArray(attachments.id, [...ids])).for('update');
+  return new Map(rows.map((r) => [r.id, r]));
+}
+
+/** Ties untied uploads to an item: from now on they are read exactly like it. */
+export async function tieAttachmentsToItem(tx: Executor, ids: readonly string[], itemId: string): Promise<void> {
+  if (ids.length === 0) return;
+  await tx.update(attachments).set({ itemId }).where(and(inArray(attachments.id, [...ids]), isNull(attachments.itemId), isNull(attachments.taskId)));
+}

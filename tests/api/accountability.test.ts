@@ -211,3 +211,25 @@ describe('revising and withdrawing', () => {
     expect((await supervisor.request('PATCH', `/api/accountability/${action.id}`, { personName: '王五' })).status).toBe(409);
   });
 });
+
+describe("the auditor's history", () => {
+  it('shows the action recorded, revised and withdrawn in plain words, in both languages, in time order', async () => {
+    const zh = await auditor.get(`/api/items/${redItem.id}/history?lang=zh`);
+    expect(zh.status).toBe(200);
+    const lines = zh.body.events as Array<{ seq: number; at: string; text: string; action: string; ref: string }>;
+    const steps = lines.filter((e) => e.action.startsWith('accountability_'));
+    expect(steps.map((e) => e.action)).toEqual(['accountability_recorded', 'accountability_revised', 'accountability_withdrawn']);
+    expect(steps[0]!.text).toMatch(/对.+问责/);
+    expect(steps[1]!.text).toContain('修改对');
+    expect(steps[2]!.text).toContain('撤销对');
+    expect(steps[2]!.text).toContain('经复核不属于本单位责任');
+    expect(lines.map((e) => e.seq)).toEqual(lines.map((_, i) => i + 1));
+    expect([...lines.map((e) => e.at)]).toEqual([...lines.map((e) => e.at)].sort());
+
+    const en = await auditor.get(`/api/items/${redItem.id}/history?lang=en`);
+    const enSteps = (en.body.events as Array<{ text: string; action: string }>).filter((e) => e.action.startsWith('accountability_'));
+    expect(enSteps.map((e) => e.text)).toEqual([expect.stringContaining('to account'), expect.stringContaining('Revised the'), expect.stringContaining('Withdrew the')]);
+    // Its point replays the item as of that instant.
+    expect((await auditor.get(`/api/items/${redItem.id}/replay?at=${encodeURIComponent(steps[2]!.ref)}`)).status).toBe(200);
+  });
+});

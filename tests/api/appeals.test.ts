@@ -194,6 +194,39 @@ describe('the hotline loop', () => {
   });
 });
 
+describe('the standing book’s appeal figures', () => {
+  it('honour asOf: what each department held, contacted and had visited at that instant', async () => {
+    const [deptC, deptD] = (await Promise.all([h.createDepartment('诉求丙局'), h.createDepartment('诉求丁局')])).map((d) => d.id) as [string, string];
+    const staffC = await h.createUser('department', deptC);
+    const t0 = new Date().toISOString();
+    const x = await register({ text: '楼道灯不亮' });
+    const y = await register({ text: '绿化带缺水' });
+    await dispatch(x.id, deptC);
+    await dispatch(y.id, deptC);
+    const taskX = await leadTaskOf(x.id, deptC);
+    const taskY = await leadTaskOf(y.id, deptC);
+    await new Promise((r) => setTimeout(r, 20));
+    const tA = new Date().toISOString();
+    await new Promise((r) => setTimeout(r, 20));
+    await signAndReply(staffC, taskX.id);
+    expect((await visit(x.id, 'satisfied')).status).toBe(200);
+    expect((await staffC.post(`/api/tasks/${taskY.id}/return`, { reason: '不属于本局' })).status).toBe(200);
+    await dispatch(y.id, deptD);
+
+    const rowsAt = async (asOf?: string) => {
+      const book = await leader.get(`/api/dashboard?departmentId=${deptC},${deptD}${asOf ? `&asOf=${asOf}` : ''}`);
+      expect(book.status).toBe(200);
+      const row = (id: string) => book.body.departments.find((d: Json) => d.departmentId === id) ?? {};
+      const figures = (r: Json) => ({ appeals: r.appeals ?? 0, satisfied: r.satisfied ?? 0, returned: r.returned ?? 0 });
+      return { c: figures(row(deptC)), d: figures(row(deptD)) };
+    };
+    expect(await rowsAt(t0)).toEqual({ c: { appeals: 0, satisfied: 0, returned: 0 }, d: { appeals: 0, satisfied: 0, returned: 0 } });
+    expect(await rowsAt(tA)).toEqual({ c: { appeals: 2, satisfied: 0, returned: 0 }, d: { appeals: 0, satisfied: 0, returned: 0 } });
+    expect(await rowsAt()).toEqual({ c: { appeals: 1, satisfied: 1, returned: 1 }, d: { appeals: 1, satisfied: 0, returned: 0 } });
+    expect(await rowsAt(new Date().toISOString())).toEqual(await rowsAt());
+  });
+});
+
 describe('the citizen’s public pages', () => {
   async function solvedCaptcha(): Promise<string> {
     const challenge = (await h.request<Challenge>('GET', '/public/appeals/challenge')).body;

@@ -125,6 +125,38 @@ describe('a signal becomes one verification item', () => {
     expect(audited).toMatchObject({ actorId: account.id, actorRole: 'service', status: 202 });
   });
 
+  it('a repeat with newer words updates the item through its workflow, once per change, in plain words', async () => {
+    const externalId = uniqueName('update');
+    const first = await post(signalOf(externalId));
+    const itemId = first.body.itemId as string;
+    const changed = await post(signalOf(externalId, { subject: '某河段水质严重超标', riskLevel: 'medium', details: { station: 'S-12', cod: 63.5 } }));
+    expect(changed.body).toEqual({ itemId, created: false });
+
+    // The item shows the newer subject, risk and details, and its timeline says so.
+    const item = await waitFor(async () => {
+      const r = await staff.get(`/api/items/${itemId}`);
+      return r.body.title?.includes('严重超标') ? r.body : undefined;
+    }, 'the item to show the repeat');
+    expect(item.title).toBe('预警核查（中风险）：某河段水质严重超标');
+    expect(item.description).toContain('63.5');
+    expect(item.tasks[0]).toMatchObject({ departmentId, status: 'assigned' });
+    const updates = (item.timeline as Array<{ type: string; reason: { zh: string; en: string } | null }>).filter((e) => e.type === 'signal_updated');
+    expect(updates).toHaveLength(1);
+    expect(updates[0]!.reason).toMatchObject({ zh: '预警信息已更新', en: 'Signal details updated' });
+
+    // The same words again: counted, but no second history entry.
+    expect((await post(signalOf(externalId, { subject: '某河段水质严重超标', riskLevel: 'medium', details: { station: 'S-12', cod: 63.5 } }))).status).toBe(202);
+    expect((await signalRows(externalId))[0]!.receivedCount).toBe(3);
+    const history = await supervisor.get(`/api/items/${itemId}/history?lang=en`);
+    expect(history.status).toBe(200);
+    const said = (history.body.events as Array<{ text: string }>).filter((e) => /Signal details updated/.test(e.text));
+    expect(said).toHaveLength(1);
+    expect(said[0]!.text).toContain('某河段水质严重超标');
+    const zh = await supervisor.get(`/api/items/${itemId}/history?lang=zh`);
+    expect((zh.body.events as Array<{ text: string }>).some((e) => /预警信息已更新/.test(e.text))).toBe(true);
+    expect(await itemsOf(externalId)).toHaveLength(1);
+  });
+
   it('the same signal posted at once by several requests still makes one item', async () => {
     const externalId = uniqueName('burst');
     // Each request signed at its own second: the same signature twice would be a replay.

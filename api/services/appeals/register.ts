@@ -1,8 +1,11 @@
 /** Registering an appeal: by a hotline operator (or a supervisor), or by a citizen on the public page. */
 import { randomBytes, randomUUID } from 'node:crypto';
+import type { Executor } from '../../../db/client';
 import { insertAppeal, nextAppealCode } from '../../../db/queries/appeals';
-import { queryCodeOf, type AppealChannel } from '../../../domain/appeals';
+import { lockAttachments, tieAttachmentsToItem } from '../../../db/queries/attachments';
+import { appealAttachmentRefusal, queryCodeOf, type AppealChannel } from '../../../domain/appeals';
 import type { ApiDeps } from '../../deps';
+import { fieldError } from '../../errors';
 import type { RegisterAppealBody } from '../../schemas/appeals';
 
 type Deps = Pick<ApiDeps, 'database'>;
@@ -30,20 +33,39 @@ export async function registerAppeal(
 ): Promise<RegisteredAppeal> {
   const db = deps.database.db;
   const now = Date.now();
-  const row = await insertAppeal(db, {
-    id: randomUUID(),
-    code: await nextAppealCode(db, chinaYear(now)),
-    queryCode: queryCodeOf(randomBytes(10)),
-    channel: body.channel,
-    title: titleOf(body),
-    text: body.text,
-    citizenName: body.citizenName ?? null,
-    phone: body.phone,
-    place: body.place ?? null,
-    attachmentIds: body.attachmentIds ?? [],
-    stage: 'registered',
-    registeredBy,
-    createdAt: new Date(now),
+  const id = randomUUID();
+  const attachmentIds = body.attachmentIds ?? [];
+  const row = await db.transaction(async (tx) => {
+    // The files first: a refused one leaves no appeal, and no appeal code spent.
+    await tieAppealAttachments(tx, attachmentIds, id, registeredBy);
+    return insertAppeal(tx, {
+      id,
+      code: await nextAppealCode(tx, chinaYear(now)),
+      queryCode: queryCodeOf(randomBytes(10)),
+      channel: body.channel,
+      title: titleOf(body),
+      text: body.text,
+      citizenName: body.citizenName ?? null,
+      phone: body.phone,
+      place: body.place ?? null,
+      attachmentIds: [...new Set(attachmentIds)],
+      stage: 'registered',
+      registeredBy,
+      createdAt: new Date(now),
+    });
   });
   return { id: row.id, code: row.code, queryCode: row.queryCode, status: 'registered' };
+}
+
+/**
+ * The appeal's files become its item's (the appeal's id is its item's): read exactly like it. Each id
+ * is checked under a row lock (domain appealAttachmentRefusal); one refused → 400 naming it, nothing written.
+ */
+async function tieAppealAttachments(tx: Executor, ids: readonly string[], itemId: string, registeredBy: string | null): Promise<void> {
+  const rows = await lockAttachments(tx, ids);
+  ids.forEach((attachmentId, i) => {
+    const refused = appealAttachmentRefusal(rows.get(attachmentId), registeredBy);
+    if (refused) throw fieldError('validation_failed', `body.attachmentIds.${i}`, refused.en, refused.zh);
+  });
+  await tieAttachmentsToItem(tx, ids, itemId);
 }

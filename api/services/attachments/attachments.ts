@@ -11,6 +11,7 @@ import type { Readable } from 'node:stream';
 import type { FastifyRequest } from 'fastify';
 import { fileTypeFromBuffer } from 'file-type';
 import { appendAuditEntry } from '../../../db/queries/audit-log';
+import { findAppeal } from '../../../db/queries/appeals';
 import { findAttachment, insertAttachmentWithin, listItemAttachments } from '../../../db/queries/attachments';
 import { findItem, findTask, listItemTasks } from '../../../db/queries/items';
 import type { AttachmentRow } from '../../../db/schema/attachments';
@@ -143,6 +144,8 @@ async function mayRead(deps: Deps, user: SessionUser, row: AttachmentRow): Promi
     return task !== undefined && canReadDepartment(user, task.departmentId);
   }
   if (row.itemId) {
+    // Operators read appeals (and so an appeal's files), nothing else.
+    if (user.role === 'operator') return (await findAppeal(db, row.itemId)) !== undefined;
     if (user.role !== 'department') return canReadDepartment(user, null);
     const tasks = await listItemTasks(db, row.itemId, user.departmentId ?? undefined);
     return tasks.length > 0;

@@ -248,9 +248,9 @@ function appealRowFigures(f: AppealFigures): AppealRowFigures {
   };
 }
 
-/** Hotline figures by department for the period (dispatch or return date); none for another kind or a past asOf. */
+/** Hotline figures by department for the period (dispatch or return date), as of `asOf` when given; none for another kind. */
 async function appealFiguresFor(deps: QueryDeps, filter: FactFilter): Promise<Map<string, AppealRowFigures>> {
-  if ((filter.kind && filter.kind !== 'appeal') || filter.asOf) return new Map();
+  if (filter.kind && filter.kind !== 'appeal') return new Map();
   const rows = await appealFiguresByDepartment(deps.database.db, filter);
   return new Map(rows.map((r) => [r.departmentId, appealRowFigures(r)]));
 }

@@ -1,15 +1,19 @@
 // A signal becomes a verification item, once per (source, external id). The rule of the signal's
 // source and risk level says which department verifies it, in whose name and by when; a repeat
 // updates the signal's subject, risk and details and never makes a second item.
-import { existingDepartmentIds, listItemTasks } from '../../../db/queries/items';
+import { randomUUID } from 'node:crypto';
+import { existingDepartmentIds, findItem, listItemTasks } from '../../../db/queries/items';
 import { findIntakeRule, findSignalOfItem, insertSignalIfNew, recordSignalRepeat } from '../../../db/queries/intake';
 import { DurationError, parseDuration, type Actor } from '../../../domain';
-import { verificationLaunchOf } from '../../../domain/intake';
+import { verificationLaunchOf, verificationTextOf } from '../../../domain/intake';
+import { updateSignalUpdate } from '../../../workflows/definitions';
 import { assertDepartmentVisible, type SessionUser } from '../../authz';
 import type { ApiDeps } from '../../deps';
 import { AppError, ruleRefusal } from '../../errors';
 import type { SignalBody } from '../../schemas/intake';
 import { launchCheckedItem, launchIdsOf, LaunchWithdrawn, stableUuid } from '../items/commands';
+import { deliverUpdate } from '../temporal/deliver-update';
+import { appErrorOfUpdate } from '../temporal/workflow-errors';
 import type { ServiceCaller } from './signed-requests';
 
 type IntakeDeps = Pick<ApiDeps, 'config' | 'database' | 'temporal'>;
@@ -29,7 +33,7 @@ export async function receiveSignal(deps: IntakeDeps, caller: ServiceCaller, bod
   const latest = { subject: body.subject, riskLevel: body.riskLevel, details: body.details ?? null };
   const key = { source: body.source, externalId: body.externalId };
   const known = await recordSignalRepeat(db, key, latest);
-  if (known) return { itemId: known, created: false };
+  if (known) return repeated(deps, caller, body, known);
 
   const rule = await findIntakeRule(db, body.source, body.riskLevel);
   if (!rule) throw ruleRefusal('body.riskLevel', `no intake rule for source ${body.source} at this risk level`, `来源 ${body.source} 的该风险等级没有配置核查规则`);
@@ -57,8 +61,29 @@ export async function receiveSignal(deps: IntakeDeps, caller: ServiceCaller, bod
     if (!(error instanceof LaunchWithdrawn)) throw error;
     const itemId = await recordSignalRepeat(db, key, latest);
     if (!itemId) throw new AppError('conflict', 'The signal is being received by another request; retry.');
-    return { itemId, created: false };
+    return repeated(deps, caller, body, itemId);
   }
+}
+
+/**
+ * A repeat: the item's title and description follow the latest details, through the item's workflow
+ * (its history says "预警信息已更新 / Signal details updated"). An archived item keeps its words; the
+ * signal's row has them.
+ */
+async function repeated(deps: IntakeDeps, caller: ServiceCaller, body: SignalBody, itemId: string): Promise<{ itemId: string; created: false }> {
+  const row = await findItem(deps.database.db, itemId);
+  if (!row) return { itemId, created: false };
+  const { title, description } = verificationTextOf(body);
+  try {
+    await deliverUpdate(deps.temporal.workflow.getHandle(row.workflowId), updateSignalUpdate, {
+      args: [{ actor: systemActorOf(caller), subject: body.subject, riskLevel: body.riskLevel, title, description }],
+      updateId: `signal-repeat:${randomUUID()}`,
+    });
+  } catch (error) {
+    const mapped = appErrorOfUpdate(error, 'The verification item has ended.');
+    if (!(mapped instanceof AppError && mapped.code === 'wrong_state')) throw mapped;
+  }
+  return { itemId, created: false };
 }
 
 function dueWithinMs(value: string | null): number | null {

@@ -1,6 +1,6 @@
 /** The administrator's start: every setting page, the queue board (Bull Board, admins only) and failed read-model writes. */
 import './admin.css';
-import { ApartmentOutlined, AuditOutlined, CalendarOutlined, FormOutlined, PercentageOutlined, TeamOutlined, ThunderboltOutlined } from '@ant-design/icons';
+import { AlertOutlined, ApartmentOutlined, AuditOutlined, CalendarOutlined, FormOutlined, PercentageOutlined, TeamOutlined, ThunderboltOutlined } from '@ant-design/icons';
 import { Card, Col, Row, Typography } from 'antd';
 import type { ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
@@ -38,6 +38,7 @@ export default function AdminOverviewPage() {
         {tile('templates', <FormOutlined />, '/admin/templates')}
         {tile('calendar', <CalendarOutlined />, '/calendar')}
         {tile('weights', <PercentageOutlined />, '/admin/weights')}
+        {tile('intake', <AlertOutlined />, '/admin/intake')}
         {tile('auditLog', <AuditOutlined />, '/audit-log')}
         {tile('queues', <ThunderboltOutlined />, '/admin/queues', true)}
       </Row>
