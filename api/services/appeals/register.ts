@@ -3,9 +3,10 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import { insertAppeal, nextAppealCode } from '../../../db/queries/appeals';
 import { queryCodeOf, type AppealChannel } from '../../../domain/appeals';
 import type { ApiDeps } from '../../deps';
+import { tellCitizen } from './citizen-sms';
 import type { RegisterAppealBody } from '../../schemas/appeals';
 
-type Deps = Pick<ApiDeps, 'database'>;
+type Deps = Pick<ApiDeps, 'database' | 'queues'>;
 
 const chinaYear = (ms: number) => new Date(ms + 8 * 3_600_000).getUTCFullYear();
 
@@ -45,5 +46,6 @@ export async function registerAppeal(
     registeredBy,
     createdAt: new Date(now),
   });
+  await tellCitizen(deps, row, 'appeal_registered');
   return { id: row.id, code: row.code, queryCode: row.queryCode, status: 'registered' };
 }
