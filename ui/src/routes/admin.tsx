@@ -1,10 +1,11 @@
-/** The administrator's pages: departments and their channels, users, templates, the calendar, assessment weights, AI assist. */
+/** The administrator's pages: departments and their channels, users, templates, the calendar, assessment weights, AI assist, SMS settings. */
 import {
   ApartmentOutlined,
   BulbOutlined,
   CalendarOutlined,
   ControlOutlined,
   FormOutlined,
+  MessageOutlined,
   PercentageOutlined,
   TeamOutlined,
 } from '@ant-design/icons';
@@ -18,6 +19,7 @@ const Templates = lazy(() => import('../pages/admin/TemplatesPage'));
 const Calendar = lazy(() => import('../pages/admin/CalendarPage'));
 const Weights = lazy(() => import('../pages/admin/WeightsPage'));
 const AiAssist = lazy(() => import('../pages/admin/AiAssistPage'));
+const SmsSettings = lazy(() => import('../pages/admin/SmsSettingsPage'));
 
 const admin = ['admin'] as const;
 const entry = (key: string, icon: ReactNode, order: number) => ({ key, icon, labelKey: `admin:menu.${key}`, order });
@@ -30,4 +32,5 @@ export const routes: AppRoute[] = [
   { path: '/calendar', element: <Calendar />, access: [...admin], menu: entry('calendar', <CalendarOutlined />, 54) },
   { path: '/admin/weights', element: <Weights />, access: [...admin], menu: entry('weights', <PercentageOutlined />, 56) },
   { path: '/admin/ai', element: <AiAssist />, access: [...admin], menu: entry('ai', <BulbOutlined />, 57) },
+  { path: '/admin/sms', element: <SmsSettings />, access: [...admin], menu: entry('sms', <MessageOutlined />, 58) },
 ];
