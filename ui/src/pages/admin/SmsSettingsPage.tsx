@@ -169,7 +169,7 @@ function RecentDeliveries() {
   const columns: TableColumnsType<SmsDelivery> = [
     { title: t('sms.status'), dataIndex: 'status', key: 'status', render: (s: SmsDelivery['status']) => <Tag color={STATUS_COLOR[s]}>{t(`sms.statuses.${s}`)}</Tag> },
     { title: t('sms.target'), dataIndex: 'target', key: 'target' },
-    { title: t('sms.text'), dataIndex: 'subject', key: 'subject', render: (s: string) => <span className="wrap-anywhere">{s}</span> },
+    { title: t('sms.message'), dataIndex: 'subject', key: 'subject', render: (s: string) => <span className="wrap-anywhere">{s}</span> },
     { title: t('sms.attempts'), dataIndex: 'attempts', key: 'attempts' },
     { title: t('sms.lastError'), dataIndex: 'lastError', key: 'lastError', render: (e: string | null) => (e ? <Typography.Text type="danger">{e}</Typography.Text> : '—') },
     { title: t('sms.updatedAt'), dataIndex: 'updatedAt', key: 'updatedAt', render: (v: string) => new Date(v).toLocaleString() },
