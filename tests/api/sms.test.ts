@@ -69,6 +69,9 @@ describe('the admin’s SMS settings', () => {
     expect((await supervisor.get('/api/sms-settings')).status).toBe(403);
     const bad = await admin.request('PUT', '/api/sms-settings', { templates: { task_red: { zh: 'SMS 1; drop' } } });
     expect(bad.status).toBe(400);
+    const internal = await admin.request('PUT', '/api/sms-settings', { endpoint: 'http://169.254.169.254/' });
+    expect(internal.status).toBe(400);
+    expect(internal.body.error.details.fields[0].field).toBe('body.endpoint');
   });
 
   it('send a test SMS at once through the provider', async () => {

@@ -7,6 +7,7 @@ import { renderSms, smsMessageTypes } from '../../../jobs/notifications/sms-mess
 import type { SessionUser } from '../../authz';
 import type { ApiDeps } from '../../deps';
 import { ruleRefusal } from '../../errors';
+import { checkWebhookUrl } from './notifications';
 
 type Deps = Pick<ApiDeps, 'database' | 'config'>;
 
@@ -36,6 +37,8 @@ export async function readSmsSettings(deps: Deps) {
 /** A blank secret keeps the one saved. Switching SMS on needs the key, the secret and the sign name. */
 export async function changeSmsSettings(deps: Deps, user: SessionUser, patch: SmsSettingsPatch) {
   const db = deps.database.db;
+  // The same address policy as webhooks: no loopback, private or metadata address unless WEBHOOK_ALLOW_HOSTS allows it.
+  checkWebhookUrl(deps, patch.endpoint, 'body.endpoint');
   const current = await findSmsSettings(db);
   const { accessKeySecret, ...rest } = patch;
   const next = { ...rest, ...(accessKeySecret ? { accessKeySecret } : {}) };
