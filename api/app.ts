@@ -41,6 +41,7 @@ import { notificationRoutes } from './routes/notifications';
 import { pingDbRoutes } from './routes/ping-db';
 import { publicRoutes } from './routes/public';
 import { publicAppealRoutes } from './routes/public-appeals';
+import { smsSettingsRoutes } from './routes/sms-settings';
 import { taskRoutes } from './routes/tasks';
 import { templateRoutes } from './routes/templates';
 import { userRoutes } from './routes/users';
@@ -105,6 +106,7 @@ export async function buildApp(deps: ApiDeps, options: { logger?: boolean; logSt
   await app.register(userRoutes(deps));
   await app.register(calendarRoutes(deps));
   await app.register(templateRoutes(deps));
+  await app.register(smsSettingsRoutes(deps));
   await app.register(auditLogRoutes(deps));
   await app.register(auditLogVerifyRoutes(deps));
   await app.register(itemRoutes(deps));

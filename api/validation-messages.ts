@@ -17,6 +17,8 @@ export const ownMessages = {
   username: { en: 'letters, digits, dot, dash or underscore', zh: '只能包含字母、数字、点、连字符或下划线' },
   returnReason: { en: 'a reason is required to return a task', zh: '退回任务须写明理由' },
   phone: { en: 'a mobile number (11 digits) or a landline with its area code', zh: '手机号（11 位）或带区号的固定电话' },
+  templateCode: { en: 'a template code such as SMS_123456789', zh: '模板代码，如 SMS_123456789' },
+  mobile: { en: 'a mainland mobile number (11 digits, optionally +86)', zh: '中国大陆手机号（11 位，可带 +86）' },
 } as const;
 
 const chineseOfOwn = new Map<string, string>(Object.values(ownMessages).map((m) => [m.en, m.zh]));

@@ -48,6 +48,8 @@ export const configSchema = z.object({
     .optional(),
   /** The From of notification e-mails, e.g. "督查督办 <noreply@example.gov.cn>". */
   MAIL_FROM: z.string().min(3).optional(),
+  /** Overrides the SMS provider endpoint an admin set (tests point it at a local server). */
+  SMS_ENDPOINT: z.url({ protocol: /^https?$/ }).optional(),
   PORT: z.coerce.number().int().min(0).max(65535).default(3000),
   HOST: z.string().min(1).default('0.0.0.0'),
   SESSION_SECRET: z.string().min(32, 'must be at least 32 characters'),

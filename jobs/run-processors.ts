@@ -39,6 +39,7 @@ export function startNotificationProcessors(deps: NotificationProcessorDeps) {
       now: deps.now ?? (() => new Date()),
       delivery: { ...defaultDeliveryPolicy, ...deps.delivery },
       webhookAllowList: parseAllowList(config.WEBHOOK_ALLOW_HOSTS),
+      smsEndpoint: config.SMS_ENDPOINT,
     }),
     { connection, prefix: config.QUEUE_PREFIX, concurrency: deps.concurrency ?? 20 },
   );

@@ -55,6 +55,10 @@ const userPreferences = z.object({
   language: z.enum(languages),
   email: z.string().nullable(),
   emailEnabled: z.boolean(),
+  /** SMS to the phone an admin keeps on the user (dispatches, urges, red lights). */
+  smsEnabled: z.boolean(),
+  /** Whether the user has a phone for SMS (an admin sets it). */
+  hasPhone: z.boolean(),
   timeZone: z.string(),
   quietStart: z.string().nullable(),
   quietEnd: z.string().nullable(),
@@ -74,6 +78,7 @@ const userPreferencesInput = z
     language: z.enum(languages),
     email: z.email().max(254).nullable(),
     emailEnabled: z.boolean(),
+    smsEnabled: z.boolean(),
     ...quietHoursInput,
   })
   .partial()
@@ -104,6 +109,7 @@ const webhookInput = z
 const departmentChannels = z.object({
   departmentId: z.string(),
   emailEnabled: z.boolean(),
+  smsEnabled: z.boolean(),
   webhooksEnabled: z.boolean(),
   /** The department's quiet hours and daily digest: they hold its webhooks' non-urgent posts. */
   timeZone: z.string(),
@@ -116,6 +122,7 @@ const departmentChannels = z.object({
 const departmentChannelsInput = z
   .object({
     emailEnabled: z.boolean(),
+    smsEnabled: z.boolean(),
     webhooksEnabled: z.boolean(),
     ...quietHoursInput,
   })
@@ -133,6 +140,8 @@ const delivery = z.object({
   status: z.enum(deliveryStatuses),
   attempts: z.number().int(),
   lastError: z.string().nullable(),
+  /** SMS: the provider's message id. */
+  providerMessageId: z.string().nullable(),
   heldUntil: isoOrNull,
   createdAt: iso,
   updatedAt: iso,
@@ -228,8 +237,12 @@ export function notificationRoutes(deps: ApiDeps): FastifyPluginAsyncZod {
         config: { access: ['admin', 'supervisor'] },
         schema: {
           tags,
-          summary: 'E-mail and webhook deliveries with their state, attempts and last error',
-          querystring: pageQuery.extend({ status: z.enum(deliveryStatuses).optional(), requestKey: z.string().max(400).optional() }),
+          summary: 'E-mail, webhook and SMS deliveries with their state, attempts and last error (SMS numbers masked)',
+          querystring: pageQuery.extend({
+            status: z.enum(deliveryStatuses).optional(),
+            requestKey: z.string().max(400).optional(),
+            channel: z.enum(notificationChannels).optional(),
+          }),
           response: { 200: pageOf(delivery), ...errors },
         },
       },

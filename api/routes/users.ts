@@ -6,10 +6,13 @@ import { errorBody, idParams } from '../schemas/errors';
 import { pageOf, pageQuery } from '../schemas/pagination';
 import { roleSchema, userSchema, usernameSchema } from '../schemas/users';
 import { MIN_PASSWORD_LENGTH } from '../services/auth/passwords';
+import { ownMessages } from '../validation-messages';
 import { changeUser, createUser, listLeaders, listUsersPage } from '../services/organisation/users';
 
 const password = z.string().min(MIN_PASSWORD_LENGTH).max(200);
 const displayName = z.string().trim().min(1).max(100);
+/** A mainland mobile (SMS goes to mobiles only); null removes it. */
+const phone = z.string().trim().regex(/^(?:\+?86)?1[3-9]\d{9}$/, ownMessages.mobile.en).nullable();
 const errors = { 400: errorBody, 401: errorBody, 403: errorBody, 404: errorBody, 409: errorBody, 422: errorBody };
 
 export function userRoutes(deps: ApiDeps): FastifyPluginAsyncZod {
@@ -35,10 +38,10 @@ export function userRoutes(deps: ApiDeps): FastifyPluginAsyncZod {
         schema: {
           tags: ['organisation'],
           summary: 'Leaders (id and name): the issuers an item can name',
-          response: { 200: z.object({ items: z.array(z.object({ id: z.uuid(), displayName: z.string() })) }), ...errors },
+          response: { 200: z.object({ items: z.array(z.object({ id: z.uuid(), displayName: z.string(), phone: z.string().nullable() })) }), ...errors },
         },
       },
-      async () => listLeaders(deps),
+      async (request) => listLeaders(deps, requireUser(request)),
     );
     app.post(
       '/api/users',
@@ -47,7 +50,7 @@ export function userRoutes(deps: ApiDeps): FastifyPluginAsyncZod {
         schema: {
           tags: ['organisation'],
           summary: 'Create a user (must change the password at first login)',
-          body: z.object({ username: usernameSchema, displayName, role: roleSchema, departmentId: z.uuid().nullable().optional(), password }).strict(),
+          body: z.object({ username: usernameSchema, displayName, role: roleSchema, departmentId: z.uuid().nullable().optional(), password, phone: phone.optional() }).strict(),
           response: { 201: userSchema, ...errors },
         },
       },
@@ -61,7 +64,7 @@ export function userRoutes(deps: ApiDeps): FastifyPluginAsyncZod {
           tags: ['organisation'],
           summary: 'Change a user; a new password, role or lock ends their sessions',
           params: idParams,
-          body: z.object({ displayName, role: roleSchema, departmentId: z.uuid().nullable(), password, disabled: z.boolean() }).partial().strict(),
+          body: z.object({ displayName, role: roleSchema, departmentId: z.uuid().nullable(), password, disabled: z.boolean(), phone }).partial().strict(),
           response: { 200: userSchema, ...errors },
         },
       },

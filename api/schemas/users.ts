@@ -14,6 +14,8 @@ export const sessionUserSchema = z.object({
 });
 
 export const userSchema = sessionUserSchema.extend({
+  /** Mobile for SMS; masked (138****1234) for readers who need not call (domain staffPhoneFor). */
+  phone: z.string().nullable(),
   disabled: z.boolean(),
   createdAt: z.string(),
   updatedAt: z.string(),

@@ -27,7 +27,7 @@ export interface AudienceRows {
 
 const preferencesJson = (p: string) => `json_build_object(
   'id', ${p}.id, 'userId', ${p}.user_id, 'departmentId', ${p}.department_id, 'language', ${p}.language, 'email', ${p}.email,
-  'emailEnabled', ${p}.email_enabled, 'webhooksEnabled', ${p}.webhooks_enabled, 'timeZone', ${p}.time_zone,
+  'emailEnabled', ${p}.email_enabled, 'smsEnabled', ${p}.sms_enabled, 'webhooksEnabled', ${p}.webhooks_enabled, 'timeZone', ${p}.time_zone,
   'quietStart', ${p}.quiet_start, 'quietEnd', ${p}.quiet_end, 'digestTime', ${p}.digest_time, 'updatedAt', ${p}.updated_at)`;
 
 /** Per request: its department with channel settings and webhooks, and its recipients with their preferences. */
@@ -41,7 +41,7 @@ select
             'language', w.language, 'createdAt', w.created_at, 'updatedAt', w.updated_at) order by w.created_at), '[]'::json)
      from notification_webhooks w where r."withWebhooks" and w.department_id = r."departmentId") as webhooks,
   (select coalesce(json_agg(json_build_object(
-            'id', u.id, 'role', u.role, 'departmentId', u.department_id,
+            'id', u.id, 'role', u.role, 'departmentId', u.department_id, 'phone', u.phone,
             'preferences', case when p.id is null then null else ${preferencesJson('p')} end)), '[]'::json)
      from users u left join notification_preferences p on p.user_id = u.id
      where not u.disabled and (

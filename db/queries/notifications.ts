@@ -24,6 +24,8 @@ export interface RecipientUser {
   id: string;
   role: string;
   departmentId: string | null;
+  /** For SMS (users.phone). */
+  phone?: string | null;
   preferences: PreferencesRow | null;
 }
 
@@ -150,7 +152,7 @@ export async function recordDeliveryFailure(db: Executor, ids: string[], error: 
 }
 
 /** Whose held deliveries one digest gathers: a user's e-mails, or one webhook's posts. */
-export type DigestTarget = { channel: 'email'; userId: string } | { channel: 'webhook'; webhookId: string };
+export type DigestTarget = { channel: 'email' | 'sms'; userId: string } | { channel: 'webhook'; webhookId: string };
 
 /** Two-key advisory locks (class, target) live apart from the one-key locks used elsewhere. */
 const digestLockClass = 1852073332; // 'nd' + 'gt'
@@ -163,10 +165,10 @@ const digestLockClass = 1852073332; // 'nd' + 'gt'
  */
 export async function claimDigest(db: Database, target: DigestTarget, until: Date, digestKey: string, now: Date): Promise<DeliveryRow[]> {
   const owner =
-    target.channel === 'email'
-      ? and(eq(notificationDeliveries.channel, 'email'), eq(notificationDeliveries.userId, target.userId))
-      : and(eq(notificationDeliveries.channel, 'webhook'), eq(notificationDeliveries.webhookId, target.webhookId));
-  const targetId = target.channel === 'email' ? target.userId : target.webhookId;
+    target.channel === 'webhook'
+      ? and(eq(notificationDeliveries.channel, 'webhook'), eq(notificationDeliveries.webhookId, target.webhookId))
+      : and(eq(notificationDeliveries.channel, target.channel), eq(notificationDeliveries.userId, target.userId));
+  const targetId = target.channel === 'webhook' ? target.webhookId : target.channel === 'email' ? target.userId : `sms/${target.userId}`;
   return db.transaction(async (tx) => {
     await tx.execute(sql`select pg_advisory_xact_lock(${digestLockClass}, hashtext(${targetId}))`);
     await tx
@@ -183,11 +185,12 @@ export async function claimDigest(db: Database, target: DigestTarget, until: Dat
 
 export async function listDeliveries(
   db: Executor,
-  filter: { status?: DeliveryRow['status']; requestKey?: string },
+  filter: { status?: DeliveryRow['status']; requestKey?: string; channel?: DeliveryRow['channel'] },
   page: { page: number; pageSize: number },
 ): Promise<{ items: DeliveryRow[]; total: number }> {
   const where = and(
     filter.status ? eq(notificationDeliveries.status, filter.status) : undefined,
+    filter.channel ? eq(notificationDeliveries.channel, filter.channel) : undefined,
     filter.requestKey ? eq(notificationDeliveries.requestKey, filter.requestKey) : undefined,
   );
   const [items, totals] = await Promise.all([
@@ -209,6 +212,7 @@ export interface PreferencesPatch {
   language?: Language | null;
   email?: string | null;
   emailEnabled?: boolean | null;
+  smsEnabled?: boolean | null;
   webhooksEnabled?: boolean | null;
   timeZone?: string | null;
   quietStart?: string | null;

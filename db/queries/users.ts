@@ -15,6 +15,7 @@ export const sessionUserColumns = {
 /** Every column except the password hash: what the API may show. */
 export const publicUserColumns = {
   ...sessionUserColumns,
+  phone: users.phone,
   disabled: users.disabled,
   createdAt: users.createdAt,
   updatedAt: users.updatedAt,
@@ -28,6 +29,11 @@ export async function findUserForLogin(db: Executor, username: string) {
 export async function findUserById(db: Executor, id: string) {
   const [row] = await db.select().from(users).where(eq(users.id, id));
   return row;
+}
+
+export async function findUserPhone(db: Executor, id: string): Promise<string | null> {
+  const [row] = await db.select({ phone: users.phone }).from(users).where(eq(users.id, id));
+  return row?.phone ?? null;
 }
 
 export async function findPublicUser(db: Executor, id: string) {

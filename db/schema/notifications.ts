@@ -2,7 +2,7 @@ import { sql } from 'drizzle-orm';
 import { boolean, check, index, integer, jsonb, pgTable, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
 import { departments, users } from './org';
 
-export const notificationChannels = ['inbox', 'email', 'webhook'] as const;
+export const notificationChannels = ['inbox', 'email', 'webhook', 'sms'] as const;
 export type NotificationChannel = (typeof notificationChannels)[number];
 
 /**
@@ -61,12 +61,15 @@ export const notificationDeliveries = pgTable(
     channel: text('channel', { enum: notificationChannels }).notNull(),
     userId: uuid('user_id').references(() => users.id, { onDelete: 'cascade' }),
     webhookId: uuid('webhook_id'),
-    /** E-mail address or webhook URL (without secrets) at the time of fan-out. */
+    /** E-mail address, webhook URL (without secrets) or phone number at the time of fan-out. */
     target: text('target').notNull(),
     language: text('language', { enum: languages }).notNull().default('zh'),
     subject: text('subject').notNull(),
     body: text('body').notNull(),
-    /** Webhooks: the JSON body to post (signed at send time, since signatures carry a timestamp). */
+    /**
+     * Webhooks: the JSON body to post (signed at send time, since signatures carry a timestamp).
+     * SMS: `{ message, params }` — the message type (its template code is looked up at send time) and its variables.
+     */
     payload: jsonb('payload'),
     status: text('status', { enum: deliveryStatuses }).notNull().default('pending'),
     attempts: integer('attempts').notNull().default(0),
@@ -79,6 +82,8 @@ export const notificationDeliveries = pgTable(
     digestKey: text('digest_key'),
     /** Set on the result of an early-warning signal: posted to that source's result URL (db/schema/intake.ts). */
     intakeSource: text('intake_source'),
+    /** SMS: the provider's id of the sent message (Alibaba's BizId). */
+    providerMessageId: text('provider_message_id'),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
     updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
     sentAt: timestamp('sent_at', { withTimezone: true }),
@@ -111,6 +116,8 @@ export const notificationPreferences = pgTable(
     email: text('email'),
     /** User: wants e-mail. Department: its staff may get e-mail (an office can switch it off). */
     emailEnabled: boolean('email_enabled'),
+    /** User: wants SMS (to users.phone). Department: its staff may get SMS. */
+    smsEnabled: boolean('sms_enabled'),
     /** Department: its webhooks are used. */
     webhooksEnabled: boolean('webhooks_enabled'),
     /**
@@ -146,4 +153,27 @@ export const notificationWebhooks = pgTable(
     updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
   },
   (t) => [index('notification_webhooks_department_idx').on(t.departmentId)],
+);
+
+/** Template codes per SMS message type and language (the provider's approved templates, e.g. SMS_123456). */
+export type SmsTemplateCodes = Partial<Record<string, { zh?: string; en?: string }>>;
+
+/**
+ * The SMS provider's settings, kept by an admin: one row (id 'sms'). The secret is write-only:
+ * the API never returns it, only whether it is set. SMS_ENDPOINT overrides `endpoint` (tests).
+ */
+export const smsSettings = pgTable(
+  'sms_settings',
+  {
+    id: text('id').primaryKey().default('sms'),
+    enabled: boolean('enabled').notNull().default(false),
+    endpoint: text('endpoint').notNull().default('https://dysmsapi.aliyuncs.com/'),
+    accessKeyId: text('access_key_id').notNull().default(''),
+    accessKeySecret: text('access_key_secret').notNull().default(''),
+    signName: text('sign_name').notNull().default(''),
+    templates: jsonb('templates').$type<SmsTemplateCodes>().notNull().default({}),
+    updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
+    updatedBy: uuid('updated_by'),
+  },
+  (t) => [check('sms_settings_one_row', sql`${t.id} = 'sms'`)],
 );

@@ -19,6 +19,8 @@ export const users = pgTable(
     id: uuid('id').primaryKey().defaultRandom(),
     username: text('username').notNull().unique(),
     displayName: text('display_name').notNull(),
+    /** Mobile for SMS notifications; masked in lists for all but the roles that must call (domain/phones.ts). */
+    phone: text('phone'),
     role: text('role', { enum: roles }).notNull(),
     departmentId: uuid('department_id').references(() => departments.id),
     passwordHash: text('password_hash').notNull(),

@@ -3,10 +3,13 @@ import { signalResultTarget } from '../../db/queries/intake';
 import { claimDigest, findDelivery, markDeliveriesSent, recordDeliveryFailure, type DigestTarget, type WebhookRow } from '../../db/queries/notifications';
 import { isPermanentMailError } from './channels/email';
 import { emptyAllowList } from './channels/outbound-address';
+import { SmsError } from './channels/sms';
 import { postWebhook, robotMarkdownMaxBytes, webhookBody, WebhookError, type PostOptions, type WebhookTarget } from './channels/webhook';
 import type { NotificationDeps } from './deps';
 import { deliverJobName, deliverRetryJobOptions, type DigestJob } from './jobs';
 import { renderDigest } from './messages';
+import { isSmsPayload, sendSms } from './sms';
+import { markSmsSent } from '../../db/queries/sms';
 
 export type DeliveryOutcome = 'sent' | 'already_done' | 'held' | 'missing';
 
@@ -25,6 +28,7 @@ export async function deliverOne(deps: NotificationDeps, deliveryId: string, isF
   if (delivery.status === 'sent' || delivery.status === 'failed') return 'already_done';
   if (delivery.status === 'held') return 'held'; // the digest job carries it
   const now = deps.now();
+  let providerMessageId: string | null = null;
   try {
     if (delivery.channel === 'email') {
       if (!deps.mailer) throw new UnrecoverableError('e-mail channel is not configured (SMTP_URL unset)');
@@ -35,6 +39,9 @@ export async function deliverOne(deps: NotificationDeps, deliveryId: string, isF
       if (!target) throw new UnrecoverableError('the webhook was removed before delivery');
       if (!target.enabled) throw new UnrecoverableError('the webhook was disabled before delivery');
       await postWebhook(target, delivery.payload, delivery.id, postOptions(deps, now));
+    } else if (delivery.channel === 'sms') {
+      if (!isSmsPayload(delivery.payload)) throw new UnrecoverableError('the SMS delivery has no message type');
+      providerMessageId = await sendSms(deps, delivery.target, delivery.payload, delivery.language);
     } else {
       throw new UnrecoverableError(`channel ${delivery.channel} has no sender`);
     }
@@ -44,7 +51,8 @@ export async function deliverOne(deps: NotificationDeps, deliveryId: string, isF
     if (permanent && !(error instanceof UnrecoverableError)) throw new UnrecoverableError((error as Error).message);
     throw error;
   }
-  await markDeliveriesSent(deps.db, [delivery.id], deps.now());
+  if (providerMessageId) await markSmsSent(deps.db, delivery.id, providerMessageId, deps.now());
+  else await markDeliveriesSent(deps.db, [delivery.id], deps.now());
   return 'sent';
 }
 
@@ -78,9 +86,14 @@ function postOptions(deps: NotificationDeps, now: Date): PostOptions {
   return { now, timeoutMs: deps.delivery.webhookTimeoutMs, allow: deps.webhookAllowList ?? emptyAllowList };
 }
 
-/** Retrying cannot help: our own refusal, a 4xx from the webhook, a 5xx from the mail server. */
+/** Retrying cannot help: our own refusal, a 4xx from the webhook, a 5xx from the mail server, the SMS provider's refusal. */
 function isPermanentFailure(error: unknown): boolean {
-  return error instanceof UnrecoverableError || (error instanceof WebhookError && error.permanent) || isPermanentMailError(error);
+  return (
+    error instanceof UnrecoverableError ||
+    (error instanceof WebhookError && error.permanent) ||
+    (error instanceof SmsError && error.permanent) ||
+    isPermanentMailError(error)
+  );
 }
 
 /**
@@ -99,7 +112,9 @@ export async function sendDigest(deps: NotificationDeps, job: DigestJob, digestK
   const ids = held.map((d) => d.id);
   const latest = held[held.length - 1]!;
   try {
-    if (found.target.channel === 'email') {
+    if (found.target.channel === 'sms') {
+      await sendSms(deps, latest.target, { message: 'digest', params: { count: String(held.length) } }, latest.language);
+    } else if (found.target.channel === 'email') {
       if (!deps.mailer) throw new UnrecoverableError('e-mail channel is not configured (SMTP_URL unset)');
       const digest = renderDigest(
         held.map((d) => d.subject),
@@ -150,6 +165,7 @@ async function digestTargetOf(
   if (delivery.status !== 'held' || !delivery.heldUntil) return null;
   if (delivery.digestKey && delivery.digestKey !== digestKey) return null;
   if (delivery.channel === 'email' && delivery.userId) return { target: { channel: 'email', userId: delivery.userId }, until: delivery.heldUntil, webhook: null };
+  if (delivery.channel === 'sms' && delivery.userId) return { target: { channel: 'sms', userId: delivery.userId }, until: delivery.heldUntil, webhook: null };
   if (delivery.channel === 'webhook' && delivery.webhookId) return { target: { channel: 'webhook', webhookId: delivery.webhookId }, until: delivery.heldUntil, webhook };
   return null;
 }

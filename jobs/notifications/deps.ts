@@ -14,12 +14,14 @@ export interface NotificationDeps {
   delivery: DeliveryPolicy;
   /** Internal hosts and ranges webhooks may reach (WEBHOOK_ALLOW_HOSTS); none when unset. */
   webhookAllowList?: AllowList;
+  /** SMS_ENDPOINT: overrides the SMS provider endpoint of the admin's settings (tests). */
+  smsEndpoint?: string | undefined;
   /** Shared by a processor's jobs so their statements go out together; without it each call batches alone. */
   batches?: NotificationBatches;
 }
 
 export interface DeliveryPolicy {
-  /** Tries per e-mail/webhook delivery before it is marked failed. */
+  /** Tries per e-mail/webhook/SMS delivery before it is marked failed. */
   attempts: number;
   /** First retry delay; doubles each time (BullMQ exponential backoff). */
   backoffMs: number;

@@ -16,6 +16,7 @@ import { deliverJobName, deliverJobOptions, deliverRetryJobOptions, digestJobNam
 import { renderMessage, type MessageContext } from './messages';
 import { holdUntil, type DeliveryWindow } from './quiet-hours';
 import { audienceFor } from './recipients';
+import { renderSms, shortParam, smsTypeOfEvent } from './sms-messages';
 import { alwaysUrgentEvents, type NotificationRequest } from './request';
 
 const defaultTimeZone = 'Asia/Shanghai';
@@ -104,6 +105,7 @@ export async function fanOut(deps: NotificationDeps, request: NotificationReques
       });
     }
   }
+  deliveries.push(...smsDeliveries(request, recipients, department, now, urgent));
   // Group robots speak for the department, so they hear what its staff hear, and keep its quiet hours.
   if (department && audience.departmentStaff && department.preferences?.webhooksEnabled !== false) {
     const heldUntil = holdUntil(now, windowOf(department.preferences), urgent);
@@ -146,13 +148,13 @@ export async function fanOut(deps: NotificationDeps, request: NotificationReques
   const mine = deliveries.filter((d) => created.has(d.id));
 
   const firstTries = mine.filter((d) => d.channel === 'webhook' && d.status !== 'held');
-  const emails = [...mine, ...others].filter((d) => d.channel === 'email' && d.status !== 'held');
+  const pushes = [...mine, ...others].filter((d) => (d.channel === 'email' || d.channel === 'sms') && d.status !== 'held');
   // Another run made (or is making) their first try; its job comes after that try has ended or timed out.
   const othersWebhooks = others.filter((d) => d.channel === 'webhook' && d.status === 'pending');
   // One digest job per held delivery (see jobs.ts); the first of a target's to run sends them all.
   const held = [...mine, ...others].filter((d) => d.status === 'held' && d.heldUntil);
   const jobs = [
-    ...emails.map((d) => ({ name: deliverJobName, data: { deliveryId: d.id }, opts: deliverJobOptions(d.id, deps.delivery) })),
+    ...pushes.map((d) => ({ name: deliverJobName, data: { deliveryId: d.id }, opts: deliverJobOptions(d.id, deps.delivery) })),
     ...othersWebhooks.map((d) => ({
       name: deliverJobName,
       data: { deliveryId: d.id },
@@ -195,6 +197,48 @@ function emailAddressOf(user: RecipientUser, request: NotificationRequest, depar
   const ownStaff = user.role === 'department' && user.departmentId === request.departmentId;
   if (ownStaff && department?.preferences?.emailEnabled === false) return null;
   return preferences.email;
+}
+
+/**
+ * One SMS per recipient who chose SMS and has a phone, for the events that go by SMS (dispatch, urges,
+ * red lights); the department may switch SMS off for its own staff, as it may e-mail. Held by the
+ * user's quiet hours like their e-mail (red lights and urges are urgent: never held).
+ */
+function smsDeliveries(
+  request: NotificationRequest,
+  recipients: RecipientUser[],
+  department: DepartmentChannels | null,
+  now: Date,
+  urgent: boolean,
+): Array<NewDeliveryRow & { id: string }> {
+  const message = smsTypeOfEvent(request.event);
+  if (!message) return [];
+  const params = { title: shortParam(request.itemTitle), code: request.itemCode ?? '' };
+  return recipients.flatMap((user) => {
+    const preferences = user.preferences;
+    if (!user.phone || preferences?.smsEnabled !== true) return [];
+    const ownStaff = user.role === 'department' && user.departmentId === request.departmentId;
+    if (ownStaff && department?.preferences?.smsEnabled === false) return [];
+    const language = preferences.language ?? 'zh';
+    const text = renderSms(message, language, params);
+    const heldUntil = holdUntil(now, windowOf(preferences), urgent);
+    return [
+      {
+        id: randomUUID(),
+        dedupeKey: `${request.dedupeKey}/sms/${user.id}`,
+        requestKey: request.dedupeKey,
+        channel: 'sms' as const,
+        userId: user.id,
+        target: user.phone,
+        language,
+        subject: text,
+        body: text,
+        payload: { message, params },
+        status: heldUntil ? ('held' as const) : ('pending' as const),
+        heldUntil,
+      },
+    ];
+  });
 }
 
 function memoize<K, V>(compute: (key: K) => V): (key: K) => V {

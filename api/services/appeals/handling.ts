@@ -12,9 +12,10 @@ import { ruleRefusal } from '../../errors';
 import { loadWorkCalendar } from '../organisation/calendar';
 import { instantField } from '../shared/instant-field';
 import { findVisibleTask, requestTransfer, submitCompletion, type ActionContext } from '../tasks/actions';
+import { tellCitizen } from './citizen-sms';
 import { appealFor, moveAppeal } from './stage';
 
-type Deps = Pick<ApiDeps, 'database' | 'temporal'>;
+type Deps = Pick<ApiDeps, 'database' | 'temporal' | 'queues'>;
 
 /** The appeal whose lead task this is; 404 for a task the caller may not see, 422 for any other task. */
 async function appealOfTask(deps: Deps, ctx: ActionContext, taskId: string, action: AppealAction) {
@@ -43,7 +44,7 @@ export async function replyToCitizen(
   const year = new Date(now).getUTCFullYear();
   const visitDueAt = addWorkingDays(now, template.returnVisitWithinWorkingDays ?? 3, await loadWorkCalendar(deps.database.db, year, year + 1));
   const window = parseDuration(template.signWithin);
-  await moveAppeal(deps.database.db, appeal, {
+  const replied = await moveAppeal(deps.database.db, appeal, {
     stage: 'replied',
     replyText: body.text,
     repliedAt: new Date(now),
@@ -53,6 +54,7 @@ export async function replyToCitizen(
     contactedInWindow: appeal.contactedInWindow ?? contactedWithin(appeal.lastDispatchedAt!.getTime(), contactedAt, window),
     visitDueAt: new Date(visitDueAt),
   });
+  await tellCitizen(deps, replied, 'appeal_replied');
   return task;
 }
 

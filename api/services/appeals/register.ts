@@ -6,9 +6,10 @@ import { lockAttachments, tieAttachmentsToItem } from '../../../db/queries/attac
 import { appealAttachmentRefusal, queryCodeOf, type AppealChannel } from '../../../domain/appeals';
 import type { ApiDeps } from '../../deps';
 import { fieldError } from '../../errors';
+import { tellCitizen } from './citizen-sms';
 import type { RegisterAppealBody } from '../../schemas/appeals';
 
-type Deps = Pick<ApiDeps, 'database'>;
+type Deps = Pick<ApiDeps, 'database' | 'queues'>;
 
 const chinaYear = (ms: number) => new Date(ms + 8 * 3_600_000).getUTCFullYear();
 
@@ -54,6 +55,7 @@ export async function registerAppeal(
       createdAt: new Date(now),
     });
   });
+  await tellCitizen(deps, row, 'appeal_registered');
   return { id: row.id, code: row.code, queryCode: row.queryCode, status: 'registered' };
 }
 

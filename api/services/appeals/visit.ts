@@ -11,10 +11,11 @@ import type { SessionUser } from '../../authz';
 import type { ApiDeps } from '../../deps';
 import { AppError } from '../../errors';
 import { reviewTask } from '../tasks/actions';
+import { tellCitizen } from './citizen-sms';
 import { appealFor, moveAppeal } from './stage';
 import { appealToWire, findLeadTask } from './views';
 
-type Deps = Pick<ApiDeps, 'database' | 'temporal'>;
+type Deps = Pick<ApiDeps, 'database' | 'temporal' | 'queues'>;
 
 const RESULT_ZH: Record<VisitResult, string> = { satisfied: '满意', basically_satisfied: '基本满意', unsatisfied: '不满意' };
 
@@ -56,5 +57,7 @@ export async function recordReturnVisit(
     reopenCount: appeal.reopenCount + (decision.reopens ? 1 : 0),
     closedAt: decision.stage === 'closed' ? now : null,
   });
+  // Keyed by the round it closed (before a reopening counted it).
+  await tellCitizen(deps, { ...row, reopenCount: appeal.reopenCount }, 'appeal_visited');
   return appealToWire(row, user, []);
 }

@@ -15,12 +15,14 @@ import {
   type PreferencesRow,
   type WebhookRow,
 } from '../../../db/queries/notifications';
-import type { DeliveryStatus, Language, WebhookKind } from '../../../db/schema/notifications';
+import type { DeliveryStatus, Language, NotificationChannel, WebhookKind } from '../../../db/schema/notifications';
+import { findUserPhone } from '../../../db/queries/users';
+import { maskPhone } from '../../../domain/appeals';
 import { departments } from '../../../db/schema/org';
 import type { SessionUser } from '../../authz';
 import type { ApiDeps } from '../../deps';
 import { literalAddressProblem, parseAllowList } from '../../../jobs/notifications/channels/outbound-address';
-import { AppError, fieldError } from '../../errors';
+import { AppError, fieldError, ruleRefusal } from '../../errors';
 
 /** Dates → ISO strings, as on the wire. */
 function wire<T extends object>(row: T): { [K in keyof T]: T[K] extends Date ? string : T[K] extends Date | null ? string | null : T[K] } {
@@ -39,11 +41,13 @@ export async function readInboxItem(deps: ApiDeps, user: SessionUser, id: string
 }
 
 /** A user's settings with the defaults filled in (inbox always on; zh; Beijing time). */
-export function userPreferencesView(row: PreferencesRow | null) {
+export function userPreferencesView(row: PreferencesRow | null, phone: string | null = null) {
   return {
     language: row?.language ?? ('zh' as Language),
     email: row?.email ?? null,
     emailEnabled: row?.email ? row.emailEnabled !== false : false,
+    smsEnabled: row?.smsEnabled === true,
+    hasPhone: Boolean(phone),
     timeZone: row?.timeZone ?? 'Asia/Shanghai',
     quietStart: row?.quietStart ?? null,
     quietEnd: row?.quietEnd ?? null,
@@ -52,7 +56,8 @@ export function userPreferencesView(row: PreferencesRow | null) {
 }
 
 export async function preferencesOf(deps: ApiDeps, user: SessionUser) {
-  return userPreferencesView(await findUserPreferences(deps.database.db, user.id));
+  const [row, phone] = await Promise.all([findUserPreferences(deps.database.db, user.id), findUserPhone(deps.database.db, user.id)]);
+  return userPreferencesView(row, phone);
 }
 
 function checkQuietHours(patch: Pick<PreferencesPatch, 'quietStart' | 'quietEnd'>) {
@@ -63,7 +68,9 @@ function checkQuietHours(patch: Pick<PreferencesPatch, 'quietStart' | 'quietEnd'
 
 export async function changePreferences(deps: ApiDeps, user: SessionUser, patch: PreferencesPatch) {
   checkQuietHours(patch);
-  return userPreferencesView(await upsertPreferences(deps.database.db, { userId: user.id }, patch, new Date()));
+  const phone = await findUserPhone(deps.database.db, user.id);
+  if (patch.smsEnabled && !phone) throw ruleRefusal('body.smsEnabled', 'no phone number is kept for you: ask an admin to add it', '您的账号还没有手机号，请管理员添加后再开启短信');
+  return userPreferencesView(await upsertPreferences(deps.database.db, { userId: user.id }, patch, new Date()), phone);
 }
 
 /** Secrets are write-only: answers say whether one is set, never what it is. */
@@ -83,6 +90,7 @@ export async function departmentChannelsOf(deps: ApiDeps, departmentId: string) 
   return {
     departmentId,
     emailEnabled: found.preferences?.emailEnabled !== false,
+    smsEnabled: found.preferences?.smsEnabled !== false,
     webhooksEnabled: found.preferences?.webhooksEnabled !== false,
     timeZone: found.preferences?.timeZone ?? 'Asia/Shanghai',
     quietStart: found.preferences?.quietStart ?? null,
@@ -96,7 +104,7 @@ export async function departmentChannelsOf(deps: ApiDeps, departmentId: string) 
 export async function changeDepartmentChannels(
   deps: ApiDeps,
   departmentId: string,
-  patch: Pick<PreferencesPatch, 'emailEnabled' | 'webhooksEnabled' | 'timeZone' | 'quietStart' | 'quietEnd' | 'digestTime'>,
+  patch: Pick<PreferencesPatch, 'emailEnabled' | 'smsEnabled' | 'webhooksEnabled' | 'timeZone' | 'quietStart' | 'quietEnd' | 'digestTime'>,
 ) {
   checkQuietHours(patch);
   await departmentChannelsOrThrow(deps, departmentId);
@@ -150,10 +158,12 @@ export async function removeWebhook(deps: ApiDeps, departmentId: string, id: str
 
 export async function deliveriesPage(
   deps: ApiDeps,
-  query: { page: number; pageSize: number; status?: DeliveryStatus; requestKey?: string },
+  query: { page: number; pageSize: number; status?: DeliveryStatus; requestKey?: string; channel?: NotificationChannel },
 ) {
-  const found = await listDeliveries(deps.database.db, { status: query.status, requestKey: query.requestKey }, query);
-  return { ...found, items: found.items.map(wire), page: query.page, pageSize: query.pageSize };
+  const found = await listDeliveries(deps.database.db, { status: query.status, requestKey: query.requestKey, channel: query.channel }, query);
+  // The ledger traces state; nobody calls from it, so SMS numbers are masked (domain maskPhone).
+  const items = found.items.map((row) => wire(row.channel === 'sms' ? { ...row, target: maskPhone(row.target) } : row));
+  return { ...found, items, page: query.page, pageSize: query.pageSize };
 }
 
 export async function readReceipts(deps: ApiDeps, taskId: string) {

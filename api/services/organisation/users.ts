@@ -4,6 +4,8 @@ import { findDepartment } from '../../../db/queries/departments';
 import { findPublicUser, findUserForLogin, insertUser, listUsers, updateUser, type UserFilter } from '../../../db/queries/users';
 import type { Executor } from '../../../db/client';
 import type { Role } from '../../../db/schema/org';
+import { normalPhone } from '../../../domain/appeals';
+import { staffPhoneFor } from '../../../domain/phones';
 import type { ApiDeps } from '../../deps';
 import { AppError, fieldError, ruleRefusal } from '../../errors';
 import { pageWindow, type PageQuery } from '../../schemas/pagination';
@@ -15,9 +17,11 @@ export interface NewUserInput {
   role: Role;
   departmentId?: string | null;
   password: string;
+  phone?: string | null | undefined;
 }
 
 export interface UserChanges {
+  phone?: string | null;
   displayName?: string;
   role?: Role;
   departmentId?: string | null;
@@ -45,9 +49,11 @@ export async function listUsersPage(deps: Pick<ApiDeps, 'database'>, query: Page
 }
 
 /** Every active leader, by name: an office has few enough for one answer (the picker needs them all). */
-export async function listLeaders(deps: Pick<ApiDeps, 'database'>) {
+export async function listLeaders(deps: Pick<ApiDeps, 'database'>, viewer: { role: string }) {
   const { rows } = await listUsers(deps.database.db, { role: 'leader' }, { limit: 100_000, offset: 0 });
-  return { items: rows.filter((row) => !row.disabled).map((row) => ({ id: row.id, displayName: row.displayName })) };
+  return {
+    items: rows.filter((row) => !row.disabled).map((row) => ({ id: row.id, displayName: row.displayName, phone: staffPhoneFor(viewer, row.phone) })),
+  };
 }
 
 export async function createUser(deps: Pick<ApiDeps, 'database'>, input: NewUserInput) {
@@ -61,6 +67,7 @@ export async function createUser(deps: Pick<ApiDeps, 'database'>, input: NewUser
       displayName: input.displayName,
       role: input.role,
       departmentId: input.departmentId ?? null,
+      phone: input.phone ? normalPhone(input.phone) : null,
       passwordHash,
       mustChangePassword: true,
     });
@@ -84,6 +91,7 @@ export async function changeUser(deps: Pick<ApiDeps, 'database'>, id: string, ch
       role: changes.role,
       departmentId: changes.departmentId,
       disabled: changes.disabled,
+      phone: changes.phone === undefined ? undefined : changes.phone && normalPhone(changes.phone),
       ...(passwordHash ? { passwordHash, mustChangePassword: true } : {}),
     });
     // A new password, a new role or a lock ends the user's sessions: they log in again under the new terms.

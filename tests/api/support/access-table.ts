@@ -101,6 +101,9 @@ export const ACCESS: Record<string, Expectation> = {
   'GET /api/templates': everyone,
   'GET /api/templates/:kind': everyone,
   'PUT /api/templates/:kind': admin,
+  'GET /api/sms-settings': admin,
+  'PUT /api/sms-settings': admin,
+  'POST /api/sms-settings/test': admin,
   'GET /api/audit-log': { who: ['auditor', 'admin'] },
   'GET /api/audit-log/verify': { who: ['auditor', 'admin'] },
   // items and tasks (department staff see only their own: others' answer 404)

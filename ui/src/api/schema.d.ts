@@ -5031,6 +5031,7 @@ export interface paths {
                             emailEnabled: boolean;
                             quietEnd: string | null;
                             quietStart: string | null;
+                            smsEnabled: boolean;
                             timeZone: string;
                             webhooks: {
                                 createdAt: string;
@@ -5128,6 +5129,7 @@ export interface paths {
                         emailEnabled?: boolean;
                         quietEnd?: string | null;
                         quietStart?: string | null;
+                        smsEnabled?: boolean;
                         timeZone?: string | null;
                         webhooksEnabled?: boolean;
                     };
@@ -5146,6 +5148,7 @@ export interface paths {
                             emailEnabled: boolean;
                             quietEnd: string | null;
                             quietStart: string | null;
+                            smsEnabled: boolean;
                             timeZone: string;
                             webhooks: {
                                 createdAt: string;
@@ -10058,6 +10061,7 @@ export interface paths {
                                 displayName: string;
                                 /** Format: uuid */
                                 id: string;
+                                phone: string | null;
                             }[];
                         };
                     };
@@ -10251,10 +10255,12 @@ export interface paths {
                             digestTime: string | null;
                             email: string | null;
                             emailEnabled: boolean;
+                            hasPhone: boolean;
                             /** @enum {string} */
                             language: "zh" | "en";
                             quietEnd: string | null;
                             quietStart: string | null;
+                            smsEnabled: boolean;
                             timeZone: string;
                         };
                     };
@@ -10340,6 +10346,7 @@ export interface paths {
                         language?: "zh" | "en";
                         quietEnd?: string | null;
                         quietStart?: string | null;
+                        smsEnabled?: boolean;
                         timeZone?: string | null;
                     };
                 };
@@ -10355,10 +10362,12 @@ export interface paths {
                             digestTime: string | null;
                             email: string | null;
                             emailEnabled: boolean;
+                            hasPhone: boolean;
                             /** @enum {string} */
                             language: "zh" | "en";
                             quietEnd: string | null;
                             quietStart: string | null;
+                            smsEnabled: boolean;
                             timeZone: string;
                         };
                     };
@@ -10700,10 +10709,11 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** E-mail and webhook deliveries with their state, attempts and last error */
+        /** E-mail, webhook and SMS deliveries with their state, attempts and last error (SMS numbers masked) */
         get: {
             parameters: {
                 query?: {
+                    channel?: "inbox" | "email" | "webhook" | "sms";
                     page?: number;
                     pageSize?: number;
                     requestKey?: string;
@@ -10725,11 +10735,12 @@ export interface paths {
                             items: {
                                 attempts: number;
                                 /** @enum {string} */
-                                channel: "inbox" | "email" | "webhook";
+                                channel: "inbox" | "email" | "webhook" | "sms";
                                 createdAt: string;
                                 heldUntil: string | null;
                                 id: string;
                                 lastError: string | null;
+                                providerMessageId: string | null;
                                 requestKey: string;
                                 sentAt: string | null;
                                 /** @enum {string} */
@@ -11347,6 +11358,350 @@ export interface paths {
                 };
             };
         };
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/sms-settings": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The SMS provider settings (secret never shown) */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            accessKeyId: string;
+                            enabled: boolean;
+                            endpoint: string;
+                            endpointOverride: string | null;
+                            hasSecret: boolean;
+                            messageTypes: {
+                                en: string;
+                                /** @enum {string} */
+                                type: "appeal_registered" | "appeal_replied" | "appeal_visited" | "task_assigned" | "task_urged" | "task_red" | "digest" | "test";
+                                zh: string;
+                            }[];
+                            signName: string;
+                            templates: {
+                                [key: string]: {
+                                    en: string;
+                                    zh: string;
+                                };
+                            };
+                            updatedAt: string | null;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Default Response */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+            };
+        };
+        /** Change the SMS provider settings */
+        put: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        accessKeyId?: string;
+                        accessKeySecret?: string;
+                        enabled?: boolean;
+                        /** Format: uri */
+                        endpoint?: string;
+                        signName?: string;
+                        templates?: {
+                            [key: string]: {
+                                en?: string;
+                                zh?: string;
+                            };
+                        };
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            accessKeyId: string;
+                            enabled: boolean;
+                            endpoint: string;
+                            endpointOverride: string | null;
+                            hasSecret: boolean;
+                            messageTypes: {
+                                en: string;
+                                /** @enum {string} */
+                                type: "appeal_registered" | "appeal_replied" | "appeal_visited" | "task_assigned" | "task_urged" | "task_red" | "digest" | "test";
+                                zh: string;
+                            }[];
+                            signName: string;
+                            templates: {
+                                [key: string]: {
+                                    en: string;
+                                    zh: string;
+                                };
+                            };
+                            updatedAt: string | null;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Default Response */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+            };
+        };
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/sms-settings/test": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Send a test SMS now; answers the provider’s id or its error */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @enum {string} */
+                        language?: "zh" | "en";
+                        phone: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                message: string;
+                            } | null;
+                            providerMessageId: string | null;
+                            sent: boolean;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Default Response */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
         options?: never;
         head?: never;
         patch?: never;
@@ -14625,6 +14980,7 @@ export interface paths {
                                 displayName: string;
                                 id: string;
                                 mustChangePassword: boolean;
+                                phone: string | null;
                                 /** @enum {string} */
                                 role: "admin" | "supervisor" | "leader" | "department" | "auditor" | "operator";
                                 updatedAt: string;
@@ -14744,6 +15100,7 @@ export interface paths {
                         departmentId?: string | null;
                         displayName: string;
                         password: string;
+                        phone?: string | null;
                         /** @enum {string} */
                         role: "admin" | "supervisor" | "leader" | "department" | "auditor" | "operator";
                         username: string;
@@ -14764,6 +15121,7 @@ export interface paths {
                             displayName: string;
                             id: string;
                             mustChangePassword: boolean;
+                            phone: string | null;
                             /** @enum {string} */
                             role: "admin" | "supervisor" | "leader" | "department" | "auditor" | "operator";
                             updatedAt: string;
@@ -14900,6 +15258,7 @@ export interface paths {
                         disabled?: boolean;
                         displayName?: string;
                         password?: string;
+                        phone?: string | null;
                         /** @enum {string} */
                         role?: "admin" | "supervisor" | "leader" | "department" | "auditor" | "operator";
                     };
@@ -14919,6 +15278,7 @@ export interface paths {
                             displayName: string;
                             id: string;
                             mustChangePassword: boolean;
+                            phone: string | null;
                             /** @enum {string} */
                             role: "admin" | "supervisor" | "leader" | "department" | "auditor" | "operator";
                             updatedAt: string;

@@ -233,6 +233,9 @@ export interface NotificationPreferences {
   language: 'zh' | 'en';
   email: string | null;
   emailEnabled: boolean;
+  /** SMS to the phone an admin keeps on the user; needs `hasPhone`. */
+  smsEnabled: boolean;
+  hasPhone: boolean;
   timeZone: string;
   quietStart: string | null;
   quietEnd: string | null;
@@ -252,6 +255,7 @@ export interface DepartmentWebhook {
 export interface DepartmentChannels {
   departmentId: string;
   emailEnabled: boolean;
+  smsEnabled: boolean;
   webhooksEnabled: boolean;
   timeZone: string;
   quietStart: string | null;

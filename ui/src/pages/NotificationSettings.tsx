@@ -93,6 +93,9 @@ function MyPreferences() {
         <Form.Item name="emailEnabled" valuePropName="checked">
           <Checkbox>{t('emailEnabled')}</Checkbox>
         </Form.Item>
+        <Form.Item name="smsEnabled" valuePropName="checked" extra={prefs.data && !prefs.data.hasPhone ? t('smsNoPhone') : undefined}>
+          <Checkbox disabled={prefs.data ? !prefs.data.hasPhone : false}>{t('smsEnabled')}</Checkbox>
+        </Form.Item>
         <QuietHoursFields />
         <FormError message={formError} />
         {saved && <Alert type="success" showIcon title={t('saved')} className="form-error" />}
@@ -143,6 +146,7 @@ function DepartmentChannelsForm() {
         onFinish={(v) =>
           void submit({
             emailEnabled: v.emailEnabled,
+            smsEnabled: v.smsEnabled,
             webhooksEnabled: v.webhooksEnabled,
             timeZone: v.timeZone,
             quietStart: blankToNull(v.quietStart),
@@ -163,6 +167,10 @@ function DepartmentChannelsForm() {
         </Form.Item>
         <Form.Item name="emailEnabled" valuePropName="checked" noStyle>
           <Checkbox>{t('deptEmail')}</Checkbox>
+        </Form.Item>
+        <br />
+        <Form.Item name="smsEnabled" valuePropName="checked" noStyle>
+          <Checkbox>{t('deptSms')}</Checkbox>
         </Form.Item>
         <br />
         <Form.Item name="webhooksEnabled" valuePropName="checked">

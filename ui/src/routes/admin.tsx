@@ -1,4 +1,4 @@
-/** The administrator's pages: departments and their channels, users, templates, the calendar, assessment weights, AI assist, early-warning intake. */
+/** The administrator's pages: departments and their channels, users, templates, the calendar, assessment weights, AI assist, early-warning intake, SMS settings. */
 import {
   AlertOutlined,
   ApartmentOutlined,
@@ -6,6 +6,7 @@ import {
   CalendarOutlined,
   ControlOutlined,
   FormOutlined,
+  MessageOutlined,
   PercentageOutlined,
   TeamOutlined,
 } from '@ant-design/icons';
@@ -20,6 +21,7 @@ const Calendar = lazy(() => import('../pages/admin/CalendarPage'));
 const Weights = lazy(() => import('../pages/admin/WeightsPage'));
 const AiAssist = lazy(() => import('../pages/admin/AiAssistPage'));
 const Intake = lazy(() => import('../pages/admin/IntakePage'));
+const SmsSettings = lazy(() => import('../pages/admin/SmsSettingsPage'));
 
 const admin = ['admin'] as const;
 const entry = (key: string, icon: ReactNode, order: number) => ({ key, icon, labelKey: `admin:menu.${key}`, order });
@@ -33,4 +35,5 @@ export const routes: AppRoute[] = [
   { path: '/admin/weights', element: <Weights />, access: [...admin], menu: entry('weights', <PercentageOutlined />, 56) },
   { path: '/admin/ai', element: <AiAssist />, access: [...admin], menu: entry('ai', <BulbOutlined />, 57) },
   { path: '/admin/intake', element: <Intake />, access: [...admin], menu: entry('intake', <AlertOutlined />, 58) },
+  { path: '/admin/sms', element: <SmsSettings />, access: [...admin], menu: entry('sms', <MessageOutlined />, 59) },
 ];

@@ -41,6 +41,7 @@ export default function UsersPage() {
   const columns: TableColumnsType<AdminUser> = [
     { title: t('users.username'), dataIndex: 'username', key: 'username' },
     { title: t('users.displayName'), dataIndex: 'displayName', key: 'displayName' },
+    { title: t('users.phone'), dataIndex: 'phone', key: 'phone', render: (p: string | null) => p ?? '—' },
     { title: t('users.role'), dataIndex: 'role', key: 'role', render: (r: Role) => <Tag>{t(`common:roles.${r}`)}</Tag> },
     { title: t('users.department'), dataIndex: 'departmentId', key: 'department', render: (id: string | null) => (id ? <span className="wrap-anywhere">{departmentName(id)}</span> : '—') },
     {
@@ -116,7 +117,8 @@ export default function UsersPage() {
   );
 }
 
-type UserBody = { username?: string; displayName: string; role: Role; departmentId: string | null; password?: string };
+type UserBody = { username?: string; displayName: string; role: Role; departmentId: string | null; password?: string; phone?: string | null };
+const MOBILE = /^(?:\+?86)?1[3-9]\d{9}$/;
 
 function UserForm({ user, onDone }: { user: AdminUser | null; onDone: () => void }) {
   const { t } = useTranslation('admin');
@@ -139,7 +141,7 @@ function UserForm({ user, onDone }: { user: AdminUser | null; onDone: () => void
       form={form}
       layout="vertical"
       initialValues={user ?? { role: 'department' }}
-      onFinish={(v) => void save.submit({ ...v, departmentId: v.departmentId ?? null })}
+      onFinish={(v) => void save.submit({ ...v, departmentId: v.departmentId ?? null, phone: v.phone?.trim() || null })}
     >
       {!user && (
         <Form.Item name="username" label={t('users.username')} rules={[{ required: true, message: t('common:required') }]} extra={t('users.usernameHint')}>
@@ -158,6 +160,9 @@ function UserForm({ user, onDone }: { user: AdminUser | null; onDone: () => void
         rules={[{ required: role === 'department', message: t('users.departmentNeeded') }]}
       >
         <Select allowClear showSearch optionFilterProp="label" options={(departments.data ?? []).map((d) => ({ value: d.id, label: d.name }))} />
+      </Form.Item>
+      <Form.Item name="phone" label={t('users.phone')} extra={t('users.phoneHint')} rules={[{ pattern: MOBILE, message: t('users.phoneInvalid') }]}>
+        <Input type="tel" autoComplete="off" inputMode="tel" />
       </Form.Item>
       {!user && (
         <Form.Item name="password" label={t('users.firstPassword')} rules={[{ required: true, message: t('common:required') }]} extra={t('users.firstPasswordHint')}>

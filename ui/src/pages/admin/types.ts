@@ -15,6 +15,8 @@ export interface AdminUser {
   displayName: string;
   role: Role;
   departmentId: string | null;
+  /** Whole for admins (who keep it). */
+  phone: string | null;
   mustChangePassword: boolean;
   disabled: boolean;
   createdAt: string;
