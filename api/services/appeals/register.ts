@@ -4,6 +4,7 @@ import { insertAppeal, nextAppealCode } from '../../../db/queries/appeals';
 import { queryCodeOf, type AppealChannel } from '../../../domain/appeals';
 import type { ApiDeps } from '../../deps';
 import type { RegisterAppealBody } from '../../schemas/appeals';
+import { matterNamed } from '../matters/catalogue';
 
 type Deps = Pick<ApiDeps, 'database'>;
 
@@ -26,9 +27,10 @@ export interface RegisteredAppeal {
 export async function registerAppeal(
   deps: Deps,
   registeredBy: string | null,
-  body: Omit<RegisterAppealBody, 'channel'> & { channel: AppealChannel },
+  body: Omit<RegisterAppealBody, 'channel' | 'matterId'> & { channel: AppealChannel; matterId?: string | undefined },
 ): Promise<RegisteredAppeal> {
   const db = deps.database.db;
+  if (body.matterId) await matterNamed(deps, body.matterId, 'body.matterId');
   const now = Date.now();
   const row = await insertAppeal(db, {
     id: randomUUID(),
@@ -42,6 +44,7 @@ export async function registerAppeal(
     place: body.place ?? null,
     attachmentIds: body.attachmentIds ?? [],
     stage: 'registered',
+    matterId: body.matterId ?? null,
     registeredBy,
     createdAt: new Date(now),
   });

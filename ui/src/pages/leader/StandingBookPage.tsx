@@ -18,6 +18,7 @@ import { DateTime } from '../../components/DateTime';
 import { PageContainer } from '../../components/PageContainer';
 import { formatPercent } from '../../lib/format';
 import { AssessmentPanel } from './AssessmentPanel';
+import { MatterPanel } from './MatterPanel';
 import { asOfInstant, useBookFilters } from './filters';
 import { drillDownPath, METRICS, type Dashboard, type DepartmentFigures, type Metric, type Section } from './types';
 import { VolumeExport } from './VolumeExport';
@@ -103,6 +104,7 @@ export default function StandingBookPage() {
             ),
           },
           { key: 'assessment', label: t('tabs.assessment'), children: <AssessmentPanel asOf={asOf} /> },
+          { key: 'matters', label: t('matters:byMatter.tab'), children: <MatterPanel asOf={asOf} /> },
         ]}
       />
     </PageContainer>
