@@ -82,6 +82,7 @@ export default function StandingBookPage() {
                 <KindPicker value={filters.kind} onChange={(kind) => setFilters({ kind })} />
                 {section && <KpiCards section={section} />}
                 {section && <DepartmentTable section={section} showZero={filters.showZero} onShowZero={(showZero) => setFilters({ showZero })} />}
+                <MatterPanel asOf={asOf} kind={filters.kind === 'all' ? undefined : filters.kind} />
               </>
             ),
           },
@@ -104,7 +105,6 @@ export default function StandingBookPage() {
             ),
           },
           { key: 'assessment', label: t('tabs.assessment'), children: <AssessmentPanel asOf={asOf} /> },
-          { key: 'matters', label: t('matters:byMatter.tab'), children: <MatterPanel asOf={asOf} /> },
         ]}
       />
     </PageContainer>
