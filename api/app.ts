@@ -36,6 +36,7 @@ import { healthRoutes } from './routes/health';
 import { projectionFailureRoutes } from './routes/projection-failures';
 import { intakeRoutes } from './routes/intake';
 import { itemRoutes } from './routes/items';
+import { matterRoutes } from './routes/matters';
 import { meRoutes } from './routes/me';
 import { notificationRoutes } from './routes/notifications';
 import { pingDbRoutes } from './routes/ping-db';
@@ -123,6 +124,7 @@ export async function buildApp(deps: ApiDeps, options: { logger?: boolean; logSt
   await app.register(exportRoutes(deps));
   await app.register(assessmentRoutes(deps));
   await app.register(intakeRoutes(deps));
+  await app.register(matterRoutes(deps));
 
   await app.register(notificationRoutes(deps));
   await app.register(sse, { heartbeatInterval: HEARTBEAT_MS });

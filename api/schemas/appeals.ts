@@ -22,14 +22,16 @@ const appealFields = {
   attachmentIds: z.array(z.uuid()).max(20).optional(),
 };
 
-export const registerAppealBody = z.object({ ...appealFields, channel: z.enum(APPEAL_CHANNELS) });
+/** `matterId`: the supervision matter it concerns (optional; 400 on an unknown id). */
+export const registerAppealBody = z.object({ ...appealFields, channel: z.enum(APPEAL_CHANNELS), matterId: z.uuid().optional() });
 export type RegisterAppealBody = z.infer<typeof registerAppealBody>;
 
 /** The citizen's form: the same fields, `channel` is `web`; plus the solved captcha (ALTCHA payload, base64). */
 export const publicAppealBody = z.object({ ...appealFields, captcha: z.string().min(1).max(10_000) });
 export type PublicAppealBody = z.infer<typeof publicAppealBody>;
 
-export const dispatchBody = z.object({ departmentId: z.uuid(), assist: z.array(z.uuid()).max(20).optional() });
+/** `matterId`: ties the appeal (and its item) to a supervision matter, replacing the one given at registration. */
+export const dispatchBody = z.object({ departmentId: z.uuid(), assist: z.array(z.uuid()).max(20).optional(), matterId: z.uuid().optional() });
 export const replyBody = z.object({ text: words(10_000), contactMethod: z.enum(CONTACT_METHODS), contactedAt: isoInstant });
 export const returnBody = z.object({ reason: words(5_000) });
 export const returnVisitBody = z.object({ result: z.enum(VISIT_RESULTS), comment: z.string().trim().max(5_000).optional() });
@@ -62,6 +64,8 @@ export const appealSchema = z.object({
   visitDueAt: z.string().nullable(),
   visit: z.object({ result: z.enum(VISIT_RESULTS), comment: z.string().nullable(), visitedAt: z.string() }).nullable(),
   closedAt: z.string().nullable(),
+  /** The supervision matter it concerns, if any. */
+  matterId: z.string().nullable(),
 });
 export const appealPage = pageOf(appealSchema);
 

@@ -16,8 +16,10 @@ export const signalBody = z.object({
     .record(z.string(), z.unknown())
     .refine((value) => Buffer.byteLength(JSON.stringify(value)) <= DETAILS_MAX_BYTES, `at most ${DETAILS_MAX_BYTES} bytes of JSON`)
     .optional(),
-  /** Overrides the rule's department. */
+  /** Overrides the rule's (and the matter's) department. */
   departmentId: z.uuid().optional(),
+  /** The supervision matter (its catalogue code) the signal concerns: the item is tied to it and goes to its department. */
+  matterCode: z.string().trim().min(1).max(64).optional(),
 });
 export type SignalBody = z.infer<typeof signalBody>;
 
@@ -65,6 +67,8 @@ export const ruleBody = z
     issuedBy: z.uuid(),
     dueInWorkingDays: z.number().int().min(1).max(365).nullable().optional(),
     dueWithin: durationString.nullable().optional(),
+    /** Ties the rule's items to a supervision matter; they then go to its responsible department. */
+    matterId: z.uuid().nullable().optional(),
   })
   .strict();
 export type RuleBody = z.infer<typeof ruleBody>;
@@ -76,6 +80,7 @@ export const ruleSchema = z.object({
   issuedBy: z.string(),
   dueInWorkingDays: z.number().nullable(),
   dueWithin: z.string().nullable(),
+  matterId: z.string().nullable(),
   updatedAt: z.string(),
 });
 

@@ -39,7 +39,7 @@ export function listIntakeRules(db: Executor): Promise<IntakeRuleRow[]> {
 }
 
 export async function saveIntakeRule(db: Executor, row: Omit<typeof intakeRules.$inferInsert, 'id' | 'updatedAt'> & { updatedBy: string }): Promise<IntakeRuleRow> {
-  const set = { departmentId: row.departmentId, issuedBy: row.issuedBy, dueInWorkingDays: row.dueInWorkingDays ?? null, dueWithin: row.dueWithin ?? null, updatedBy: row.updatedBy, updatedAt: sql`now()` };
+  const set = { departmentId: row.departmentId, issuedBy: row.issuedBy, dueInWorkingDays: row.dueInWorkingDays ?? null, dueWithin: row.dueWithin ?? null, matterId: row.matterId ?? null, updatedBy: row.updatedBy, updatedAt: sql`now()` };
   const [saved] = await db
     .insert(intakeRules)
     .values(row)

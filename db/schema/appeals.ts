@@ -4,6 +4,7 @@
 // the `tasks` read model like every other kind's.
 import { sql } from 'drizzle-orm';
 import { boolean, index, integer, pgTable, text, timestamp, uuid } from 'drizzle-orm/pg-core';
+import { supervisionMatters } from './matters';
 import type { AppealChannel, AppealStage, ContactMethod, VisitResult } from '../../domain/appeals';
 
 const at = (name: string) => timestamp(name, { withTimezone: true, mode: 'date' });
@@ -45,6 +46,8 @@ export const appeals = pgTable(
     visitComment: text('visit_comment'),
     visitedAt: at('visited_at'),
     closedAt: at('closed_at'),
+    /** The supervision matter it concerns (optional; its item is tied to it at dispatch). */
+    matterId: uuid('matter_id').references(() => supervisionMatters.id, { onDelete: 'set null' }),
   },
   (t) => [index('appeals_stage_idx').on(t.stage, t.createdAt), index('appeals_department_idx').on(t.departmentId, t.dispatchedAt)],
 );

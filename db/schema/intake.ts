@@ -1,5 +1,6 @@
 import { sql } from 'drizzle-orm';
 import { boolean, check, index, integer, jsonb, pgTable, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
+import { supervisionMatters } from './matters';
 import { departments, users } from './org';
 
 export const riskLevels = ['low', 'medium', 'high'] as const;
@@ -63,6 +64,8 @@ export const intakeRules = pgTable(
     /** The deadline: N working days, or an ISO-8601 duration; neither: the verification template's. */
     dueInWorkingDays: integer('due_in_working_days'),
     dueWithin: text('due_within'),
+    /** The matter its items are tied to; its responsible department then verifies (unless the signal names one). */
+    matterId: uuid('matter_id').references(() => supervisionMatters.id, { onDelete: 'set null' }),
     updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
     updatedBy: uuid('updated_by'),
   },

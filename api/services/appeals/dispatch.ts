@@ -16,6 +16,8 @@ import type { SessionUser } from '../../authz';
 import type { ApiDeps } from '../../deps';
 import { AppError, ruleRefusal } from '../../errors';
 import { launchWithId } from '../items/commands';
+import { matterNamed } from '../matters/catalogue';
+import { tieItemToMatter } from '../../../db/queries/matters';
 import { decideTransfer } from '../tasks/actions';
 import { appealFor, moveAppeal } from './stage';
 import { findLeadTask, appealToWire } from './views';
@@ -25,10 +27,12 @@ type Deps = Pick<ApiDeps, 'config' | 'database' | 'temporal'>;
 export interface DispatchBody {
   departmentId: string;
   assist?: string[] | undefined;
+  matterId?: string | undefined;
 }
 
 async function firstDispatch(deps: Deps, user: SessionUser, appeal: AppealRow, body: DispatchBody): Promise<Dispatched> {
   const template = await getTemplate(deps.database.db, 'appeal');
+  const matterId = body.matterId ?? appeal.matterId;
   const assist = body.assist ?? [];
   const launched = await launchWithId(
     deps,
@@ -45,10 +49,12 @@ async function firstDispatch(deps: Deps, user: SessionUser, appeal: AppealRow, b
     },
     user.id,
     appeal.id,
+    // The item is tied to the appeal's matter in its launch's transaction.
+    matterId ? (tx) => tieItemToMatter(tx, appeal.id, matterId) : undefined,
   );
   const lead = launched.tasks.find((t) => t.role === 'lead')!;
   const now = new Date();
-  const row = await moveAppeal(deps.database.db, appeal, { stage: 'dispatched', departmentId: body.departmentId, leadTaskId: lead.id, dispatchedAt: now, lastDispatchedAt: now, dispatchedBy: user.id });
+  const row = await moveAppeal(deps.database.db, appeal, { stage: 'dispatched', departmentId: body.departmentId, leadTaskId: lead.id, dispatchedAt: now, lastDispatchedAt: now, dispatchedBy: user.id, matterId });
   return { row, departments: launched.tasks.map((t) => t.departmentId) };
 }
 
@@ -59,7 +65,9 @@ async function redispatch(deps: Deps, user: SessionUser, appeal: AppealRow, body
   await decideTransfer(deps, { user, idempotencyKey }, lead.id, { approve: true, departmentId: body.departmentId, comment: '重新派单' });
   const now = new Date();
   // The new lead task is opened by the item workflow; readers find it by role (views.ts findLeadTask).
-  const row = await moveAppeal(deps.database.db, appeal, { stage: 'dispatched', departmentId: body.departmentId, leadTaskId: null, lastDispatchedAt: now, dispatchedBy: user.id });
+  const matter = body.matterId ? { matterId: body.matterId } : {};
+  if (body.matterId) await tieItemToMatter(deps.database.db, appeal.id, body.matterId);
+  const row = await moveAppeal(deps.database.db, appeal, { stage: 'dispatched', departmentId: body.departmentId, leadTaskId: null, lastDispatchedAt: now, dispatchedBy: user.id, ...matter });
   return { row, departments: [body.departmentId] };
 }
 
@@ -77,6 +85,7 @@ async function checkDepartments(deps: Deps, body: DispatchBody) {
 export async function dispatchAppeal(deps: Deps, user: SessionUser, appealId: string, body: DispatchBody, idempotencyKey: string | null) {
   const appeal = await appealFor(deps, appealId, 'dispatch');
   await checkDepartments(deps, body);
+  if (body.matterId) await matterNamed(deps, body.matterId, 'body.matterId');
   const { row, departments } =
     appeal.stage === 'registered' ? await firstDispatch(deps, user, appeal, body) : await redispatch(deps, user, appeal, body, idempotencyKey);
   return appealToWire(row, user, departments);

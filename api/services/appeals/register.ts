@@ -8,6 +8,7 @@ import type { ApiDeps } from '../../deps';
 import { fieldError } from '../../errors';
 import { tellCitizen } from './citizen-sms';
 import type { RegisterAppealBody } from '../../schemas/appeals';
+import { matterNamed } from '../matters/catalogue';
 
 type Deps = Pick<ApiDeps, 'database' | 'queues'>;
 
@@ -30,9 +31,10 @@ export interface RegisteredAppeal {
 export async function registerAppeal(
   deps: Deps,
   registeredBy: string | null,
-  body: Omit<RegisterAppealBody, 'channel'> & { channel: AppealChannel },
+  body: Omit<RegisterAppealBody, 'channel' | 'matterId'> & { channel: AppealChannel; matterId?: string | undefined },
 ): Promise<RegisteredAppeal> {
   const db = deps.database.db;
+  if (body.matterId) await matterNamed(deps, body.matterId, 'body.matterId');
   const now = Date.now();
   const id = randomUUID();
   const attachmentIds = body.attachmentIds ?? [];
@@ -51,6 +53,7 @@ export async function registerAppeal(
       place: body.place ?? null,
       attachmentIds: [...new Set(attachmentIds)],
       stage: 'registered',
+      matterId: body.matterId ?? null,
       registeredBy,
       createdAt: new Date(now),
     });

@@ -39,6 +39,7 @@ export function appealToWire(row: AppealRow, viewer: SessionUser, handlingDepart
     visitDueAt: iso(row.visitDueAt),
     visit: row.visitResult && row.visitedAt ? { result: row.visitResult, comment: row.visitComment, visitedAt: row.visitedAt.toISOString() } : null,
     closedAt: iso(row.closedAt),
+    matterId: row.matterId,
   };
 }
 

@@ -20,6 +20,7 @@ import type { ApiDeps } from '../../deps';
 import { AppError, ruleRefusal } from '../../errors';
 import type { RuleBody, ServiceAccountBody, SourceBody } from '../../schemas/intake';
 import type { PageQuery } from '../../schemas/pagination';
+import { matterNamed } from '../matters/catalogue';
 import { checkWebhookUrl } from '../notifications/notifications';
 import { hashApiKey, newServiceCredentials } from './signed-requests';
 
@@ -48,6 +49,7 @@ const ruleToWire = (row: IntakeRuleRow) => ({
   issuedBy: row.issuedBy,
   dueInWorkingDays: row.dueInWorkingDays,
   dueWithin: row.dueWithin,
+  matterId: row.matterId,
   updatedAt: row.updatedAt.toISOString(),
 });
 
@@ -78,6 +80,7 @@ export async function putRule(deps: Deps, user: SessionUser, body: RuleBody) {
   const [departments, issuer] = await Promise.all([existingDepartmentIds(db, [body.departmentId]), findUserById(db, body.issuedBy)]);
   if (!departments.has(body.departmentId)) throw ruleRefusal('body.departmentId', 'no such department', '没有这个单位');
   if (!issuer || issuer.disabled || issuer.role !== 'leader') throw ruleRefusal('body.issuedBy', 'the issuing user must be an active leader', '签发人须是在用的领导账号');
+  if (body.matterId) await matterNamed(deps, body.matterId, 'body.matterId');
   const saved = await saveIntakeRule(db, {
     source: body.source,
     riskLevel: body.riskLevel,
@@ -85,6 +88,7 @@ export async function putRule(deps: Deps, user: SessionUser, body: RuleBody) {
     issuedBy: body.issuedBy,
     dueInWorkingDays: body.dueInWorkingDays ?? null,
     dueWithin: body.dueWithin ?? null,
+    matterId: body.matterId ?? null,
     updatedBy: user.id,
   });
   return ruleToWire(saved);

@@ -6,10 +6,13 @@ import { existingDepartmentIds, findItem, listItemTasks } from '../../../db/quer
 import { findIntakeRule, findSignalOfItem, insertSignalIfNew, recordSignalRepeat } from '../../../db/queries/intake';
 import { DurationError, parseDuration, type Actor } from '../../../domain';
 import { verificationLaunchOf, verificationTextOf } from '../../../domain/intake';
+import { verificationDepartmentOf } from '../../../domain/matters';
+import { findMatterByCode, tieItemToMatter } from '../../../db/queries/matters';
+import { matterNamed } from '../matters/catalogue';
 import { updateSignalUpdate } from '../../../workflows/definitions';
 import { assertDepartmentVisible, type SessionUser } from '../../authz';
 import type { ApiDeps } from '../../deps';
-import { AppError, ruleRefusal } from '../../errors';
+import { AppError, fieldError, ruleRefusal } from '../../errors';
 import type { SignalBody } from '../../schemas/intake';
 import { launchCheckedItem, launchIdsOf, LaunchWithdrawn, stableUuid } from '../items/commands';
 import { deliverUpdate } from '../temporal/deliver-update';
@@ -37,7 +40,8 @@ export async function receiveSignal(deps: IntakeDeps, caller: ServiceCaller, bod
 
   const rule = await findIntakeRule(db, body.source, body.riskLevel);
   if (!rule) throw ruleRefusal('body.riskLevel', `no intake rule for source ${body.source} at this risk level`, `来源 ${body.source} 的该风险等级没有配置核查规则`);
-  const departmentId = body.departmentId ?? rule.departmentId;
+  const matter = await signalMatter(deps, body.matterCode, rule.matterId);
+  const departmentId = verificationDepartmentOf({ signalDepartmentId: body.departmentId, matterDepartmentId: matter?.departmentId, ruleDepartmentId: rule.departmentId });
   if (body.departmentId && !(await existingDepartmentIds(db, [body.departmentId])).has(body.departmentId)) {
     throw ruleRefusal('body.departmentId', 'no such department', '没有这个单位');
   }
@@ -54,6 +58,7 @@ export async function receiveSignal(deps: IntakeDeps, caller: ServiceCaller, bod
       alsoWrite: async (tx) => {
         const claimed = await insertSignalIfNew(tx, { ...key, ...latest, itemId: ids.itemId, serviceAccountId: caller.id, departmentId, ruleId: rule.id });
         if (!claimed) throw new LaunchWithdrawn('signal already received');
+        if (matter) await tieItemToMatter(tx, ids.itemId, matter.id);
       },
     });
     return { itemId: ids.itemId, created: true };
@@ -84,6 +89,16 @@ async function repeated(deps: IntakeDeps, caller: ServiceCaller, body: SignalBod
     if (!(mapped instanceof AppError && mapped.code === 'wrong_state')) throw mapped;
   }
   return { itemId, created: false };
+}
+
+/** The signal's matter (by its code: 400 on an unknown one), else the rule's, else none. */
+async function signalMatter(deps: IntakeDeps, matterCode: string | undefined, ruleMatterId: string | null) {
+  if (matterCode !== undefined) {
+    const matter = await findMatterByCode(deps.database.db, matterCode);
+    if (!matter) throw fieldError('validation_failed', 'body.matterCode', 'no supervision matter has this code', '没有该编码的监管事项');
+    return matter;
+  }
+  return ruleMatterId ? matterNamed(deps, ruleMatterId, 'rule.matterId') : null;
 }
 
 function dueWithinMs(value: string | null): number | null {

@@ -183,6 +183,14 @@ export const ACCESS: Record<string, Expectation> = {
   'GET /api/service-accounts': admin,
   'POST /api/service-accounts': admin,
   'DELETE /api/service-accounts/:id': admin,
+  // supervision matters (监管事项清单): admins write, the supervision office reads
+  'GET /api/matters': { who: ['admin', 'supervisor', 'leader', 'operator'] },
+  'GET /api/matters/:id': { who: ['admin', 'supervisor', 'leader', 'operator'] },
+  'POST /api/matters': admin,
+  'PATCH /api/matters/:id': admin,
+  'DELETE /api/matters/:id': admin,
+  'POST /api/matters/import': admin,
+  'GET /api/dashboard/matters': historyReaders,
   // AI assist (`operator` joins the dispatchers once that role exists)
   'POST /api/ai/suggestions': { who: ['supervisor', 'leader'] },
   'POST /api/ai/suggestions/:id/choice': { who: ['supervisor', 'leader'] },

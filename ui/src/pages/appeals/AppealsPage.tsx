@@ -11,6 +11,7 @@ import { useDepartments } from '../../api/queries';
 import type { Department, Page } from '../../api/types';
 import { useApiForm } from '../../api/useApiForm';
 import { DateTime } from '../../components/DateTime';
+import { MatterSelect } from '../../features/matters/MatterSelect';
 import { CHANNELS, VISIT_RESULTS, type Appeal } from './types';
 
 const appealsKey = ['appeals'];
@@ -67,6 +68,9 @@ function RegisterForm() {
       <Form.Item name="channel" label={t('fields.channel')}>
         <Radio.Group optionType="button" options={CHANNELS.map((c) => ({ value: c, label: t(`channels.${c}`) }))} />
       </Form.Item>
+      <Form.Item name="matterId" label={t('matters:matter')}>
+        <MatterSelect />
+      </Form.Item>
     </AppealForm>
   );
 }
@@ -92,7 +96,7 @@ function DispatchForm({ appeal, departments }: { appeal: Appeal; departments: De
   const { t } = useTranslation('appeals');
   const options = departments.map((d) => ({ value: d.id, label: d.name }));
   return (
-    <AppealForm path={`/api/appeals/${appeal.id}/dispatch`} label={t('dispatch')}>
+    <AppealForm path={`/api/appeals/${appeal.id}/dispatch`} label={t('dispatch')} initialValues={appeal.matterId ? { matterId: appeal.matterId } : undefined}>
       <Form.Item name="departmentId" label={t('fields.department')} rules={[{ required: true }]}>
         <Select showSearch optionFilterProp="label" options={options} />
       </Form.Item>
@@ -101,6 +105,9 @@ function DispatchForm({ appeal, departments }: { appeal: Appeal; departments: De
           <Select mode="multiple" optionFilterProp="label" options={options} />
         </Form.Item>
       )}
+      <Form.Item name="matterId" label={t('matters:matter')}>
+        <MatterSelect />
+      </Form.Item>
     </AppealForm>
   );
 }

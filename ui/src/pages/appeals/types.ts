@@ -23,4 +23,5 @@ export interface Appeal {
   reopenCount: number;
   reply: { text: string; contactMethod: ContactMethod | null; contactedAt: string | null; repliedAt: string } | null;
   visitDueAt: string | null;
+  matterId: string | null;
 }

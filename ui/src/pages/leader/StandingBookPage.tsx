@@ -18,6 +18,7 @@ import { DateTime } from '../../components/DateTime';
 import { PageContainer } from '../../components/PageContainer';
 import { formatPercent } from '../../lib/format';
 import { AssessmentPanel } from './AssessmentPanel';
+import { MatterPanel } from './MatterPanel';
 import { asOfInstant, useBookFilters } from './filters';
 import { drillDownPath, METRICS, type Dashboard, type DepartmentFigures, type Metric, type Section } from './types';
 import { VolumeExport } from './VolumeExport';
@@ -81,6 +82,7 @@ export default function StandingBookPage() {
                 <KindPicker value={filters.kind} onChange={(kind) => setFilters({ kind })} />
                 {section && <KpiCards section={section} />}
                 {section && <DepartmentTable section={section} showZero={filters.showZero} onShowZero={(showZero) => setFilters({ showZero })} />}
+                <MatterPanel asOf={asOf} kind={filters.kind === 'all' ? undefined : filters.kind} />
               </>
             ),
           },
