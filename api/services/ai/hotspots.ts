@@ -13,7 +13,7 @@ const ITEMS_PER_TOPIC = 20;
 type WindowRow = Awaited<ReturnType<typeof itemsLaunchedBetween>>[number];
 
 /** Each item's keywords: from the cache when its text is unchanged, else segmented now and cached. */
-async function keywordsOf(deps: ApiDeps, rows: readonly WindowRow[]): Promise<Map<string, string[]>> {
+async function keywordsOf(deps: Pick<ApiDeps, 'database'>, rows: readonly WindowRow[]): Promise<Map<string, string[]>> {
   const cache = await cachedTokens(
     deps.database.db,
     rows.map((row) => row.id),
@@ -35,7 +35,7 @@ async function keywordsOf(deps: ApiDeps, rows: readonly WindowRow[]): Promise<Ma
 }
 
 /** The last `days` days' topics for leaders: pinned topics first, then the top list; count, trend, departments, items. */
-export async function hotspotsOf(deps: ApiDeps, request: { days: number }, now = new Date()) {
+export async function hotspotsOf(deps: Pick<ApiDeps, 'database'>, request: { days: number }, now = new Date()) {
   const from = new Date(now.getTime() - request.days * 86_400_000);
   const rows = await itemsLaunchedBetween(deps.database.db, from, now, MAX_ITEMS);
   const byId = new Map(rows.map((row) => [row.id, row]));
