@@ -84,7 +84,7 @@ async function main() {
     console.log(`  AUC           ${f.auc.toFixed(3)}   ${f.baselineAuc.toFixed(3)}`);
     console.log(`  reading the history ${readMs.toFixed(0)} ms, training (held-out fit + served fit) ${trainMs.toFixed(0)} ms`);
 
-    const open = [];
+    const open: string[] = [];
     for (let i = 0; i < 50; i++) open.push((await seedOpenTask(handle.db, Object.keys(paces)[i % 12]!, issuedBy, { elapsed: random() })).id);
     const model = { ...outcome.model, baseRate: outcome.baseRate };
     await risksOf(deps, model, open);

@@ -7,6 +7,8 @@ import { databaseOfItsOwn } from '../support/services';
 import { createAccount, createDepartment, loginOver } from './support/accounts';
 import { startApi, type RunningApi } from './support/api-server';
 import { client } from './support/http';
+import type { LoggedIn } from '../support/api-harness';
+import { gallery, launchChromium } from '../support/ui-browser';
 
 let api: RunningApi;
 let processor: Awaited<ReturnType<typeof startAiProcessors>>;
@@ -15,6 +17,7 @@ let leader: ReturnType<typeof client>;
 let supervisor: ReturnType<typeof client>;
 let otherStaff: ReturnType<typeof client>;
 let leaderId: string;
+let leaderToken: string;
 const departments: Record<'late' | 'prompt' | 'other', string> = { late: '', prompt: '', other: '' };
 
 const db = () => api.deps.database.db;
@@ -39,7 +42,8 @@ beforeAll(async () => {
   admin = client(api.baseUrl, (await loginOver(api.baseUrl, await createAccount(db(), 'admin'))).token);
   const leaderAccount = await createAccount(db(), 'leader');
   leaderId = leaderAccount.id;
-  leader = client(api.baseUrl, (await loginOver(api.baseUrl, leaderAccount)).token);
+  leaderToken = (await loginOver(api.baseUrl, leaderAccount)).token;
+  leader = client(api.baseUrl, leaderToken);
   supervisor = client(api.baseUrl, (await loginOver(api.baseUrl, await createAccount(db(), 'supervisor'))).token);
   otherStaff = client(api.baseUrl, (await loginOver(api.baseUrl, await createAccount(db(), 'department', { departmentId: departments.other }))).token);
 }, 120_000);
@@ -136,5 +140,24 @@ describe('pinned hotspots', () => {
     expect((await leader.call('DELETE', `/api/ai/hotspots/pins/${pinned.body.id}`)).status).toBe(204);
     expect((await leader.call('DELETE', `/api/ai/hotspots/pins/${pinned.body.id}`)).status).toBe(404);
     expect((await leader.get('/api/ai/hotspots?days=30')).body.pinned.map((p: { id: string }) => p.id)).toEqual([watched.body.id]);
+  });
+});
+
+describe('on screen', () => {
+  it('the drill-down shows risk badges and sorts by risk; the hotspots page shows the pinned topic and the model figures (zh and en, phone and desktop)', { timeout: 600_000 }, async () => {
+    const browser = await launchChromium();
+    try {
+      // The gallery signs in with the session token only.
+      const user = { id: leaderId, username: 'leader', role: 'leader', departmentId: null, token: leaderToken } as unknown as LoggedIn;
+      const drill = await gallery(browser, api.baseUrl, user, 'risk-drill-down', '/leader/tasks?metric=inProgress&sort=risk', (page, lang) =>
+        page.getByTestId('drill-risk').first().filter({ hasText: lang === 'zh' ? '风险' : 'Risk' }).waitFor(),
+      );
+      const hot = await gallery(browser, api.baseUrl, user, 'hotspots-pinned', '/leader/hotspots', (page, lang) =>
+        page.getByTestId('pinned-topic').filter({ hasText: lang === 'zh' ? '已置顶' : 'Pinned' }).first().waitFor(),
+      );
+      expect({ ...drill, ...hot }).toEqual({});
+    } finally {
+      await browser.close();
+    }
   });
 });

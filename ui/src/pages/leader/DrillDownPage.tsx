@@ -44,11 +44,11 @@ export default function DrillDownPage() {
         </Link>
       ),
     },
+    { title: t('drill.risk'), dataIndex: 'risk', key: 'risk', render: (risk: FactRow['risk']) => <RiskBadge risk={risk} testId="drill-risk" /> },
     { title: t('department'), dataIndex: 'departmentName', key: 'department', render: (n: string | null) => <span className="wrap-anywhere">{n ?? '—'}</span> },
     { title: t('drill.kind'), dataIndex: 'kind', key: 'kind', render: (k: string) => t(`common:kinds.${k}`) },
     { title: t('drill.status'), dataIndex: 'status', key: 'status', render: (s: TaskStatus) => <TaskStatusTag status={s} /> },
     { title: t('drill.light'), dataIndex: 'light', key: 'light', render: (l: FactRow['light']) => <LightBadge light={l} short /> },
-    { title: t('drill.risk'), dataIndex: 'risk', key: 'risk', render: (risk: FactRow['risk']) => <RiskBadge risk={risk} testId="drill-risk" /> },
     { title: t('drill.outcome'), dataIndex: 'outcome', key: 'outcome', render: (o: FactRow['outcome']) => <OutcomeTag outcome={o} /> },
     { title: t('drill.due'), dataIndex: 'dueAt', key: 'due', render: (d: string) => <DateTime iso={d} /> },
     {

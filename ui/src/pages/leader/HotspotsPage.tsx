@@ -63,17 +63,19 @@ function TopicCard({ topic, extra, pinned }: { topic: TopicShape; extra?: ReactN
       data-testid={pinned ? 'pinned-topic' : 'topic'}
     >
       <Typography.Paragraph type="secondary">{t('hotspots.departments', { names: topic.departmentIds.map(deptName).join('、') || '—' })}</Typography.Paragraph>
-      <List
-        size="small"
-        dataSource={topic.items}
-        renderItem={(item) => (
-          <List.Item>
-            <Link to={`/items/${item.id}`} className="wrap-anywhere">
-              {item.code} {item.title}
-            </Link>
-          </List.Item>
-        )}
-      />
+      {topic.items.length > 0 && (
+        <List
+          size="small"
+          dataSource={topic.items}
+          renderItem={(item) => (
+            <List.Item>
+              <Link to={`/items/${item.id}`} className="wrap-anywhere">
+                {item.code} {item.title}
+              </Link>
+            </List.Item>
+          )}
+        />
+      )}
     </Card>
   );
 }
