@@ -72,3 +72,36 @@ function countAll(sets: ReadonlyArray<ReadonlySet<string>>): Map<string, number>
   for (const set of sets) for (const w of set) counts.set(w, (counts.get(w) ?? 0) + 1);
   return counts;
 }
+
+/** A pinned topic as it stands in a window: its count, trend, and counts bucket by bucket (oldest first). */
+export interface PinnedTopicFigures {
+  count: number;
+  trend: number;
+  series: number[];
+  departmentIds: string[];
+  ids: string[];
+}
+
+/**
+ * A pinned topic's texts: those carrying its first word (the one that gathered it), or at least two
+ * of its words — counted whether or not the topic is in the top list, and whatever other topic took them.
+ */
+export function pinnedTopic(documents: readonly HotspotDocument[], words: readonly string[], options: { from: Date; to: Date; buckets?: number }): PinnedTopicFigures {
+  const { from, to, buckets = 6 } = options;
+  const span = Math.max(1, to.getTime() - from.getTime());
+  const middle = from.getTime() + span / 2;
+  const members = documents.filter((d) => {
+    if (d.at < from || d.at > to) return false;
+    const own = new Set(d.tokens);
+    return own.has(words[0]!) || words.filter((w) => own.has(w)).length >= 2;
+  });
+  const series = new Array<number>(buckets).fill(0);
+  for (const d of members) series[Math.min(buckets - 1, Math.floor(((d.at.getTime() - from.getTime()) / span) * buckets))]! += 1;
+  return {
+    count: members.length,
+    trend: members.filter((d) => d.at.getTime() >= middle).length - members.filter((d) => d.at.getTime() < middle).length,
+    series,
+    departmentIds: [...new Set(members.flatMap((d) => d.departmentIds ?? []))],
+    ids: members.map((d) => d.id),
+  };
+}

@@ -15,13 +15,17 @@ import {
   hotspotsQuery,
   kindParams,
   modelSummary,
+  pinAnswer,
+  pinBody,
   retrainBody,
   suggestionAnswer,
   suggestionBody,
   versionParams,
 } from '../schemas/ai';
 import { importHistory } from '../services/ai/history-import';
-import { hotspotsOf } from '../services/ai/hotspots';
+import { hotspotsOf, pinHotspot, unpinHotspot } from '../services/ai/hotspots';
+import { requestRiskTraining, riskModelStatus, taskRisk } from '../services/ai/risk';
+import { riskModelAnswer, taskRiskAnswer } from '../schemas/risk';
 import { getAutoDispatch, getModel, listModels, requestRetraining, suggestionAccuracy, switchAutoDispatch } from '../services/ai/models';
 import { recordSuggestionChoice, suggestForText } from '../services/ai/suggestions';
 
@@ -63,6 +67,37 @@ export function aiRoutes(deps: ApiDeps): FastifyPluginAsyncZod {
         schema: { tags, summary: 'The last N days’ topics, named by their top words, with count, trend, departments and items', querystring: hotspotsQuery, response: { 200: hotspotsAnswer, ...errors } },
       },
       async (request) => hotspotsOf(deps, request.query),
+    );
+    app.post(
+      '/api/ai/hotspots/pins',
+      { config: { access: ['leader'] }, schema: { tags, summary: 'Pin a topic (its words): it stays on top of the hotspots with its count and trend', body: pinBody, response: { 201: pinAnswer, ...errors } } },
+      async (request, reply) => reply.code(201).send(await pinHotspot(deps, requireUser(request), request.body)),
+    );
+    app.delete(
+      '/api/ai/hotspots/pins/:id',
+      { config: { access: ['leader'] }, schema: { tags, summary: 'Unpin a topic', params: idParams, response: { 204: z.null(), ...errors } } },
+      async (request, reply) => {
+        await unpinHotspot(deps, request.params.id);
+        return reply.code(204).send(null);
+      },
+    );
+    app.get(
+      '/api/tasks/:id/risk',
+      {
+        config: { access: ['admin', 'supervisor', 'leader', 'auditor', 'department'] },
+        schema: { tags, summary: 'The chance the task ends red (早期预警), with its reasons; or why none is shown', params: idParams, response: { 200: taskRiskAnswer, ...errors } },
+      },
+      async (request) => taskRisk(deps, requireUser(request), request.params.id),
+    );
+    app.get(
+      '/api/ai/risk',
+      { config: { access: ['admin', 'leader'] }, schema: { tags, summary: 'The red-risk model: held-out Brier and AUC against the baseline, history size', response: { 200: riskModelAnswer, ...errors } } },
+      async () => riskModelStatus(deps),
+    );
+    app.post(
+      '/api/ai/risk',
+      { config: { access: ['admin'] }, schema: { tags, summary: 'Retrain the red-risk model now (a BullMQ job)', response: { 202: z.object({ version: z.number().int(), status: z.literal('training') }), ...errors } } },
+      async (request, reply) => reply.code(202).send(await requestRiskTraining(deps, requireUser(request))),
     );
     app.post(
       '/api/ai/history',

@@ -76,4 +76,24 @@ export const hotspotsAnswer = z.object({
       items: z.array(z.object({ id: z.string(), code: z.string(), title: z.string() })),
     }),
   ),
+  /** Topics a leader pinned: always shown first, counted over the window whether in the top list or not. */
+  pinned: z.array(
+    z.object({
+      id: z.string(),
+      words: z.array(z.string()),
+      pinnedAt: z.string(),
+      count: z.number().int(),
+      trend: z.number().int(),
+      /** Counts in equal slices of the window, oldest first. */
+      series: z.array(z.number().int()),
+      departmentIds: z.array(z.string()),
+      items: z.array(z.object({ id: z.string(), code: z.string(), title: z.string() })),
+    }),
+  ),
 });
+
+export const pinBody = z.object({
+  /** The topic's words as shown (the first is the one that gathered it), or a term set of the leader's own. */
+  words: z.array(z.string().trim().min(1).max(40)).min(1).max(10),
+});
+export const pinAnswer = z.object({ id: z.string(), words: z.array(z.string()), pinnedAt: z.string() });

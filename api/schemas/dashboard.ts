@@ -3,6 +3,7 @@ import { DATE_FIELDS, METRICS } from '../../db/queries/dashboard';
 import { ITEM_KINDS } from '../../domain/types';
 import { isoInstant } from './items';
 import { pageOf, pageQuery } from './pagination';
+import { riskNotice, taskRiskSchema } from './risk';
 
 export const dashboardQuery = z.object({
   from: isoInstant.optional(),
@@ -18,7 +19,13 @@ export const dashboardQuery = z.object({
 });
 export type DashboardQuery = z.infer<typeof dashboardQuery>;
 
-export const factListQuery = pageQuery.extend(dashboardQuery.shape).extend({ metric: z.enum(METRICS).default('total') });
+export const factListQuery = pageQuery
+  .extend(dashboardQuery.shape)
+  .extend({
+    metric: z.enum(METRICS).default('total'),
+    /** `due`: latest due date first; `risk`: the open tasks most likely to end red first (tasks without a forecast last). */
+    sort: z.enum(['due', 'risk']).default('due'),
+  });
 export type FactListQuery = z.infer<typeof factListQuery>;
 
 export const trendQuery = dashboardQuery.extend({ granularity: z.enum(['week', 'month']).default('month') });
@@ -74,5 +81,13 @@ export const factListItem = z.object({
   completedAt: z.string().nullable(),
   redEver: z.boolean(),
   postponed: z.boolean(),
+  /** The forecast chance of ending red, for an open task not yet red while a risk model serves. */
+  risk: taskRiskSchema.nullable(),
 });
-export const factListPage = pageOf(factListItem).extend({ metric: z.enum(METRICS), dateField: z.enum(DATE_FIELDS) });
+export const factListPage = pageOf(factListItem).extend({
+  metric: z.enum(METRICS),
+  dateField: z.enum(DATE_FIELDS),
+  sort: z.enum(['due', 'risk']),
+  /** Why no row carries a risk (no model, too little history). */
+  riskNotice: riskNotice.nullable(),
+});

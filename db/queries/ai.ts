@@ -191,7 +191,16 @@ export async function autoDispatchEnabled(db: Executor, kind: string): Promise<b
 /** Items launched in a window, newest first, at most `limit`: the material of the hotspots. */
 export async function itemsLaunchedBetween(db: Executor, from: Date, to: Date, limit: number) {
   return db
-    .select({ id: items.id, code: items.code, title: items.title, description: items.description, createdAt: items.createdAt, departmentIds: items.departmentIds })
+    .select({
+      id: items.id,
+      code: items.code,
+      title: items.title,
+      description: items.description,
+      /** What the hotspot token cache is keyed by, besides the id. */
+      textHash: sql<string>`md5(${items.title} || E'\n' || ${items.description})`,
+      createdAt: items.createdAt,
+      departmentIds: items.departmentIds,
+    })
     .from(items)
     .where(and(gte(items.createdAt, from), lte(items.createdAt, to)))
     .orderBy(desc(items.createdAt))

@@ -16,3 +16,4 @@ export * from './attachments';
 export * from './ai';
 export * from './appeals';
 export * from './matters';
+export * from './risk';

@@ -4,6 +4,7 @@ import { DEFAULT_TARGET_PRECISION } from '../../assist/train';
 import type { Database } from '../../db/client';
 import { finishModelRun, insertModelRun, setModelProgress } from '../../db/queries/ai';
 import { retrain } from './retrain';
+import { RISK_TRAIN_JOB, riskTrainJob, trainRiskRun } from './risk-train';
 
 /** A run the API created (`version`), or none: the schedule's nightly run makes its own. */
 export const retrainJob = z.object({ version: z.number().int().positive().optional() });
@@ -12,6 +13,11 @@ export const RETRAIN_JOB = 'retrain';
 
 export function createAiProcessor(deps: { db: Database }) {
   return async (job: Job) => {
+    if (job.name === RISK_TRAIN_JOB) {
+      const risk = riskTrainJob.safeParse(job.data);
+      if (!risk.success) throw new UnrecoverableError(`bad risk job: ${risk.error.message}`);
+      return { version: await trainRiskRun(deps.db, risk.data.version) };
+    }
     const parsed = retrainJob.safeParse(job.data);
     if (!parsed.success) throw new UnrecoverableError(`bad retrain job: ${parsed.error.message}`);
     const version = parsed.data.version ?? (await insertModelRun(deps.db, { requestedBy: null, targetPrecision: DEFAULT_TARGET_PRECISION }));

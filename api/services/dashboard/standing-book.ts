@@ -26,6 +26,7 @@ import { fieldError } from '../../errors';
 import { pageWindow } from '../../schemas/pagination';
 import type { DashboardQuery, FactListQuery, TrendQuery } from '../../schemas/dashboard';
 import { instantField } from '../shared/instant-field';
+import { riskForRows } from '../ai/risk';
 
 type QueryDeps = Pick<ApiDeps, 'database'>;
 
@@ -305,11 +306,25 @@ export async function getDashboard(deps: QueryDeps, query: DashboardQuery, now =
 }
 
 /** The drill-down list behind one figure. */
-export async function listDashboardTasks(deps: QueryDeps, query: FactListQuery) {
+/** Rows read to sort a drill-down by risk (scored at read time, then paged in memory). */
+const RISK_SORT_LIMIT = 3000;
+
+export async function listDashboardTasks(deps: QueryDeps, query: FactListQuery, now = new Date()) {
   const filter = factFilterOf(query);
-  const { rows, total } = await listFacts(deps.database.db, filter, query.metric ?? 'total', pageWindow(query));
+  const metric = query.metric ?? 'total';
+  const byRisk = query.sort === 'risk';
+  const window = pageWindow(query);
+  const { rows, total } = await listFacts(deps.database.db, filter, metric, byRisk ? { limit: RISK_SORT_LIMIT, offset: 0 } : window);
+  const { risks, notice } = await riskForRows(
+    deps,
+    rows.map((r) => r.taskId),
+    now,
+  );
+  const scored = rows.map((r) => ({ ...r, risk: risks.get(r.taskId) ?? null }));
+  if (byRisk) scored.sort((a, b) => (b.risk?.probability ?? -1) - (a.risk?.probability ?? -1));
+  const page = byRisk ? scored.slice(window.offset, window.offset + window.limit) : scored;
   return {
-    items: rows.map((r) => ({
+    items: page.map((r) => ({
       ...r,
       dueAt: r.dueAt.toISOString(),
       launchedAt: r.launchedAt.toISOString(),
@@ -318,8 +333,10 @@ export async function listDashboardTasks(deps: QueryDeps, query: FactListQuery) 
     total,
     page: query.page,
     pageSize: query.pageSize,
-    metric: query.metric ?? 'total',
+    metric,
     dateField: filter.dateField,
+    sort: query.sort ?? 'due',
+    riskNotice: notice,
   };
 }
 

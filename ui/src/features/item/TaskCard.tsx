@@ -9,6 +9,7 @@ import { useNow } from '../../app/clock';
 import { Countdown } from '../../components/Countdown';
 import { DateTime } from '../../components/DateTime';
 import { LightBadge } from '../../components/LightBadge';
+import { TaskRiskBadge } from '../../components/RiskBadge';
 import { OutcomeTag, TaskStatusTag } from '../../components/StatusTag';
 import { effectiveLight } from '../../lib/light';
 
@@ -36,6 +37,7 @@ export function TaskCard({ task, actions, children }: { task: Task; actions?: Re
           </Typography.Text>
           <Tag>{t(`common:taskRole.${task.role}`)}</Tag>
           <TaskStatusTag status={task.status} />
+          {!closed && shown !== 'red' && <TaskRiskBadge taskId={task.id} />}
         </Flex>
       }
       extra={<LightBadge light={task.light} clock={task} reason={task.lightReason} testId="task-light" />}

@@ -5,7 +5,7 @@
 import './leader.css';
 import { ArrowLeftOutlined, FilePdfOutlined } from '@ant-design/icons';
 import { useQuery } from '@tanstack/react-query';
-import { Button, Card, Table, Tooltip, type TableColumnsType } from 'antd';
+import { Button, Card, Segmented, Space, Table, Tooltip, type TableColumnsType } from 'antd';
 import dayjs from 'dayjs';
 import { useTranslation } from 'react-i18next';
 import { Link, useNavigate, useSearchParams } from 'react-router';
@@ -15,6 +15,7 @@ import type { Page, TaskStatus } from '../../api/types';
 import { DateTime } from '../../components/DateTime';
 import { LightBadge } from '../../components/LightBadge';
 import { PageContainer } from '../../components/PageContainer';
+import { RiskBadge } from '../../components/RiskBadge';
 import { OutcomeTag, TaskStatusTag } from '../../components/StatusTag';
 import type { FactRow, Metric } from './types';
 
@@ -43,6 +44,7 @@ export default function DrillDownPage() {
         </Link>
       ),
     },
+    { title: t('drill.risk'), dataIndex: 'risk', key: 'risk', render: (risk: FactRow['risk']) => <RiskBadge risk={risk} testId="drill-risk" /> },
     { title: t('department'), dataIndex: 'departmentName', key: 'department', render: (n: string | null) => <span className="wrap-anywhere">{n ?? '—'}</span> },
     { title: t('drill.kind'), dataIndex: 'kind', key: 'kind', render: (k: string) => t(`common:kinds.${k}`) },
     { title: t('drill.status'), dataIndex: 'status', key: 'status', render: (s: TaskStatus) => <TaskStatusTag status={s} /> },
@@ -59,6 +61,13 @@ export default function DrillDownPage() {
       ),
     },
   ];
+  const sort = params.get('sort') === 'risk' ? 'risk' : 'due';
+  const setSort = (value: string) => {
+    const next = new URLSearchParams(params);
+    next.set('sort', value);
+    next.delete('page');
+    setParams(next);
+  };
   const back = new URLSearchParams();
   if (asOf) back.set('asOf', dayjs(asOf).format('YYYY-MM-DD'));
   if (kind) back.set('kind', kind);
@@ -77,9 +86,20 @@ export default function DrillDownPage() {
         </span>
       }
       extra={
-        <Button icon={<ArrowLeftOutlined />} onClick={() => void navigate(`/leader${back.size ? `?${back}` : ''}`)}>
-          {t('drill.back')}
-        </Button>
+        <Space wrap>
+          <Segmented
+            aria-label={t('drill.sortBy')}
+            value={sort}
+            onChange={(v) => setSort(String(v))}
+            options={[
+              { value: 'due', label: t('drill.sortDue') },
+              { value: 'risk', label: t('drill.sortRisk') },
+            ]}
+          />
+          <Button icon={<ArrowLeftOutlined />} onClick={() => void navigate(`/leader${back.size ? `?${back}` : ''}`)}>
+            {t('drill.back')}
+          </Button>
+        </Space>
       }
       error={list.error}
       onRetry={() => void list.refetch()}

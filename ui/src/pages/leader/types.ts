@@ -1,5 +1,6 @@
 /** Shapes of the standing book's routes (api/schemas/dashboard.ts, api/services/assessment.ts). */
 import type { ItemKind } from '../../api/types';
+import type { TaskRisk } from '../../components/RiskBadge';
 
 export const METRICS = ['total', 'inProgress', 'yellow', 'red', 'completed', 'onTime', 'overdue', 'postponed', 'redEver'] as const;
 export type Metric = (typeof METRICS)[number];
@@ -99,6 +100,8 @@ export interface FactRow {
   dueAt: string;
   launchedAt: string;
   completedAt: string | null;
+  /** Forecast chance of ending red (open tasks, while a risk model serves). */
+  risk: TaskRisk | null;
 }
 
 export interface ExportStatus {
