@@ -9,7 +9,7 @@
  *   .data/test/screenshots/ (`<role>-<page>-<lang>-<size>.png`).
  * The standing book's tabs and the admin's pages are walked the same way by ui-leader and ui-admin,
  * with data of their own; here the leader's home, drill-down, items and hotspots, the operator's desk,
- * the citizen's appeal page, and the admin's status and AI pages.
+ * the citizen's appeal page, and the admin's status, AI, intake, SMS and supervision-matters pages.
  * Problems are collected over the whole walk and asserted at the end, so one bad page does not hide
  * the screenshots of the others.
  */
@@ -110,7 +110,7 @@ function pagesOf(who: Who): [name: string, path: string][] {
     case 'auditor':
       return [['audit', '/audit'], ['item-audit', `${item}/audit`], ['audit-log', '/audit-log']];
     case 'admin':
-      return [['status', '/status'], ['ai', '/admin/ai']];
+      return [['status', '/status'], ['ai', '/admin/ai'], ['intake', '/admin/intake'], ['sms', '/admin/sms'], ['matters', '/admin/matters']];
   }
 }
 

@@ -12,6 +12,7 @@ import type { TFunction } from 'i18next';
 import { useTranslation } from 'react-i18next';
 import { api, get, qs } from '../../api/client';
 import { useDepartmentName, useDepartments } from '../../api/queries';
+import { MatterSelect } from '../../features/matters/MatterSelect';
 import type { Page } from '../../api/types';
 import { useApiForm } from '../../api/useApiForm';
 import { DateTime } from '../../components/DateTime';
@@ -36,6 +37,8 @@ interface Rule {
   issuedBy: string;
   dueInWorkingDays: number | null;
   dueWithin: string | null;
+  /** The supervision matter the rule's items are tied to (they then go to its responsible department). */
+  matterId?: string | null;
 }
 interface Account {
   id: string;
@@ -178,7 +181,16 @@ function RulesCard({ sources }: { sources: Source[] }) {
   );
 }
 
-type RuleForm = { source: string; riskLevel: Risk; departmentId: string; issuedBy: string; deadline: 'days' | 'duration' | 'template'; dueInWorkingDays?: number | null; dueWithin?: string | null };
+type RuleForm = {
+  source: string;
+  riskLevel: Risk;
+  departmentId: string;
+  issuedBy: string;
+  matterId?: string | null;
+  deadline: 'days' | 'duration' | 'template';
+  dueInWorkingDays?: number | null;
+  dueWithin?: string | null;
+};
 
 function RuleForm({ rule, sources, onDone }: { rule: Rule | null; sources: Source[]; onDone: () => void }) {
   const { t } = useTranslation('admin');
@@ -196,6 +208,7 @@ function RuleForm({ rule, sources, onDone }: { rule: Rule | null; sources: Sourc
       riskLevel: v.riskLevel,
       departmentId: v.departmentId,
       issuedBy: v.issuedBy,
+      matterId: v.matterId ?? null,
       dueInWorkingDays: v.deadline === 'days' ? (v.dueInWorkingDays ?? null) : null,
       dueWithin: v.deadline === 'duration' ? (v.dueWithin ?? null) : null,
     });
@@ -212,6 +225,9 @@ function RuleForm({ rule, sources, onDone }: { rule: Rule | null; sources: Sourc
       </Form.Item>
       <Form.Item name="issuedBy" label={t('intake.issuedBy')} extra={t('intake.issuedByHint')} rules={[{ required: true, message: t('common:required') }]}>
         <Select showSearch optionFilterProp="label" options={(leaders.data?.items ?? []).map((u) => ({ value: u.id, label: u.displayName }))} />
+      </Form.Item>
+      <Form.Item name="matterId" label={t('matters:matter')} extra={t('intake.matterHint')}>
+        <MatterSelect />
       </Form.Item>
       <Form.Item name="deadline" label={t('intake.deadline')}>
         <Select options={(['days', 'duration', 'template'] as const).map((d) => ({ value: d, label: t(`intake.deadlineKinds.${d}`) }))} />
