@@ -8,7 +8,10 @@ import type {
   changeDeadlineUpdate,
   ItemInput,
   instructUpdate,
+  mergeItemUpdate,
+  noteDuplicateUpdate,
   setPublicUpdate,
+  unmergeItemUpdate,
 } from './item-definitions';
 
 type ArgsOf<D> = D extends UpdateDefinition<unknown, [infer A], string> ? A : never;
@@ -45,6 +48,22 @@ export const itemEventOf = {
     at,
     public: a.public,
     ...(a.reason !== undefined ? { reason: a.reason } : {}),
+  }),
+  merge: (a: ArgsOf<typeof mergeItemUpdate>, at: Instant): ItemEvent => ({ type: 'merge', actor: a.actor, at, primaryId: a.primaryId, primaryCode: a.primaryCode }),
+  unmerge: (a: ArgsOf<typeof unmergeItemUpdate>, at: Instant, input: ItemInput): ItemEvent => ({
+    type: 'unmerge',
+    actor: a.actor,
+    at,
+    reopen: a.reopen,
+    policy: assistPolicy(input),
+  }),
+  noteDuplicate: (a: ArgsOf<typeof noteDuplicateUpdate>, at: Instant): ItemEvent => ({
+    type: 'note_duplicate',
+    actor: a.actor,
+    at,
+    duplicateId: a.duplicateId,
+    duplicateCode: a.duplicateCode,
+    merged: a.merged,
   }),
 } satisfies Record<string, (a: never, at: Instant, input: ItemInput) => ItemEvent>;
 

@@ -15,3 +15,4 @@ export * from './accountability';
 export * from './attachments';
 export * from './ai';
 export * from './appeals';
+export * from './merges';
