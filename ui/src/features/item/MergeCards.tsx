@@ -60,7 +60,7 @@ export function MergedDuplicatesCard({ item }: { item: ItemDetail }) {
   const duplicates = item.duplicates ?? [];
   if (duplicates.length === 0) return null;
   return (
-    <Card size="small" title={t('merge.duplicates', { count: duplicates.length })} className="section merged-duplicates">
+    <Card size="small" title={t('merge.duplicates', { count: duplicates.length })} className="section merged-duplicates" style={{ marginTop: 16 }}>
       <List
         size="small"
         dataSource={duplicates}
@@ -97,7 +97,7 @@ export function SimilarItemsCard({ item, role }: { item: ItemDetail; role: Role 
   const similar = (answer.data?.duplicates ?? []).filter((d) => d.itemId !== item.id);
   if (similar.length === 0) return null;
   return (
-    <Card size="small" title={t('merge.similar')} className="section similar-items">
+    <Card size="small" title={t('merge.similar')} className="section similar-items" style={{ marginTop: 16 }}>
       <List
         size="small"
         dataSource={similar}
