@@ -86,8 +86,8 @@ export function mergeRefusal(duplicate: MergeSide, primary: MergeSide | null, ac
 
 /** Why the item cannot be unmerged (or null). */
 export function unmergeRefusal(merged: MergeRecord | null | undefined, kind: ItemKind, status: ItemStatus, actor: Actor): RuleViolation | null {
-  if (!mayMerge(actor, kind)) return refusal('forbidden', 'id', 'only a supervisor, or an operator for appeals, may unmerge items', '仅督查室（诉求由话务员）可以撤销合并');
   if (!merged) return refusal('wrong_state', 'id', 'the item is not merged into another', '事项未并入其他事项');
+  if (!mayMerge(actor, kind)) return refusal('forbidden', 'id', 'only a supervisor, or an operator for appeals, may unmerge items', '仅督查室（诉求由话务员）可以撤销合并');
   if (status === 'archived') return refusal('wrong_state', 'id', 'the item is archived', '事项已归档');
   return null;
 }
