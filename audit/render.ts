@@ -143,6 +143,14 @@ function what(e: AuditEntry, lang: Lang, names: NameBook): Words {
       return withText(d.public ? { zh: '将事项设为公开', en: 'made the item public' } : { zh: '将事项设为不公开', en: 'made the item not public' }, d.reason);
     case 'signal_updated':
       return withText({ zh: '预警信息已更新', en: 'Signal details updated' }, d.subject);
+    case 'item_merged':
+      return { zh: `将本事项作为重复件并入${str(d.primaryCode)}，其未办结任务随之撤销`, en: `merged this item as a duplicate into ${str(d.primaryCode)}; its open tasks were cancelled` };
+    case 'item_unmerged':
+      return { zh: `撤销并入${str(d.primaryCode)}，本事项恢复办理，任务重新开启，期限顺延合并期间`, en: `unmerged this item from ${str(d.primaryCode)}: it runs again, its tasks reopened with their deadlines moved by the time merged` };
+    case 'duplicate_merged':
+      return { zh: `重复件${str(d.duplicateCode)}并入本事项`, en: `merged the duplicate ${str(d.duplicateCode)} into this item` };
+    case 'duplicate_unmerged':
+      return { zh: `重复件${str(d.duplicateCode)}撤销并入本事项`, en: `unmerged the duplicate ${str(d.duplicateCode)} from this item` };
     case 'deadline_set':
       return withText({ zh: `${dept(e.departmentId).zh}办理期限随事项调整为${time(d.dueAt)}（视为延期）`, en: `due date of ${dept(e.departmentId).en} moved with the item to ${time(d.dueAt)} (as an extension)` }, d.reason);
     case 'assign': {

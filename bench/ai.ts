@@ -7,7 +7,10 @@
  *   `npm run ai -- evaluate` on them, the product's own path; the figures are its last JSON line.
  *   Baseline in the same run: the majority class of each fold's training side.
  * - Duplicates: MinHash similarity over every pair of labelled messages: recall on the repost pairs
- *   (same `group`) at the product's threshold, and the share of proposed pairs whose classes differ.
+ *   (same `group`) at the product's threshold, and the share of proposed pairs whose classes differ;
+ *   then what a dispatcher is shown (the top 5 above the threshold, as the launch, appeal and item
+ *   pages list them, where merging starts): the share of messages with a repost shown one of it, and
+ *   the duplicates of a different class shown per 1,000 messages registered.
  *
  * - Hotspots: the topics of the last 90 days of `endorsed.jsonl`, with their likes, printed for a
  *   person to judge.
@@ -21,7 +24,7 @@ import { join, resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { minhash, SIGNATURE_SIZE } from '../assist/minhash';
 import { documentTokens, keywords } from '../assist/tokenize';
-import { DUPLICATE_SIMILARITY } from '../api/services/ai/duplicates';
+import { DUPLICATE_SIMILARITY, MAX_DUPLICATES } from '../api/services/ai/duplicates';
 import { hotspots } from '../assist/hotspots';
 
 interface Message {
@@ -110,6 +113,7 @@ function duplicateFigures(messages: Message[]) {
   let proposed = 0;
   let proposedAcrossClasses = 0;
   let proposedSameGroup = 0;
+  const candidates: Array<Array<{ j: number; same: number }>> = messages.map(() => []);
   for (let i = 0; i < messages.length; i += 1) {
     for (let j = i + 1; j < messages.length; j += 1) {
       let same = 0;
@@ -117,6 +121,8 @@ function duplicateFigures(messages: Message[]) {
       const repost = messages[i]!.group === messages[j]!.group;
       if (repost) repostPairs += 1;
       if (same >= need) {
+        candidates[i]!.push({ j, same });
+        candidates[j]!.push({ j: i, same });
         proposed += 1;
         if (repost) {
           repostFound += 1;
@@ -133,6 +139,33 @@ function duplicateFigures(messages: Message[]) {
   console.log(`| recall on repost pairs | ${pct(repostFound / (repostPairs || 1))} |`);
   console.log(`| pairs proposed | ${proposed} (${proposedSameGroup} of them reposts) |`);
   console.log(`| proposed pairs of different classes | ${pct(proposedAcrossClasses / (proposed || 1))} |`);
+  shownFigures(messages, candidates);
+}
+
+/**
+ * What a dispatcher is actually shown when each message is registered with all the others open: the
+ * top MAX_DUPLICATES above the threshold (the launch and appeal pages' list, where merging starts).
+ */
+function shownFigures(messages: Message[], candidates: Array<Array<{ j: number; same: number }>>) {
+  const groupSize = new Map<string, number>();
+  for (const m of messages) groupSize.set(String(m.group), (groupSize.get(String(m.group)) ?? 0) + 1);
+  let shown = 0;
+  let shownAcross = 0;
+  let withReposts = 0;
+  let repostShown = 0;
+  for (let i = 0; i < messages.length; i += 1) {
+    const list = [...candidates[i]!].sort((a, b) => b.same - a.same).slice(0, MAX_DUPLICATES);
+    shown += list.length;
+    shownAcross += list.filter((c) => messages[c.j]!.label !== messages[i]!.label).length;
+    if ((groupSize.get(String(messages[i]!.group)) ?? 0) > 1) {
+      withReposts += 1;
+      if (list.some((c) => messages[c.j]!.group === messages[i]!.group)) repostShown += 1;
+    }
+  }
+  const perThousand = (n: number) => ((n * 1000) / (messages.length || 1)).toFixed(1);
+  console.log(`| messages with a repost, shown at least one of it (top ${MAX_DUPLICATES}) | ${pct(repostShown / (withReposts || 1))} of ${withReposts} |`);
+  console.log(`| duplicates shown per 1,000 messages registered | ${perThousand(shown)} |`);
+  console.log(`| of them of a different class, per 1,000 messages | ${perThousand(shownAcross)} (${pct(shownAcross / (shown || 1))} of those shown) |`);
 }
 
 function readJsonl<T>(path: string): T[] {

@@ -15,3 +15,4 @@ export * from './item-lifecycle';
 export * from './task-signals';
 export * from './text';
 export * from './appeals';
+export * from './item-merge';

@@ -5,7 +5,18 @@
 import { initialTaskState, type NewTaskInput } from './task-transitions';
 import { rollUpItem } from './item-rollup';
 import { isClosedStatus } from './lights';
-import { taskToWire, type TaskWire } from './wire';
+import { taskToWire, toInstant, type TaskWire } from './wire';
+import {
+  duplicateMergedReason,
+  duplicateRefusal,
+  duplicateUnmergedReason,
+  mayMerge,
+  mergedReason,
+  resumedDueAt,
+  unmergedReason,
+  unmergeRefusal,
+  type MergeRecord,
+} from './item-merge';
 import type { Actor, DeadlinePolicy, Instant, ItemKind, ItemStatus, Light, RuleViolation, ViolationCode } from './types';
 
 /** The item as launched (the form, validated and resolved by the launch service). */
@@ -39,6 +50,10 @@ export interface ItemState {
   tasks: TaskWire[];
   /** Increments per change; projections never move the items row to a lower version. */
   version: number;
+  /** Set while the item is merged into a primary (absent in states from before merges existed). */
+  merged?: MergeRecord | null;
+  /** The items merged into this one (it is their primary). */
+  duplicateIds?: string[];
 }
 
 /** A task the item opens: launch, an approved transfer, an assisting department. */
@@ -82,7 +97,10 @@ export type ItemEvent =
   | (ItemEventBase & { type: 'instruct'; id: string; text: string })
   | (ItemEventBase & { type: 'set_public'; public: boolean; reason?: string })
   /** A repeated early warning (预警) carries newer details: the verification item's title and description follow. */
-  | (ItemEventBase & { type: 'update_signal'; title: string; description: string; subject: string; riskLevel: string });
+  | (ItemEventBase & { type: 'update_signal'; title: string; description: string; subject: string; riskLevel: string })
+  | (ItemEventBase & { type: 'merge'; primaryId: string; primaryCode: string })
+  | (ItemEventBase & { type: 'unmerge'; reopen: Array<{ fromTaskId: string; taskId: string }>; policy: DeadlinePolicy })
+  | (ItemEventBase & { type: 'note_duplicate'; duplicateId: string; duplicateCode: string; merged: boolean });
 
 export interface ItemTransition {
   state: ItemState;
@@ -160,6 +178,7 @@ export function rollUp(state: ItemState, now: Instant, actor: Actor = SYSTEM_ACT
 }
 
 const RUNNING: readonly ItemStatus[] = ['launched', 'in_progress'];
+// (item-merge.ts has the same list: a merge needs a running item on both sides.)
 const isRunning = (s: ItemState) => RUNNING.includes(s.status);
 
 function violation(code: ViolationCode, message: string, messageZh: string, field?: string): RuleViolation {
@@ -214,6 +233,42 @@ export function validateItemAction(state: ItemState, event: ItemEvent, now: Inst
       if (state.item.kind !== 'verification') return violation('wrong_state', 'only a verification item has a signal', '仅预警核查事项有预警信息');
       if (state.status === 'archived') return notRunning(state, 'update the signal of', '更新预警信息');
       return blank(event.title) ? violation('rule_violation', 'subject is required', '请填写预警标题', 'subject') : null;
+    case 'merge':
+    case 'unmerge':
+    case 'note_duplicate':
+      return validateMergeAction(state, event);
+  }
+}
+
+const mergeSideOf = (state: ItemState) => ({
+  kind: state.item.kind,
+  status: state.status,
+  mergedIntoCode: state.merged?.primaryCode ?? null,
+  hasDuplicates: (state.duplicateIds ?? []).length > 0,
+});
+
+/** The merge rules (domain/item-merge.ts) as each side's workflow checks them. */
+function validateMergeAction(state: ItemState, event: Extract<ItemEvent, { type: 'merge' | 'unmerge' | 'note_duplicate' }>): RuleViolation | null {
+  switch (event.type) {
+    case 'merge':
+      if (event.primaryId === state.item.id) return violation('rule_violation', 'an item cannot be merged into itself', '事项不能并入自身', 'primaryId');
+      if (blank(event.primaryCode)) return violation('rule_violation', 'primaryCode is required', '缺少主事项编号', 'primaryId');
+      return duplicateRefusal(mergeSideOf(state), event.actor);
+    case 'unmerge': {
+      const refused = unmergeRefusal(state.merged, state.item.kind, state.archivedAt !== null ? 'archived' : state.status, event.actor);
+      if (refused) return refused;
+      const expected = [...(state.merged?.taskIds ?? [])].sort().join(',');
+      const given = Array.isArray(event.reopen) ? event.reopen.map((r) => r.fromTaskId).sort().join(',') : '';
+      return expected === given ? null : violation('invalid_input', 'reopen must name every task the merge cancelled', '须重新开启合并时撤销的每个任务', 'reopen');
+    }
+    case 'note_duplicate': {
+      if (!mayMerge(event.actor, state.item.kind)) return violation('forbidden', 'only a supervisor, or an operator for appeals, may merge items', '仅督查室（诉求由话务员）可以合并重复事项', 'primaryId');
+      const listed = (state.duplicateIds ?? []).includes(event.duplicateId);
+      if (!event.merged) return listed ? null : violation('wrong_state', 'that item is not merged into this one', '该事项未并入本事项', 'id');
+      if (state.merged) return violation('rule_violation', `the item is itself merged into ${state.merged.primaryCode}`, `该事项已并入 ${state.merged.primaryCode}`, 'primaryId');
+      if (!isRunning(state)) return violation('rule_violation', 'merge only into an open item', '只能并入办理中的事项', 'primaryId');
+      return listed ? violation('wrong_state', 'that item is already merged into this one', '该事项已并入本事项', 'id') : null;
+    }
   }
 }
 
@@ -243,6 +298,59 @@ function onTaskChanged(state: ItemState, e: Extract<ItemEvent, { type: 'task_cha
   if (!changed) return { state: s, effects };
   const rolled = rollUp(s, now);
   return { state: rolled.state, effects: [...effects, ...rolled.effects] };
+}
+
+function onMerge(state: ItemState, e: Extract<ItemEvent, { type: 'merge' }>, now: Instant): ItemTransition {
+  const open = state.tasks.filter((t) => !isClosedStatus(t.status));
+  const reason = mergedReason(e.primaryCode);
+  const merged: MergeRecord = { primaryId: e.primaryId, primaryCode: e.primaryCode, mergedAt: now, mergedBy: e.actor, statusBefore: state.status, taskIds: open.map((t) => t.id) };
+  return {
+    state: { ...state, version: state.version + 1, status: 'cancelled', cancelledAt: now, cancelReason: reason.en, merged },
+    effects: [
+      record('item_merged', e.actor, { primaryId: e.primaryId, primaryCode: e.primaryCode, taskIds: merged.taskIds }, reason),
+      ...open.map((t): ItemEffect => ({ type: 'tell_task', taskId: t.id, message: { type: 'cancel', actor: e.actor, reason: reason.en } })),
+      { type: 'projected' },
+    ],
+  };
+}
+
+/** Restores the status before the merge; each task the merge cancelled reopens, its clock resuming. */
+function onUnmerge(state: ItemState, e: Extract<ItemEvent, { type: 'unmerge' }>, now: Instant): ItemTransition {
+  const merged = state.merged!;
+  const specs = e.reopen.flatMap(({ fromTaskId, taskId }): ItemTaskSpec[] => {
+    const was = state.tasks.find((t) => t.id === fromTaskId);
+    if (!was) return [];
+    const dueAt = resumedDueAt(toInstant(was.dueAt), merged, now);
+    return [{ id: taskId, itemId: state.item.id, departmentId: was.departmentId, role: was.role, dueAt, policy: { ...e.policy, workingDays: null }, originalDueAt: toInstant(was.originalDueAt) }];
+  });
+  const reopened: ItemState = {
+    ...state,
+    status: merged.statusBefore,
+    cancelledAt: null,
+    cancelReason: null,
+    merged: null,
+    tasks: [...state.tasks, ...specs.map((s) => placeholderTask(s, now))],
+  };
+  const rolled = rollUp(reopened, now, e.actor);
+  return {
+    state: { ...rolled.state, version: rolled.state.version + 1 },
+    effects: [
+      ...specs.map((spec): ItemEffect => ({ type: 'start_task', spec, openedBy: e.actor })),
+      record('item_unmerged', e.actor, { primaryId: merged.primaryId, primaryCode: merged.primaryCode, reopened: e.reopen }, unmergedReason(merged.primaryCode)),
+      ...rolled.effects.filter((x) => x.type !== 'projected'),
+      { type: 'projected' },
+    ],
+  };
+}
+
+function onNoteDuplicate(state: ItemState, e: Extract<ItemEvent, { type: 'note_duplicate' }>): ItemTransition {
+  const ids = state.duplicateIds ?? [];
+  const duplicateIds = e.merged ? [...ids, e.duplicateId] : ids.filter((id) => id !== e.duplicateId);
+  const reason = e.merged ? duplicateMergedReason(e.duplicateCode) : duplicateUnmergedReason(e.duplicateCode);
+  return {
+    state: { ...state, version: state.version + 1, duplicateIds },
+    effects: [record(e.merged ? 'duplicate_merged' : 'duplicate_unmerged', e.actor, { duplicateId: e.duplicateId, duplicateCode: e.duplicateCode }, reason), { type: 'projected' }],
+  };
 }
 
 function step(state: ItemState, e: ItemEvent, now: Instant): ItemTransition {
@@ -320,6 +428,12 @@ function step(state: ItemState, e: ItemEvent, now: Instant): ItemTransition {
     }
     case 'update_signal':
       return onSignalUpdated(state, bumped, e);
+    case 'merge':
+      return onMerge(state, e, now);
+    case 'unmerge':
+      return onUnmerge(state, e, now);
+    case 'note_duplicate':
+      return onNoteDuplicate(state, e);
   }
 }
 

@@ -70,7 +70,8 @@ const PERMISSION: Record<TaskEvent['type'], Permission> = {
   review: 'dispatcher',
   extension_decision: 'supervisor',
   transfer_decision: 'dispatcher',
-  cancel: 'supervisor',
+  // Only ever told by the task's item: a supervisor's cancel, or a merge (an operator merges appeals).
+  cancel: 'dispatcher',
   urge: 'supervisor_or_leader',
   deadlines_recomputed: 'system',
   deadline_set: 'supervisor',

@@ -54,6 +54,10 @@ export interface ItemWire {
   redEver: boolean;
   version: number;
   tasks: TaskWire[];
+  /** The primary this item is merged into (null: not merged). */
+  mergedInto: { id: string; code: string; mergedAt: string; taskIds: string[] } | null;
+  /** The items merged into this one. */
+  duplicateIds: string[];
 }
 
 export function itemToWire(s: ItemState): ItemWire {
@@ -78,6 +82,8 @@ export function itemToWire(s: ItemState): ItemWire {
     redEver: s.redEver,
     version: s.version,
     tasks: s.tasks,
+    mergedInto: s.merged ? { id: s.merged.primaryId, code: s.merged.primaryCode, mergedAt: toIso(s.merged.mergedAt), taskIds: s.merged.taskIds } : null,
+    duplicateIds: s.duplicateIds ?? [],
   };
 }
 
@@ -136,6 +142,30 @@ export interface UpdateSignalArgs {
 }
 /** The intake only: a repeated signal's newer details (a repeat with the same words changes nothing). */
 export const updateSignalUpdate = defineUpdate<ItemWire, [UpdateSignalArgs]>('updateSignal');
+export interface MergeItemArgs {
+  actor: Actor;
+  primaryId: string;
+  primaryCode: string;
+}
+/** Supervisor, or operator for appeals: the duplicate follows the primary; its open tasks close as merged. */
+export const mergeItemUpdate = defineUpdate<ItemWire, [MergeItemArgs]>('merge');
+
+export interface UnmergeItemArgs {
+  actor: Actor;
+  /** A fresh task id for each task the merge cancelled (the caller's: a repeat opens none twice). */
+  reopen: Array<{ fromTaskId: string; taskId: string }>;
+}
+/** Undoes a merge: the status before it, and each cancelled task reopened with its clock resuming. */
+export const unmergeItemUpdate = defineUpdate<ItemWire, [UnmergeItemArgs]>('unmerge');
+
+export interface NoteDuplicateArgs {
+  actor: Actor;
+  duplicateId: string;
+  duplicateCode: string;
+  merged: boolean;
+}
+/** The primary's side of a merge or unmerge: its history and its list of duplicates. */
+export const noteDuplicateUpdate = defineUpdate<ItemWire, [NoteDuplicateArgs]>('noteDuplicate');
 
 /**
  * Answers once every task workflow of the item has started (so task Updates find them): call it

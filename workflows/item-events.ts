@@ -8,8 +8,11 @@ import type {
   changeDeadlineUpdate,
   ItemInput,
   instructUpdate,
+  mergeItemUpdate,
+  noteDuplicateUpdate,
   setPublicUpdate,
   updateSignalUpdate,
+  unmergeItemUpdate,
 } from './item-definitions';
 
 type ArgsOf<D> = D extends UpdateDefinition<unknown, [infer A], string> ? A : never;
@@ -55,6 +58,22 @@ export const itemEventOf = {
     description: a.description,
     subject: a.subject,
     riskLevel: a.riskLevel,
+  }),
+  merge: (a: ArgsOf<typeof mergeItemUpdate>, at: Instant): ItemEvent => ({ type: 'merge', actor: a.actor, at, primaryId: a.primaryId, primaryCode: a.primaryCode }),
+  unmerge: (a: ArgsOf<typeof unmergeItemUpdate>, at: Instant, input: ItemInput): ItemEvent => ({
+    type: 'unmerge',
+    actor: a.actor,
+    at,
+    reopen: a.reopen,
+    policy: assistPolicy(input),
+  }),
+  noteDuplicate: (a: ArgsOf<typeof noteDuplicateUpdate>, at: Instant): ItemEvent => ({
+    type: 'note_duplicate',
+    actor: a.actor,
+    at,
+    duplicateId: a.duplicateId,
+    duplicateCode: a.duplicateCode,
+    merged: a.merged,
   }),
 } satisfies Record<string, (a: never, at: Instant, input: ItemInput) => ItemEvent>;
 

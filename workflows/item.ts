@@ -33,6 +33,9 @@ import {
   itemStateQuery,
   itemToWire,
   setPublicUpdate,
+  mergeItemUpdate,
+  unmergeItemUpdate,
+  noteDuplicateUpdate,
   taskChangedSignal,
   tasksOpenedUpdate,
   updateSignalUpdate,
@@ -200,6 +203,10 @@ function wireHandlers(run: ItemRun) {
   itemAction(run, instructUpdate, itemEventOf.instruct);
   itemAction(run, setPublicUpdate, itemEventOf.setPublic);
   itemAction(run, updateSignalUpdate, itemEventOf.updateSignal);
+  // A merge answers once the duplicate's tasks have closed, like a cancel.
+  itemAction(run, mergeItemUpdate, itemEventOf.merge, () => run.state.tasks.every((t) => isClosedStatus(t.status)));
+  itemAction(run, unmergeItemUpdate, (a, now) => itemEventOf.unmerge(a, now, run.input));
+  itemAction(run, noteDuplicateUpdate, itemEventOf.noteDuplicate);
   setHandler(tasksOpenedUpdate, async () => {
     await condition(() => run.state.tasks.every((t) => run.outbox.started.has(t.id) || isClosedStatus(t.status)));
     return itemToWire(run.state);
@@ -219,18 +226,29 @@ async function lifecycle(run: ItemRun): Promise<ItemWire> {
     return continueAsNew<typeof item>({ ...run.input, carried: run.carried() });
   };
 
-  while (!isFinishedItem(run.state) && run.state.status !== 'archived') {
-    if (historyTooLong()) await continueWithCarriedState();
-    await condition(() => isFinishedItem(run.state) || historyTooLong());
-  }
-  if (run.state.status !== 'archived') {
+  // An unmerge reopens a cancelled (merged) item: it waits for its end again.
+  const reopened = () => !isFinishedItem(run.state) && run.state.status !== 'archived';
+  for (;;) {
+    while (reopened()) {
+      if (historyTooLong()) await continueWithCarriedState();
+      await condition(() => isFinishedItem(run.state) || historyTooLong());
+    }
+    if (run.state.status === 'archived') break;
     const archiveAt = archiveDueAt(run.state, options.archiveAfterMs, Date.now());
+    let due = false;
     for (;;) {
       if (historyTooLong()) await continueWithCarriedState();
       const now = Date.now();
-      if (now >= archiveAt) break;
-      if (!(await condition(historyTooLong, archiveAt - now))) break;
+      due = now >= archiveAt;
+      if (due || reopened()) break;
+      if (!(await condition(() => historyTooLong() || reopened(), archiveAt - now))) {
+        due = true;
+        break;
+      }
     }
+    if (due) break;
+  }
+  if (run.state.status !== 'archived') {
     // A cancel Update still waiting for its tasks answers first.
     await condition(allHandlersFinished);
     run.apply({ type: 'archive', actor: SYSTEM_ACTOR, at: Date.now() });

@@ -30,8 +30,8 @@ import { getAutoDispatch, getModel, listModels, requestRetraining, suggestionAcc
 import { recordSuggestionChoice, suggestForText } from '../services/ai/suggestions';
 
 const errors = { 400: errorBody, 401: errorBody, 403: errorBody, 404: errorBody, 409: errorBody, 422: errorBody };
-// `operator` joins these two lists once the appeals work adds the role (API.md: supervisor, operator, leader).
-const DISPATCHERS = ['supervisor', 'leader'] as const;
+// API.md: supervisor, operator, leader (an operator sees them when registering an appeal).
+const DISPATCHERS = ['supervisor', 'leader', 'operator'] as const;
 const tags = ['ai'];
 
 export function aiRoutes(deps: ApiDeps): FastifyPluginAsyncZod {

@@ -6,7 +6,8 @@ import { errorBody, idParams } from '../schemas/errors';
 import { cancelItemBody, itemDetailSchema, itemListQuery, itemPage, itemWireSchema, launchedItemSchema, launchItemBody } from '../schemas/items';
 import { getItemDetail, listItemsFor } from '../services/items/queries';
 import { cancelItem, launchItem } from '../services/items/commands';
-import { assistBody, deadlineBody, instructionBody, publicBody } from '../schemas/item-actions';
+import { assistBody, deadlineBody, instructionBody, mergeBody, publicBody } from '../schemas/item-actions';
+import { mergeItem, unmergeItem } from '../services/items/merge';
 import { addAssistingDepartment, changeItemDeadline, instructOnItem, setItemPublic } from '../services/items/actions';
 
 const errors = { 400: errorBody, 401: errorBody, 403: errorBody, 404: errorBody, 409: errorBody, 422: errorBody, 503: errorBody };
@@ -82,6 +83,19 @@ export function itemRoutes(deps: ApiDeps): FastifyPluginAsyncZod {
       '/api/items/:id/public',
       { config: { access: ['supervisor'] }, schema: { ...act("Change the item's disclosure (public) flag"), body: publicBody } },
       async (request) => setItemPublic(deps, ctx(request), request.params.id, request.body),
+    );
+    app.post(
+      '/api/items/:id/merge',
+      {
+        config: { access: ['supervisor', 'operator'] },
+        schema: { ...act('Merge this duplicate into a primary item: its open tasks close as merged, the primary shows its text (operators: appeals only)'), body: mergeBody },
+      },
+      async (request) => mergeItem(deps, ctx(request), request.params.id, request.body),
+    );
+    app.post(
+      '/api/items/:id/unmerge',
+      { config: { access: ['supervisor', 'operator'] }, schema: act('Undo a merge: the item as it was, each task it closed reopened with its clock resuming') },
+      async (request) => unmergeItem(deps, ctx(request), request.params.id),
     );
   };
 }

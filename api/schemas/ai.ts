@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { ITEM_KINDS } from '../../domain/types';
+import { ITEM_KINDS, ITEM_STATUSES } from '../../domain/types';
 import { MAX_TEXT } from '../../assist/history-file';
 
 /** Kinds whose dispatch may go automatic: the launched ones, and the appeals and verifications of intake. */
@@ -19,7 +19,7 @@ export const suggestionAnswer = z.object({
   suggestionId: z.string(),
   modelVersion: z.number().int().nullable(),
   suggestions: z.array(z.object({ departmentId: z.string(), departmentName: z.string(), departmentNameEn: z.string().nullable(), confidence: z.number(), terms: z.array(z.string()) })),
-  duplicates: z.array(z.object({ itemId: z.string(), code: z.string(), title: z.string(), similarity: z.number() })),
+  duplicates: z.array(z.object({ itemId: z.string(), code: z.string(), title: z.string(), status: z.enum(ITEM_STATUSES), similarity: z.number() })),
   threshold: z.number().nullable(),
   autoDispatch: z.object({ departmentId: z.string(), confidence: z.number() }).nullable(),
   notice: notice.nullable(),

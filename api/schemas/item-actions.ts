@@ -9,3 +9,4 @@ export const deadlineBody = z.object({ dueAt: isoInstant, reason: words(2_000) }
 export const instructionBody = z.object({ text: words(4_000) });
 export const publicBody = z.object({ public: z.boolean(), reason: z.string().trim().max(2_000).optional() });
 export const assigneeBody = z.object({ userId: z.uuid() });
+export const mergeBody = z.object({ primaryId: z.uuid() });

@@ -102,6 +102,10 @@ export const itemDetailSchema = itemSummarySchema.omit({ departmentIds: true }).
   timeline: z.array(timelineEntrySchema),
   /** Leaders' and supervisors' instructions (批示) on the item. */
   instructions: z.array(z.object({ id: z.string(), at: z.string(), actor: z.object({ userId: z.string(), name: z.string(), role: z.string() }), text: z.string() })),
+  /** The primary this item is merged into now (a duplicate follows it), or null. */
+  mergedInto: z.object({ id: z.string(), code: z.string(), title: z.string(), mergedAt: z.string() }).nullable(),
+  /** The duplicates merged into this item, with their own text. */
+  duplicates: z.array(z.object({ id: z.string(), code: z.string(), title: z.string(), description: z.string(), mergedAt: z.string() })),
 });
 
 export const itemListQuery = pageQuery.extend({
@@ -140,6 +144,10 @@ export const itemWireSchema = z.object({
   redEver: z.boolean(),
   version: z.number(),
   tasks: z.array(taskWireSchema),
+  /** The primary this item is merged into (null: not merged). */
+  mergedInto: z.object({ id: z.string(), code: z.string(), mergedAt: z.string(), taskIds: z.array(z.string()) }).nullable(),
+  /** The items merged into this one. */
+  duplicateIds: z.array(z.string()),
 });
 
 export const cancelItemBody = z.object({ reason: z.string().trim().min(1).max(2000) });

@@ -176,7 +176,7 @@ export async function openFingerprints(db: Executor) {
 }
 
 export async function itemHeadlines(db: Executor, ids: string[]) {
-  return ids.length === 0 ? [] : db.select({ id: items.id, code: items.code, title: items.title }).from(items).where(inArray(items.id, ids));
+  return ids.length === 0 ? [] : db.select({ id: items.id, code: items.code, title: items.title, status: items.status }).from(items).where(inArray(items.id, ids));
 }
 
 export async function departmentNames(db: Executor, ids: string[]) {

@@ -17,3 +17,4 @@ export * from './ai';
 export * from './appeals';
 export * from './matters';
 export * from './risk';
+export * from './merges';

@@ -1,11 +1,13 @@
 import { minhash, similarity } from '../../../assist/minhash';
 import { documentTokens } from '../../../assist/tokenize';
 import type { Database } from '../../../db/client';
+import type { ItemStatus } from '../../../domain/types';
 import { insertFingerprints, itemHeadlines, itemsWithoutFingerprint, openFingerprints } from '../../../db/queries/ai';
 
 /** Estimated word-set Jaccard at or above which an open item is shown as a possible duplicate (bench/ai.ts measures it). */
 export const DUPLICATE_SIMILARITY = 0.5;
-const MAX_DUPLICATES = 5;
+/** How many duplicates a launch or registration is shown, most similar first. */
+export const MAX_DUPLICATES = 5;
 /** Fingerprints computed per request for items launched since the last one (the rest on the next). */
 const FINGERPRINT_BATCH = 200;
 
@@ -13,6 +15,8 @@ export interface Duplicate {
   itemId: string;
   code: string;
   title: string;
+  /** The open item's status (launched or in progress). */
+  status: ItemStatus;
   similarity: number;
 }
 
@@ -40,6 +44,6 @@ export async function findDuplicates(db: Database, tokens: readonly string[]): P
   const named = new Map((await itemHeadlines(db, close.map((c) => c.itemId))).map((item) => [item.id, item]));
   return close.flatMap((c) => {
     const item = named.get(c.itemId);
-    return item ? [{ itemId: c.itemId, code: item.code, title: item.title, similarity: c.similarity }] : [];
+    return item ? [{ itemId: c.itemId, code: item.code, title: item.title, status: item.status as ItemStatus, similarity: c.similarity }] : [];
   });
 }

@@ -5,7 +5,9 @@
  * right phone, so codes cannot be tried against phones, nor phones against a code.
  */
 import { RateLimiterRedis } from 'rate-limiter-flexible';
-import { findAppealByQueryCode } from '../../../db/queries/appeals';
+import { findAppeal, findAppealByQueryCode } from '../../../db/queries/appeals';
+import { currentPrimaryOf } from '../../../db/queries/merges';
+import type { AppealRow } from '../../../db/schema/appeals';
 import { citizenStatus, normalPhone } from '../../../domain/appeals';
 import type { ApiDeps } from '../../deps';
 import { AppError } from '../../errors';
@@ -66,10 +68,20 @@ export async function citizenQuery(deps: Deps, queryCode: string, phone: string,
     await countMiss(deps, keys);
     throw new AppError('not_found', 'No appeal with this query code and phone.', { messageZh: '没有与该查询码和电话相符的诉求。' });
   }
+  return citizenView(row, await followedAppeal(deps, row));
+}
+
+/** A merged appeal's citizen follows the primary appeal: its status and its reply. */
+async function followedAppeal(deps: Deps, row: AppealRow): Promise<AppealRow> {
+  const primary = await currentPrimaryOf(deps.database.db, row.id);
+  return (primary && (await findAppeal(deps.database.db, primary.id))) || row;
+}
+
+function citizenView(own: AppealRow, row: AppealRow) {
   const replied = row.replyText !== null && row.repliedAt !== null && row.stage !== 'dispatched';
   return {
     status: citizenStatus(row.stage),
-    submittedAt: row.createdAt.toISOString(),
+    submittedAt: own.createdAt.toISOString(),
     ...(replied ? { reply: row.replyText!, repliedAt: row.repliedAt!.toISOString() } : {}),
   };
 }

@@ -15,6 +15,7 @@ import { instantField } from '../shared/instant-field';
 import { itemDetailToWire, itemSummaryToWire } from './read-model-wire';
 import { accountabilityTimeline, accountabilityVisibleTo } from '../accountability/actions';
 import { listItemAccountability } from '../../../db/queries/accountability';
+import { currentPrimaryOf, duplicatesOf } from '../../../db/queries/merges';
 
 type QueryDeps = Pick<ApiDeps, 'database'>;
 
@@ -56,14 +57,23 @@ export async function getItemDetail(deps: QueryDeps, user: SessionUser, itemId: 
   const own = confinedTo(user);
   const [item, tasks] = await Promise.all([findItem(db, itemId), listItemTasks(db, itemId)]);
   if (!item || (own && !tasks.some((t) => t.departmentId === own))) throw new AppError('not_found', 'No such item.');
-  const [events, actions] = await Promise.all([listItemEvents(db, itemId), listItemAccountability(db, itemId)]);
+  const [events, actions, merge] = await Promise.all([listItemEvents(db, itemId), listItemAccountability(db, itemId), mergesOf(db, itemId)]);
   const accountability = accountabilityVisibleTo(user, tasks, actions);
-  const detail = itemDetailToWire(own, item, tasks, events);
+  const detail = { ...itemDetailToWire(own, item, tasks, events), ...merge };
   // Accountability actions are not workflow events (accountability/actions.ts says why): their trails
   // join the timeline here, in time order, worded like the rest.
   if (accountability.length === 0) return detail;
   const timeline = [...detail.timeline, ...accountabilityTimeline(accountability)].sort((a, b) => a.at.localeCompare(b.at));
   return { ...detail, timeline };
+}
+
+/** What the item's page shows of merges: the primary it follows, the duplicates it holds. */
+async function mergesOf(db: QueryDeps['database']['db'], itemId: string) {
+  const [primary, duplicates] = await Promise.all([currentPrimaryOf(db, itemId), duplicatesOf(db, itemId)]);
+  return {
+    mergedInto: primary ? { id: primary.id, code: primary.code, title: primary.title, mergedAt: primary.mergedAt.toISOString() } : null,
+    duplicates: duplicates.map((d) => ({ id: d.id, code: d.code, title: d.title, description: d.description, mergedAt: d.mergedAt.toISOString() })),
+  };
 }
 
 /** For the public (no login): only items marked public, and only title, kind, departments, due date, status, light. */

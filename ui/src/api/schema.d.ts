@@ -2272,6 +2272,8 @@ export interface paths {
                                 code: string;
                                 itemId: string;
                                 similarity: number;
+                                /** @enum {string} */
+                                status: "launched" | "in_progress" | "completed" | "archived" | "cancelled";
                                 title: string;
                             }[];
                             modelVersion: number | null;
@@ -8368,6 +8370,13 @@ export interface paths {
                             }[];
                             description: string;
                             dueAt: string;
+                            duplicates: {
+                                code: string;
+                                description: string;
+                                id: string;
+                                mergedAt: string;
+                                title: string;
+                            }[];
                             id: string;
                             instructions: {
                                 actor: {
@@ -8384,6 +8393,12 @@ export interface paths {
                             kind: "meeting_resolution" | "leadership_instruction" | "approval_document" | "routine" | "verification" | "appeal";
                             /** @enum {string} */
                             light: "green" | "yellow" | "red";
+                            mergedInto: {
+                                code: string;
+                                id: string;
+                                mergedAt: string;
+                                title: string;
+                            } | null;
                             public: boolean;
                             redEver: boolean;
                             source: string;
@@ -8801,12 +8816,19 @@ export interface paths {
                             createdAt: string;
                             description: string;
                             dueAt: string;
+                            duplicateIds: string[];
                             id: string;
                             issuedBy: string;
                             /** @enum {string} */
                             kind: "meeting_resolution" | "leadership_instruction" | "approval_document" | "routine" | "verification" | "appeal";
                             /** @enum {string} */
                             light: "green" | "yellow" | "red";
+                            mergedInto: {
+                                code: string;
+                                id: string;
+                                mergedAt: string;
+                                taskIds: string[];
+                            } | null;
                             public: boolean;
                             redEver: boolean;
                             source: string;
@@ -9192,12 +9214,19 @@ export interface paths {
                             createdAt: string;
                             description: string;
                             dueAt: string;
+                            duplicateIds: string[];
                             id: string;
                             issuedBy: string;
                             /** @enum {string} */
                             kind: "meeting_resolution" | "leadership_instruction" | "approval_document" | "routine" | "verification" | "appeal";
                             /** @enum {string} */
                             light: "green" | "yellow" | "red";
+                            mergedInto: {
+                                code: string;
+                                id: string;
+                                mergedAt: string;
+                                taskIds: string[];
+                            } | null;
                             public: boolean;
                             redEver: boolean;
                             source: string;
@@ -9426,12 +9455,19 @@ export interface paths {
                             createdAt: string;
                             description: string;
                             dueAt: string;
+                            duplicateIds: string[];
                             id: string;
                             issuedBy: string;
                             /** @enum {string} */
                             kind: "meeting_resolution" | "leadership_instruction" | "approval_document" | "routine" | "verification" | "appeal";
                             /** @enum {string} */
                             light: "green" | "yellow" | "red";
+                            mergedInto: {
+                                code: string;
+                                id: string;
+                                mergedAt: string;
+                                taskIds: string[];
+                            } | null;
                             public: boolean;
                             redEver: boolean;
                             source: string;
@@ -9956,12 +9992,260 @@ export interface paths {
                             createdAt: string;
                             description: string;
                             dueAt: string;
+                            duplicateIds: string[];
                             id: string;
                             issuedBy: string;
                             /** @enum {string} */
                             kind: "meeting_resolution" | "leadership_instruction" | "approval_document" | "routine" | "verification" | "appeal";
                             /** @enum {string} */
                             light: "green" | "yellow" | "red";
+                            mergedInto: {
+                                code: string;
+                                id: string;
+                                mergedAt: string;
+                                taskIds: string[];
+                            } | null;
+                            public: boolean;
+                            redEver: boolean;
+                            source: string;
+                            /** @enum {string} */
+                            status: "launched" | "in_progress" | "completed" | "archived" | "cancelled";
+                            tasks: {
+                                /** @description ISO-8601 instant, UTC */
+                                acceptedAt: string | null;
+                                assignee: {
+                                    name: string;
+                                    userId: string;
+                                } | null;
+                                departmentId: string;
+                                /** @description ISO-8601 instant, UTC */
+                                dueAt: string;
+                                id: string;
+                                itemId: string;
+                                /** @description ISO-8601 instant, UTC */
+                                lastReportAt: string | null;
+                                /** @enum {string} */
+                                light: "green" | "yellow" | "red";
+                                lightReason: {
+                                    code: string;
+                                    en: string;
+                                    zh: string;
+                                } | null;
+                                /** @description ISO-8601 instant, UTC */
+                                nextRedAt: string | null;
+                                /** @description ISO-8601 instant, UTC */
+                                nextYellowAt: string | null;
+                                /** @description ISO-8601 instant, UTC */
+                                originalDueAt: string;
+                                /** @enum {string|null} */
+                                outcome: "on_time" | "overdue" | "postponed" | null;
+                                pendingExtension: {
+                                    /** @description ISO-8601 instant, UTC */
+                                    newDueAt: string;
+                                    reason: string;
+                                    /** @description ISO-8601 instant, UTC */
+                                    requestedAt: string;
+                                } | null;
+                                pendingTransfer: {
+                                    reason: string;
+                                    /** @description ISO-8601 instant, UTC */
+                                    requestedAt: string;
+                                    suggestedDepartmentId: string | null;
+                                } | null;
+                                percent: number | null;
+                                postponed: boolean;
+                                redEver: boolean;
+                                returnCount: number;
+                                /** @enum {string} */
+                                role: "lead" | "assist";
+                                /** @description ISO-8601 instant, UTC */
+                                signDueAt: string;
+                                /** @description ISO-8601 instant, UTC */
+                                signedAt: string | null;
+                                /** @enum {string} */
+                                status: "assigned" | "signed" | "in_progress" | "submitted" | "accepted" | "transferred" | "cancelled";
+                                /** @description ISO-8601 instant, UTC */
+                                submittedAt: string | null;
+                                transferredTo: string | null;
+                                urgeCount: number;
+                                version: number;
+                                /** @description ISO-8601 instant, UTC */
+                                warnAt: string;
+                                workingDays?: number | null;
+                            }[];
+                            title: string;
+                            version: number;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Default Response */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Default Response */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Default Response */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/items/{id}/merge": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Merge this duplicate into a primary item: its open tasks close as merged, the primary shows its text (operators: appeals only) */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** Format: uuid */
+                        primaryId: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            archivedAt: string | null;
+                            cancelledAt: string | null;
+                            code: string;
+                            completedAt: string | null;
+                            createdAt: string;
+                            description: string;
+                            dueAt: string;
+                            duplicateIds: string[];
+                            id: string;
+                            issuedBy: string;
+                            /** @enum {string} */
+                            kind: "meeting_resolution" | "leadership_instruction" | "approval_document" | "routine" | "verification" | "appeal";
+                            /** @enum {string} */
+                            light: "green" | "yellow" | "red";
+                            mergedInto: {
+                                code: string;
+                                id: string;
+                                mergedAt: string;
+                                taskIds: string[];
+                            } | null;
                             public: boolean;
                             redEver: boolean;
                             source: string;
@@ -10190,12 +10474,19 @@ export interface paths {
                             createdAt: string;
                             description: string;
                             dueAt: string;
+                            duplicateIds: string[];
                             id: string;
                             issuedBy: string;
                             /** @enum {string} */
                             kind: "meeting_resolution" | "leadership_instruction" | "approval_document" | "routine" | "verification" | "appeal";
                             /** @enum {string} */
                             light: "green" | "yellow" | "red";
+                            mergedInto: {
+                                code: string;
+                                id: string;
+                                mergedAt: string;
+                                taskIds: string[];
+                            } | null;
                             public: boolean;
                             redEver: boolean;
                             source: string;
@@ -10659,6 +10950,240 @@ export interface paths {
         };
         put?: never;
         post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/items/{id}/unmerge": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Undo a merge: the item as it was, each task it closed reopened with its clock resuming */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            archivedAt: string | null;
+                            cancelledAt: string | null;
+                            code: string;
+                            completedAt: string | null;
+                            createdAt: string;
+                            description: string;
+                            dueAt: string;
+                            duplicateIds: string[];
+                            id: string;
+                            issuedBy: string;
+                            /** @enum {string} */
+                            kind: "meeting_resolution" | "leadership_instruction" | "approval_document" | "routine" | "verification" | "appeal";
+                            /** @enum {string} */
+                            light: "green" | "yellow" | "red";
+                            mergedInto: {
+                                code: string;
+                                id: string;
+                                mergedAt: string;
+                                taskIds: string[];
+                            } | null;
+                            public: boolean;
+                            redEver: boolean;
+                            source: string;
+                            /** @enum {string} */
+                            status: "launched" | "in_progress" | "completed" | "archived" | "cancelled";
+                            tasks: {
+                                /** @description ISO-8601 instant, UTC */
+                                acceptedAt: string | null;
+                                assignee: {
+                                    name: string;
+                                    userId: string;
+                                } | null;
+                                departmentId: string;
+                                /** @description ISO-8601 instant, UTC */
+                                dueAt: string;
+                                id: string;
+                                itemId: string;
+                                /** @description ISO-8601 instant, UTC */
+                                lastReportAt: string | null;
+                                /** @enum {string} */
+                                light: "green" | "yellow" | "red";
+                                lightReason: {
+                                    code: string;
+                                    en: string;
+                                    zh: string;
+                                } | null;
+                                /** @description ISO-8601 instant, UTC */
+                                nextRedAt: string | null;
+                                /** @description ISO-8601 instant, UTC */
+                                nextYellowAt: string | null;
+                                /** @description ISO-8601 instant, UTC */
+                                originalDueAt: string;
+                                /** @enum {string|null} */
+                                outcome: "on_time" | "overdue" | "postponed" | null;
+                                pendingExtension: {
+                                    /** @description ISO-8601 instant, UTC */
+                                    newDueAt: string;
+                                    reason: string;
+                                    /** @description ISO-8601 instant, UTC */
+                                    requestedAt: string;
+                                } | null;
+                                pendingTransfer: {
+                                    reason: string;
+                                    /** @description ISO-8601 instant, UTC */
+                                    requestedAt: string;
+                                    suggestedDepartmentId: string | null;
+                                } | null;
+                                percent: number | null;
+                                postponed: boolean;
+                                redEver: boolean;
+                                returnCount: number;
+                                /** @enum {string} */
+                                role: "lead" | "assist";
+                                /** @description ISO-8601 instant, UTC */
+                                signDueAt: string;
+                                /** @description ISO-8601 instant, UTC */
+                                signedAt: string | null;
+                                /** @enum {string} */
+                                status: "assigned" | "signed" | "in_progress" | "submitted" | "accepted" | "transferred" | "cancelled";
+                                /** @description ISO-8601 instant, UTC */
+                                submittedAt: string | null;
+                                transferredTo: string | null;
+                                urgeCount: number;
+                                version: number;
+                                /** @description ISO-8601 instant, UTC */
+                                warnAt: string;
+                                workingDays?: number | null;
+                            }[];
+                            title: string;
+                            version: number;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Default Response */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Default Response */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Default Response */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+            };
+        };
         delete?: never;
         options?: never;
         head?: never;

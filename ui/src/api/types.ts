@@ -143,6 +143,10 @@ export interface ItemDetail extends Omit<ItemSummary, 'departmentIds'> {
   departments?: SharedTask[];
   timeline: TimelineEntry[];
   instructions?: Instruction[];
+  /** The primary this item is merged into now (a duplicate follows it). */
+  mergedInto?: { id: string; code: string; title: string; mergedAt: string } | null;
+  /** The duplicates merged into this item, with their own text. */
+  duplicates?: Array<{ id: string; code: string; title: string; description: string; mergedAt: string }>;
 }
 
 export interface HistoryEntry {

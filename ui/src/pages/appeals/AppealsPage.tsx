@@ -10,6 +10,7 @@ import { get, qs } from '../../api/client';
 import { useDepartments } from '../../api/queries';
 import type { Department, Page } from '../../api/types';
 import { useApiForm } from '../../api/useApiForm';
+import { SimilarOpenItems } from './SimilarOpenItems';
 import { DateTime } from '../../components/DateTime';
 import { MatterSelect } from '../../features/matters/MatterSelect';
 import { CHANNELS, VISIT_RESULTS, type Appeal } from './types';
@@ -61,6 +62,9 @@ function RegisterForm() {
       </Form.Item>
       <Form.Item name="text" label={t('fields.text')} rules={[{ required: true }]}>
         <Input.TextArea rows={4} />
+      </Form.Item>
+      <Form.Item noStyle dependencies={['text']}>
+        {({ getFieldValue }) => <SimilarOpenItems text={String(getFieldValue('text') ?? '')} />}
       </Form.Item>
       <Form.Item name="place" label={t('fields.place')}>
         <Input />

@@ -24,6 +24,7 @@ import { ItemStatusTag } from '../../components/StatusTag';
 import { AccountabilityCard } from '../../features/item/AccountabilityCard';
 import { ItemActions, SupervisorTaskActions } from '../../features/item/actions';
 import { AttachmentsCard } from '../../features/item/AttachmentsCard';
+import { MergedBanner, MergedDuplicatesCard, SimilarItemsCard } from '../../features/item/MergeCards';
 import { ItemTimeline, TaskReports } from '../../features/item/reports';
 import { SharedDepartments } from '../../features/item/SharedDepartments';
 import { TaskCard } from '../../features/item/TaskCard';
@@ -75,6 +76,7 @@ export default function ItemPage() {
       {d && (
         <Row gutter={[16, 16]}>
           <Col xs={24} xl={16}>
+            <MergedBanner item={d} role={user.role} />
             <Card size="small" title={t('overview')} className="section">
               <Descriptions size="small" column={{ xs: 1, sm: 2 }}>
                 <Descriptions.Item label={t('issuedBy')}>{leaderName}</Descriptions.Item>
@@ -129,6 +131,8 @@ export default function ItemPage() {
                 </TaskCard>
               ))}
             </div>
+            <MergedDuplicatesCard item={d} />
+            <SimilarItemsCard item={d} role={user.role} />
             <SharedDepartments shared={(d.departments ?? []).filter((x) => !d.tasks.some((task) => task.id === x.taskId))} />
           </Col>
           <Col xs={24} xl={8}>

@@ -8,6 +8,17 @@ import { useEffect } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router';
 import { api } from '../../api/client';
+import type { ItemStatus } from '../../api/types';
+import { ItemStatusTag } from '../../components/StatusTag';
+
+/** An open item saying the same thing (the launch and appeal pages list them; the item page merges). */
+export interface Duplicate {
+  itemId: string;
+  code: string;
+  title: string;
+  status: ItemStatus;
+  similarity: number;
+}
 
 export interface SuggestionAnswer {
   suggestionId: string;
@@ -19,7 +30,7 @@ export interface SuggestionAnswer {
     confidence: number;
     terms: string[];
   }>;
-  duplicates: Array<{ itemId: string; code: string; title: string; similarity: number }>;
+  duplicates: Duplicate[];
   notice: { code: string; message: string; messageZh: string } | null;
 }
 
@@ -101,10 +112,13 @@ export function DepartmentSuggestions({ title, text, kind, selected, onPick, onA
               dataSource={data.duplicates}
               renderItem={(d) => (
                 <List.Item>
-                  <Link to={`/items/${d.itemId}`}>
-                    {d.code} {d.title}
-                  </Link>
-                  <Tag>{t('ai.similarity', { percent: Math.round(d.similarity * 100) })}</Tag>
+                  <Space wrap size={4}>
+                    <Link to={`/items/${d.itemId}`}>
+                      {d.code} {d.title}
+                    </Link>
+                    <ItemStatusTag status={d.status} />
+                    <Tag>{t('ai.similarity', { percent: Math.round(d.similarity * 100) })}</Tag>
+                  </Space>
                 </List.Item>
               )}
             />
