@@ -144,8 +144,10 @@ describe('a signal becomes one verification item', () => {
     expect(updates).toHaveLength(1);
     expect(updates[0]!.reason).toMatchObject({ zh: '预警信息已更新', en: 'Signal details updated' });
 
-    // The same words again: counted, but no second history entry.
-    expect((await post(signalOf(externalId, { subject: '某河段水质严重超标', riskLevel: 'medium', details: { station: 'S-12', cod: 63.5 } }))).status).toBe(202);
+    // The same words again, sent a second later (the very same signed request would be refused as a
+    // replay): counted, but no second history entry.
+    const again = signalOf(externalId, { subject: '某河段水质严重超标', riskLevel: 'medium', details: { station: 'S-12', cod: 63.5 } });
+    expect((await post(again, { timestamp: Math.floor(Date.now() / 1000) + 1 })).status).toBe(202);
     expect((await signalRows(externalId))[0]!.receivedCount).toBe(3);
     const history = await supervisor.get(`/api/items/${itemId}/history?lang=en`);
     expect(history.status).toBe(200);

@@ -53,7 +53,8 @@ describe('merging duplicates on the item page', () => {
     await similar.getByText(primary.code).waitFor({ timeout: 20_000 });
     await expect(similar.textContent()).resolves.toMatch(/相似度 \d+%/);
     await page.screenshot({ path: `${SHOTS}/item-similar-zh-phone.png`, fullPage: true });
-    await similar.getByRole('button', { name: '并入该事项' }).click();
+    // Other tests' items may be similar too: merge into the primary, by its row.
+    await similar.locator('.ant-list-item', { hasText: primary.code }).getByRole('button', { name: '并入该事项' }).click();
     const dialog = page.getByRole('dialog');
     await dialog.getByText(`将 ${duplicate.code} 作为重复件并入 ${primary.code}`).waitFor();
     await dialog.getByRole('button', { name: '并入该事项' }).click();
