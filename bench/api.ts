@@ -21,12 +21,7 @@
  * and Temporal at TEMPORAL_ADDRESS if set, else a dev server of its own (in memory, port 17433).
  * With BENCH_API_CPU_PROF_DIR set, the API and the worker write V8 CPU profiles of the whole run there.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
-import { Agent, request as httpRequest } from 'node:http';
 import { randomUUID } from 'node:crypto';
-import { createServer } from 'node:net';
-import { setTimeout as sleep } from 'node:timers/promises';
-import { fileURLToPath } from 'node:url';
 import { Client, Connection } from '@temporalio/client';
 import { hash } from 'argon2';
 import { loadConfig } from '../config/env';
@@ -35,6 +30,7 @@ import { runMigrations } from '../db/migrate';
 import { upkeepRollups } from '../db/rollup-upkeep';
 import { departments, users } from '../db/schema/org';
 import { progressUpdate } from '../workflows/task-definitions';
+import { freePort, keepAliveClient, log, login as loginAs, percentile, startChild, stopChild, waitForApi } from './platform';
 import { usageByGroup, usageSpent, type ProcessGroups, type Usage } from './process-cpu';
 import { resolvePostgres } from '../scripts/postgres';
 import { resolveRedis } from '../scripts/redis';
@@ -45,33 +41,9 @@ const clients = Number(process.argv[3] ?? 50);
 const ITEMS_IN_READ_MODEL = 100_000;
 /** Rounds in which the floor, progress and the direct Update take turns. */
 const ROUNDS = 3;
-const repoRoot = fileURLToPath(new URL('..', import.meta.url));
-const log = (line: string) => console.log(line);
-
-const percentile = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))] ?? NaN;
-
-/** A keep-alive socket per client, reused across phases; the body is always read to its end. */
-const agent = new Agent({ keepAlive: true, maxSockets: clients + 10 });
-interface Answer {
-  status: number;
-  ok: boolean;
-  text: string;
-}
-function call(url: string, options: { method?: string; headers?: Record<string, string>; body?: string } = {}): Promise<Answer> {
-  return new Promise((resolve, reject) => {
-    const req = httpRequest(url, { method: options.method ?? 'GET', headers: options.headers, agent }, (res) => {
-      const chunks: Buffer[] = [];
-      res.on('data', (chunk: Buffer) => chunks.push(chunk));
-      res.on('end', () => {
-        const status = res.statusCode ?? 0;
-        resolve({ status, ok: status >= 200 && status < 300, text: Buffer.concat(chunks).toString() });
-      });
-      res.on('error', reject);
-    });
-    req.on('error', reject);
-    req.end(options.body);
-  });
-}
+/** A keep-alive socket per client, reused across phases (bench/platform.ts). */
+const http = keepAliveClient(clients + 10);
+const call = http.call;
 
 interface Figures {
   name: string;
@@ -162,30 +134,6 @@ async function measureInTurns(loads: Array<{ name: string; once: Once }>, rounds
     for (const [k, load] of loads.entries()) stretches[k]!.push(await runStretch(load.once, seconds / rounds));
   }
   return loads.map((load, k) => figuresOf(load.name, stretches[k]!));
-}
-
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const port = (server.address() as { port: number }).port;
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
-
-function startChild(label: string, script: string, env: Record<string, string>, nodeFlags: string[] = []): ChildProcess {
-  const child = spawn(process.execPath, [...nodeFlags, '--import', 'tsx', script], { cwd: repoRoot, env: { ...process.env, ...env }, stdio: ['ignore', 'ignore', 'pipe'] });
-  child.stderr!.on('data', (chunk: Buffer) => {
-    const text = chunk.toString().trim();
-    if (text) log(`  [${label}] ${text.split('\n').slice(0, 6).join('\n  ')}`);
-  });
-  return child;
-}
-
-async function stopChild(child: ChildProcess) {
-  if (child.exitCode !== null) return;
-  const exited = new Promise((resolve) => child.once('exit', resolve));
-  child.kill('SIGTERM');
-  await Promise.race([exited, sleep(10_000).then(() => child.kill('SIGKILL'))]);
 }
 
 async function main() {
@@ -286,25 +234,10 @@ async function main() {
   const connection = await Connection.connect({ address: temporal.address });
   const temporalClient = new Client({ connection, namespace: temporal.namespace });
   try {
-    for (let i = 0; ; i++) {
-      if (await call(`${baseUrl}/api/health`).then((r) => r.ok).catch(() => false)) break;
-      if (api.exitCode !== null) throw new Error(`the API process exited with ${api.exitCode} (its error is above)`);
-      if (i > 600) throw new Error('the API did not become healthy within 60 s');
-      await sleep(100);
-    }
+    await waitForApi(http, baseUrl, api);
     const post = (path: string, token: string, body: unknown, headers: Record<string, string> = {}) =>
       call(`${baseUrl}${path}`, { method: 'POST', headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json', ...headers }, body: JSON.stringify(body) });
-    const login = async (username: string, i: number) => {
-      // One address per login: the per-address login limit is for attackers, not for this setup.
-      const response = await call(`${baseUrl}/api/auth/login`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json', 'x-forwarded-for': `10.99.${Math.floor(i / 250)}.${i % 250}` },
-        body: JSON.stringify({ username, password }),
-      });
-      if (!response.ok) throw new Error(`login ${username}: ${response.status} ${response.text}`);
-      return (JSON.parse(response.text) as { token: string }).token;
-    };
-    const tokens = await Promise.all(people.map((p, i) => login(p.username, i)));
+    const tokens = await Promise.all(people.map((p, i) => loginAs(http, baseUrl, p.username, password, i)));
     const [supervisorToken] = tokens;
     const staffTokens = tokens.slice(2);
 
@@ -392,7 +325,7 @@ async function main() {
     log(`  progress p95 ${progress.p95.toFixed(1)} ms — goal ≤ 3 × floor p95 + update p95 = ${progressGoal.toFixed(1)} ms: ${progress.p95 <= progressGoal ? 'met' : 'NOT met'}`);
     if (floor.errors + list.errors + progress.errors + update.errors > 0) log('  (some requests failed; see the error counts above)');
   } finally {
-    agent.destroy();
+    http.destroy();
     await connection.close();
     await Promise.all([stopChild(api), stopChild(worker)]);
     await database.close();
