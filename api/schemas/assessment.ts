@@ -4,7 +4,17 @@ import { dashboardQuery } from './dashboard';
 import { pageOf, pageQuery } from './pagination';
 
 const points = z.number().min(0).max(1000);
-export const weightsBody = z.object({ onTimeRate: points, redEver: points, urge: points, returned: points, postponed: points });
+/** The appeal factors are optional: left out, they keep their current points. */
+export const weightsBody = z.object({
+  onTimeRate: points,
+  redEver: points,
+  urge: points,
+  returned: points,
+  postponed: points,
+  appealUnsatisfied: points.optional(),
+  appealLateContact: points.optional(),
+  appealReopened: points.optional(),
+});
 
 /** The assessment's filters (those of the dashboard), paged, optionally one factor. */
 export const deductionsQuery = pageQuery.extend(dashboardQuery.shape).extend({ factor: z.enum(FACTORS).optional() });

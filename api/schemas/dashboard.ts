@@ -49,6 +49,9 @@ const departmentFigures = figures.extend({
   satisfactionRate: z.number().nullable().optional(),
   contacted24hRate: z.number().nullable().optional(),
   returned: z.number().int().optional(),
+  firstDispatchRate: z.number().nullable().optional(),
+  avgHandlingHours: z.number().nullable().optional(),
+  reopenRate: z.number().nullable().optional(),
 });
 const section = z.object({ departments: z.array(departmentFigures), totals: figures.extend({ drillDown }) });
 

@@ -69,6 +69,13 @@ export interface AppealFigures {
   contacted: number;
   contactedInWindow: number;
   returned: number;
+  /** Never returned (退单) since it was first dispatched: the dispatch was right the first time. */
+  firstDispatchKept: number;
+  /** Reopened (重办) after an unsatisfied return visit. */
+  reopened: number;
+  /** Replied to the citizen, and the hours from dispatch to reply summed over those. */
+  replied: number;
+  handlingHours: number;
 }
 
 type FiguresPeriod = { from?: Date | undefined; to?: Date | undefined; departmentIds?: readonly string[] | undefined; asOf?: Date | null | undefined };
@@ -91,6 +98,10 @@ function handledNow(db: Executor, period: FiguresPeriod) {
       satisfied: sql<number>`count(*) filter (where ${appeals.visitResult} in ('satisfied', 'basically_satisfied'))::int`,
       contacted: sql<number>`count(${appeals.contactedInWindow})::int`,
       contactedInWindow: sql<number>`count(*) filter (where ${appeals.contactedInWindow})::int`,
+      firstDispatchKept: sql<number>`count(*) filter (where ${appeals.returnCount} = 0)::int`,
+      reopened: sql<number>`count(*) filter (where ${appeals.reopenCount} > 0)::int`,
+      replied: sql<number>`count(${appeals.repliedAt})::int`,
+      handlingHours: sql<number>`coalesce(sum(extract(epoch from ${appeals.repliedAt} - ${appeals.dispatchedAt}) / 3600), 0)::float8`,
     })
     .from(appeals)
     .where(and(isNotNull(appeals.departmentId), ...inPeriod(period, appeals.dispatchedAt), ...departments))
@@ -118,6 +129,9 @@ function handledAsOf(db: Executor, period: FiguresPeriod & { asOf: Date }) {
       satisfied: sql<boolean>`coalesce(${visitedBy} and ${appeals.visitResult} in ('satisfied', 'basically_satisfied'), false)`.as('satisfied'),
       contacted: sql<boolean>`coalesce(${contactedBy} and ${appeals.contactedInWindow} is not null, false)`.as('contacted'),
       inWindow: sql<boolean>`coalesce(${contactedBy} and ${appeals.contactedInWindow}, false)`.as('in_window'),
+      kept: sql<boolean>`not exists (select 1 from ${appealReturns} r where r.appeal_id = ${appeals.id} and r.returned_at <= ${asOf})`.as('kept'),
+      reopened: sql<boolean>`coalesce(${visitedBy} and ${appeals.reopenCount} > 0, false)`.as('reopened'),
+      repliedHours: sql<number | null>`case when ${today} and ${appeals.repliedAt} <= ${asOf} then extract(epoch from ${appeals.repliedAt} - ${appeals.dispatchedAt}) / 3600 end`.as('replied_hours'),
     })
     .from(appeals)
     .where(and(isNotNull(appeals.departmentId), ...inPeriod(period, appeals.dispatchedAt)))
@@ -130,6 +144,10 @@ function handledAsOf(db: Executor, period: FiguresPeriod & { asOf: Date }) {
       satisfied: sql<number>`count(*) filter (where ${inner.satisfied})::int`,
       contacted: sql<number>`count(*) filter (where ${inner.contacted})::int`,
       contactedInWindow: sql<number>`count(*) filter (where ${inner.inWindow})::int`,
+      firstDispatchKept: sql<number>`count(*) filter (where ${inner.kept})::int`,
+      reopened: sql<number>`count(*) filter (where ${inner.reopened})::int`,
+      replied: sql<number>`count(${inner.repliedHours})::int`,
+      handlingHours: sql<number>`coalesce(sum(${inner.repliedHours}), 0)::float8`,
     })
     .from(inner)
     .where(and(isNotNull(inner.holder), period.departmentIds ? inArray(inner.holder, [...period.departmentIds]) : undefined))
@@ -153,7 +171,10 @@ export async function appealFiguresByDepartment(db: Executor, period: FiguresPer
   const byDepartment = new Map<string, AppealFigures>();
   const entry = (id: string) => {
     let e = byDepartment.get(id);
-    if (!e) byDepartment.set(id, (e = { departmentId: id, appeals: 0, visited: 0, satisfied: 0, contacted: 0, contactedInWindow: 0, returned: 0 }));
+    if (!e) {
+      e = { departmentId: id, appeals: 0, visited: 0, satisfied: 0, contacted: 0, contactedInWindow: 0, returned: 0, firstDispatchKept: 0, reopened: 0, replied: 0, handlingHours: 0 };
+      byDepartment.set(id, e);
+    }
     return e;
   };
   for (const r of handled) Object.assign(entry(r.departmentId), { ...r, departmentId: r.departmentId });

@@ -12,15 +12,32 @@ export interface Weights {
   urge: number;
   returned: number;
   postponed: number;
+  appealUnsatisfied: number;
+  appealLateContact: number;
+  appealReopened: number;
 }
 
-export const DEFAULT_WEIGHTS: Weights = { onTimeRate: 40, redEver: 5, urge: 1, returned: 2, postponed: 2 };
+export const DEFAULT_WEIGHTS: Weights = { onTimeRate: 40, redEver: 5, urge: 1, returned: 2, postponed: 2, appealUnsatisfied: 3, appealLateContact: 1, appealReopened: 2 };
 const KEY = 'default';
 
 export async function getWeights(db: Executor): Promise<Weights & { updatedAt: Date | null }> {
   const [row] = await db.select().from(assessmentWeights).where(eq(assessmentWeights.id, KEY));
   if (!row) return { ...DEFAULT_WEIGHTS, updatedAt: null };
-  return { onTimeRate: row.onTimeRate, redEver: row.redEver, urge: row.urge, returned: row.returned, postponed: row.postponed, updatedAt: row.updatedAt };
+  return { ...weightsOf(row), updatedAt: row.updatedAt };
+}
+
+/** Just the points of each factor (what the answers show), from a row or a partial set over the current one. */
+export function weightsOf(w: Partial<Weights>, fallback: Weights = DEFAULT_WEIGHTS): Weights {
+  return {
+    onTimeRate: w.onTimeRate ?? fallback.onTimeRate,
+    redEver: w.redEver ?? fallback.redEver,
+    urge: w.urge ?? fallback.urge,
+    returned: w.returned ?? fallback.returned,
+    postponed: w.postponed ?? fallback.postponed,
+    appealUnsatisfied: w.appealUnsatisfied ?? fallback.appealUnsatisfied,
+    appealLateContact: w.appealLateContact ?? fallback.appealLateContact,
+    appealReopened: w.appealReopened ?? fallback.appealReopened,
+  };
 }
 
 export async function setWeights(db: Executor, weights: Weights, updatedBy: string): Promise<void> {
@@ -28,17 +45,32 @@ export async function setWeights(db: Executor, weights: Weights, updatedBy: stri
   await db.insert(assessmentWeights).values({ id: KEY, ...values }).onConflictDoUpdate({ target: assessmentWeights.id, set: values });
 }
 
-export const FACTORS = ['onTimeRate', 'redEver', 'urge', 'returned', 'postponed'] as const;
+export const FACTORS = ['onTimeRate', 'redEver', 'urge', 'returned', 'postponed', 'appealUnsatisfied', 'appealLateContact', 'appealReopened'] as const;
 export type Factor = (typeof FACTORS)[number];
 
+/**
+ * An appeal's facts on its lead task `f` (the appeal's current department): each counted only once it
+ * had happened by `asOf` when the reading is as of a moment.
+ */
+function appealFact(condition: SQL, happenedAt: SQL, asOf: Date | undefined): SQL {
+  const by = asOf ? sql` and ${happenedAt} <= ${asOf.toISOString()}::timestamptz` : sql``;
+  return sql`coalesce((select case when ${condition}${by} then 1 else 0 end from appeals a where a.lead_task_id = f.task_id), 0)`;
+}
+
 /** What each factor counts per task fact `f` (a deduction row is a task with a count > 0). */
-const factorCount: Record<Factor, SQL> = {
-  onTimeRate: sql`case when f.completed and f.outcome is distinct from 'on_time' then 1 else 0 end`,
-  redEver: sql`case when f.red_ever then 1 else 0 end`,
-  urge: sql`f.urge_count`,
-  returned: sql`f.return_count`,
-  postponed: sql`case when f.postponed then 1 else 0 end`,
-};
+function factorCountOf(asOf: Date | undefined): Record<Factor, SQL> {
+  return {
+    onTimeRate: sql`case when f.completed and f.outcome is distinct from 'on_time' then 1 else 0 end`,
+    redEver: sql`case when f.red_ever then 1 else 0 end`,
+    urge: sql`f.urge_count`,
+    returned: sql`f.return_count`,
+    postponed: sql`case when f.postponed then 1 else 0 end`,
+    appealUnsatisfied: appealFact(sql`a.visit_result = 'unsatisfied'`, sql`a.visited_at`, asOf),
+    appealLateContact: appealFact(sql`a.contacted_in_window = false`, sql`a.contacted_at`, asOf),
+    // Reopened at most once (a second unsatisfied visit closes it): the reopening follows the visit.
+    appealReopened: appealFact(sql`a.reopen_count > 0`, sql`a.visited_at`, asOf),
+  };
+}
 
 export interface DepartmentTally {
   departmentId: string;
@@ -52,6 +84,7 @@ export interface DepartmentTally {
 
 /** Per department: its counts and each factor's occurrences, in one pass over the facts. */
 export async function assessmentTallies(db: Executor, filter: FactFilter): Promise<DepartmentTally[]> {
+  const factorCount = factorCountOf(filter.asOf);
   const factorColumns = sql.join(
     FACTORS.map(
       (factor) =>
@@ -100,6 +133,7 @@ export async function listDeductions(
   page: { limit: number; offset: number },
 ): Promise<{ rows: DeductionRow[]; total: number }> {
   if (factors.length === 0) return { rows: [], total: 0 };
+  const factorCount = factorCountOf(filter.asOf);
   const unpivot = sql`cross join lateral (values ${sql.join(
     factors.map((factor) => sql`(${FACTORS.indexOf(factor)}::int, ${factor}::text, (${factorCount[factor]})::int)`),
     sql`, `,

@@ -49,7 +49,7 @@ export const appeals = pgTable(
     /** The supervision matter it concerns (optional; its item is tied to it at dispatch). */
     matterId: uuid('matter_id').references(() => supervisionMatters.id, { onDelete: 'set null' }),
   },
-  (t) => [index('appeals_stage_idx').on(t.stage, t.createdAt), index('appeals_department_idx').on(t.departmentId, t.dispatchedAt)],
+  (t) => [index('appeals_stage_idx').on(t.stage, t.createdAt), index('appeals_department_idx').on(t.departmentId, t.dispatchedAt), index('appeals_lead_task_idx').on(t.leadTaskId)],
 );
 
 /** Each return (退单) of an appeal by a department, counted against that department. */

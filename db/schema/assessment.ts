@@ -14,6 +14,12 @@ export const assessmentWeights = pgTable('assessment_weights', {
   returned: real('returned').notNull(),
   /** Points per postponed (extended) task. */
   postponed: real('postponed').notNull(),
+  /** Points per appeal whose citizen was unsatisfied at the return visit (回访不满意). */
+  appealUnsatisfied: real('appeal_unsatisfied').notNull().default(3),
+  /** Points per appeal whose citizen was first contacted after the template's window (24 h by default). */
+  appealLateContact: real('appeal_late_contact').notNull().default(1),
+  /** Points per reopening (重办) of an appeal the department handles. */
+  appealReopened: real('appeal_reopened').notNull().default(2),
   updatedBy: uuid('updated_by'),
   updatedAt: timestamp('updated_at', { withTimezone: true, mode: 'date' }).notNull().defaultNow(),
 });

@@ -195,6 +195,41 @@ describe('the hotline loop', () => {
 });
 
 describe('the standing book’s appeal figures', () => {
+  it('rates of satisfaction, reopening and first dispatch, handling hours, and appeal deductions in the assessment', async () => {
+    const dept = (await h.createDepartment(`诉求考核局 ${Date.now()}`)).id;
+    const staff = await h.createUser('department', dept, 'staffE');
+    // Three appeals: satisfied at once; reopened, then satisfied; reopened, then unsatisfied again.
+    const results = [['satisfied'], ['unsatisfied', 'satisfied'], ['unsatisfied', 'unsatisfied']];
+    for (const visits of results) {
+      const { id } = await register({ text: `绿化带缺少护栏 ${visits.join('-')}` });
+      await dispatch(id, dept);
+      const task = await leadTaskOf(id, dept);
+      await signAndReply(staff, task.id);
+      for (const [i, result] of visits.entries()) {
+        if (i > 0) expect((await staff.post(`/api/tasks/${task.id}/reply`, { text: '已重新处理', contactMethod: 'visit', contactedAt: new Date().toISOString() })).status).toBe(200);
+        expect((await visit(id, result!, result === 'unsatisfied' ? '仍未解决' : undefined)).status).toBe(200);
+      }
+    }
+    const book = await leader.get(`/api/dashboard?departmentId=${dept}`);
+    const row = book.body.departments.find((d: Json) => d.departmentId === dept);
+    expect(row).toMatchObject({ appeals: 3, satisfied: 2, returned: 0, firstDispatchRate: 1, contacted24hRate: 1 });
+    expect(row.satisfactionRate).toBeCloseTo(2 / 3, 5);
+    expect(row.reopenRate).toBeCloseTo(2 / 3, 5);
+    expect(row.avgHandlingHours).toEqual(expect.any(Number));
+
+    const assessment = await leader.get(`/api/assessment?departmentId=${dept}`);
+    const scored = assessment.body.departments.find((d: Json) => d.departmentId === dept);
+    const w = assessment.body.weights;
+    expect(scored.byFactor.appealUnsatisfied).toMatchObject({ count: 1, tasks: 1, points: w.appealUnsatisfied });
+    expect(scored.byFactor.appealReopened).toMatchObject({ count: 2, tasks: 2, points: 2 * w.appealReopened });
+    expect(scored.byFactor.appealLateContact).toMatchObject({ count: 0, points: 0 });
+    expect(scored.score).toBeCloseTo(100 - w.appealUnsatisfied - 2 * w.appealReopened - scored.byFactor.onTimeRate.points - scored.byFactor.redEver.points - scored.byFactor.urge.points - scored.byFactor.returned.points - scored.byFactor.postponed.points, 1);
+    const reopened = await leader.get(scored.byFactor.appealReopened.deductions);
+    expect(reopened.body.items).toHaveLength(2);
+    expect(reopened.body.items[0]).toMatchObject({ factor: 'appealReopened', label: '诉求重办', points: w.appealReopened });
+  });
+
+
   it('honour asOf: what each department held, contacted and had visited at that instant', async () => {
     const [deptC, deptD] = (await Promise.all([h.createDepartment('诉求丙局'), h.createDepartment('诉求丁局')])).map((d) => d.id) as [string, string];
     const staffC = await h.createUser('department', deptC);

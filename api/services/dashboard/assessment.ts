@@ -9,7 +9,7 @@
  * the item and task it comes from (GET /api/assessment/deductions, linked from every factor).
  * Counting happens in Postgres, so the answer's size is departments × factors, not tasks.
  */
-import { assessmentTallies, FACTORS, getWeights, listDeductions, setWeights, type Factor, type Weights } from '../../../db/queries/assessment';
+import { assessmentTallies, FACTORS, getWeights, listDeductions, setWeights, weightsOf, type Factor, type Weights } from '../../../db/queries/assessment';
 import { listPeriodAccountability } from '../../../db/queries/accountability';
 import { ACCOUNTABILITY_KIND_WORDS } from '../../../domain/accountability';
 import type { SessionUser } from '../../authz';
@@ -20,6 +20,7 @@ import { pageWindow } from '../../schemas/pagination';
 import { factFilterOf, filterQueryString } from './standing-book';
 
 type QueryDeps = Pick<ApiDeps, 'database'>;
+type AppealFactor = 'appealUnsatisfied' | 'appealLateContact' | 'appealReopened';
 
 export const FACTOR_LABELS: Record<Factor, string> = {
   onTimeRate: '未按时办结',
@@ -27,6 +28,9 @@ export const FACTOR_LABELS: Record<Factor, string> = {
   urge: '被催办',
   returned: '办结报告被退回',
   postponed: '延期',
+  appealUnsatisfied: '诉求回访不满意',
+  appealLateContact: '未按时联系诉求人',
+  appealReopened: '诉求重办',
 };
 
 /** How many of the period's accountability actions the assessment lists (newest decisions first). */
@@ -138,13 +142,7 @@ export async function getAssessment(deps: QueryDeps, query: DashboardQuery) {
       to: filter.to?.toISOString() ?? null,
       asOf: filter.asOf?.toISOString() ?? null,
     },
-    weights: {
-      onTimeRate: weights.onTimeRate,
-      redEver: weights.redEver,
-      urge: weights.urge,
-      returned: weights.returned,
-      postponed: weights.postponed,
-    },
+    weights: weightsOf(weights),
     departments: departments.map((d, i) => ({ rank: i + 1, ...d })),
   };
 }
@@ -180,7 +178,8 @@ export async function readWeights(deps: QueryDeps) {
   return { ...w, updatedAt: w.updatedAt?.toISOString() ?? null, labels: FACTOR_LABELS };
 }
 
-export async function updateWeights(deps: QueryDeps, user: SessionUser, weights: Weights) {
-  await setWeights(deps.database.db, weights, user.id);
+/** The appeal factors may be left out (a client written before them): they keep their current points. */
+export async function updateWeights(deps: QueryDeps, user: SessionUser, weights: Partial<Weights> & Omit<Weights, AppealFactor>) {
+  await setWeights(deps.database.db, weightsOf(weights, await getWeights(deps.database.db)), user.id);
   return readWeights(deps);
 }

@@ -81,6 +81,12 @@ export interface AppealRowFigures {
   /** first contact within the window / contacted; null before any reply. */
   contacted24hRate: number | null;
   returned: number;
+  /** Appeals never returned since their first dispatch / appeals (首派准确率); null without appeals. */
+  firstDispatchRate: number | null;
+  /** Mean hours from dispatch to the reply to the citizen; null before any reply. */
+  avgHandlingHours: number | null;
+  /** Reopened after an unsatisfied visit / visited (重办率); null before any visit. */
+  reopenRate: number | null;
 }
 
 export interface DepartmentFigures extends RowFigures, Partial<AppealRowFigures> {
@@ -246,6 +252,9 @@ function appealRowFigures(f: AppealFigures): AppealRowFigures {
     satisfactionRate: f.visited > 0 ? f.satisfied / f.visited : null,
     contacted24hRate: f.contacted > 0 ? f.contactedInWindow / f.contacted : null,
     returned: f.returned,
+    firstDispatchRate: f.appeals > 0 ? f.firstDispatchKept / f.appeals : null,
+    avgHandlingHours: f.replied > 0 ? Math.round((f.handlingHours / f.replied) * 10) / 10 : null,
+    reopenRate: f.visited > 0 ? f.reopened / f.visited : null,
   };
 }
 

@@ -3521,7 +3521,7 @@ export interface paths {
                     asOf?: string;
                     dateField?: "launched" | "due" | "completed";
                     departmentId?: string;
-                    factor?: "onTimeRate" | "redEver" | "urge" | "returned" | "postponed";
+                    factor?: "onTimeRate" | "redEver" | "urge" | "returned" | "postponed" | "appealUnsatisfied" | "appealLateContact" | "appealReopened";
                     from?: string;
                     issuedBy?: string;
                     kind?: "meeting_resolution" | "leadership_instruction" | "approval_document" | "routine" | "verification" | "appeal";
@@ -3543,12 +3543,12 @@ export interface paths {
                     content: {
                         "application/json": {
                             /** @enum {string|null} */
-                            factor: "onTimeRate" | "redEver" | "urge" | "returned" | "postponed" | null;
+                            factor: "onTimeRate" | "redEver" | "urge" | "returned" | "postponed" | "appealUnsatisfied" | "appealLateContact" | "appealReopened" | null;
                             items: {
                                 count: number;
                                 departmentId: string;
                                 /** @enum {string} */
-                                factor: "onTimeRate" | "redEver" | "urge" | "returned" | "postponed";
+                                factor: "onTimeRate" | "redEver" | "urge" | "returned" | "postponed" | "appealUnsatisfied" | "appealLateContact" | "appealReopened";
                                 itemCode: string;
                                 itemId: string;
                                 itemTitle: string;
@@ -3701,6 +3701,9 @@ export interface paths {
             requestBody: {
                 content: {
                     "application/json": {
+                        appealLateContact?: number;
+                        appealReopened?: number;
+                        appealUnsatisfied?: number;
                         onTimeRate: number;
                         postponed: number;
                         redEver: number;
@@ -4830,6 +4833,7 @@ export interface paths {
                             departments: {
                                 accountability: number;
                                 appeals?: number;
+                                avgHandlingHours?: number | null;
                                 completed: number;
                                 contacted24hRate?: number | null;
                                 departmentId: string;
@@ -4838,6 +4842,7 @@ export interface paths {
                                     items: string;
                                     tasks: string;
                                 };
+                                firstDispatchRate?: number | null;
                                 inProgress: number;
                                 onTime: number;
                                 onTimeRate: number | null;
@@ -4845,6 +4850,7 @@ export interface paths {
                                 postponed: number;
                                 red: number;
                                 redEver: number;
+                                reopenRate?: number | null;
                                 returned?: number;
                                 satisfactionRate?: number | null;
                                 satisfied?: number;
@@ -4859,6 +4865,7 @@ export interface paths {
                                 departments: {
                                     accountability: number;
                                     appeals?: number;
+                                    avgHandlingHours?: number | null;
                                     completed: number;
                                     contacted24hRate?: number | null;
                                     departmentId: string;
@@ -4867,6 +4874,7 @@ export interface paths {
                                         items: string;
                                         tasks: string;
                                     };
+                                    firstDispatchRate?: number | null;
                                     inProgress: number;
                                     onTime: number;
                                     onTimeRate: number | null;
@@ -4874,6 +4882,7 @@ export interface paths {
                                     postponed: number;
                                     red: number;
                                     redEver: number;
+                                    reopenRate?: number | null;
                                     returned?: number;
                                     satisfactionRate?: number | null;
                                     satisfied?: number;

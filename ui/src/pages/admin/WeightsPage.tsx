@@ -7,7 +7,7 @@ import { get } from '../../api/client';
 import { useApiForm } from '../../api/useApiForm';
 import { FormError, PageContainer } from '../../components/PageContainer';
 
-const FACTORS = ['onTimeRate', 'redEver', 'urge', 'returned', 'postponed'] as const;
+const FACTORS = ['onTimeRate', 'redEver', 'urge', 'returned', 'postponed', 'appealUnsatisfied', 'appealLateContact', 'appealReopened'] as const;
 type Weights = Record<(typeof FACTORS)[number], number>;
 const KEY = ['assessment', 'weights'];
 

@@ -17,6 +17,7 @@ import { ITEM_KINDS, type ItemKind } from '../../api/types';
 import { DateTime } from '../../components/DateTime';
 import { PageContainer } from '../../components/PageContainer';
 import { formatPercent } from '../../lib/format';
+import { AppealsPanel } from './AppealsPanel';
 import { AssessmentPanel } from './AssessmentPanel';
 import { MatterPanel } from './MatterPanel';
 import { asOfInstant, useBookFilters } from './filters';
@@ -82,6 +83,7 @@ export default function StandingBookPage() {
                 <KindPicker value={filters.kind} onChange={(kind) => setFilters({ kind })} />
                 {section && <KpiCards section={section} />}
                 {section && <DepartmentTable section={section} showZero={filters.showZero} onShowZero={(showZero) => setFilters({ showZero })} />}
+                {section && <AppealsPanel departments={section.departments} />}
                 <MatterPanel asOf={asOf} kind={filters.kind === 'all' ? undefined : filters.kind} />
               </>
             ),

@@ -14,7 +14,18 @@ export interface DrillDown {
   tasks: string;
   items: string;
 }
-export interface DepartmentFigures extends Figures {
+/** A department's hotline figures, where the period has appeals (dispatched to it or returned by it). */
+export interface AppealFigures {
+  appeals?: number;
+  satisfied?: number;
+  satisfactionRate?: number | null;
+  contacted24hRate?: number | null;
+  returned?: number;
+  firstDispatchRate?: number | null;
+  avgHandlingHours?: number | null;
+  reopenRate?: number | null;
+}
+export interface DepartmentFigures extends Figures, AppealFigures {
   departmentId: string;
   departmentName: string | null;
   drillDown: DrillDown;
@@ -44,7 +55,7 @@ export interface Trend {
   periods: (Figures & { start: string; label: string })[];
 }
 
-export const FACTORS = ['onTimeRate', 'redEver', 'urge', 'returned', 'postponed'] as const;
+export const FACTORS = ['onTimeRate', 'redEver', 'urge', 'returned', 'postponed', 'appealUnsatisfied', 'appealLateContact', 'appealReopened'] as const;
 export type Factor = (typeof FACTORS)[number];
 export interface FactorFigures {
   weight: number;
