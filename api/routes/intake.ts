@@ -10,6 +10,8 @@ import {
   ruleSchema,
   serviceAccountBody,
   serviceAccountSchema,
+  intakeAppealAnswer,
+  intakeAppealBody,
   signalAnswer,
   signalBody,
   signalOfItemSchema,
@@ -28,6 +30,7 @@ import {
   removeAccount,
   removeRule,
 } from '../services/intake/admin';
+import { receiveAppeal } from '../services/intake/appeals';
 import { receiveSignal, signalOfItem } from '../services/intake/signals';
 import { authenticateSignal, signalHeaders, type ServiceCaller } from '../services/intake/signed-requests';
 
@@ -64,6 +67,12 @@ export function intakeRoutes(deps: ApiDeps): FastifyPluginAsyncZod {
     await app.register(async (context) => {
       const signed = context.withTypeProvider<ZodTypeProvider>();
       keepRawJson(signed);
+      // Who is calling is settled before the body is validated: a forged request learns nothing from a 400.
+      const serviceCaller = async (request: FastifyRequest) => {
+        const caller = await authenticateSignal(deps, request.headers, request.rawBody ?? '', Date.now());
+        callers.set(request, caller);
+        request.auditActor = { id: caller.id, username: `service:${caller.name}`, role: 'service' };
+      };
       signed.post(
         '/api/intake/signals',
         {
@@ -75,16 +84,30 @@ export function intakeRoutes(deps: ApiDeps): FastifyPluginAsyncZod {
             body: signalBody,
             response: { 202: signalAnswer, ...errors },
           },
-          // Who is calling is settled before the body is validated: a forged request learns nothing from a 400.
-          preValidation: async (request) => {
-            const caller = await authenticateSignal(deps, request.headers, request.rawBody ?? '', Date.now());
-            callers.set(request, caller);
-            request.auditActor = { id: caller.id, username: `service:${caller.name}`, role: 'service' };
-          },
+          preValidation: serviceCaller,
         },
         async (request, reply) => {
           const answer = await receiveSignal(deps, callers.get(request)!, request.body);
           request.auditTarget = answer.itemId;
+          return reply.code(202).send(answer);
+        },
+      );
+      signed.post(
+        '/api/intake/appeals',
+        {
+          config: { access: 'public' },
+          schema: {
+            tags,
+            summary: 'A citizen’s appeal posted by an outside system (a hotline platform): registered for dispatch, once per (source, externalId)',
+            description: `Signed as \`POST /api/intake/signals\` is; the account's source and the body's \`externalId\` make it once: the same pair again answers the same appeal with \`created: false\`.`,
+            body: intakeAppealBody,
+            response: { 202: intakeAppealAnswer, ...errors },
+          },
+          preValidation: serviceCaller,
+        },
+        async (request, reply) => {
+          const answer = await receiveAppeal(deps, callers.get(request)!, request.body);
+          request.auditTarget = answer.id;
           return reply.code(202).send(answer);
         },
       );

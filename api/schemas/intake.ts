@@ -1,5 +1,7 @@
 import { z } from 'zod';
 import { riskLevels } from '../../db/schema/intake';
+import { APPEAL_CHANNELS } from '../../domain/appeals';
+import { registerAppealBody } from './appeals';
 import { ownMessages } from '../validation-messages';
 import { durationString } from './durations';
 
@@ -24,6 +26,13 @@ export const signalBody = z.object({
 export type SignalBody = z.infer<typeof signalBody>;
 
 export const signalAnswer = z.object({ itemId: z.string(), created: z.boolean() });
+
+/** An appeal from an outside system: the operator's fields without files, and its own id (once per source). */
+export const intakeAppealBody = registerAppealBody
+  .omit({ attachmentIds: true })
+  .extend({ externalId: z.string().min(1).max(200), channel: z.enum(APPEAL_CHANNELS).optional() });
+export type IntakeAppealBody = z.infer<typeof intakeAppealBody>;
+export const intakeAppealAnswer = z.object({ id: z.string(), code: z.string(), queryCode: z.string(), created: z.boolean() });
 
 export const signalOfItemSchema = z.object({
   source: z.string(),

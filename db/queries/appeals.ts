@@ -24,6 +24,12 @@ export async function findAppeal(db: Executor, id: string): Promise<AppealRow | 
   return row;
 }
 
+/** The appeal an outside system posted under its own id (POST /api/intake/appeals), if any. */
+export async function findAppealByExternalId(db: Executor, source: string, externalId: string): Promise<AppealRow | undefined> {
+  const [row] = await db.select().from(appeals).where(and(eq(appeals.source, source), eq(appeals.externalId, externalId)));
+  return row;
+}
+
 export async function findAppealByQueryCode(db: Executor, queryCode: string): Promise<AppealRow | undefined> {
   const [row] = await db.select().from(appeals).where(eq(appeals.queryCode, queryCode));
   return row;

@@ -3,7 +3,7 @@
 // truth (signing, the reply as its completion report, the visit as its review) is in Temporal and
 // the `tasks` read model like every other kind's.
 import { sql } from 'drizzle-orm';
-import { boolean, index, integer, pgTable, text, timestamp, uuid } from 'drizzle-orm/pg-core';
+import { boolean, index, integer, pgTable, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
 import { supervisionMatters } from './matters';
 import type { AppealChannel, AppealStage, ContactMethod, VisitResult } from '../../domain/appeals';
 
@@ -48,8 +48,14 @@ export const appeals = pgTable(
     closedAt: at('closed_at'),
     /** The supervision matter it concerns (optional; its item is tied to it at dispatch). */
     matterId: uuid('matter_id').references(() => supervisionMatters.id, { onDelete: 'set null' }),
+    /** Posted by an outside system (POST /api/intake/appeals): its service account's source and its own id, once each. */
+    source: text('source'),
+    externalId: text('external_id'),
   },
-  (t) => [index('appeals_stage_idx').on(t.stage, t.createdAt), index('appeals_department_idx').on(t.departmentId, t.dispatchedAt), index('appeals_lead_task_idx').on(t.leadTaskId)],
+  (t) => [
+    index('appeals_stage_idx').on(t.stage, t.createdAt), index('appeals_department_idx').on(t.departmentId, t.dispatchedAt), index('appeals_lead_task_idx').on(t.leadTaskId),
+    uniqueIndex('appeals_external_idx').on(t.source, t.externalId).where(sql`${t.externalId} is not null`),
+  ],
 );
 
 /** Each return (退单) of an appeal by a department, counted against that department. */

@@ -9,6 +9,7 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { and, eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { appeals } from '../../db/schema/appeals';
 import { intakeSignals } from '../../db/schema/intake';
 import { auditLog } from '../../db/schema/audit';
 import { items } from '../../db/schema/items';
@@ -94,6 +95,36 @@ async function signalRows(externalId: string) {
 async function itemsOf(externalId: string) {
   return h.deps.database.db.select().from(items).where(eq(items.source, `${source}/${externalId}`));
 }
+
+describe('an outside system posts a citizen’s appeal', () => {
+  async function postAppeal(body: unknown, secret = account.secret) {
+    const raw = JSON.stringify(body);
+    const timestamp = String(Math.floor(Date.now() / 1000));
+    const headers = { 'x-api-key': account.apiKey, 'x-timestamp': timestamp, 'x-signature': sign(secret, timestamp, raw) };
+    return h.request('POST', '/api/intake/appeals', { body: raw, headers });
+  }
+
+  it('signed: registered for dispatch once per external id; a forged one writes nothing', async () => {
+    const externalId = uniqueName('hotline');
+    const appeal = { externalId, text: '小区电梯频繁停运，老人上下楼困难', phone: '13900001111', citizenName: '李先生', channel: 'hotline' };
+    const first = await postAppeal(appeal);
+    expect(first.status, JSON.stringify(first.body)).toBe(202);
+    expect(first.body).toMatchObject({ id: expect.any(String), code: expect.stringMatching(/^SQ-/), queryCode: expect.any(String), created: true });
+    const operator = await h.createUser('operator');
+    const queued = await operator.get('/api/appeals?status=registered&pageSize=200');
+    expect(queued.body.items.map((a: { id: string }) => a.id)).toContain(first.body.id);
+    expect((await operator.get(`/api/appeals/${first.body.id}`)).body).toMatchObject({ channel: 'hotline', text: appeal.text });
+
+    const again = await postAppeal({ ...appeal, text: '小区电梯频繁停运（重复推送）' });
+    expect(again.body).toEqual({ ...first.body, created: false });
+
+    const forgedId = uniqueName('forged');
+    const forged = await postAppeal({ ...appeal, externalId: forgedId }, 'not-the-secret-at-all');
+    expect(forged.status).toBe(401);
+    const rows = await h.deps.database.db.select().from(appeals).where(eq(appeals.externalId, forgedId));
+    expect(rows).toEqual([]);
+  });
+});
 
 describe('a signal becomes one verification item', () => {
   it('posted twice: one item, the repeat updates the details and answers created: false', async () => {

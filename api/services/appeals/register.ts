@@ -32,6 +32,7 @@ export async function registerAppeal(
   deps: Deps,
   registeredBy: string | null,
   body: Omit<RegisterAppealBody, 'channel' | 'matterId'> & { channel: AppealChannel; matterId?: string | undefined },
+  external: { source: string; externalId: string } | null = null,
 ): Promise<RegisteredAppeal> {
   const db = deps.database.db;
   if (body.matterId) await matterNamed(deps, body.matterId, 'body.matterId');
@@ -54,6 +55,8 @@ export async function registerAppeal(
       attachmentIds: [...new Set(attachmentIds)],
       stage: 'registered',
       matterId: body.matterId ?? null,
+      source: external?.source ?? null,
+      externalId: external?.externalId ?? null,
       registeredBy,
       createdAt: new Date(now),
     });

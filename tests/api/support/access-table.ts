@@ -176,6 +176,7 @@ export const ACCESS: Record<string, Expectation> = {
   'GET /api/notification-deliveries': { who: ['admin', 'supervisor'] },
   // early warnings (预警核查)
   'POST /api/intake/signals': { who: 'service' },
+  'POST /api/intake/appeals': { who: 'service' },
   'GET /api/items/:id/signal': everyone,
   'GET /api/intake/sources': admin,
   'PUT /api/intake/sources/:source': admin,
