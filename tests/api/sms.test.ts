@@ -1,6 +1,6 @@
 /**
  * The SMS channel (issue 19) end to end: the admin's settings, a citizen's query code on registration,
- * staff who chose SMS hearing of a dispatch and an urge, a failing provider retried to exactly one
+ * the reply and the return visit, staff who chose SMS hearing of a dispatch, an urge and a red light, a failing provider retried to exactly one
  * message, a wrong secret refused by the provider and shown to the admin, staff phones masked by role.
  * The provider is a local server that checks every Alibaba Cloud RPC signature itself.
  */
@@ -116,7 +116,39 @@ describe('citizens', () => {
   });
 });
 
+describe('the citizen hears of the reply and the return visit', () => {
+  it('one SMS each, after the registration’s query code', async () => {
+    const phone = '13811110009';
+    const dept = await h.createDepartment('短信答复局');
+    const staff = await h.createUser('department', dept.id, 'smsreply');
+    const res = await operator.post('/api/appeals', { text: '公交站牌被撞坏', phone, channel: 'hotline' });
+    expect(res.status).toBe(201);
+    expect((await operator.post(`/api/appeals/${res.body.id}/dispatch`, { departmentId: dept.id })).status).toBe(200);
+    const task = await waitFor(async () => (await supervisor.get(`/api/items/${res.body.id}`)).body.tasks?.find((t: Json) => t.departmentId === dept.id), 'the lead task');
+    expect((await staff.post(`/api/tasks/${task.id}/sign`, {})).status).toBe(200);
+    const reply = await staff.post(`/api/tasks/${task.id}/reply`, { text: '站牌已修复', contactMethod: 'phone', contactedAt: new Date().toISOString() });
+    expect(reply.status, JSON.stringify(reply.body)).toBe(200);
+    await waitFor(async () => smsTo(phone).some((m) => m.templateCode === 'SMS_REPLY_ZH'), 'the reply SMS');
+    expect((await operator.post(`/api/appeals/${res.body.id}/return-visit`, { result: 'satisfied' })).status).toBe(200);
+    await waitFor(async () => smsTo(phone).some((m) => m.templateCode === 'SMS_VISIT_ZH'), 'the return-visit SMS');
+    await settle();
+    expect(smsTo(phone).map((m) => m.templateCode)).toEqual(['SMS_REG_ZH', 'SMS_REPLY_ZH', 'SMS_VISIT_ZH']);
+  });
+});
+
 describe('staff', () => {
+  it('who chose SMS hear when their task turns red', async () => {
+    const dept = await h.createDepartment('短信红灯局');
+    const staff = await h.createUser('department', dept.id, 'smsred');
+    expect((await admin.request('PATCH', `/api/users/${staff.id}`, { phone: '13833330001' })).status).toBe(200);
+    expect((await staff.request('PUT', '/api/me/notification-preferences', { smsEnabled: true })).status).toBe(200);
+    const dueAt = new Date(Date.now() + 4_000).toISOString();
+    const launched = await supervisor.post('/api/items', launchBody(leader.id, [{ departmentId: dept.id, role: 'lead' }], { dueAt, warnBefore: 'PT1S', signWithin: 'PT1H' }));
+    expect(launched.status, JSON.stringify(launched.body)).toBe(201);
+    await waitFor(async () => smsTo('13833330001').some((m) => m.templateCode === 'SMS_RED_ZH'), 'the red-light SMS', 30_000);
+  });
+
+
   it('who chose SMS hear of a dispatch and an urge on their phone, in their language; the others do not', async () => {
     const dept = await h.createDepartment('短信局');
     const [zhStaff, enStaff, quiet] = await Promise.all([h.createUser('department', dept.id, 'smszh'), h.createUser('department', dept.id, 'smsen'), h.createUser('department', dept.id, 'nosms')]);
