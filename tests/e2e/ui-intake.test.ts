@@ -43,6 +43,8 @@ describe('intake administration in Chromium', () => {
     // The rule: high risk of this source → the department, three working days (the form's default).
     await page.getByRole('button', { name: '新增规则' }).click();
     const dialog = page.getByRole('dialog');
+    // Other tests' sources may be listed first: choose this one.
+    await pick(page, dialog.getByLabel('来源代码'), source);
     await pick(page, dialog.getByLabel('核查单位'), deptName);
     await pick(page, dialog.getByLabel('交办领导'), `预警领导${suffix}`);
     await dialog.getByRole('button', { name: SAVE }).click();
@@ -52,6 +54,7 @@ describe('intake administration in Chromium', () => {
     // The account: key and secret shown once, with the warning.
     await page.getByRole('button', { name: '新建服务账号' }).click();
     await page.getByRole('dialog').getByLabel('账号名称').fill(`监测平台${suffix}`);
+    await pick(page, page.getByRole('dialog').getByLabel('来源代码'), source);
     await page.getByRole('dialog').getByRole('button', { name: CREATE }).click();
     const once = page.getByTestId('shown-once');
     await once.waitFor();

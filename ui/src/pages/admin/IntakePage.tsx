@@ -215,7 +215,7 @@ function RuleForm({ rule, sources, onDone }: { rule: Rule | null; sources: Sourc
   return (
     <Form form={form} layout="vertical" initialValues={initial} onFinish={onFinish}>
       <Form.Item name="source" label={t('intake.source')} rules={[{ required: true, message: t('common:required') }]}>
-        <Select disabled={!!rule} options={sources.map((s) => ({ value: s.source, label: `${s.name} (${s.source})` }))} />
+        <Select disabled={!!rule} showSearch optionFilterProp="label" options={sources.map((s) => ({ value: s.source, label: `${s.name} (${s.source})` }))} />
       </Form.Item>
       <Form.Item name="riskLevel" label={t('intake.risk')} rules={[{ required: true, message: t('common:required') }]}>
         <Select disabled={!!rule} options={RISKS.map((r) => ({ value: r, label: t(`intake.risks.${r}`) }))} />
@@ -291,7 +291,7 @@ function AccountForm({ sources, onCreated }: { sources: Source[]; onCreated: (a:
         <Input />
       </Form.Item>
       <Form.Item name="source" label={t('intake.source')} rules={[{ required: true, message: t('common:required') }]}>
-        <Select options={sources.map((s) => ({ value: s.source, label: `${s.name} (${s.source})` }))} />
+        <Select showSearch optionFilterProp="label" options={sources.map((s) => ({ value: s.source, label: `${s.name} (${s.source})` }))} />
       </Form.Item>
       <FormError message={save.formError} />
       <Button type="primary" htmlType="submit" loading={save.pending}>
