@@ -22,3 +22,9 @@ export function connectDatabase(url: string, options: { max?: number } = {}): Da
   const db = drizzle(sql, { schema });
   return { db, sql, close: () => sql.end({ timeout: 5 }) };
 }
+
+/** A Postgres unique violation (23505), as postgres.js raises it or drizzle wraps it. */
+export function isUniqueViolation(error: unknown): boolean {
+  const e = error as { code?: string; cause?: { code?: string } } | null;
+  return e?.code === '23505' || e?.cause?.code === '23505';
+}

@@ -2,6 +2,7 @@
  * Appeals posted by an outside system (a 12345 hotline platform, a government message board) through
  * the signed intake: registered as an operator's would be, once per (the account's source, externalId).
  */
+import { isUniqueViolation } from '../../../db/client';
 import { findAppealByExternalId } from '../../../db/queries/appeals';
 import type { ApiDeps } from '../../deps';
 import { registerAppeal } from '../appeals/register';
@@ -16,11 +17,6 @@ export interface ReceivedAppeal {
   queryCode: string;
   created: boolean;
 }
-
-const isUniqueViolation = (error: unknown) => {
-  const e = error as { code?: string; cause?: { code?: string } };
-  return e.code === '23505' || e.cause?.code === '23505';
-};
 
 export async function receiveAppeal(deps: Deps, caller: ServiceCaller, body: IntakeAppealBody): Promise<ReceivedAppeal> {
   const key = { source: caller.source, externalId: body.externalId };

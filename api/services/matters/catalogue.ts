@@ -1,5 +1,6 @@
 // The admin's catalogue of supervision matters (监管事项清单): list, create, change, delete; and the one
 // check every other module uses when a body names a matter (appeals, intake rules).
+import { isUniqueViolation } from '../../../db/client';
 import { existingDepartmentIds } from '../../../db/queries/items';
 import { deleteMatter, findMatter, insertMatter, itemsOfMatter, listMatters, updateMatter, type MatterRow } from '../../../db/queries/matters';
 import type { SessionUser } from '../../authz';
@@ -46,7 +47,6 @@ async function checkDepartment(deps: Deps, departmentId: string | undefined) {
 }
 
 const codeTaken = () => fieldError('conflict', 'body.code', 'another matter has this code', '已有事项使用该编码');
-const isUniqueViolation = (error: unknown) => (error as { code?: string; cause?: { code?: string } }).code === '23505' || (error as { cause?: { code?: string } }).cause?.code === '23505';
 
 const facts = (body: MatterPatch) => ({
   ...body,
