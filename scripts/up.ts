@@ -5,7 +5,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { loadConfigOrExit } from '../config/env';
 import { connectDatabase } from '../db/client';
 import { runMigrations } from '../db/migrate';
@@ -67,12 +67,13 @@ async function main() {
   console.log((await buildUiIfStale()) ? '  UI built into ui/dist' : '  UI is up to date');
 
   step('Worker and API');
-  const tsx = resolve(repoRoot, 'node_modules', '.bin', 'tsx');
+  // node --import tsx, not the tsx CLI: the CLI relays a signal to its child and SIGKILLs it when the
+  // child does not acknowledge within 30 ms, which a loaded machine misses (a lost graceful stop).
   for (const [name, entry] of [
     ['worker', 'worker/main.ts'],
     ['api', 'api/main.ts'],
   ] as const) {
-    const child = spawn(tsx, [entry], { cwd: repoRoot, env, stdio: ['ignore', 'inherit', 'inherit'] });
+    const child = spawn(process.execPath, ['--import', 'tsx', entry], { cwd: repoRoot, env, stdio: ['ignore', 'inherit', 'inherit'] });
     child.on('exit', (code, signal) => {
       if (!shuttingDown) {
         console.error(`${name} exited (${signal ?? code}); stopping the platform.`);

@@ -1,12 +1,12 @@
 /**
- * `npm run up` as a user runs it (tsx scripts/up.ts), on ports and a data directory of the test's
+ * `npm run up` as a user runs it (node --import tsx scripts/up.ts), on ports and a data directory of the test's
  * own: it comes up healthy, Ctrl-C stops what it started, and a second run reuses the SQLite file
  * so a workflow's durable timer started in the first run still fires in the second.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { Client, Connection } from '@temporalio/client';
 import { afterAll, describe, expect, it } from 'vitest';
 import { repoRoot } from '../../../scripts/dev-settings';
@@ -23,7 +23,7 @@ const started: ChildProcess[] = [];
 function up(): { child: ChildProcess; output: () => string; ready: Promise<void> } {
   const services = testServices();
   let output = '';
-  const child = spawn(resolve(repoRoot, 'node_modules/.bin/tsx'), ['scripts/up.ts'], {
+  const child = spawn(process.execPath, ['--import', 'tsx', 'scripts/up.ts'], {
     cwd: repoRoot,
     env: {
       ...process.env,
