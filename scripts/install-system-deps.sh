@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # What npm cannot install: the Temporal CLI (built from Go, cached outside the checkout) and,
-# for browser tests, Debian's Chromium; for the PDF export tests, poppler-utils (pdftoppm). Each step is skipped when already there.
+# for browser tests, Debian's Chromium; for the PDF export tests, poppler-utils (pdftoppm); for the
+# multi-process shape, HAProxy. Each step is skipped when already there.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export PATH="$PATH:/usr/local/go/bin"
@@ -24,5 +25,15 @@ if [ -d tests/api ] && ls tests/api/exports*.test.ts >/dev/null 2>&1 && ! comman
     apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq poppler-utils >/dev/null
   else
     echo "pdftoppm is missing: install it (Debian: apt-get install poppler-utils) for the PDF export tests." >&2
+  fi
+fi
+
+# The multi-process shape (scripts/cluster.ts, the fault and load suites) puts HAProxy in front of the APIs.
+if ! command -v haproxy >/dev/null 2>&1; then
+  if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
+    echo "installing HAProxy for the multi-process shape (apt-get)…"
+    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq haproxy >/dev/null
+  else
+    echo "HAProxy is missing: install it (Debian: apt-get install haproxy) for the multi-process tests." >&2
   fi
 fi
