@@ -12,7 +12,9 @@ import { connectDatabase, type Database, type DatabaseHandle } from '../../db/cl
 import { chinaMonthStart, compactStandingBook, countFacts, DATE_FIELDS, monthlyRollupPlan, type CountRow, type DateField, type FactFilter } from '../../db/queries/dashboard';
 import { items, tasks } from '../../db/schema/items';
 import { ITEM_KINDS, type ItemKind } from '../../domain/types';
+import { runMigrations } from '../../db/migrate';
 import { startApiHarness, type ApiHarness } from '../support/api-harness';
+import { databaseOfItsOwn, testConfig } from '../support/services';
 import { DAY_MS, expectedFigures, makeStories, METRIC_KEYS, rng, seedStories, type SeedItem } from './dashboard-seed';
 import { writersRacingCompaction } from '../support/concurrency';
 
@@ -25,8 +27,12 @@ let stories: SeedItem[];
 const BASE = Date.UTC(2024, 11, 9, 16);
 const DAYS = 150;
 
+// A database of this file's own: its lock drills and global compactions must not meet other files' writers.
+const databaseUrl = databaseOfItsOwn('supervision_rollup');
+
 beforeAll(async () => {
-  h = await startApiHarness({ worker: false });
+  await runMigrations(databaseUrl);
+  h = await startApiHarness({ worker: false, config: testConfig({ DATABASE_URL: databaseUrl }) });
   db = h.deps.database.db;
   depts = (await Promise.all(['月表一局', '月表二局', '月表三局'].map((n) => h.createDepartment(n)))).map((d) => d.id);
   issuer = (await h.createUser('leader')).id;
