@@ -94,7 +94,6 @@ export function haproxyConfig(options: { port: number; apis: { name: string; por
     '',
     'defaults',
     '  mode http',
-    '  option httplog',
     '  timeout connect 5s',
     '  timeout client 1h',
     '  timeout server 1h',

@@ -24,13 +24,17 @@ import { testServices, uniqueName } from '../../support/services';
 const BALANCER_PORT = Number(process.env.TEST_TEMPORAL_PORT ?? 17233) + 20;
 const PASSWORD = 'cluster-test-password';
 
-interface Answer<T = any> {
+// Answers are read loosely (`body.tasks[0].id`), as tests/support/api-harness.ts does.
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+type Json = any;
+
+interface Answer<T = Json> {
   status: number;
   body: T;
   headers: Headers;
 }
 
-async function call<T = any>(base: string, method: string, path: string, options: { token?: string; body?: unknown; headers?: Record<string, string> } = {}): Promise<Answer<T>> {
+async function call<T = Json>(base: string, method: string, path: string, options: { token?: string; body?: unknown; headers?: Record<string, string> } = {}): Promise<Answer<T>> {
   const headers: Record<string, string> = { ...options.headers };
   if (options.token) headers.authorization = `Bearer ${options.token}`;
   if (options.body !== undefined) headers['content-type'] = 'application/json';
@@ -47,7 +51,7 @@ async function call<T = any>(base: string, method: string, path: string, options
 
 /** A local webhook receiver that records every delivery. */
 async function startReceiver() {
-  const received: { path: string; headers: IncomingHttpHeaders; body: any }[] = [];
+  const received: { path: string; headers: IncomingHttpHeaders; body: Json }[] = [];
   const server: Server = createServer((request, response) => {
     let raw = '';
     request.on('data', (chunk) => (raw += chunk));
@@ -74,7 +78,7 @@ async function startReceiver() {
 async function openStream(base: string, token: string) {
   const controller = new AbortController();
   const response = await fetch(`${base}/api/events`, { headers: { authorization: `Bearer ${token}`, accept: 'text/event-stream' }, signal: controller.signal });
-  const events: { event: string; data: any }[] = [];
+  const events: { event: string; data: Json }[] = [];
   let raw = '';
   const reading = (async () => {
     const decoder = new TextDecoder();
@@ -170,7 +174,7 @@ afterAll(async () => {
 });
 
 describe('two API processes behind HAProxy, two workers', () => {
-  it('the balancer spreads requests over both APIs, and a session made on one works on the other', async () => {
+  it('a session made on one API process works on the other and through the balancer; a logout on one ends it on both', async () => {
     const supervisor = await createUser('supervisor');
     const [api, other] = cluster.apis;
     const token = await login(supervisor.username, api!.url!);
@@ -328,5 +332,23 @@ describe('two API processes behind HAProxy, two workers', () => {
       timings.workerRestart = Date.now() - restarted;
     }
     expect(worker.running).toBe(true);
-  });
+  }, 300_000);
+
+  // Last, and with time for a restart on a loaded machine: the tests before it use API A directly.
+  it('with API A killed (SIGKILL), the balancer sends every request to API B; A back, both serve again', async () => {
+    const supervisor = await createUser('supervisor');
+    const token = await login(supervisor.username);
+    const apiA = cluster.process('api-a');
+    await apiA.kill('SIGKILL');
+    try {
+      // Not one answer lost, also before the health check has noticed: a refused connection is redispatched.
+      const answers = await Promise.all(Array.from({ length: 8 }, () => call(cluster.url, 'GET', '/api/me', { token })));
+      expect(answers.map((a) => a.status)).toEqual(Array(8).fill(200));
+    } finally {
+      const restarted = Date.now();
+      await apiA.start();
+      timings.apiRestart = Date.now() - restarted;
+    }
+    expect((await call(apiA.url!, 'GET', '/api/me', { token })).status).toBe(200);
+  }, 300_000);
 });
