@@ -29,6 +29,11 @@ export const configSchema = z.object({
    * replayed from history on their next timer or Update; bench/engine.ts measures the trade-off.
    */
   WORKER_CACHED_WORKFLOWS: z.coerce.number().int().min(0).max(100_000).default(500),
+  /**
+   * A prebuilt workflow bundle (bundleWorkflowCode's output) for the worker to load instead of
+   * bundling workflows/ at start: several workers of one release start in seconds.
+   */
+  WORKFLOW_BUNDLE_PATH: optionalPath,
   /** How often a worker folds and vacuums the count roll-ups (db/rollup-upkeep.ts); 0 turns it off. */
   ROLLUP_UPKEEP_INTERVAL_SECONDS: z.coerce.number().int().min(0).max(86_400).default(60),
   DATABASE_URL: z

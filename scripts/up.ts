@@ -2,16 +2,15 @@
  * `npm run up`: brings the whole platform up on this machine and keeps it running until Ctrl-C,
  * which stops what it started. A second run reuses what is already there and loses nothing.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import type { ChildProcess } from 'node:child_process';
+import { mkdirSync } from 'node:fs';
 import { loadConfigOrExit } from '../config/env';
 import { connectDatabase } from '../db/client';
 import { runMigrations } from '../db/migrate';
 import { seed } from '../db/seed';
 import { seedDemoItems } from './demo-items';
-import { dataDir, readDevSettings, repoRoot } from './dev-settings';
+import { dataDir, readDevSettings } from './dev-settings';
+import { persistentSecret, spawnEntry, stopChild, waitForHealth } from './platform-processes';
 import { resolvePostgres } from './postgres';
 import { resolveRedis } from './redis';
 import { buildUiIfStale } from './ui-build';
@@ -67,13 +66,11 @@ async function main() {
   console.log((await buildUiIfStale()) ? '  UI built into ui/dist' : '  UI is up to date');
 
   step('Worker and API');
-  // node --import tsx, not the tsx CLI: the CLI relays a signal to its child and SIGKILLs it when the
-  // child does not acknowledge within 30 ms, which a loaded machine misses (a lost graceful stop).
   for (const [name, entry] of [
     ['worker', 'worker/main.ts'],
     ['api', 'api/main.ts'],
   ] as const) {
-    const child = spawn(process.execPath, ['--import', 'tsx', entry], { cwd: repoRoot, env, stdio: ['ignore', 'inherit', 'inherit'] });
+    const child = spawnEntry(entry, env);
     child.on('exit', (code, signal) => {
       if (!shuttingDown) {
         console.error(`${name} exited (${signal ?? code}); stopping the platform.`);
@@ -116,45 +113,12 @@ async function playDemoItems(databaseUrl: string, appUrl: string) {
   }
 }
 
-/** The session secret survives restarts so logins do too; kept out of the checkout. */
-function persistentSecret(): string {
-  const file = join(dataDir(), 'session-secret');
-  if (!existsSync(file)) writeFileSync(file, randomBytes(32).toString('hex'), { mode: 0o600 });
-  return readFileSync(file, 'utf8').trim();
-}
-
-async function waitForHealth(url: string) {
-  const deadline = Date.now() + 120_000;
-  let last = '';
-  while (Date.now() < deadline) {
-    try {
-      const response = await fetch(url);
-      if (response.ok) return;
-      last = JSON.stringify(await response.json());
-    } catch (error) {
-      last = (error as Error).message;
-    }
-    await new Promise((r) => setTimeout(r, 500));
-  }
-  throw new Error(`the API did not report healthy within 2 minutes: ${last}`);
-}
-
 let shuttingDown = false;
 async function shutdown(code: number) {
   if (shuttingDown) return;
   shuttingDown = true;
   console.log('\nStopping…');
-  await Promise.all(
-    children.map(
-      (child) =>
-        new Promise<void>((done) => {
-          if (child.exitCode !== null || child.signalCode !== null) return done();
-          child.once('exit', () => done());
-          child.kill('SIGTERM');
-          setTimeout(() => child.kill('SIGKILL'), 15_000).unref();
-        }),
-    ),
-  );
+  await Promise.all(children.map((child) => stopChild(child)));
   for (const stop of stops.reverse()) await stop().catch((error: Error) => console.error(error.message));
   console.log('Stopped.');
   process.exit(code);

@@ -17,7 +17,7 @@ export async function createSupervisionWorker(options: {
     connection,
     namespace: options.config.TEMPORAL_NAMESPACE,
     taskQueue: options.taskQueue ?? options.config.TEMPORAL_TASK_QUEUE,
-    workflowsPath,
+    ...(options.config.WORKFLOW_BUNDLE_PATH ? { workflowBundle: { codePath: options.config.WORKFLOW_BUNDLE_PATH } } : { workflowsPath }),
     maxCachedWorkflows: options.config.WORKER_CACHED_WORKFLOWS,
     activities: createActivities(options.deps),
   });
