@@ -1,5 +1,5 @@
 import { BUCKETS, featureBuckets, learnVocabulary, vectorize, wordBucket, type SparseVector, type Vocabulary } from './features';
-import { decisionValues, trainOneVsRest } from './linear';
+import { classWeights, decisionValues, trainOneVsRest } from './linear';
 
 /** One labelled example, already segmented (assist/tokenize.ts). */
 export interface Example {
@@ -21,7 +21,8 @@ export interface StoredModel {
   temperature: number;
 }
 
-const FORMAT = 'tfidf-linear-svm-hashed/1';
+/** /2: character 1-grams among the features (a /1 model's buckets would not match: retrain). */
+const FORMAT = 'tfidf-linear-svm-hashed/2';
 /** A feature kept in at least this many training texts. */
 const MIN_DOCUMENTS = 2;
 /** A served feature whose weights all stay under this is left out of the stored model (it moves no score). */
@@ -35,14 +36,14 @@ export interface Fitted {
   weights: Float32Array[];
 }
 
-/** Learns a linear model over the TF-IDF features (assist/features.ts `featureBuckets`) of the texts `rows` of `texts`, with SVM cost `c`. */
+/** Learns a linear model over the TF-IDF features (assist/features.ts `featureBuckets`) of the texts `rows` of `texts`, with SVM cost `c`, class-weighted (`classWeights`). */
 export function learnLinear(texts: readonly Int32Array[], rows: readonly number[], labelOf: (row: number) => string, c: number): Fitted {
   const labels = [...new Set(rows.map(labelOf))].sort();
   const documents = rows.map((row) => texts[row]!);
   const vocabulary = learnVocabulary(documents, MIN_DOCUMENTS);
   const vectors = documents.map((document) => vectorize(columnsOf(document, vocabulary), vocabulary.idf));
   const labelIndex = Int32Array.from(rows, (row) => labels.indexOf(labelOf(row)));
-  return { labels, vocabulary, weights: trainOneVsRest(vectors, labelIndex, labels.length, vocabulary.ids.length, c) };
+  return { labels, vocabulary, weights: trainOneVsRest(vectors, labelIndex, labels.length, vocabulary.ids.length, c, classWeights(labelIndex, labels.length)) };
 }
 
 const columnsOf = (document: Int32Array, vocabulary: Vocabulary) => document.map((bucket) => vocabulary.column[bucket]!);

@@ -1,6 +1,6 @@
 /**
  * A text's features for the linear model: its words (jieba, assist/tokenize.ts), adjacent word pairs,
- * and character 2- and 3-grams of the words run together (they catch what segmentation splits
+ * and character 1-, 2- and 3-grams of the words run together (they catch what segmentation splits
  * differently from one text to the next, common in Chinese), hashed into buckets (the hashing trick:
  * 1.5 million distinct strings in 4,600 messages, which a table of strings would make slow and large).
  * Weighted by TF-IDF with sublinear tf (1 + log tf), L2-normalised.
@@ -24,16 +24,19 @@ const bucket = (hash: number) => (hash >>> 0) & (BUCKETS - 1);
 /** The bucket of a word feature (what `terms` may name). */
 export const wordBucket = (word: string) => bucket(fnv(WORD, word));
 
-/** The feature buckets of a segmented text, one per occurrence: words, adjacent word pairs, character 2- and 3-grams. */
+/** Lengths of the character n-grams (single characters added on the grouped folds: macro-F1 +0.002, auto-dispatched share +3 pp, bench/RESULTS.md). */
+const CHAR_GRAMS = [1, 2, 3];
+
+/** The feature buckets of a segmented text, one per occurrence: words, adjacent word pairs, character 1-, 2- and 3-grams. */
 export function featureBuckets(tokens: readonly string[]): Int32Array {
   const run = tokens.join('');
-  const out = new Int32Array(Math.max(0, tokens.length * 2 - 1) + Math.max(0, run.length - 1) + Math.max(0, run.length - 2));
+  const out = new Int32Array(Math.max(0, tokens.length * 2 - 1) + CHAR_GRAMS.reduce((sum, n) => sum + Math.max(0, run.length - n + 1), 0));
   let k = 0;
   tokens.forEach((token, i) => {
     out[k++] = wordBucket(token);
     if (i > 0) out[k++] = bucket(fnv(fnv(fnv(PAIR, tokens[i - 1]!), ' '), token));
   });
-  for (let n = 2; n <= 3; n += 1) for (let i = 0; i + n <= run.length; i += 1) out[k++] = bucket(fnv(CHARS + n, run, i, i + n));
+  for (const n of CHAR_GRAMS) for (let i = 0; i + n <= run.length; i += 1) out[k++] = bucket(fnv(CHARS + n, run, i, i + n));
   return out.subarray(0, k);
 }
 

@@ -5,11 +5,23 @@ import type { SparseVector } from './features';
  * liblinear does (Hsieh et al., ICML 2008), over sparse vectors, with a bias as one more constant
  * feature. No installed package fits (see assist/README.md), so it is written here.
  *
- * Returns one weight row per label, `dimension + 1` long (the last entry the bias).
+ * Class-weighted as liblinear's `-wi`: in label k's binary problem its own texts get cost
+ * `c × classWeights[k]`, the rest `c`. Returns one weight row per label, `dimension + 1` long (the last
+ * entry the bias).
  */
-export function trainOneVsRest(vectors: readonly SparseVector[], labelIndex: Int32Array, labels: number, dimension: number, c: number): Float32Array[] {
+export function trainOneVsRest(vectors: readonly SparseVector[], labelIndex: Int32Array, labels: number, dimension: number, c: number, classWeights?: ArrayLike<number>): Float32Array[] {
   const rows = compressedRows(vectors);
-  return Array.from({ length: labels }, (_, k) => trainBinary(rows, Int8Array.from(labelIndex, (l) => (l === k ? 1 : -1)), dimension, c));
+  return Array.from({ length: labels }, (_, k) => trainBinary(rows, Int8Array.from(labelIndex, (l) => (l === k ? 1 : -1)), dimension, c * (classWeights?.[k] ?? 1), c));
+}
+
+/**
+ * Balanced class weights, softened: (n / (labels × n_k))^power. A small department's texts weigh more,
+ * so its recall is not sacrificed to the large ones'. Power 0.5 measured best on the grouped folds.
+ */
+export function classWeights(labelIndex: Int32Array, labels: number, power = 0.5): Float64Array {
+  const counts = new Float64Array(labels);
+  for (const l of labelIndex) counts[l]! += 1;
+  return counts.map((n) => (n > 0 ? (labelIndex.length / (labels * n)) ** power : 1));
 }
 
 const MAX_EPOCHS = 50;
@@ -47,14 +59,15 @@ function shuffle(order: Int32Array, seed: number): number {
   return s;
 }
 
-function trainBinary({ start, index, value }: Rows, y: Int8Array, dimension: number, c: number): Float32Array {
+/** A binary problem: the texts with y = +1 at cost `cPositive`, the others at `cNegative`. */
+function trainBinary({ start, index, value }: Rows, y: Int8Array, dimension: number, cPositive: number, cNegative: number): Float32Array {
   const n = y.length;
   const w = new Float64Array(dimension + 1);
   const alpha = new Float64Array(n);
-  const diagonal = 1 / (2 * c);
+  const diagonals = [1 / (2 * cNegative), 1 / (2 * cPositive)];
   const qii = new Float64Array(n);
   for (let i = 0; i < n; i += 1) {
-    let s = BIAS * BIAS + diagonal;
+    let s = BIAS * BIAS + diagonals[y[i]! > 0 ? 1 : 0]!;
     for (let p = start[i]!; p < start[i + 1]!; p += 1) s += value[p]! * value[p]!;
     qii[i] = s;
   }
@@ -72,7 +85,7 @@ function trainBinary({ start, index, value }: Rows, y: Int8Array, dimension: num
       for (let p = from; p < to; p += 1) dot += w[index[p]!]! * value[p]!;
       const yi = y[i]!;
       const a = alpha[i]!;
-      const g = yi * dot - 1 + diagonal * a;
+      const g = yi * dot - 1 + diagonals[yi > 0 ? 1 : 0]! * a;
       const pg = a === 0 ? Math.min(g, 0) : g;
       if (pg > maxPg) maxPg = pg;
       if (pg < minPg) minPg = pg;

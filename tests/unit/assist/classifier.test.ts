@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { LinearModel } from '../../../assist/classifier';
+import { featureBuckets } from '../../../assist/features';
+import { classWeights, decisionValues, trainOneVsRest } from '../../../assist/linear';
 import { thresholdFor, type HeldOutAnswer } from '../../../assist/metrics';
 import { documentTokens, tokens } from '../../../assist/tokenize';
 import { MIN_EXAMPLES, trainModel } from '../../../assist/train';
@@ -17,7 +19,8 @@ describe('segmentation', () => {
   });
 });
 
-describe('department suggestion', () => {
+// Training allocates a few 2^21-bucket tables per fit: on a loaded shared machine it needs more than the default 10 s.
+describe('department suggestion', { timeout: 60_000 }, () => {
   it('trains, then suggests the top 3 with confidences summing to at most 1 and the words that drove each', () => {
     const outcome = trainModel(examples);
     expect(outcome.ok).toBe(true);
@@ -33,10 +36,10 @@ describe('department suggestion', () => {
     expect(suggestions[0]!.terms).not.toContain('每天');
   });
 
-  it('a text with no known word gets no suggestion, not an error', () => {
+  it('a text with no known word (nor character) gets no suggestion, not an error', () => {
     const outcome = trainModel(examples);
     if (!outcome.ok) throw new Error('trained');
-    expect(LinearModel.load(outcome.model)!.suggest(tokens('完全陌生的词汇组合'))).toEqual([]);
+    expect(LinearModel.load(outcome.model)!.suggest(tokens('彩虹蝴蝶翩翩飞舞'))).toEqual([]);
   });
 
   it('an empty or tiny history trains no model and says why', () => {
@@ -44,6 +47,38 @@ describe('department suggestion', () => {
     const oneDepartment = examples.filter((e) => e.label === 'traffic');
     expect(trainModel(oneDepartment)).toMatchObject({ ok: false, labels: 1 });
     expect(trainModel(examples.slice(0, MIN_EXAMPLES - 1))).toMatchObject({ ok: false, reason: 'too_little_history' });
+  });
+});
+
+describe('features and class weights', () => {
+  it('count words, adjacent word pairs and character 1-, 2- and 3-grams, so a text sharing only a character with another still meets it', () => {
+    // 2 words + 1 pair + on the run 供水停水: 4 single characters, 3 pairs, 2 triples.
+    expect(featureBuckets(['供水', '停水'])).toHaveLength(12);
+    const single = featureBuckets(['水']);
+    expect([...featureBuckets(['供水', '停水'])].some((b) => single.includes(b))).toBe(true);
+  });
+
+  it('weigh a small department’s texts more, softened by the power', () => {
+    const labelIndex = Int32Array.from([0, 0, 0, 1]);
+    const [large, small] = classWeights(labelIndex, 2);
+    expect(large).toBeCloseTo(Math.sqrt(4 / 6));
+    expect(small).toBeCloseTo(Math.sqrt(2));
+    expect([...classWeights(labelIndex, 2, 0)]).toEqual([1, 1]);
+  });
+
+  it('a heavier cost on a department pulls an ambiguous text towards it', () => {
+    // Feature 0 says department 0, feature 1 department 1; the ambiguous text has both equally.
+    const x = (a: number, b: number) => ({ indices: Int32Array.from([0, 1]), values: Float32Array.from([a, b]) });
+    const vectors = [x(1, 0.2), x(0.9, 0.3), x(1, 0.1), x(0.8, 0.4), x(0.3, 0.9), x(0.2, 1)];
+    const labelIndex = Int32Array.from([0, 0, 0, 0, 1, 1]);
+    const ambiguous = x(0.6, 0.6);
+    const margin = (weights: Float32Array[]) => {
+      const [a, b] = decisionValues(weights, ambiguous);
+      return b! - a!;
+    };
+    const plain = trainOneVsRest(vectors, labelIndex, 2, 2, 0.1);
+    const weighted = trainOneVsRest(vectors, labelIndex, 2, 2, 0.1, classWeights(labelIndex, 2, 1));
+    expect(margin(weighted)).toBeGreaterThan(margin(plain));
   });
 });
 
