@@ -204,6 +204,13 @@ export function foldTask(events: readonly RawEvent[]): TaskFold {
     }
   };
 
+  let timers: RawEvent[] = [];
+  const firedTimers = () => {
+    const batch = timers;
+    timers = [];
+    batch.forEach(handle);
+  };
+
   for (const raw of events) {
     const f = raw.fact;
     switch (f.kind) {
@@ -220,6 +227,8 @@ export function foldTask(events: readonly RawEvent[]): TaskFold {
         pending.push(raw);
         break;
       case 'task_started': {
+        // The previous workflow task's fired timers, at its clock, after its Updates.
+        firedTimers();
         now = raw.time;
         if (needsOpen && fold.input) {
           needsOpen = false;
@@ -229,7 +238,10 @@ export function foldTask(events: readonly RawEvent[]): TaskFold {
         }
         const batch = pending;
         pending = [];
-        batch.forEach(handle);
+        // The SDK hands a workflow task's jobs over as signals, then Updates (accepted after this
+        // event), then fired timers: a timer's wake-up sees the state the Updates left.
+        batch.filter((p) => p.fact.kind !== 'timer_fired').forEach(handle);
+        timers = batch.filter((p) => p.fact.kind === 'timer_fired');
         break;
       }
       case 'update_accepted': {
@@ -258,6 +270,7 @@ export function foldTask(events: readonly RawEvent[]): TaskFold {
         break;
       }
       case 'closed':
+        firedTimers();
         if (f.how === 'continued_as_new') break;
         fold.closed = true;
         if (f.how === 'completed') fold.result = f.result as TaskWire;
@@ -267,6 +280,8 @@ export function foldTask(events: readonly RawEvent[]): TaskFold {
         break;
     }
   }
+  // A cut right at an accepted Update is the state that Update returned: its task's timers come after.
+  if (events[events.length - 1]?.fact.kind !== 'update_accepted') firedTimers();
   return fold;
 }
 

@@ -293,8 +293,10 @@ export async function runHistory(h: EngineHarness, plan: HistoryPlan): Promise<H
 // ---- The model: the pure domain fold of what was sent, at the instants Temporal recorded ----
 
 interface ModelPoint {
-  /** The history event after which the model holds `state`. */
+  /** The history event the state follows from. */
   raw: RawEvent;
+  /** Where the audit replay is cut to compare: the Update itself, or the end of the workflow task that handled a signal or timer. */
+  cut: RawEvent;
   state: TaskState;
 }
 
@@ -343,7 +345,11 @@ function modelTask(events: readonly RawEvent[], log: TaskLog): TaskModel {
       else if (f.kind === 'signal' || f.kind === 'timer_fired') arrived.push(events[j]!);
       else if (f.kind === 'started') input ??= f.input as TaskInput;
     }
+    let last = i;
+    while (last + 1 < events.length && events[last + 1]!.fact.kind !== 'task_started') last++;
+    const end = events[last]!;
     if (m.state === null && input) m.state = openTask(input.task, now).state;
+    const handled: RawEvent[] = [];
     if (m.state) {
       for (const s of buffered) {
         if (s.fact.kind !== 'signal' || s.fact.name !== deadlinesRecomputedSignal.name) continue;
@@ -354,7 +360,7 @@ function modelTask(events: readonly RawEvent[], log: TaskLog): TaskModel {
         }
         const signalled = signalledTaskEvent(m.state, { type: 'deadlines_recomputed', change, systemActor: SYSTEM_ACTOR }, now);
         if (signalled && !signalled.refused) apply(s, signalled.event);
-        m.points.push({ raw: s, state: m.state });
+        handled.push(s);
       }
       for (const u of updates) {
         if (u.fact.kind !== 'update_accepted') continue;
@@ -366,7 +372,7 @@ function modelTask(events: readonly RawEvent[], log: TaskLog): TaskModel {
         if (seen.has(u.fact.updateId)) continue;
         seen.add(u.fact.updateId);
         apply(u, { ...sent.event, at: now } as TaskEvent);
-        m.points.push({ raw: u, state: m.state });
+        m.points.push({ raw: u, cut: u, state: m.state });
       }
       for (const t of buffered) {
         if (t.fact.kind !== 'timer_fired') continue;
@@ -374,12 +380,13 @@ function modelTask(events: readonly RawEvent[], log: TaskLog): TaskModel {
           apply(t, { type: 'tick', actor: SYSTEM_ACTOR, at: now });
           m.ticks += 1;
         }
-        m.points.push({ raw: t, state: m.state });
+        handled.push(t);
       }
     }
+    for (const raw of handled) m.points.push({ raw, cut: end, state: m.state! });
     buffered = arrived;
-    // Skip to the next workflow task (the loop's i++ lands on it).
-    while (i + 1 < events.length && events[i + 1]!.fact.kind !== 'task_started') i++;
+    // On to the next workflow task (the loop's i++ lands on it).
+    i = last;
   }
   for (const id of log.updates.keys()) if (!seen.has(id)) m.problems.push(`${log.workflowId}: accepted Update ${id} is not in its history`);
   if (signalIndex !== log.signals.length) m.problems.push(`${log.workflowId}: ${log.signals.length} calendar signals sent, ${signalIndex} in history`);
@@ -425,6 +432,15 @@ async function check(h: EngineHarness, itemId: string, logs: TaskLog[]) {
     const events = rawEventsOf(runs);
     const model = modelTask(events, log);
     mismatches.push(...model.problems);
+    if (process.env.ENGINE_PROPERTY_DEBUG) {
+      const lines = events.map((r) => {
+        const f = r.fact as { kind: string; name?: string; activityType?: string; input?: { task?: TaskState } };
+        const point = model.points.find((p) => p.raw === r);
+        const projected = f.kind === 'outbox' && f.input?.task ? ` projected v${f.input.task.version} ${f.input.task.status} ${f.input.task.light}` : '';
+        return `  ${r.runIndex}:${r.eventId} +${r.time - events[0]!.time} ${f.kind} ${f.name ?? f.activityType ?? ''}${projected}${point ? ` model v${point.state.version} ${point.state.status} ${point.state.light}` : ''}`;
+      });
+      process.stderr.write(`${log.workflowId}\n${lines.join('\n')}\n final v${finals[index]!.version} model v${model.state?.version}\n`);
+    }
     timerTicks += model.ticks;
     // (1) The workflow's state equals the domain's fold.
     const final = finals[index]!;
@@ -435,7 +451,7 @@ async function check(h: EngineHarness, itemId: string, logs: TaskLog[]) {
     const at = (raw: RawEvent) => replayTask(histories, raw, log.taskId);
     for (const p of model.points) {
       replayPoints += 1;
-      const replayed = at(p.raw);
+      const replayed = at(p.cut);
       if (!same(replayed, taskToWire(p.state))) {
         mismatches.push(`${log.workflowId}#${p.raw.eventId} ${p.raw.fact.kind}: replay vs model: ${firstDifference((replayed ?? {}) as never, taskToWire(p.state) as never)}`);
       }
