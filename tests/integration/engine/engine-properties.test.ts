@@ -23,7 +23,13 @@ describe('engine properties over random histories', () => {
   it(`${HISTORIES} random histories: workflow = domain fold, audit replay = workflow at every event`, { timeout: Math.max(240_000, HISTORIES * 4_000) }, async () => {
     const plans = fc.sample(historyArb, { numRuns: HISTORIES, seed: SEED });
     const started = Date.now();
-    const outcomes: HistoryOutcome[] = await runHistories(h, plans, CONCURRENCY);
+    let done = 0;
+    const outcomes: HistoryOutcome[] = await runHistories(h, plans, CONCURRENCY, (o) => {
+      done += 1;
+      if (process.env.ENGINE_PROPERTY_PROGRESS && done % 50 === 0) {
+        process.stderr.write(`engine properties: ${done}/${HISTORIES} histories, ${((Date.now() - started) / 1000).toFixed(0)} s${o.mismatches.length ? `, mismatch in ${o.itemId}` : ''}\n`);
+      }
+    });
     const seconds = (Date.now() - started) / 1000;
     const sum = (f: (o: HistoryOutcome) => number) => outcomes.reduce((n, o) => n + f(o), 0);
     const summary = {
