@@ -23,11 +23,14 @@ describe('engine properties over random histories', () => {
   it(`${HISTORIES} random histories: workflow = domain fold, audit replay = workflow at every event`, { timeout: Math.max(240_000, HISTORIES * 4_000) }, async () => {
     const plans = fc.sample(historyArb, { numRuns: HISTORIES, seed: SEED });
     const started = Date.now();
-    let done = 0;
+    const soFar = { done: 0, events: 0, mismatches: 0 };
     const outcomes: HistoryOutcome[] = await runHistories(h, plans, CONCURRENCY, (o) => {
-      done += 1;
-      if (process.env.ENGINE_PROPERTY_PROGRESS && done % 50 === 0) {
-        process.stderr.write(`engine properties: ${done}/${HISTORIES} histories, ${((Date.now() - started) / 1000).toFixed(0)} s${o.mismatches.length ? `, mismatch in ${o.itemId}` : ''}\n`);
+      soFar.done += 1;
+      soFar.events += o.events;
+      soFar.mismatches += o.mismatches.length;
+      if (o.mismatches.length) process.stderr.write(`engine properties: mismatch in ${o.itemId}: ${o.mismatches[0]}\n`);
+      if (process.env.ENGINE_PROPERTY_PROGRESS && soFar.done % 25 === 0) {
+        process.stderr.write(`engine properties: ${soFar.done}/${HISTORIES} histories, ${soFar.events} events, ${soFar.mismatches} mismatches, ${((Date.now() - started) / 1000).toFixed(0)} s\n`);
       }
     });
     const seconds = (Date.now() - started) / 1000;

@@ -9,6 +9,7 @@ import { randomUUID } from 'node:crypto';
 import fc from 'fast-check';
 import { WorkflowUpdateFailedError } from '@temporalio/client';
 import type { WorkflowHandle } from '@temporalio/client';
+import type { UpdateDefinition } from '@temporalio/common';
 import { applyTaskEvent, lightWouldChange, openTask, signalledTaskEvent, SYSTEM_ACTOR, taskToWire } from '../../../domain';
 import type { Actor, Instant, TaskEvent, TaskState, TaskWire } from '../../../domain';
 import { fetchItemHistoriesFromTemporal, type ItemHistories } from '../../../archive/histories';
@@ -88,7 +89,7 @@ export const historyArb: fc.Arbitrary<HistoryPlan> = fc.record({
   reportEveryMs: fc.option(fc.integer({ min: 700, max: 3_000 }), { nil: null }),
   urgeEscalateAfterMs: fc.option(fc.integer({ min: 500, max: 2_000 }), { nil: null }),
   continueAsNewAfterEvents: fc.integer({ min: 25, max: 80 }),
-  commands: fc.array(fc.record({ c: commandArb, force: fc.integer({ min: 0, max: 5 }).map((n) => n === 0) }), { minLength: 5, maxLength: 16 }),
+  commands: fc.array(fc.record({ c: commandArb, force: fc.integer({ min: 0, max: 5 }).map((n) => n === 0) }), { minLength: 5, maxLength: 12 }),
 });
 
 // ---- Driving it ----
@@ -157,6 +158,17 @@ export interface HistoryOutcome {
 
 const isRefusal = (error: unknown) => error instanceof WorkflowUpdateFailedError;
 
+/** A query, asked again when a worker busy with many histories did not answer it in time. */
+async function detail(handle: WorkflowHandle): Promise<TaskState> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await handle.query(taskDetailQuery);
+    } catch (error) {
+      if (attempt >= 10 || (error as { code?: number }).code !== 4) throw error;
+    }
+  }
+}
+
 export async function runHistory(h: EngineHarness, plan: HistoryPlan): Promise<HistoryOutcome> {
   const { specs, itemId, handle: itemHandle } = await h.launch({
     tasks: [
@@ -188,10 +200,10 @@ export async function runHistory(h: EngineHarness, plan: HistoryPlan): Promise<H
   let transfers = 0;
 
   const taskHandle = (): WorkflowHandle => h.client.workflow.getHandle(current.workflowId);
-  async function send<A extends { actor: Actor }>(def: Parameters<WorkflowHandle['executeUpdate']>[0], args: A, event: Omit<TaskEvent, 'at'>) {
+  async function send<A extends { actor: Actor }>(def: UpdateDefinition<TaskWire, [A]>, args: A, event: Omit<TaskEvent, 'at'>) {
     const updateId = randomUUID();
     try {
-      const result = (await taskHandle().executeUpdate(def as never, { args: [args], updateId })) as TaskWire;
+      const result = await taskHandle().executeUpdate(def, { args: [args], updateId });
       current.updates.set(updateId, { event, result });
       accepted += 1;
       return result;
@@ -203,7 +215,7 @@ export async function runHistory(h: EngineHarness, plan: HistoryPlan): Promise<H
   }
 
   for (const [n, planned] of plan.commands.entries()) {
-    const c = planned.force ? planned.c : valid(planned.c, await taskHandle().query(taskDetailQuery), n % 2 === 0);
+    const c = planned.force ? planned.c : valid(planned.c, await detail(taskHandle()), n % 2 === 0);
     switch (c.t) {
       case 'sign':
         await send(signUpdate, { actor: staff }, { type: 'sign', actor: staff });
@@ -214,7 +226,7 @@ export async function runHistory(h: EngineHarness, plan: HistoryPlan): Promise<H
         break;
       }
       case 'requestExtension': {
-        const s = await taskHandle().query(taskDetailQuery);
+        const s = await detail(taskHandle());
         const args = { actor: staff, reason: '需要更多时间', newDueAt: Math.max(s.dueAt, Date.now()) + c.byMs };
         await send(requestExtensionUpdate, args, { type: 'extension_request', ...args });
         break;
@@ -241,7 +253,7 @@ export async function runHistory(h: EngineHarness, plan: HistoryPlan): Promise<H
             (i) => i.tasks.some((t) => t.departmentId === target),
           );
           const next = item.tasks.find((t) => t.departmentId === target)!;
-          await eventually(() => h.client.workflow.getHandle(taskWorkflowId(next.id)).query(taskDetailQuery), (s) => s.id === next.id);
+          await eventually(() => detail(h.client.workflow.getHandle(taskWorkflowId(next.id))), (s) => s.id === next.id);
           current = newLog(next.id);
           departmentId = target;
           staff = staffOf(departmentId);
@@ -267,7 +279,7 @@ export async function runHistory(h: EngineHarness, plan: HistoryPlan): Promise<H
       }
       case 'calendar': {
         // What api/services/organisation/calendar-change.ts does: read the task, recompute, signal.
-        const s = await taskHandle().query(taskDetailQuery);
+        const s = await detail(taskHandle());
         const change: DeadlinesRecomputedArgs = {
           dueAt: s.originalDueAt + c.shiftMs,
           warnAt: s.originalDueAt + c.shiftMs - s.policy.warnBeforeMs,
@@ -404,9 +416,9 @@ function firstDifference(a: Record<string, unknown>, b: Record<string, unknown>)
 /** The histories and the final states, fetched so that no timer fired between them. */
 async function settled(h: EngineHarness, itemId: string, logs: TaskLog[]) {
   for (let attempt = 0; ; attempt++) {
-    const before = await Promise.all(logs.map((l) => h.client.workflow.getHandle(l.workflowId).query(taskDetailQuery)));
+    const before = await Promise.all(logs.map((l) => detail(h.client.workflow.getHandle(l.workflowId))));
     const histories = await fetchItemHistoriesFromTemporal(h.client, itemId);
-    const after = await Promise.all(logs.map((l) => h.client.workflow.getHandle(l.workflowId).query(taskDetailQuery)));
+    const after = await Promise.all(logs.map((l) => detail(h.client.workflow.getHandle(l.workflowId))));
     if (histories && (same(before, after) || attempt >= 5)) return { histories, finals: after };
     await new Promise((r) => setTimeout(r, 200));
   }

@@ -20,7 +20,7 @@ const input: TaskInput = {
 };
 
 function raw(eventId: number, time: number, eventType: number, fact: Fact): RawEvent {
-  return { workflowId: 'task-t1', runId: 'r1', runIndex: 0, kind: 'task', eventId, time, event: { eventId, eventType } as HistoryEvent, fact };
+  return { workflowId: 'task-t1', runId: 'r1', runIndex: 0, kind: 'task', eventId, time, event: { eventId, eventType } as unknown as HistoryEvent, fact };
 }
 
 // Signed a second after the sign-in deadline (a day), in the workflow task its wake-up timer woke.
