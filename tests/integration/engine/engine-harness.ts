@@ -82,7 +82,18 @@ export async function engineHarness(configOverrides: Record<string, string> = {}
       workflowId: itemWorkflowId(itemId),
       args: [input],
     });
-    await handle.executeUpdate(tasksOpenedUpdate);
+    // One id, asked again if a worker too busy to finish the first workflow task in time refused it.
+    const updateId = randomUUID();
+    for (let attempt = 1; ; attempt++) {
+      try {
+        await handle.executeUpdate(tasksOpenedUpdate, { updateId });
+        break;
+      } catch (error) {
+        const code = (error as { cause?: { code?: number } }).cause?.code;
+        if (attempt >= 10 || code !== 9) throw error;
+        await new Promise((r) => setTimeout(r, 500 * attempt));
+      }
+    }
     const taskHandles = specs.map((s) => client.workflow.getHandle(taskWorkflowId(s.id)));
     return { input, handle, specs, taskHandles, itemId };
   }

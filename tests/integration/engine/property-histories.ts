@@ -158,15 +158,25 @@ export interface HistoryOutcome {
 
 const isRefusal = (error: unknown) => error instanceof WorkflowUpdateFailedError;
 
-/** A query, asked again when a worker busy with many histories did not answer it in time. */
-async function detail(handle: WorkflowHandle): Promise<TaskState> {
+/** gRPC codes a worker too busy to answer in time causes: DEADLINE_EXCEEDED, FAILED_PRECONDITION (workflow task timed out). */
+const BUSY = new Set([4, 9]);
+
+/** Asked again while the worker is too busy (an Update keeps its id, so it applies once). */
+async function transient<T>(call: () => Promise<T>): Promise<T> {
   for (let attempt = 1; ; attempt++) {
     try {
-      return await handle.query(taskDetailQuery);
+      return await call();
     } catch (error) {
-      if (attempt >= 10 || (error as { code?: number }).code !== 4) throw error;
+      const code = (error as { code?: number; cause?: { code?: number } }).code ?? (error as { cause?: { code?: number } }).cause?.code;
+      if (attempt >= 10 || code === undefined || !BUSY.has(code)) throw error;
+      await new Promise((r) => setTimeout(r, 500 * attempt));
     }
   }
+}
+
+/** A query, asked again when a worker busy with many histories did not answer it in time. */
+async function detail(handle: WorkflowHandle): Promise<TaskState> {
+  return transient(() => handle.query(taskDetailQuery));
 }
 
 export async function runHistory(h: EngineHarness, plan: HistoryPlan): Promise<HistoryOutcome> {
@@ -203,7 +213,7 @@ export async function runHistory(h: EngineHarness, plan: HistoryPlan): Promise<H
   async function send<A extends { actor: Actor }>(def: UpdateDefinition<TaskWire, [A]>, args: A, event: Omit<TaskEvent, 'at'>) {
     const updateId = randomUUID();
     try {
-      const result = await taskHandle().executeUpdate(def, { args: [args], updateId });
+      const result = await transient(() => taskHandle().executeUpdate(def, { args: [args], updateId }));
       current.updates.set(updateId, { event, result });
       accepted += 1;
       return result;
@@ -495,7 +505,9 @@ export async function runHistories(h: EngineHarness, plans: HistoryPlan[], concu
   const queue = plans.map((plan, index) => ({ plan, index }));
   const outcomes: HistoryOutcome[] = new Array(plans.length);
   await Promise.all(
-    Array.from({ length: Math.min(concurrency, queue.length) }, async () => {
+    Array.from({ length: Math.min(concurrency, queue.length) }, async (_, lane) => {
+      // Staggered, so that the first workflow tasks of many items do not all fall on the worker at once.
+      await new Promise((r) => setTimeout(r, lane * 300));
       for (let next = queue.shift(); next; next = queue.shift()) {
         const outcome = await runHistory(h, next.plan);
         outcomes[next.index] = outcome;
