@@ -30,7 +30,7 @@ import {
   type TaskInput,
 } from '../workflows/task-definitions';
 import { eventIdOf, eventTimeOf, eventTypeName, factOf, type Fact } from './decode';
-import { eventsOf, type HistoryEvent, type RecordedRun, type WorkflowKind } from '../archive/histories';
+import { EventType, eventsOf, type HistoryEvent, type RecordedRun, type WorkflowKind } from '../archive/histories';
 
 /** One history event of one run, with its place in the workflow's chain of runs. */
 export interface RawEvent {
@@ -98,11 +98,17 @@ export interface ItemFold {
   closed: boolean;
 }
 
+const WASTED: ReadonlySet<number> = new Set([EventType.EVENT_TYPE_WORKFLOW_TASK_TIMED_OUT, EventType.EVENT_TYPE_WORKFLOW_TASK_FAILED]);
+
 /** A workflow's runs as one ordered list of raw events. */
 export function rawEventsOf(runs: readonly RecordedRun[]): RawEvent[] {
   const out: RawEvent[] = [];
   for (const run of runs) {
-    for (const event of eventsOf(run.history)) {
+    const events = eventsOf(run.history);
+    for (const [index, event] of events.entries()) {
+      // A workflow task that timed out or failed (a worker too busy, or killed) ran nothing that
+      // counts: its signals and timers are handed to the next attempt, at that attempt's clock.
+      const lost = event.eventType === EventType.EVENT_TYPE_WORKFLOW_TASK_STARTED && WASTED.has(events[index + 1]?.eventType ?? 0);
       out.push({
         workflowId: run.workflowId,
         runId: run.runId,
@@ -111,7 +117,7 @@ export function rawEventsOf(runs: readonly RecordedRun[]): RawEvent[] {
         eventId: eventIdOf(event),
         time: eventTimeOf(event),
         event,
-        fact: factOf(event),
+        fact: lost ? { kind: 'other' } : factOf(event),
       });
     }
   }

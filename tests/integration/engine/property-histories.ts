@@ -158,17 +158,14 @@ export interface HistoryOutcome {
 
 const isRefusal = (error: unknown) => error instanceof WorkflowUpdateFailedError;
 
-/** gRPC codes a worker too busy to answer in time causes: DEADLINE_EXCEEDED, FAILED_PRECONDITION (workflow task timed out). */
-const BUSY = new Set([4, 9]);
-
 /** Asked again while the worker is too busy (an Update keeps its id, so it applies once). */
 async function transient<T>(call: () => Promise<T>): Promise<T> {
   for (let attempt = 1; ; attempt++) {
     try {
       return await call();
     } catch (error) {
-      const code = (error as { code?: number; cause?: { code?: number } }).code ?? (error as { cause?: { code?: number } }).cause?.code;
-      if (attempt >= 10 || code === undefined || !BUSY.has(code)) throw error;
+      // A refusal by the rules is an answer; any other failure (a busy or restarting server) is asked again.
+      if (attempt >= 10 || isRefusal(error)) throw error;
       await new Promise((r) => setTimeout(r, 500 * attempt));
     }
   }

@@ -5,8 +5,9 @@
 import { describe, expect, it } from 'vitest';
 import { applyTaskEvent, openTask } from '../../../domain';
 import { DAY_MS } from '../../../domain/durations';
-import { EventType, type HistoryEvent } from '../../../archive/histories';
-import { foldTask, type RawEvent } from '../../../audit/fold';
+import { defaultPayloadConverter } from '@temporalio/common';
+import { EventType, type HistoryEvent, type RecordedRun } from '../../../archive/histories';
+import { foldTask, rawEventsOf, type RawEvent } from '../../../audit/fold';
 import type { Fact } from '../../../audit/decode';
 import type { TaskInput } from '../../../workflows/task-definitions';
 import { deptActor, newTask, supervisor, T0 } from '../domain/task-fixtures';
@@ -48,5 +49,27 @@ describe('audit fold: a timer and an Update in one workflow task', () => {
     const fold = foldTask(history.slice(0, 4));
     expect(fold.state).toMatchObject({ version: 1, status: 'assigned', light: 'yellow', lightReasons: [{ code: 'sign_overdue' }] });
     expect(fold.entries.map((e) => e.action)).toEqual(['assigned', 'light_changed']);
+  });
+});
+
+describe('audit fold: a workflow task that timed out', () => {
+  it('opens the task at the clock of the attempt that ran, not of the one the busy worker lost', () => {
+    const lostAt = T0;
+    const ranAt = T0 + 12_000;
+    const time = (ms: number) => ({ seconds: Math.floor(ms / 1000), nanos: (ms % 1000) * 1_000_000 });
+    const history = {
+      events: [
+        { eventId: 1, eventTime: time(T0), eventType: EventType.EVENT_TYPE_WORKFLOW_EXECUTION_STARTED, workflowExecutionStartedEventAttributes: { input: { payloads: [defaultPayloadConverter.toPayload(input)] } } },
+        { eventId: 2, eventTime: time(T0), eventType: EventType.EVENT_TYPE_WORKFLOW_TASK_SCHEDULED },
+        { eventId: 3, eventTime: time(lostAt), eventType: EventType.EVENT_TYPE_WORKFLOW_TASK_STARTED },
+        { eventId: 4, eventTime: time(lostAt + 10_000), eventType: EventType.EVENT_TYPE_WORKFLOW_TASK_TIMED_OUT },
+        { eventId: 5, eventTime: time(lostAt + 10_000), eventType: EventType.EVENT_TYPE_WORKFLOW_TASK_SCHEDULED },
+        { eventId: 6, eventTime: time(ranAt), eventType: EventType.EVENT_TYPE_WORKFLOW_TASK_STARTED },
+        { eventId: 7, eventTime: time(ranAt + 50), eventType: EventType.EVENT_TYPE_WORKFLOW_TASK_COMPLETED },
+      ],
+    } as unknown as RecordedRun['history'];
+    const fold = foldTask(rawEventsOf([{ workflowId: 'task-t1', runId: 'r1', kind: 'task', runIndex: 0, history }]));
+    expect(fold.state).toEqual(openTask(input.task, ranAt).state);
+    expect(fold.state).toMatchObject({ startedAt: ranAt, signDueAt: ranAt + input.task.policy.signWithinMs });
   });
 });
