@@ -30,7 +30,7 @@ import {
   type TaskInput,
 } from '../workflows/task-definitions';
 import { eventIdOf, eventTimeOf, eventTypeName, factOf, type Fact } from './decode';
-import { eventsOf, type HistoryEvent, type RecordedRun, type WorkflowKind } from '../archive/histories';
+import { EventType, eventsOf, type HistoryEvent, type RecordedRun, type WorkflowKind } from '../archive/histories';
 
 /** One history event of one run, with its place in the workflow's chain of runs. */
 export interface RawEvent {
@@ -98,11 +98,17 @@ export interface ItemFold {
   closed: boolean;
 }
 
+const WASTED: ReadonlySet<number> = new Set([EventType.EVENT_TYPE_WORKFLOW_TASK_TIMED_OUT, EventType.EVENT_TYPE_WORKFLOW_TASK_FAILED]);
+
 /** A workflow's runs as one ordered list of raw events. */
 export function rawEventsOf(runs: readonly RecordedRun[]): RawEvent[] {
   const out: RawEvent[] = [];
   for (const run of runs) {
-    for (const event of eventsOf(run.history)) {
+    const events = eventsOf(run.history);
+    for (const [index, event] of events.entries()) {
+      // A workflow task that timed out or failed (a worker too busy, or killed) ran nothing that
+      // counts: its signals and timers are handed to the next attempt, at that attempt's clock.
+      const lost = event.eventType === EventType.EVENT_TYPE_WORKFLOW_TASK_STARTED && WASTED.has(events[index + 1]?.eventType ?? 0);
       out.push({
         workflowId: run.workflowId,
         runId: run.runId,
@@ -111,7 +117,7 @@ export function rawEventsOf(runs: readonly RecordedRun[]): RawEvent[] {
         eventId: eventIdOf(event),
         time: eventTimeOf(event),
         event,
-        fact: factOf(event),
+        fact: lost ? { kind: 'other' } : factOf(event),
       });
     }
   }
@@ -204,6 +210,13 @@ export function foldTask(events: readonly RawEvent[]): TaskFold {
     }
   };
 
+  let timers: RawEvent[] = [];
+  const firedTimers = () => {
+    const batch = timers;
+    timers = [];
+    batch.forEach(handle);
+  };
+
   for (const raw of events) {
     const f = raw.fact;
     switch (f.kind) {
@@ -220,6 +233,8 @@ export function foldTask(events: readonly RawEvent[]): TaskFold {
         pending.push(raw);
         break;
       case 'task_started': {
+        // The previous workflow task's fired timers, at its clock, after its Updates.
+        firedTimers();
         now = raw.time;
         if (needsOpen && fold.input) {
           needsOpen = false;
@@ -229,7 +244,10 @@ export function foldTask(events: readonly RawEvent[]): TaskFold {
         }
         const batch = pending;
         pending = [];
-        batch.forEach(handle);
+        // The SDK hands a workflow task's jobs over as signals, then Updates (accepted after this
+        // event), then fired timers: a timer's wake-up sees the state the Updates left.
+        batch.filter((p) => p.fact.kind !== 'timer_fired').forEach(handle);
+        timers = batch.filter((p) => p.fact.kind === 'timer_fired');
         break;
       }
       case 'update_accepted': {
@@ -258,6 +276,7 @@ export function foldTask(events: readonly RawEvent[]): TaskFold {
         break;
       }
       case 'closed':
+        firedTimers();
         if (f.how === 'continued_as_new') break;
         fold.closed = true;
         if (f.how === 'completed') fold.result = f.result as TaskWire;
@@ -267,6 +286,8 @@ export function foldTask(events: readonly RawEvent[]): TaskFold {
         break;
     }
   }
+  // A cut right at an accepted Update is the state that Update returned: its task's timers come after.
+  if (events[events.length - 1]?.fact.kind !== 'update_accepted') firedTimers();
   return fold;
 }
 

@@ -1,6 +1,6 @@
 // What the engine tests share: a worker on the test's own task queue, a client, and launch helpers.
 import { randomUUID } from 'node:crypto';
-import type { Client, WorkflowHandle } from '@temporalio/client';
+import { WorkflowUpdateFailedError, type Client, type WorkflowHandle } from '@temporalio/client';
 import type { Actor, DeadlinePolicy, ItemKind, TaskRole } from '../../../domain';
 import { connectDatabase } from '../../../db/client';
 import { createQueues } from '../../../jobs/queues';
@@ -82,7 +82,17 @@ export async function engineHarness(configOverrides: Record<string, string> = {}
       workflowId: itemWorkflowId(itemId),
       args: [input],
     });
-    await handle.executeUpdate(tasksOpenedUpdate);
+    // One id, asked again when a worker too busy to finish the first workflow task in time left it unanswered.
+    const updateId = randomUUID();
+    for (let attempt = 1; ; attempt++) {
+      try {
+        await handle.executeUpdate(tasksOpenedUpdate, { updateId });
+        break;
+      } catch (error) {
+        if (attempt >= 10 || error instanceof WorkflowUpdateFailedError) throw error;
+        await new Promise((r) => setTimeout(r, 500 * attempt));
+      }
+    }
     const taskHandles = specs.map((s) => client.workflow.getHandle(taskWorkflowId(s.id)));
     return { input, handle, specs, taskHandles, itemId };
   }

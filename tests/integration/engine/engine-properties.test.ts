@@ -1,0 +1,62 @@
+// Issue 20, engine properties: random histories (actions, timer firings, extensions, transfers,
+// calendar changes, continue-as-new, at random instants) through the real workflows. Each history's
+// final state must equal the pure domain fold of its events, and the audit replay at every event
+// the state the workflow had then. CI runs ENGINE_PROPERTY_HISTORIES (default 60);
+// `npm run bench:engine-properties` runs 1,000.
+import { writeFileSync } from 'node:fs';
+import fc from 'fast-check';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { engineHarness, type EngineHarness } from './engine-harness';
+import { historyArb, runHistories, type HistoryOutcome } from './property-histories';
+
+const HISTORIES = Number(process.env.ENGINE_PROPERTY_HISTORIES ?? 60);
+const CONCURRENCY = Number(process.env.ENGINE_PROPERTY_CONCURRENCY ?? 20);
+const SEED = Number(process.env.ENGINE_PROPERTY_SEED ?? Date.now() % 1_000_000);
+
+describe('engine properties over random histories', () => {
+  let h: EngineHarness;
+  beforeAll(async () => {
+    h = await engineHarness();
+  });
+  afterAll(() => h?.close());
+
+  it(`${HISTORIES} random histories: workflow = domain fold, audit replay = workflow at every event`, { timeout: Math.max(240_000, HISTORIES * 4_000) }, async () => {
+    const plans = fc.sample(historyArb, { numRuns: HISTORIES, seed: SEED });
+    const started = Date.now();
+    const soFar = { done: 0, events: 0, mismatches: 0 };
+    const outcomes: HistoryOutcome[] = await runHistories(h, plans, CONCURRENCY, (o) => {
+      soFar.done += 1;
+      soFar.events += o.events;
+      soFar.mismatches += o.mismatches.length;
+      if (o.mismatches.length) process.stderr.write(`engine properties: mismatch in ${o.itemId}: ${o.mismatches[0]}\n`);
+      if (process.env.ENGINE_PROPERTY_PROGRESS && soFar.done % 25 === 0) {
+        process.stderr.write(`engine properties: ${soFar.done}/${HISTORIES} histories, ${soFar.events} events, ${soFar.mismatches} mismatches, ${((Date.now() - started) / 1000).toFixed(0)} s\n`);
+      }
+    });
+    const seconds = (Date.now() - started) / 1000;
+    const sum = (f: (o: HistoryOutcome) => number) => outcomes.reduce((n, o) => n + f(o), 0);
+    const summary = {
+      seed: SEED,
+      histories: outcomes.length,
+      commands: sum((o) => o.commandsSent),
+      accepted: sum((o) => o.accepted),
+      refused: sum((o) => o.refused),
+      events: sum((o) => o.events),
+      replayPoints: sum((o) => o.replayPoints),
+      timerTicks: sum((o) => o.timerTicks),
+      transfers: sum((o) => o.transfers),
+      continuedAsNew: sum((o) => o.continuedAsNew),
+      historiesWithMismatches: outcomes.filter((o) => o.mismatches.length > 0).length,
+      mismatches: sum((o) => o.mismatches.length),
+      seconds,
+    };
+    console.log(JSON.stringify(summary));
+    const report = process.env.ENGINE_PROPERTY_REPORT;
+    if (report) writeFileSync(report, JSON.stringify({ ...summary, examples: outcomes.flatMap((o) => o.mismatches.map((m) => `${o.itemId}: ${m}`)).slice(0, 50) }, null, 2));
+    // Every kind of thing the property is about happened somewhere.
+    expect(summary.timerTicks).toBeGreaterThan(0);
+    expect(summary.continuedAsNew).toBeGreaterThan(0);
+    expect(summary.transfers).toBeGreaterThan(0);
+    expect(outcomes.flatMap((o) => o.mismatches.map((m) => `${o.itemId}: ${m}`)).slice(0, 20)).toEqual([]);
+  });
+});
