@@ -7,8 +7,7 @@
  * to public addresses at send time as well, unless WEBHOOK_ALLOW_HOSTS allows it.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { findSmsSettings, saveSmsSettings } from '../../db/queries/sms';
-import type { SmsSettingsRow } from '../../db/schema/notifications';
+import { findSmsSettings, saveSmsSettings, type SmsSettingsRow } from '../../db/queries/sms';
 import { startApiHarness, type ApiHarness, type LoggedIn } from '../support/api-harness';
 import { testConfig } from '../support/services';
 import { startAliyunSmsServer, type AliyunSmsServer } from './support/aliyun-sms-server';

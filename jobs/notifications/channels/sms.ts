@@ -100,12 +100,7 @@ export function aliyunSmsProvider(config: AliyunSmsConfig, now: () => Date = () 
         if (error instanceof RefusedAddressError) throw new SmsError('RefusedAddress', error.message, true);
         throw new SmsError('NetworkError', (error as Error).message, false);
       }
-      let body: { Code?: string; Message?: string; BizId?: string } | null = null;
-      try {
-        body = JSON.parse(answer.text) as typeof body;
-      } catch {
-        body = null;
-      }
+      const body = parsedAnswer(answer.text);
       const ok = answer.status >= 200 && answer.status < 300;
       if (ok && body?.Code === 'OK' && body.BizId) return body.BizId;
       const code = body?.Code ?? `HTTP${answer.status}`;
@@ -113,6 +108,14 @@ export function aliyunSmsProvider(config: AliyunSmsConfig, now: () => Date = () 
       throw new SmsError(code, message, answer.status < 500 && !transientCodes.test(code));
     },
   };
+}
+
+function parsedAnswer(text: string): { Code?: string; Message?: string; BizId?: string } | null {
+  try {
+    return JSON.parse(text) as { Code?: string; Message?: string; BizId?: string } | null;
+  } catch {
+    return null;
+  }
 }
 
 /** How much of the provider's answer is read (its JSON is a few hundred bytes). */
