@@ -6,10 +6,10 @@
  * - The UI's static files answer nothing outside their folder, however the path is written.
  * - An oversized JSON body or upload answers 413 with a message saying the limit, and stores nothing.
  */
-import { mkdtemp, readdir, rm } from 'node:fs/promises';
+import { mkdtemp, readdir, rm, symlink, writeFile } from 'node:fs/promises';
 import { request as httpRequest } from 'node:http';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startApiHarness, type ApiHarness, type LoggedIn } from '../support/api-harness';
 import { launchBody } from '../support/item-fixtures';
@@ -96,6 +96,20 @@ describe('path traversal', () => {
     const disposition = got.headers.get('content-disposition') ?? '';
     expect(disposition).not.toMatch(/\.\.[/\\]|filename="\//);
     expect(Buffer.from(await got.arrayBuffer())).toEqual(bytes);
+  });
+
+  it('does not follow a symlink planted where an attachment’s file should be (pointing out of DATA_DIR)', async () => {
+    const up = await rawUpload('real.txt', Buffer.from('真实内容'));
+    expect(up.status).toBe(201);
+    const outside = join(await mkdtemp(join(tmpdir(), 'sv-outside-')), 'secret.txt');
+    await writeFile(outside, 'outside-secret-7f3a');
+    const stored = join(dataDir, 'attachments', String(up.body.id).slice(0, 2), String(up.body.id));
+    await rm(stored);
+    await symlink(outside, stored);
+    const got = await rawGet(`/api/attachments/${String(up.body.id)}`, staff.token);
+    expect(got.status).not.toBe(200);
+    expect(got.text).not.toContain('outside-secret-7f3a');
+    await rm(dirname(outside), { recursive: true, force: true });
   });
 
   it.each([
