@@ -49,6 +49,17 @@ export function installErrorHandler(app: FastifyInstance) {
         .code(fromDatabase.status)
         .send({ error: { code: fromDatabase.code, message: fromDatabase.message } } satisfies ErrorBody);
     const status = error.statusCode ?? 500;
+    if (error.code === 'FST_ERR_CTP_BODY_TOO_LARGE') {
+      // Say the limit, in both languages, rather than Fastify's bare "Request body is too large".
+      const limit = `${Math.round((request.routeOptions.bodyLimit ?? 0) / 1024)} KiB`;
+      return reply.code(413).send({
+        error: {
+          code: 'payload_too_large',
+          message: `The request body is larger than this route takes (${limit}); nothing was saved.`,
+          details: { limitBytes: request.routeOptions.bodyLimit, messageZh: `请求内容超过上限（${limit}），未保存任何内容。` },
+        },
+      } satisfies ErrorBody);
+    }
     if (status < 500) {
       // Fastify's own 4xx: bad JSON, body too large, unsupported media type…
       return reply.code(status).send({ error: { code: error.code ?? 'bad_request', message: error.message } } satisfies ErrorBody);

@@ -46,6 +46,10 @@ declare module 'fastify' {
     idempotencyKey: string | null;
     idempotencyClaim: IdempotencyScope | null;
   }
+  interface FastifyContextConfig {
+    /** false: the route never stores its request or answer (a password in the body, a session token in the answer). */
+    idempotency?: boolean;
+  }
 }
 
 function fingerprint(request: FastifyRequest): string {
@@ -74,7 +78,7 @@ export function installIdempotency(app: FastifyInstance, deps: ApiDeps, options:
   // preHandler: after authentication, authorization and body validation — a malformed request
   // never claims a key, so fixing the body and retrying with the same key works.
   app.addHook('preHandler', async (request, reply) => {
-    if (!WRITE_METHODS.has(request.method)) return;
+    if (!WRITE_METHODS.has(request.method) || request.routeOptions.config.idempotency === false) return;
     const header = request.headers[IDEMPOTENCY_HEADER];
     if (header === undefined) return;
     if (typeof header !== 'string' || !KEY_PATTERN.test(header)) {

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { requireUser } from '../authz';
 import type { ApiDeps } from '../deps';
@@ -14,6 +15,17 @@ const sessionAnswer = z.object({
   /** Send it back in the x-csrf-token header on cookie-authenticated writes. */
   csrfToken: z.string(),
 });
+
+/** The session as an HttpOnly cookie, Secure whenever the request came over TLS. */
+function setSessionCookie(request: FastifyRequest, reply: FastifyReply, session: { token: string; expiresAt: Date }): void {
+  reply.setCookie(SESSION_COOKIE, session.token, {
+    httpOnly: true,
+    sameSite: 'lax',
+    secure: request.protocol === 'https', // trustProxy: x-forwarded-proto counts
+    path: '/',
+    expires: session.expiresAt,
+  });
+}
 
 export function authRoutes(deps: ApiDeps): FastifyPluginAsyncZod {
   return async (app) => {
@@ -32,13 +44,7 @@ export function authRoutes(deps: ApiDeps): FastifyPluginAsyncZod {
         request.auditTarget = request.body.username.slice(0, 100); // failed attempts name whom they tried
         const result = await login(deps, request.body, { ip: request.ip, userAgent: request.headers['user-agent'] ?? null });
         request.user = result.user; // the audit log names who logged in
-        reply.setCookie(SESSION_COOKIE, result.token, {
-          httpOnly: true,
-          sameSite: 'lax',
-          secure: request.protocol === 'https', // trustProxy: x-forwarded-proto counts
-          path: '/',
-          expires: result.expiresAt,
-        });
+        setSessionCookie(request, reply, result);
         return { token: result.token, expiresAt: result.expiresAt.toISOString(), csrfToken: result.csrfToken, user: result.user };
       },
     );
@@ -73,18 +79,21 @@ export function authRoutes(deps: ApiDeps): FastifyPluginAsyncZod {
     app.post(
       '/api/me/password',
       {
+        // Its body holds passwords and its answer a session token: neither is kept for replays.
+        config: { idempotency: false },
         schema: {
           tags: ['auth'],
-          summary: 'Change my password; my other sessions end',
+          summary: 'Change my password: every session of mine ends, this one too; go on with the new session answered (token, cookie, CSRF token)',
           body: z.object({ current: z.string().min(1).max(1000), next: z.string().min(1).max(1000) }),
-          response: { 204: z.null(), 400: errorBody, 401: errorBody, 422: errorBody, 429: errorBody, 503: errorBody },
+          response: { 200: sessionAnswer.extend({ token: z.string(), expiresAt: z.string() }), 400: errorBody, 401: errorBody, 422: errorBody, 429: errorBody, 503: errorBody },
         },
       },
       async (request, reply) => {
         const user = requireUser(request);
         if (!request.session) throw new AppError('unauthenticated', 'No session.');
-        await changeOwnPassword(deps, user, { id: request.session.id, ip: request.ip }, request.body);
-        return reply.code(204).send(null);
+        const next = await changeOwnPassword(deps, user, { ip: request.ip, userAgent: request.headers['user-agent'] ?? null }, request.body);
+        setSessionCookie(request, reply, next);
+        return { token: next.token, expiresAt: next.expiresAt.toISOString(), csrfToken: next.csrfToken, user: { ...user, mustChangePassword: false } };
       },
     );
   };

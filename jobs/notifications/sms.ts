@@ -3,6 +3,7 @@ import type { Executor } from '../../db/client';
 import type { Language } from '../../db/schema/notifications';
 import { findSmsSettings, type SmsSettingsRow } from '../../db/queries/sms';
 import { normalPhone } from '../../domain/appeals';
+import { emptyAllowList, type AllowList } from './channels/outbound-address';
 import { aliyunSmsProvider, type SmsProvider } from './channels/sms';
 import { smsMessageTypes, type SmsMessageType, type SmsParams } from './sms-messages';
 
@@ -23,12 +24,18 @@ export interface SmsSendDeps {
   smsEndpoint?: string | undefined;
   /** Tests may pass their own; otherwise Alibaba Cloud with the admin's settings. */
   smsProvider?: SmsProvider | undefined;
+  /** WEBHOOK_ALLOW_HOSTS: internal addresses the admin's endpoint may still reach. */
+  webhookAllowList?: AllowList | undefined;
 }
 
-/** The provider the settings describe (the endpoint overridden by SMS_ENDPOINT when set). */
-export function providerOf(settings: SmsSettingsRow, endpointOverride?: string): SmsProvider {
+/**
+ * The provider the settings describe (the endpoint overridden by SMS_ENDPOINT when set). The admin's
+ * endpoint is held to public addresses at send time too (a name may resolve elsewhere than when saved).
+ */
+export function providerOf(settings: SmsSettingsRow, endpointOverride: string | undefined, allow: AllowList = emptyAllowList): SmsProvider {
   return aliyunSmsProvider({
     endpoint: endpointOverride ?? settings.endpoint,
+    allow: endpointOverride ? null : allow,
     accessKeyId: settings.accessKeyId,
     accessKeySecret: settings.accessKeySecret,
     signName: settings.signName,
@@ -45,6 +52,6 @@ export async function sendSms(deps: SmsSendDeps, phone: string, message: SmsPayl
   const codes = settings.templates[message.message];
   const templateCode = codes?.[language] || codes?.zh;
   if (!templateCode) throw new UnrecoverableError(`no SMS template code is set for ${message.message}`);
-  const provider = deps.smsProvider ?? providerOf(settings, deps.smsEndpoint);
+  const provider = deps.smsProvider ?? providerOf(settings, deps.smsEndpoint, deps.webhookAllowList);
   return provider.send(normalPhone(phone), templateCode, message.params);
 }

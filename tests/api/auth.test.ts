@@ -136,7 +136,7 @@ describe('CSRF on cookie sessions', () => {
 });
 
 describe('POST /api/me/password', () => {
-  it('changes the password, ends the other sessions, keeps this one, and clears mustChangePassword', async () => {
+  it('changes the password, ends every session including this one, answers a new one, and clears mustChangePassword', async () => {
     const user = await createAccount(api.deps.database.db, 'department', { mustChangePassword: true });
     const other = await loginOver(api.baseUrl, user);
     const current = await loginOver(api.baseUrl, user);
@@ -170,9 +170,11 @@ describe('POST /api/me/password', () => {
       headers: { ...auth, 'content-type': 'application/json' },
       body: JSON.stringify({ current: user.password, next: 'a-new-password-1' }),
     });
-    expect(changed.status).toBe(204);
+    expect(changed.status).toBe(200);
+    const next = (await changed.json()) as { token: string };
     expect((await fetch(`${api.baseUrl}/api/me`, { headers: { authorization: `Bearer ${other.token}` } })).status).toBe(401);
-    const me = await fetch(`${api.baseUrl}/api/me`, { headers: auth });
+    expect((await fetch(`${api.baseUrl}/api/me`, { headers: auth })).status).toBe(401);
+    const me = await fetch(`${api.baseUrl}/api/me`, { headers: { authorization: `Bearer ${next.token}` } });
     expect(await me.json()).toMatchObject({ user: { mustChangePassword: false } });
     await loginOver(api.baseUrl, { username: user.username, password: 'a-new-password-1' });
   });

@@ -72,7 +72,8 @@ async function placeOf(deps: Deps, user: SessionUser, target: UploadTarget): Pro
   return { itemId: item.id, taskId: null };
 }
 
-const mib = (bytes: number) => `${Math.round((bytes / 1024 / 1024) * 10) / 10} MiB`;
+/** A size as people read it: KiB below one MiB (a 32 KiB limit must not read "0 MiB"). */
+const mib = (bytes: number) => (bytes < 1024 * 1024 ? `${Math.round(bytes / 1024)} KiB` : `${Math.round((bytes / 1024 / 1024) * 10) / 10} MiB`);
 
 export function fileTooLarge(limit: number): AppError {
   return fieldError('payload_too_large', 'body.file', `a file may hold at most ${mib(limit)}`, `单个附件不能超过 ${mib(limit)}`);

@@ -2,8 +2,8 @@
  * Where attachment bytes live: files under DATA_DIR by default, S3-compatible object storage when
  * S3_URL is set. Keys are ours (the attachment's id), never a client's file name.
  */
-import { createReadStream } from 'node:fs';
-import { mkdir, rename, rm, writeFile } from 'node:fs/promises';
+import { constants } from 'node:fs';
+import { mkdir, open, rename, rm, writeFile } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import type { Readable } from 'node:stream';
 import type { Config } from '../../../config/env';
@@ -36,10 +36,10 @@ export function createLocalStore(root: string): AttachmentStore {
       await rename(`${path}.part`, path);
     },
     async get(key) {
-      const stream = createReadStream(pathOf(key));
-      // Open now, so a missing file is an error here rather than in the middle of an answer.
-      await new Promise<void>((ok, fail) => stream.once('open', () => ok()).once('error', fail));
-      return stream;
+      // Opened now, so a missing file is an error here rather than in the middle of an answer; O_NOFOLLOW:
+      // a symlink planted where a file should be (pointing out of DATA_DIR) is not followed.
+      const handle = await open(pathOf(key), constants.O_RDONLY | constants.O_NOFOLLOW);
+      return handle.createReadStream(); // closes the handle when it ends or is destroyed
     },
     async remove(key) {
       await rm(pathOf(key), { force: true });

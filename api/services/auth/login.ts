@@ -1,4 +1,5 @@
 /** Logging in and out, and changing one's own password. */
+import type { Executor } from '../../../db/client';
 import { deleteExpiredSessions, deleteSession, deleteUserSessions, insertSession } from '../../../db/queries/sessions';
 import { findUserById, findUserForLogin, updateUser } from '../../../db/queries/users';
 import type { SessionUser } from '../../authz';
@@ -31,22 +32,12 @@ export async function login(
     throw new AppError('unauthenticated', 'Wrong username or password.', { messageZh: '用户名或密码不正确。' });
   }
   await attempt.succeeded();
-  const token = newSessionToken();
-  const tokenHash = hashSessionToken(token);
-  const expiresAt = new Date(Date.now() + SESSION_TTL_MS);
-  await insertSession(deps.database.db, {
-    tokenHash,
-    userId: user.id,
-    expiresAt,
-    ip: meta.ip,
-    userAgent: meta.userAgent?.slice(0, 300) ?? null,
-  });
+  // Always a fresh token: whatever session cookie the caller brought (a planted one) is never adopted.
+  const session = await openSession(deps, deps.database.db, user.id, meta);
   // Expired sessions no longer authenticate anyone; logins sweep them away (indexed, cheap).
   await deleteExpiredSessions(deps.database.db, new Date());
   return {
-    token,
-    expiresAt,
-    csrfToken: csrfTokenFor(deps.config.SESSION_SECRET, tokenHash),
+    ...session,
     user: {
       id: user.id,
       username: user.username,
@@ -58,17 +49,34 @@ export async function login(
   };
 }
 
+/** A new session of the user: its token (only ever answered, stored hashed), expiry and CSRF token. */
+async function openSession(
+  deps: Pick<AuthDeps, 'config'>,
+  db: Executor,
+  userId: string,
+  meta: { ip: string | null; userAgent: string | null },
+): Promise<Omit<LoginResult, 'user'>> {
+  const token = newSessionToken();
+  const tokenHash = hashSessionToken(token);
+  const expiresAt = new Date(Date.now() + SESSION_TTL_MS);
+  await insertSession(db, { tokenHash, userId, expiresAt, ip: meta.ip, userAgent: meta.userAgent?.slice(0, 300) ?? null });
+  return { token, expiresAt, csrfToken: csrfTokenFor(deps.config.SESSION_SECRET, tokenHash) };
+}
+
 export async function logout(deps: Pick<ApiDeps, 'database'>, sessionId: string): Promise<void> {
   await deleteSession(deps.database.db, sessionId);
 }
 
-/** Changes the caller's password and ends their other sessions (the current one stays). */
+/**
+ * Changes the caller's password and ends every session of theirs, this one included: the caller
+ * goes on with the new session answered (a token stolen before the change is worth nothing after).
+ */
 export async function changeOwnPassword(
   deps: AuthDeps,
   user: SessionUser,
-  session: { id: string; ip: string | null },
+  session: { ip: string | null; userAgent: string | null },
   input: { current: string; next: string },
-): Promise<void> {
+): Promise<Omit<LoginResult, 'user'>> {
   // Guessing the current password is throttled like a login (a stolen session must not brute-force it).
   const attempt = await guessLimiter(deps.redis, deps.config.QUEUE_PREFIX).begin(passwordChangeGuards(user.id, session.ip));
   const stored = await findUserById(deps.database.db, user.id);
@@ -96,8 +104,9 @@ export async function changeOwnPassword(
     );
   }
   const passwordHash = await hashPassword(input.next);
-  await deps.database.db.transaction(async (tx) => {
+  return deps.database.db.transaction(async (tx) => {
     await updateUser(tx, user.id, { passwordHash, mustChangePassword: false });
-    await deleteUserSessions(tx, user.id, session.id);
+    await deleteUserSessions(tx, user.id);
+    return openSession(deps, tx, user.id, session);
   });
 }

@@ -7,6 +7,7 @@ import { renderSms, smsMessageTypes } from '../../../jobs/notifications/sms-mess
 import type { SessionUser } from '../../authz';
 import type { ApiDeps } from '../../deps';
 import { ruleRefusal } from '../../errors';
+import { parseAllowList } from '../../../jobs/notifications/channels/outbound-address';
 import { checkWebhookUrl } from './notifications';
 
 type Deps = Pick<ApiDeps, 'database' | 'config'>;
@@ -59,7 +60,7 @@ export async function sendTestSms(deps: Deps, body: { phone: string; language?: 
   if (!templateCode) throw ruleRefusal('templates.test', 'set the template code of the test message first', '请先填写测试短信的模板代码');
   if (!settings.accessKeyId || !settings.accessKeySecret) throw ruleRefusal('accessKeyId', 'set the AccessKey ID and secret first', '请先填写 AccessKey ID 和 Secret');
   try {
-    const providerMessageId = await providerOf(settings, deps.config.SMS_ENDPOINT).send(normalPhone(body.phone), templateCode, {});
+    const providerMessageId = await providerOf(settings, deps.config.SMS_ENDPOINT, parseAllowList(deps.config.WEBHOOK_ALLOW_HOSTS)).send(normalPhone(body.phone), templateCode, {});
     return { sent: true, providerMessageId, error: null };
   } catch (error) {
     const code = error instanceof SmsError ? error.code : 'Error';

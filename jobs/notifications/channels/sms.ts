@@ -1,4 +1,7 @@
 import { createHmac, randomUUID } from 'node:crypto';
+import http from 'node:http';
+import https from 'node:https';
+import { hostOf, pinnedLookup, resolvePublicAddress, RefusedAddressError, type AllowList } from './outbound-address';
 
 /** What any SMS provider does: one templated message to one phone → the provider's message id, or an SmsError. */
 export interface SmsProvider {
@@ -23,6 +26,12 @@ export interface AliyunSmsConfig {
   accessKeySecret: string;
   signName: string;
   timeoutMs?: number;
+  /**
+   * The admin's saved endpoint: reached only at a public address (or one WEBHOOK_ALLOW_HOSTS allows),
+   * checked on the resolved address and connected to that very address, like a webhook. Null: the
+   * operator's own SMS_ENDPOINT, trusted as set.
+   */
+  allow: AllowList | null;
 }
 
 /**
@@ -84,17 +93,59 @@ export function aliyunSmsProvider(config: AliyunSmsConfig, now: () => Date = () 
     async send(phone, templateCode, params) {
       const query = sendSmsQuery(config, { phone, templateCode, params }, now(), randomUUID());
       const url = `${config.endpoint.replace(/\?.*$/, '').replace(/\/?$/, '/')}?${query}`;
-      let response: Response;
+      let answer: { status: number; text: string };
       try {
-        response = await fetch(url, { method: 'GET', signal: AbortSignal.timeout(config.timeoutMs ?? 10_000) });
+        answer = await getChecked(new URL(url), config.allow, config.timeoutMs ?? 10_000);
       } catch (error) {
+        if (error instanceof RefusedAddressError) throw new SmsError('RefusedAddress', error.message, true);
         throw new SmsError('NetworkError', (error as Error).message, false);
       }
-      const body = (await response.json().catch(() => null)) as { Code?: string; Message?: string; BizId?: string } | null;
-      if (response.ok && body?.Code === 'OK' && body.BizId) return body.BizId;
-      const code = body?.Code ?? `HTTP${response.status}`;
-      const message = (body?.Message ?? response.statusText).slice(0, 300);
-      throw new SmsError(code, message, response.status < 500 && !transientCodes.test(code));
+      const body = parsedAnswer(answer.text);
+      const ok = answer.status >= 200 && answer.status < 300;
+      if (ok && body?.Code === 'OK' && body.BizId) return body.BizId;
+      const code = body?.Code ?? `HTTP${answer.status}`;
+      const message = (body?.Message ?? `HTTP ${answer.status}`).slice(0, 300);
+      throw new SmsError(code, message, answer.status < 500 && !transientCodes.test(code));
     },
   };
+}
+
+function parsedAnswer(text: string): { Code?: string; Message?: string; BizId?: string } | null {
+  try {
+    return JSON.parse(text) as { Code?: string; Message?: string; BizId?: string } | null;
+  } catch {
+    return null;
+  }
+}
+
+/** How much of the provider's answer is read (its JSON is a few hundred bytes). */
+const maxAnswerBytes = 16_384;
+
+/** One GET, to the checked address when `allow` is given (no redirect followed); `timeoutMs` bounds it all. */
+async function getChecked(target: URL, allow: AllowList | null, timeoutMs: number): Promise<{ status: number; text: string }> {
+  if (target.protocol !== 'http:' && target.protocol !== 'https:') throw new Error(`unsupported protocol ${target.protocol}`);
+  const lookup = allow ? pinnedLookup(await resolvePublicAddress(hostOf(target), allow)) : undefined;
+  return new Promise((resolve, reject) => {
+    const client = target.protocol === 'https:' ? https : http;
+    const request = client.request(target, { method: 'GET', ...(lookup ? { lookup } : {}) }, (response) => {
+      const chunks: Buffer[] = [];
+      let kept = 0;
+      response.on('data', (chunk: Buffer) => {
+        if (kept < maxAnswerBytes) chunks.push(chunk);
+        kept += chunk.length;
+      });
+      response.on('end', () => {
+        clearTimeout(deadline);
+        resolve({ status: response.statusCode ?? 0, text: Buffer.concat(chunks).toString('utf8') });
+      });
+      response.on('error', fail);
+    });
+    const deadline = setTimeout(() => request.destroy(new Error(`no answer within ${timeoutMs} ms`)), timeoutMs);
+    function fail(error: Error) {
+      clearTimeout(deadline);
+      reject(error);
+    }
+    request.on('error', fail);
+    request.end();
+  });
 }

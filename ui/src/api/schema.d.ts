@@ -12902,7 +12902,7 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Change my password; my other sessions end */
+        /** Change my password: every session of mine ends, this one too; go on with the new session answered (token, cookie, CSRF token) */
         post: {
             parameters: {
                 query?: never;
@@ -12920,12 +12920,25 @@ export interface paths {
             };
             responses: {
                 /** @description Default Response */
-                204: {
+                200: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": null;
+                        "application/json": {
+                            csrfToken: string;
+                            expiresAt: string;
+                            token: string;
+                            user: {
+                                departmentId: string | null;
+                                displayName: string;
+                                id: string;
+                                mustChangePassword: boolean;
+                                /** @enum {string} */
+                                role: "admin" | "supervisor" | "leader" | "department" | "auditor" | "operator";
+                                username: string;
+                            };
+                        };
                     };
                 };
                 /** @description Default Response */

@@ -2,6 +2,7 @@
 import { Alert, App, Button, Card, Form, Input } from 'antd';
 import { useQueryClient } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
+import { setCsrfToken } from '../api/client';
 import { keys } from '../api/keys';
 import { useApiForm } from '../api/useApiForm';
 import { FormError, PageContainer } from '../components/PageContainer';
@@ -19,10 +20,12 @@ export function ChangePasswordPage({ forced = false }: { forced?: boolean }) {
   const { message } = App.useApp();
   const queryClient = useQueryClient();
   const signOut = useSignOut();
-  const { submit, pending, formError } = useApiForm<{ current: string; next: string }>({
+  const { submit, pending, formError } = useApiForm<{ current: string; next: string }, { csrfToken: string }>({
     path: '/api/me/password',
     form,
-    onSuccess: () => {
+    // Every session ended with the change: this tab goes on with the new one (its cookie came with the answer).
+    onSuccess: (session) => {
+      setCsrfToken(session.csrfToken);
       void message.success(t('changed'));
       form.resetFields();
       void queryClient.invalidateQueries({ queryKey: keys.me });
