@@ -8,7 +8,10 @@
  *   npm run bench:fuzz -- [cases=10000] [seed]
  *
  * `BENCH_DATABASE_NAME` (default sv_fuzz_bench, emptied at each run), `BENCH_TEMPORAL_PORT` (a dev
- * server of its own unless TEMPORAL_ADDRESS names one). Exits 1 when there is any finding.
+ * server of its own unless TEMPORAL_ADDRESS names one), `FUZZ_STOP_AT` (an ISO time to stop at and
+ * report what was sent). Several runs with different databases and seeds may go side by side: each
+ * walks a world of its own (database, task queue), so traces stay attributable. Exits 1 when there
+ * is any finding.
  */
 import { randomUUID } from 'node:crypto';
 import { Client, Connection } from '@temporalio/client';
@@ -27,6 +30,8 @@ import { log } from './platform';
 const cases = Number(process.argv[2] ?? 10_000);
 const seed = process.argv[3] === undefined ? undefined : Number(process.argv[3]);
 const databaseName = process.env.BENCH_DATABASE_NAME ?? 'sv_fuzz_bench';
+/** FUZZ_STOP_AT (an ISO time): stop there and report the cases sent so far. */
+const stopAt = process.env.FUZZ_STOP_AT ? Date.parse(process.env.FUZZ_STOP_AT) : undefined;
 const TEMPORAL_PORT = Number(process.env.BENCH_TEMPORAL_PORT ?? 17534);
 
 async function main() {
@@ -67,7 +72,7 @@ async function main() {
   const client = new Client({ connection, namespace: config.TEMPORAL_NAMESPACE });
 
   log(`bench/fuzz: ${cases} cases against ${baseUrl}`);
-  const run = await runContractFuzz({ baseUrl, db: deps.database.db, sql: deps.database.sql, temporal: client, taskQueue: prefix }, { cases, seed, log });
+  const run = await runContractFuzz({ baseUrl, db: deps.database.db, sql: deps.database.sql, temporal: client, taskQueue: prefix }, { cases, seed, log, stopAt });
   log('');
   log(figuresTable(run));
   log('');

@@ -86,7 +86,7 @@ export interface FuzzRun {
  * Seeds the world (departments A and B, an account per role, items with tasks in both
  * departments), then sends `cases` cases spread over every operation of /docs/json.
  */
-export async function runContractFuzz(world: FuzzWorld, options: { cases: number; seed?: number; log?: (line: string) => void }): Promise<FuzzRun> {
+export async function runContractFuzz(world: FuzzWorld, options: { cases: number; seed?: number; log?: (line: string) => void; stopAt?: number }): Promise<FuzzRun> {
   const seed = options.seed ?? Date.now() % 2 ** 31;
   const log = options.log ?? (() => {});
   const { db, baseUrl } = world;
@@ -228,7 +228,11 @@ export async function runContractFuzz(world: FuzzWorld, options: { cases: number
   /** Differences seen once but not on a replay: background work, reported but not counted. */
   const unconfirmed: string[] = [];
 
+  let sent = 0;
   for (const [n, index] of order.entries()) {
+    // A run with a time limit stops where it is and reports the cases sent.
+    if (options.stopAt !== undefined && Date.now() > options.stopAt) break;
+    sent += 1;
     const c = planned[index]!;
     const { operation } = c;
     const routeKey = `${operation.method} ${operation.path}`;
@@ -335,7 +339,7 @@ export async function runContractFuzz(world: FuzzWorld, options: { cases: number
     if ((n + 1) % 100 === 0)
       log(`  ${n + 1}/${order.length} cases, ${findings.length} findings; requests ${(requestMs / 1000).toFixed(0)} s, ${timings.snapshots} snapshots ${(timings.snapshotMs / 1000).toFixed(0)} s`);
   }
-  return { figures, findings, unconfirmed, cases: order.length, seed };
+  return { figures, findings, unconfirmed, cases: sent, seed };
 }
 
 /** A snapshot taken once two in a row agree (at most ~3 s), after something was applied. */
