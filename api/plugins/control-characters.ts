@@ -10,8 +10,8 @@ import type { FastifyInstance } from 'fastify';
 import { findUnholdableText } from '../../domain/text';
 import { fieldError } from '../errors';
 
-/** No form of ours nests deeper than a few levels; far deeper bodies overflow the stack of whatever walks them (a 500). */
-export const MAX_BODY_DEPTH = 32;
+/** Above any form of ours (a completion form of 32 schema levels is ~70 deep); thousands of levels overflow the stack of whatever walks the body (a 500). */
+export const MAX_BODY_DEPTH = 128;
 
 /** Where `value` nests deeper than `max` levels (the path of the first too-deep field), or null. */
 function tooDeep(value: unknown, path: string, max: number): string | null {
