@@ -336,7 +336,7 @@ export function pathValueFor(parameter: Parameter): fc.Arbitrary<string> {
 /** A query's pairs: each parameter left out, plausible, or hostile (ids resolved at send time). */
 export function queryFor(parameters: Parameter[]): fc.Arbitrary<[string, string][]> {
   const query = parameters.filter((p) => p.in === 'query');
-  if (query.length === 0) return fc.oneof(fc.constant([]), fc.constant([['x', '1']] as [string, string][]));
+  if (query.length === 0) return fc.oneof(fc.constant([] as [string, string][]), fc.constant([['x', '1']] as [string, string][]));
   const entries = query.map((p) =>
     fc.option(
       fc.oneof({ weight: 3, arbitrary: plausible(p.schema, p.name) }, { weight: 2, arbitrary: hostile(p.schema, p.name) }).map((v) => [p.name, typeof v === 'object' ? JSON.stringify(v) : String(v)] as const),
