@@ -11,7 +11,7 @@ import { installAuditLog } from './plugins/audit-log';
 import { installCommitBeforeAnswer } from './plugins/commit-before-answer';
 import { installControlCharacterCheck } from './plugins/control-characters';
 import { installDocs } from './plugins/docs';
-import { installErrorHandler } from './plugins/error-handler';
+import { clientErrorHandler, frameworkErrorHandler, installErrorHandler } from './plugins/error-handler';
 import { installGracefulClose } from './plugins/graceful-close';
 import { installIdempotency } from './plugins/idempotency';
 import { installRateLimit } from './plugins/rate-limit';
@@ -62,6 +62,9 @@ export async function buildApp(deps: ApiDeps, options: { logger?: boolean; logSt
     },
     bodyLimit: 1024 * 1024,
     trustProxy: deps.config.TRUST_PROXY,
+    // Refusals made before a route is found still answer in the `{error}` shape (plugins/error-handler.ts).
+    frameworkErrors: frameworkErrorHandler,
+    clientErrorHandler,
   }).withTypeProvider<ZodTypeProvider>();
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);

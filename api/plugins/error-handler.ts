@@ -1,4 +1,6 @@
-import type { FastifyError, FastifyInstance } from 'fastify';
+import http from 'node:http';
+import type { Socket } from 'node:net';
+import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod';
 import { AppError, type ErrorBody, type ErrorCode } from '../errors';
 import { chineseMessageOf } from '../validation-messages';
@@ -16,6 +18,47 @@ function databaseRefusal(error: unknown): { status: number; code: ErrorCode; mes
   if (code === '22P02' || code === '22007' || code === '22008' || code === '22003' || code === '22021' || code === '22P05')
     return { status: 400, code: 'validation_failed', message: 'A value has the wrong format.' };
   return null;
+}
+
+/** Fastify's refusals of a request body before any schema sees it, in Chinese (its English is its own message). */
+const BODY_REFUSALS_ZH: Record<string, string> = {
+  FST_ERR_CTP_INVALID_JSON_BODY: '请求体不是有效的 JSON（或含有 __proto__、constructor 等不允许的键）',
+  FST_ERR_CTP_EMPTY_JSON_BODY: '内容类型为 JSON 时请求体不能为空',
+  FST_ERR_CTP_INVALID_MEDIA_TYPE: '不支持该请求体类型，请以 application/json 发送',
+  FST_ERR_CTP_BODY_TOO_LARGE: '请求体过大',
+  FST_ERR_CTP_INVALID_CONTENT_LENGTH: '请求体长度与 Content-Length 不符',
+  FST_ERR_CTP_INVALID_TYPE: '请求的内容类型无效',
+};
+
+/**
+ * A URL the router cannot read (a malformed %-escape, a path segment over the length limit): the
+ * same `{error}` shape as every other refusal, naming the path parameters as the field.
+ */
+export function frameworkErrorHandler(error: FastifyError, _request: FastifyRequest, reply: FastifyReply) {
+  const tooLong = error.code === 'FST_ERR_MAX_PARAM_LENGTH';
+  const message = tooLong ? 'A path parameter is too long.' : 'The path is not valid (a malformed %-escape).';
+  const messageZh = tooLong ? '路径参数过长' : '路径无效（含有格式错误的 % 转义）';
+  return reply
+    .code(400)
+    .send({ error: { code: 'validation_failed', message, details: { fields: [{ field: 'params', message, messageZh }], messageZh } } } satisfies ErrorBody);
+}
+
+/**
+ * Errors Node's HTTP parser meets before Fastify has a request (headers or URL over the size
+ * limit, a malformed request line): answered in the `{error}` shape, then the socket is closed.
+ */
+export function clientErrorHandler(error: Error & { code?: string }, socket: Socket) {
+  if (error.code === 'ECONNRESET' || socket.destroyed) return;
+  const [status, code, message] =
+    error.code === 'HPE_HEADER_OVERFLOW'
+      ? [431, 'headers_too_large', 'The URL or the headers are too large.']
+      : error.code === 'ERR_HTTP_REQUEST_TIMEOUT'
+        ? [408, 'timeout', 'The request took too long to arrive.']
+        : [400, 'bad_request', 'The request could not be read.'];
+  const body = JSON.stringify({ error: { code, message } } satisfies ErrorBody);
+  if (socket.writable)
+    socket.write(`HTTP/1.1 ${status} ${http.STATUS_CODES[status]}\r\nContent-Length: ${Buffer.byteLength(body)}\r\nContent-Type: application/json\r\nConnection: close\r\n\r\n${body}`);
+  socket.destroy(error);
 }
 
 /** One place that turns every thrown error into `{error: {code, message, details?}}`; 5xx hide their cause. */
@@ -61,8 +104,10 @@ export function installErrorHandler(app: FastifyInstance) {
       } satisfies ErrorBody);
     }
     if (status < 500) {
-      // Fastify's own 4xx: bad JSON, body too large, unsupported media type…
-      return reply.code(status).send({ error: { code: error.code ?? 'bad_request', message: error.message } } satisfies ErrorBody);
+      // Fastify's own 4xx: bad JSON, body too large, unsupported media type… The body as a whole is the field.
+      const zh = BODY_REFUSALS_ZH[error.code];
+      const details = zh ? { fields: [{ field: 'body', message: error.message, messageZh: zh }], messageZh: zh } : undefined;
+      return reply.code(status).send({ error: { code: error.code ?? 'bad_request', message: error.message, details } } satisfies ErrorBody);
     }
     request.log.error({ err: error }, 'unhandled error');
     return reply.code(500).send({ error: { code: 'internal', message: 'Internal error; it has been logged.' } } satisfies ErrorBody);

@@ -8,7 +8,7 @@ import { ReplayPointError } from '../../audit/replay';
 import { pickLang } from '../../audit/render';
 import { itemHistory, itemStateAt, itemVerification, rawHistories, rawHistoryAppendix, type AuditDeps } from '../../audit/service';
 import { dossierAppendixProviders, type DossierAppendixProvider } from '../services/exports/dossier-appendix';
-import { AppError } from '../errors';
+import { AppError, fieldError } from '../errors';
 import type { ApiDeps } from '../deps';
 import { errorBody, idParams } from '../schemas/errors';
 
@@ -39,7 +39,8 @@ async function answer<T>(work: () => Promise<T>): Promise<T> {
     return await work();
   } catch (error) {
     if (error instanceof ItemNotFoundError) throw new AppError('not_found', 'No such item.');
-    if (error instanceof ReplayPointError) throw new AppError('validation_failed', error.message, { fields: [{ field: 'querystring.at', message: error.message }] });
+    if (error instanceof ReplayPointError)
+      throw fieldError('validation_failed', 'querystring.at', error.message, '既不是带时区的 ISO-8601 时刻，也不是事件编号（<eventId> 或 <workflowId>:<runId>:<eventId>）');
     if (isGrpcServiceError(error) && /unavailable|connect|deadline/i.test(error.message)) throw new AppError('unavailable', 'Temporal is not reachable.');
     throw error;
   }
