@@ -21,7 +21,7 @@ export function appErrorOfRefusal(failure: ApplicationFailure & { type: RefusalT
   const message = violation.message ?? failure.message;
   const details: Record<string, unknown> = {};
   if (violation.messageZh) details.messageZh = violation.messageZh;
-  if (violation.field) details.fields = [{ field: `body.${violation.field}`, message }];
+  if (violation.field) details.fields = [{ field: `body.${violation.field}`, message, ...(violation.messageZh ? { messageZh: violation.messageZh } : {}) }];
   return new AppError(code, message, Object.keys(details).length ? details : undefined);
 }
 
