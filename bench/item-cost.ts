@@ -184,7 +184,7 @@ async function seedPeople(sql: postgres.Sql): Promise<People> {
     const username = `cost-${label}-${key}`;
     const [user] = await sql<{ id: string }[]>`
       insert into users (username, display_name, role, department_id, password_hash)
-      values (${username}, ${`成本${key}`}, ${role}, ${departmentId}, ${passwordHash}) returning id`;
+      values (${username}, ${`成本${key}`}, ${role}, ${departmentId ?? null}, ${passwordHash}) returning id`;
     usernames[key] = username;
     if (key === 'leader') leaderId = user!.id;
   }
