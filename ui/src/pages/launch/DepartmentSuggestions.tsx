@@ -43,9 +43,11 @@ interface Props {
   onPick(departmentId: string): void;
   /** The answer's id, to record what the dispatcher finally chose once the item is launched. */
   onAnswer(suggestionId: string | null): void;
+  /** Off where the text is already registered (an appeal being dispatched would find itself). */
+  showDuplicates?: boolean;
 }
 
-export function DepartmentSuggestions({ title, text, kind, selected, onPick, onAnswer }: Props) {
+export function DepartmentSuggestions({ title, text, kind, selected, onPick, onAnswer, showDuplicates = true }: Props) {
   const { t, i18n } = useTranslation('launch');
   const zh = i18n.language.startsWith('zh');
   const answer = useQuery({
@@ -101,7 +103,7 @@ export function DepartmentSuggestions({ title, text, kind, selected, onPick, onA
           </List.Item>
         )}
       />
-      {data && data.duplicates.length > 0 ? (
+      {showDuplicates && data && data.duplicates.length > 0 ? (
         <Alert
           type="info"
           showIcon
