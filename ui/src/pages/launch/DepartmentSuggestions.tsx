@@ -99,7 +99,8 @@ export function DepartmentSuggestions({ title, text, kind, selected, onPick, onA
                 </Space>
               }
             />
-            <Progress percent={Math.round(s.confidence * 100)} size="small" style={{ width: 120 }} aria-label={t('ai.confidence')} />
+            {/* A number always (at 100% antd would draw a success tick): it is a confidence, not a finished job. */}
+            <Progress percent={Math.round(s.confidence * 100)} status="normal" format={(p) => `${p}%`} size="small" style={{ width: 120 }} aria-label={t('ai.confidence')} />
           </List.Item>
         )}
       />
