@@ -18,6 +18,7 @@ describe('department suggestions on the hotline desk', () => {
   let processor: Awaited<ReturnType<typeof startAiProcessors>>;
   let operator: LoggedIn;
   let supervisor: LoggedIn;
+  let admin: LoggedIn;
   const departmentOf: Record<string, { id: string; name: string }> = {};
 
   async function register(text: string): Promise<{ id: string; code: string }> {
@@ -30,7 +31,7 @@ describe('department suggestions on the hotline desk', () => {
     h = await startApiHarness();
     processor = await startAiProcessors({ config: h.config, db: h.deps.database.db, queues: h.deps.queues });
     for (const topic of Object.keys(TOPICS)) departmentOf[topic] = await h.createDepartment(topic);
-    const admin = await h.createUser('admin');
+    admin = await h.createUser('admin');
     operator = await h.createUser('operator');
     supervisor = await h.createUser('supervisor');
     const rows = madeUpHistory(30).map((row) => ({ title: row.title, text: row.text, department: departmentOf[row.topic]!.name }));
@@ -52,8 +53,9 @@ describe('department suggestions on the hotline desk', () => {
   });
 
   const words = {
-    zh: { queue: '待派单', choose: '选用', chosen: '已选用', dispatch: '派单', because: '依据词语', accuracy: '派单建议准确率（按月）' },
-    en: { queue: 'To dispatch', choose: 'Choose', chosen: 'Chosen', dispatch: 'Dispatch', because: 'because of', accuracy: 'Department suggestions: accuracy by month' },
+    // antd spaces out a two-character Chinese button label (选 用).
+    zh: { queue: '待派单', choose: /^选\s?用$/, chosen: '已选用', dispatch: /^派\s?单$/, because: '依据词语', accuracy: '派单建议准确率（按月）' },
+    en: { queue: 'To dispatch', choose: /^Choose$/, chosen: 'Chosen', dispatch: /^Dispatch$/, because: 'because of', accuracy: 'Department suggestions: accuracy by month' },
   };
 
   it('shows the top 3 with confidence and words on the dispatch card; choosing fills the department and the dispatch records the choice', { timeout: 600_000 }, async () => {
@@ -111,6 +113,25 @@ describe('department suggestions on the hotline desk', () => {
       await panel.scrollIntoViewIfNeeded();
       expect(await horizontalOverflow(page)).toBeLessThanOrEqual(0);
       await page.screenshot({ path: `${SCREENSHOTS}/book-suggestion-accuracy-${lang}-${size}.png`, fullPage: size === 'desktop' });
+      await context.close();
+    }
+  });
+
+  it('the admin sees the red-risk model: the history it needs, and a retrain that reports too little history', { timeout: 300_000 }, async () => {
+    const texts = { zh: { minimum: '才显示风险预警', retrain: '立即重新训练', little: '历史办件不足' }, en: { minimum: 'Risk warnings are shown only once', retrain: 'Retrain now', little: 'Too little history' } };
+    for (const [lang, size] of [['zh', 'desktop'], ['en', 'phone']] as Array<[Lang, Size]>) {
+      const context = await contextFor(browser, h.baseUrl, admin, lang, size);
+      const page = await context.newPage();
+      await page.goto(`${h.baseUrl}/admin/ai`);
+      const card = page.getByTestId('risk-model');
+      await card.getByText(texts[lang].minimum).waitFor({ timeout: 60_000 });
+      if (lang === 'zh') {
+        await card.getByRole('button', { name: texts.zh.retrain }).click();
+        await card.locator('.ant-tag', { hasText: texts.zh.little }).waitFor({ timeout: 90_000 });
+      }
+      await card.locator('.ant-tag', { hasText: texts[lang].little }).waitFor({ timeout: 60_000 });
+      await card.scrollIntoViewIfNeeded();
+      await page.screenshot({ path: `${SCREENSHOTS}/admin-risk-model-${lang}-${size}.png`, fullPage: size === 'desktop' });
       await context.close();
     }
   });
