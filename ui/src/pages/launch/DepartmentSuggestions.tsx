@@ -75,32 +75,40 @@ export function DepartmentSuggestions({ title, text, kind, selected, onPick, onA
         locale={{ emptyText: data?.notice ? (zh ? data.notice.messageZh : data.notice.message) : t('ai.none') }}
         dataSource={data?.suggestions ?? []}
         renderItem={(s) => (
-          <List.Item
-            actions={[
-              <Button
-                key="pick"
-                size="small"
-                type={selected === s.departmentId ? 'primary' : 'default'}
-                onClick={() => onPick(s.departmentId)}
-                aria-pressed={selected === s.departmentId}
-              >
-                {selected === s.departmentId ? t('ai.picked') : t('ai.pick')}
-              </Button>,
-            ]}
-          >
+          <List.Item>
             <List.Item.Meta
               title={zh || !s.departmentNameEn ? s.departmentName : s.departmentNameEn}
               description={
-                <Space wrap size={4}>
-                  <Typography.Text type="secondary">{t('ai.because')}</Typography.Text>
-                  {s.terms.map((term) => (
-                    <Tag key={term}>{term}</Tag>
-                  ))}
-                </Space>
+                <>
+                  {/* A number always (at 100% antd would draw a success tick): it is a confidence, not a finished job.
+                      Under the name, with the pick button below: side by side they overlapped at 390 px. */}
+                  <Progress
+                    percent={Math.round(s.confidence * 100)}
+                    status="normal"
+                    format={(p) => `${p}%`}
+                    size="small"
+                    style={{ maxWidth: 160 }}
+                    aria-label={t('ai.confidence')}
+                  />
+                  <Space wrap size={4}>
+                    <Typography.Text type="secondary">{t('ai.because')}</Typography.Text>
+                    {s.terms.map((term) => (
+                      <Tag key={term}>{term}</Tag>
+                    ))}
+                  </Space>
+                  <div className="suggestion-pick">
+                    <Button
+                      size="small"
+                      type={selected === s.departmentId ? 'primary' : 'default'}
+                      onClick={() => onPick(s.departmentId)}
+                      aria-pressed={selected === s.departmentId}
+                    >
+                      {selected === s.departmentId ? t('ai.picked') : t('ai.pick')}
+                    </Button>
+                  </div>
+                </>
               }
             />
-            {/* A number always (at 100% antd would draw a success tick): it is a confidence, not a finished job. */}
-            <Progress percent={Math.round(s.confidence * 100)} status="normal" format={(p) => `${p}%`} size="small" style={{ width: 120 }} aria-label={t('ai.confidence')} />
           </List.Item>
         )}
       />
