@@ -224,7 +224,7 @@ describe('on screen', () => {
       const page = await context.newPage();
       await page.goto(`${api.baseUrl}/items/${lateItem}`);
       await expect.poll(() => page.getByTestId(`risk-${lateTask}`).textContent(), { timeout: 60_000 }).toBe(texts.zh.badge);
-      await page.getByTestId(`risk-${lateTask}`).hover();
+      await page.getByTestId(`risk-${lateTask}`).click();
       expect(await page.getByTestId('risk-reasons').textContent()).toContain(texts.zh.reason);
       await page.screenshot({ path: `${SCREENSHOTS}/risk-item-page-zh-desktop.png`, fullPage: true });
       await context.close();

@@ -11,8 +11,7 @@ export interface TaskRisk {
 }
 
 /**
- * Early warning: the chance a task ends red, with its reasons in a popover (hover on a desktop, tap on
- * a phone). Nothing when there is no forecast: too little history, no model, closed or already red.
+ * Early warning: the chance a task ends red, with its reasons in a popover opened by a click or a tap. Nothing when there is no forecast: too little history, no model, closed or already red.
  */
 export function RiskBadge({ risk, testId }: { risk: TaskRisk | null | undefined; testId?: string }) {
   const { t } = useTranslation();
@@ -28,7 +27,8 @@ export function RiskBadge({ risk, testId }: { risk: TaskRisk | null | undefined;
   };
   return (
     <Popover
-      trigger={['hover', 'click']}
+      // Click only: with hover too, a desktop click after the hover closed what the hover had opened.
+      trigger="click"
       title={t('risk.title', { percent: risk.percent })}
       content={
         <div className="risk-reasons" data-testid="risk-reasons">
