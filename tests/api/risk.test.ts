@@ -8,7 +8,7 @@ import { createAccount, createDepartment, loginOver } from './support/accounts';
 import { startApi, type RunningApi } from './support/api-server';
 import { client } from './support/http';
 import type { LoggedIn } from '../support/api-harness';
-import { gallery, launchChromium } from '../support/ui-browser';
+import { contextFor, gallery, horizontalOverflow, launchChromium, SCREENSHOTS, type Lang, type Size } from '../support/ui-browser';
 
 let api: RunningApi;
 let processor: Awaited<ReturnType<typeof startAiProcessors>>;
@@ -16,6 +16,8 @@ let admin: ReturnType<typeof client>;
 let leader: ReturnType<typeof client>;
 let supervisor: ReturnType<typeof client>;
 let otherStaff: ReturnType<typeof client>;
+let lateStaff: LoggedIn;
+let supervisorUser: LoggedIn;
 let leaderId: string;
 let leaderToken: string;
 const departments: Record<'late' | 'prompt' | 'other', string> = { late: '', prompt: '', other: '' };
@@ -44,20 +46,29 @@ beforeAll(async () => {
   leaderId = leaderAccount.id;
   leaderToken = (await loginOver(api.baseUrl, leaderAccount)).token;
   leader = client(api.baseUrl, leaderToken);
-  supervisor = client(api.baseUrl, (await loginOver(api.baseUrl, await createAccount(db(), 'supervisor'))).token);
+  const supervisorAccount = await createAccount(db(), 'supervisor');
+  const supervisorToken = (await loginOver(api.baseUrl, supervisorAccount)).token;
+  supervisor = client(api.baseUrl, supervisorToken);
+  supervisorUser = { id: supervisorAccount.id, role: 'supervisor', departmentId: null, token: supervisorToken } as unknown as LoggedIn;
   otherStaff = client(api.baseUrl, (await loginOver(api.baseUrl, await createAccount(db(), 'department', { departmentId: departments.other }))).token);
+  const lateAccount = await createAccount(db(), 'department', { departmentId: departments.late });
+  lateStaff = { id: lateAccount.id, role: 'department', departmentId: departments.late, token: (await loginOver(api.baseUrl, lateAccount)).token } as unknown as LoggedIn;
 }, 120_000);
 afterAll(async () => {
   await processor?.close();
   await api?.close();
 });
 
+let lateTask: string;
+let lateItem: string;
+let promptTask: string;
+
 describe('red risk', () => {
-  let lateTask: string;
-  let promptTask: string;
 
   it('under the minimum history: no badge anywhere, and the API says why', async () => {
-    lateTask = (await seedOpenTask(db(), departments.late, leaderId, { title: '在办任务甲' })).id;
+    const late = await seedOpenTask(db(), departments.late, leaderId, { title: '在办任务甲' });
+    lateTask = late.id;
+    lateItem = late.itemId;
     promptTask = (await seedOpenTask(db(), departments.prompt, leaderId, { title: '在办任务乙' })).id;
     const before = await supervisor.get(`/api/tasks/${lateTask}/risk`);
     expect(before.status).toBe(200);
@@ -75,7 +86,24 @@ describe('red risk', () => {
     expect(list.status).toBe(200);
     expect(list.body.items.every((row: { risk: unknown }) => row.risk === null)).toBe(true);
     expect(list.body.riskNotice.code).toBe('too_little_history');
-  });
+
+    // On the department's own list: the task, and no badge once its risk has been answered.
+    const browser = await launchChromium();
+    try {
+      const context = await contextFor(browser, api.baseUrl, lateStaff, 'zh', 'phone');
+      const page = await context.newPage();
+      const answered = page.waitForResponse((r) => r.url().endsWith(`/api/tasks/${lateTask}/risk`));
+      await page.goto(`${api.baseUrl}/tasks`);
+      await page.locator(`[data-task-id="${lateTask}"]`).filter({ hasText: '在办任务甲' }).waitFor();
+      expect((await (await answered).json()).risk).toBeNull();
+      await page.waitForTimeout(300);
+      expect(await page.getByTestId(`risk-${lateTask}`).count()).toBe(0);
+      expect(await page.locator('.risk-badge').count()).toBe(0);
+      await context.close();
+    } finally {
+      await browser.close();
+    }
+  }, 180_000);
 
   it('with enough closed history: a department that always goes red scores higher than one that never does, with reasons', async () => {
     await seedRiskHistory(db(), riskHistory({ paces: { [departments.late]: 0.7, [departments.prompt]: 1.6 }, count: 200, noise: 0.05, seed: 12 }), leaderId);
@@ -156,6 +184,50 @@ describe('on screen', () => {
         page.getByTestId('pinned-topic').filter({ hasText: lang === 'zh' ? '已置顶' : 'Pinned' }).first().waitFor(),
       );
       expect({ ...drill, ...hot }).toEqual({});
+    } finally {
+      await browser.close();
+    }
+  });
+
+  it('a department sees the badge on its own tasks and on the task page, a supervisor on the item page; a tap shows the reasons, at phone width too', { timeout: 600_000 }, async () => {
+    const { percent } = (await supervisor.get(`/api/tasks/${lateTask}/risk`)).body.risk;
+    const browser = await launchChromium();
+    const texts = { zh: { badge: `风险 ${percent}%`, reason: '该部门同类任务', title: '早期预警' }, en: { badge: `Risk ${percent}%`, reason: "of this department's tasks of this kind went red", title: 'Early warning' } };
+    try {
+      for (const lang of ['zh', 'en'] as Lang[]) {
+        for (const size of ['desktop', 'phone'] as Size[]) {
+          const context = await contextFor(browser, api.baseUrl, lateStaff, lang, size);
+          const page = await context.newPage();
+          await page.goto(`${api.baseUrl}/tasks`);
+          const badge = page.getByTestId(`risk-${lateTask}`);
+          await expect.poll(() => badge.textContent(), { timeout: 60_000 }).toBe(texts[lang].badge);
+          // The prompt department's task is not this department's: not listed, no badge.
+          expect(await page.getByTestId(`risk-${promptTask}`).count()).toBe(0);
+          await badge.click();
+          const reasons = page.getByTestId('risk-reasons');
+          await reasons.waitFor();
+          expect(await reasons.textContent()).toContain(texts[lang].reason);
+          expect(await page.locator('.ant-popover:visible').textContent()).toContain(texts[lang].title);
+          // The tap opened the reasons, not the task behind the card.
+          expect(new URL(page.url()).pathname).toBe('/tasks');
+          expect(await horizontalOverflow(page)).toBeLessThanOrEqual(0);
+          await page.waitForTimeout(400);
+          await page.screenshot({ path: `${SCREENSHOTS}/risk-my-tasks-${lang}-${size}.png`, fullPage: size === 'desktop' });
+
+          await page.goto(`${api.baseUrl}/items/${lateItem}/tasks/${lateTask}`);
+          await expect.poll(() => page.getByTestId(`risk-${lateTask}`).textContent(), { timeout: 60_000 }).toBe(texts[lang].badge);
+          expect(await horizontalOverflow(page)).toBeLessThanOrEqual(0);
+          await context.close();
+        }
+      }
+      const context = await contextFor(browser, api.baseUrl, supervisorUser, 'zh', 'desktop');
+      const page = await context.newPage();
+      await page.goto(`${api.baseUrl}/items/${lateItem}`);
+      await expect.poll(() => page.getByTestId(`risk-${lateTask}`).textContent(), { timeout: 60_000 }).toBe(texts.zh.badge);
+      await page.getByTestId(`risk-${lateTask}`).click();
+      expect(await page.getByTestId('risk-reasons').textContent()).toContain(texts.zh.reason);
+      await page.screenshot({ path: `${SCREENSHOTS}/risk-item-page-zh-desktop.png`, fullPage: true });
+      await context.close();
     } finally {
       await browser.close();
     }

@@ -56,7 +56,8 @@ export async function risksOf(deps: Pick<ApiDeps, 'database'>, model: RiskModelP
     const story = { ...row, startedAt: row.startedAt.getTime(), dueAt: row.dueAt.getTime(), ...events.get(row.id)! };
     const features = featuresAt(story, now.getTime(), recordOf.get(`${row.departmentId}|${row.kind}`), model.baseRate);
     const probability = predictLogistic(model, featureVector(features));
-    risks.set(row.id, { probability, percent: Math.round(probability * 100), reasons: riskReasons(features, model.baseRate) });
+    // A forecast is never a certainty: 0% or 100% would read as one.
+    risks.set(row.id, { probability, percent: Math.min(99, Math.max(1, Math.round(probability * 100))), reasons: riskReasons(features, model.baseRate) });
   }
   return risks;
 }

@@ -11,6 +11,7 @@ import { api, ApiError, get } from '../../api/client';
 import { useDepartmentName } from '../../api/queries';
 import { ITEM_KINDS } from '../../api/types';
 import { PageContainer } from '../../components/PageContainer';
+import { RiskModelCard } from './RiskModelCard';
 
 interface ModelRun {
   version: number;
@@ -125,6 +126,7 @@ export default function AiAssistPage() {
             ))}
           </Space>
         </Card>
+        <RiskModelCard />
         <HistoryImport onImported={(rows) => void message.success(t('ai.imported', { rows }))} />
       </Space>
     </PageContainer>

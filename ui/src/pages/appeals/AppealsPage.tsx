@@ -4,15 +4,16 @@
  */
 import { useQuery } from '@tanstack/react-query';
 import { Alert, Button, Card, Empty, Flex, Form, Input, List, Radio, Select, Tabs, Tag, Typography } from 'antd';
-import { useState } from 'react';
+import { useCallback, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { get, qs } from '../../api/client';
+import { api, get, qs } from '../../api/client';
 import { useDepartments } from '../../api/queries';
 import type { Department, Page } from '../../api/types';
 import { useApiForm } from '../../api/useApiForm';
 import { SimilarOpenItems } from './SimilarOpenItems';
 import { DateTime } from '../../components/DateTime';
 import { MatterSelect } from '../../features/matters/MatterSelect';
+import { DepartmentSuggestions } from '../launch/DepartmentSuggestions';
 import { CHANNELS, VISIT_RESULTS, type Appeal } from './types';
 
 const appealsKey = ['appeals'];
@@ -25,7 +26,13 @@ function useAppeals(params: Record<string, string | number>) {
 }
 
 /** One of the desk's forms: posted with useApiForm (the API's field problems at the fields), then the lists refetch. */
-function AppealForm(props: { path: string; label: string; initialValues?: Record<string, unknown>; onDone?: (r: { code: string; queryCode: string }) => void; children: React.ReactNode }) {
+function AppealForm(props: {
+  path: string;
+  label: string;
+  initialValues?: Record<string, unknown>;
+  onDone?: (r: { code: string; queryCode: string }, values: Record<string, unknown>) => void;
+  children: React.ReactNode;
+}) {
   const [form] = Form.useForm();
   const { submit, pending, formError } = useApiForm<Record<string, unknown>, { code: string; queryCode: string }>({
     path: props.path,
@@ -33,7 +40,7 @@ function AppealForm(props: { path: string; label: string; initialValues?: Record
     fieldName: (f) => [f.replace(/^body\./, '')],
     invalidate: [appealsKey],
     onSuccess: (r) => {
-      props.onDone?.(r);
+      props.onDone?.(r, form.getFieldsValue());
       form.resetFields();
     },
   });
@@ -96,11 +103,40 @@ function AppealCard({ appeal, children }: { appeal: Appeal; children?: React.Rea
   );
 }
 
+/** The lead department's top 3 for the appeal's text, inside the dispatch form: a pick fills the department. */
+function AppealSuggestions({ appeal, onAnswer }: { appeal: Appeal; onAnswer(id: string | null): void }) {
+  const form = Form.useFormInstance();
+  const selected = Form.useWatch<string | undefined>('departmentId', form);
+  return (
+    <div className="appeal-suggestions" data-testid="appeal-suggestions">
+      <DepartmentSuggestions
+        title={appeal.title}
+        text={appeal.text}
+        kind="appeal"
+        selected={selected}
+        onPick={(id) => form.setFieldValue('departmentId', id)}
+        onAnswer={onAnswer}
+        showDuplicates={false}
+      />
+    </div>
+  );
+}
+
 function DispatchForm({ appeal, departments }: { appeal: Appeal; departments: Department[] }) {
   const { t } = useTranslation('appeals');
   const options = departments.map((d) => ({ value: d.id, label: d.name }));
+  const suggestionId = useRef<string | null>(null);
+  const onAnswer = useCallback((id: string | null) => {
+    suggestionId.current = id;
+  }, []);
+  // What the dispatcher finally chose goes with the suggestion, for its accuracy month by month.
+  const recordChoice = (_: unknown, values: Record<string, unknown>) => {
+    if (suggestionId.current && typeof values.departmentId === 'string')
+      void api('POST', `/api/ai/suggestions/${suggestionId.current}/choice`, { body: { departmentId: values.departmentId } }).catch(() => {});
+  };
   return (
-    <AppealForm path={`/api/appeals/${appeal.id}/dispatch`} label={t('dispatch')} initialValues={appeal.matterId ? { matterId: appeal.matterId } : undefined}>
+    <AppealForm path={`/api/appeals/${appeal.id}/dispatch`} label={t('dispatch')} initialValues={appeal.matterId ? { matterId: appeal.matterId } : undefined} onDone={recordChoice}>
+      <AppealSuggestions appeal={appeal} onAnswer={onAnswer} />
       <Form.Item name="departmentId" label={t('fields.department')} rules={[{ required: true }]}>
         <Select showSearch optionFilterProp="label" options={options} />
       </Form.Item>

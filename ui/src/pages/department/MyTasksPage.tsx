@@ -1,5 +1,6 @@
 /**
- * My tasks, most urgent first (red, yellow, then the nearest deadline), as cards that fit a phone.
+ * My tasks, most urgent first (red, yellow, then the nearest deadline), as cards that fit a phone;
+ * an open task not yet red carries its early-warning risk badge when the model has enough history.
  * Built from the department's open items and their details (shared with the item and task pages'
  * cache): there is no task list route a department may read.
  */
@@ -17,6 +18,7 @@ import { Countdown } from '../../components/Countdown';
 import { DateTime } from '../../components/DateTime';
 import { LightBadge } from '../../components/LightBadge';
 import { PageContainer } from '../../components/PageContainer';
+import { TaskRiskBadge } from '../../components/RiskBadge';
 import { TaskStatusTag } from '../../components/StatusTag';
 import { effectiveLight } from '../../lib/light';
 
@@ -66,6 +68,7 @@ export default function MyTasksPage() {
                   <Typography.Text type="secondary">{item.code}</Typography.Text>
                   <TaskStatusTag status={task.status} />
                   <LightBadge light={task.light} clock={task} reason={task.lightReason} short />
+                  {OPEN.includes(task.status) && effectiveLight(task, now) !== 'red' && <TaskRiskBadge taskId={task.id} />}
                 </Space>
                 <Space size={[8, 4]} wrap>
                   <span>

@@ -43,9 +43,11 @@ interface Props {
   onPick(departmentId: string): void;
   /** The answer's id, to record what the dispatcher finally chose once the item is launched. */
   onAnswer(suggestionId: string | null): void;
+  /** Off where the text is already registered (an appeal being dispatched would find itself). */
+  showDuplicates?: boolean;
 }
 
-export function DepartmentSuggestions({ title, text, kind, selected, onPick, onAnswer }: Props) {
+export function DepartmentSuggestions({ title, text, kind, selected, onPick, onAnswer, showDuplicates = true }: Props) {
   const { t, i18n } = useTranslation('launch');
   const zh = i18n.language.startsWith('zh');
   const answer = useQuery({
@@ -73,35 +75,44 @@ export function DepartmentSuggestions({ title, text, kind, selected, onPick, onA
         locale={{ emptyText: data?.notice ? (zh ? data.notice.messageZh : data.notice.message) : t('ai.none') }}
         dataSource={data?.suggestions ?? []}
         renderItem={(s) => (
-          <List.Item
-            actions={[
-              <Button
-                key="pick"
-                size="small"
-                type={selected === s.departmentId ? 'primary' : 'default'}
-                onClick={() => onPick(s.departmentId)}
-                aria-pressed={selected === s.departmentId}
-              >
-                {selected === s.departmentId ? t('ai.picked') : t('ai.pick')}
-              </Button>,
-            ]}
-          >
+          <List.Item>
             <List.Item.Meta
               title={zh || !s.departmentNameEn ? s.departmentName : s.departmentNameEn}
               description={
-                <Space wrap size={4}>
-                  <Typography.Text type="secondary">{t('ai.because')}</Typography.Text>
-                  {s.terms.map((term) => (
-                    <Tag key={term}>{term}</Tag>
-                  ))}
-                </Space>
+                <>
+                  {/* A number always (at 100% antd would draw a success tick): it is a confidence, not a finished job.
+                      Under the name, with the pick button below: side by side they overlapped at 390 px. */}
+                  <Progress
+                    percent={Math.round(s.confidence * 100)}
+                    status="normal"
+                    format={(p) => `${p}%`}
+                    size="small"
+                    style={{ maxWidth: 160 }}
+                    aria-label={t('ai.confidence')}
+                  />
+                  <Space wrap size={4}>
+                    <Typography.Text type="secondary">{t('ai.because')}</Typography.Text>
+                    {s.terms.map((term) => (
+                      <Tag key={term}>{term}</Tag>
+                    ))}
+                  </Space>
+                  <div className="suggestion-pick">
+                    <Button
+                      size="small"
+                      type={selected === s.departmentId ? 'primary' : 'default'}
+                      onClick={() => onPick(s.departmentId)}
+                      aria-pressed={selected === s.departmentId}
+                    >
+                      {selected === s.departmentId ? t('ai.picked') : t('ai.pick')}
+                    </Button>
+                  </div>
+                </>
               }
             />
-            <Progress percent={Math.round(s.confidence * 100)} size="small" style={{ width: 120 }} aria-label={t('ai.confidence')} />
           </List.Item>
         )}
       />
-      {data && data.duplicates.length > 0 ? (
+      {showDuplicates && data && data.duplicates.length > 0 ? (
         <Alert
           type="info"
           showIcon

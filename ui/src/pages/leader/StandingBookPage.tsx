@@ -20,6 +20,7 @@ import { formatPercent } from '../../lib/format';
 import { AppealsPanel } from './AppealsPanel';
 import { AssessmentPanel } from './AssessmentPanel';
 import { MatterPanel } from './MatterPanel';
+import { SuggestionAccuracyPanel } from './SuggestionAccuracyPanel';
 import { asOfInstant, useBookFilters } from './filters';
 import { drillDownPath, METRICS, type Dashboard, type DepartmentFigures, type Metric, type Section } from './types';
 import { VolumeExport } from './VolumeExport';
@@ -85,6 +86,7 @@ export default function StandingBookPage() {
                 {section && <DepartmentTable section={section} showZero={filters.showZero} onShowZero={(showZero) => setFilters({ showZero })} />}
                 {section && <AppealsPanel departments={section.departments} />}
                 <MatterPanel asOf={asOf} kind={filters.kind === 'all' ? undefined : filters.kind} />
+                <SuggestionAccuracyPanel />
               </>
             ),
           },
