@@ -19,6 +19,7 @@ export const ownMessages = {
   matterCode: { en: 'letters, digits and . _ / - only', zh: '只能含字母、数字和 . _ / -' },
   phone: { en: 'a mobile number (11 digits) or a landline with its area code', zh: '手机号（11 位）或带区号的固定电话' },
   templateCode: { en: 'a template code such as SMS_123456789', zh: '模板代码，如 SMS_123456789' },
+  points: { en: 'points from 0 to 1000, in hundredths at most', zh: '0 至 1000 分，最多保留两位小数' },
   mobile: { en: 'a mainland mobile number (11 digits, optionally +86)', zh: '中国大陆手机号（11 位，可带 +86）' },
 } as const;
 

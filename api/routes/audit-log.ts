@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { isoInstant } from '../schemas/items';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import type { ApiDeps } from '../deps';
 import { errorBody } from '../schemas/errors';
@@ -34,8 +35,8 @@ export function auditLogRoutes(deps: ApiDeps): FastifyPluginAsyncZod {
             actor: z.string().max(100).optional().describe('user id or username'),
             action: z.string().max(200).optional().describe('part of "METHOD /route", e.g. "POST /api/tasks"'),
             target: z.string().max(200).optional(),
-            from: z.iso.datetime({ offset: true }).pipe(z.coerce.date()).optional(),
-            to: z.iso.datetime({ offset: true }).pipe(z.coerce.date()).optional(),
+            from: isoInstant.pipe(z.coerce.date()).optional(),
+            to: isoInstant.pipe(z.coerce.date()).optional(),
           }),
           response: { 200: pageOf(entry), 400: errorBody, 401: errorBody, 403: errorBody },
         },

@@ -1,9 +1,15 @@
 import { z } from 'zod';
+import { ownMessages } from '../validation-messages';
 import { FACTORS } from '../../db/queries/assessment';
 import { dashboardQuery } from './dashboard';
 import { pageOf, pageQuery } from './pagination';
 
-const points = z.number().min(0).max(1000);
+/** Stored as a Postgres `real`: hundredths at most, so nothing too small for it (1e-173) reaches it. */
+const points = z
+  .number()
+  .min(0)
+  .max(1000)
+  .refine((n) => n === 0 || (n >= 0.01 && Math.abs(n * 100 - Math.round(n * 100)) < 1e-6), ownMessages.points.en);
 /** The appeal factors are optional: left out, they keep their current points. */
 export const weightsBody = z.object({
   onTimeRate: points,

@@ -6,7 +6,14 @@ import { pageOf, pageQuery } from './pagination';
 import { ownMessages } from '../validation-messages';
 
 /** ISO-8601 instant with a zone; deeper checks (real date, future) are the service's. */
-export const isoInstant = z.string().max(40).regex(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:\d{2})$/, ownMessages.instant.en);
+const INSTANT_FORMAT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:\d{2})$/;
+export const isoInstant = z
+  .string()
+  .max(40)
+  .regex(INSTANT_FORMAT, ownMessages.instant.en)
+  // Years Postgres and every calendar here hold (year 0000 has the format, but Postgres refuses it);
+  // a value without the format is refused once, by the pattern above.
+  .refine((value) => !INSTANT_FORMAT.test(value) || Number(value.slice(0, 4)) >= 1900, ownMessages.instant.en);
 /** Parsed by domain parseDuration in the service, so the message says what is wrong with it. */
 const isoDuration = z.string().min(1).max(40);
 const text = (max: number) => z.string().max(max);

@@ -84,3 +84,23 @@ describe('the replay point of the audit read', () => {
     await supervisor.post(`/api/items/${itemId}/cancel`, { reason: 'test finished' });
   });
 });
+
+describe('values the database would have refused, refused at their field first', () => {
+  it('a year-0000 bound of the audit log is a 400 naming querystring.from (was an unnamed database refusal)', async () => {
+    const answer = await auditor.get(`/api/audit-log?from=${encodeURIComponent('0000-01-01T00:00:00Z')}`);
+    expect(refusal(answer)).toEqual({ status: 400, code: 'validation_failed', fields: ['querystring.from'], zh: true });
+    expect((await auditor.get(`/api/audit-log?from=${encodeURIComponent('2026-01-01T00:00:00+08:00')}`)).status).toBe(200);
+  });
+
+  it('assessment points too small for the stored number are a 400 naming the factor', async () => {
+    const admin = await h.createUser('admin');
+    const weights = { onTimeRate: 30, redEver: 4, urge: 1.5, returned: 2, postponed: 1.4674881509426457e-173 };
+    expect(refusal(await admin.request('PUT', '/api/assessment/weights', weights))).toEqual({ status: 400, code: 'validation_failed', fields: ['body.postponed'], zh: true });
+  });
+
+  it('quiet hours with only one end name the missing one in both languages', async () => {
+    const admin = await h.createUser('admin');
+    const answer = await admin.request('PUT', `/api/departments/${dept}/notification-channels`, { emailEnabled: true, smsEnabled: false, webhooksEnabled: false, quietEnd: '21:50' });
+    expect(refusal(answer)).toEqual({ status: 400, code: 'validation_failed', fields: ['body.quietStart'], zh: true });
+  });
+});

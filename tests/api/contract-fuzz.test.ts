@@ -32,7 +32,10 @@ afterAll(async () => {
 
 describe('every route of the contract, fuzzed', () => {
   it('answers no 5xx, names the field of every refusal, and a refused write leaves no trace', async () => {
-    const seed = process.env.FUZZ_SEED ? Number(process.env.FUZZ_SEED) : undefined;
+    // A fixed seed in `npm test`, so CI judges the change and not a newly drawn case; `npm run
+    // bench:fuzz` (and FUZZ_SEED=random here) draws new ones, and what they find is pinned in
+    // contract-fuzz-findings.test.ts.
+    const seed = process.env.FUZZ_SEED === 'random' ? undefined : Number(process.env.FUZZ_SEED ?? 939155394);
     const run = await runContractFuzz(
       { baseUrl: h.baseUrl, db: h.deps.database.db, sql: h.deps.database.sql, temporal: temporal.client, taskQueue: h.config.TEMPORAL_TASK_QUEUE },
       { cases: CASES, seed },

@@ -6,10 +6,12 @@
  */
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runMigrations } from '../../db/migrate';
 import { startAiProcessors } from '../../jobs/ai/run';
 import { madeUpHistory, TOPICS } from '../support/ai-history';
 import { startApiHarness, type ApiHarness, type LoggedIn } from '../support/api-harness';
 import { waitFor } from '../support/item-fixtures';
+import { databaseOfItsOwn, testConfig } from '../support/services';
 import { contextFor, horizontalOverflow, launchChromium, SCREENSHOTS, type Lang, type Size } from '../support/ui-browser';
 
 describe('department suggestions on the hotline desk', () => {
@@ -27,8 +29,12 @@ describe('department suggestions on the hotline desk', () => {
     return res.body;
   }
 
+  // A database of its own: the model it trains must be the one served, whatever other tests train.
+  const databaseUrl = databaseOfItsOwn('supervision_ai_desk');
+
   beforeAll(async () => {
-    h = await startApiHarness();
+    await runMigrations(databaseUrl);
+    h = await startApiHarness({ config: testConfig({ DATABASE_URL: databaseUrl }) });
     processor = await startAiProcessors({ config: h.config, db: h.deps.database.db, queues: h.deps.queues });
     for (const topic of Object.keys(TOPICS)) departmentOf[topic] = await h.createDepartment(topic);
     admin = await h.createUser('admin');
@@ -122,7 +128,7 @@ describe('department suggestions on the hotline desk', () => {
     }
   });
 
-  it('the admin sees the red-risk model: the history it needs, and a retrain that reports too little history', { timeout: 300_000 }, async () => {
+  it('the admin sees the red-risk model: the history it needs, and a retrain that reports too little history', { timeout: 400_000 }, async () => {
     const texts = { zh: { minimum: '才显示风险预警', retrain: '立即重新训练', little: '历史办件不足' }, en: { minimum: 'Risk warnings are shown only once', retrain: 'Retrain now', little: 'Too little history' } };
     for (const [lang, size] of [['zh', 'desktop'], ['en', 'phone']] as Array<[Lang, Size]>) {
       const context = await contextFor(browser, h.baseUrl, admin, lang, size);
@@ -132,7 +138,7 @@ describe('department suggestions on the hotline desk', () => {
       await card.getByText(texts[lang].minimum).waitFor({ timeout: 60_000 });
       if (lang === 'zh') {
         await card.getByRole('button', { name: texts.zh.retrain }).click();
-        await card.locator('.ant-tag', { hasText: texts.zh.little }).waitFor({ timeout: 90_000 });
+        await card.locator('.ant-tag', { hasText: texts.zh.little }).waitFor({ timeout: 180_000 });
       }
       await card.locator('.ant-tag', { hasText: texts[lang].little }).waitFor({ timeout: 60_000 });
       await card.scrollIntoViewIfNeeded();

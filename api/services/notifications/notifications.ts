@@ -62,7 +62,13 @@ export async function preferencesOf(deps: ApiDeps, user: SessionUser) {
 
 function checkQuietHours(patch: Pick<PreferencesPatch, 'quietStart' | 'quietEnd'>) {
   if ((patch.quietStart === undefined) !== (patch.quietEnd === undefined)) {
-    throw new AppError('validation_failed', 'quietStart and quietEnd are set together (null both to turn quiet hours off).');
+    const missing = patch.quietStart === undefined ? 'body.quietStart' : 'body.quietEnd';
+    throw fieldError(
+      'validation_failed',
+      missing,
+      'quietStart and quietEnd are set together (null both to turn quiet hours off).',
+      '免打扰开始与结束时间须同时填写（两者都设为空则关闭免打扰）',
+    );
   }
 }
 
