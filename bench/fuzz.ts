@@ -22,10 +22,9 @@ import { loadConfig } from '../config/env';
 import { runMigrations } from '../db/migrate';
 import { resolvePostgres } from '../scripts/postgres';
 import { resolveRedis } from '../scripts/redis';
-import { startTemporalDevServer } from '../scripts/temporal-server';
 import { figuresTable, runContractFuzz } from '../tests/api/support/contract-fuzz/run';
 import { createSupervisionWorker } from '../worker/create-worker';
-import { log } from './platform';
+import { benchEnv, benchTemporal, log } from './platform';
 
 const cases = Number(process.argv[2] ?? 10_000);
 const seed = process.argv[3] === undefined ? undefined : Number(process.argv[3]);
@@ -44,25 +43,17 @@ async function main() {
   await admin.unsafe(`drop database if exists "${databaseName}" with (force)`);
   await admin.end();
   await runMigrations(pg.url);
-  const temporal = process.env.TEMPORAL_ADDRESS
-    ? { address: process.env.TEMPORAL_ADDRESS, namespace: process.env.TEMPORAL_NAMESPACE ?? 'supervision', stop: async () => {} }
-    : { ...(await startTemporalDevServer({ port: TEMPORAL_PORT, dbFile: null, namespace: 'supervision-fuzz', headless: true, log })), namespace: 'supervision-fuzz' };
+  const temporal = await benchTemporal(TEMPORAL_PORT, 'supervision-fuzz');
 
   const prefix = `fuzz-${randomUUID().slice(0, 8)}`;
-  const config = loadConfig({
-    DATABASE_URL: pg.url,
-    REDIS_URL: redis.url,
-    TEMPORAL_ADDRESS: temporal.address,
-    TEMPORAL_NAMESPACE: temporal.namespace,
-    TEMPORAL_TASK_QUEUE: prefix,
-    QUEUE_PREFIX: prefix,
-    SESSION_SECRET: 'bench-session-secret-0123456789abcdef',
-    LOG_LEVEL: 'silent',
-    // Each case comes from an address of its own (X-Forwarded-For), under the per-address limits.
-    TRUST_PROXY: '1',
-    PORT: '0',
-    HOST: '127.0.0.1',
-  });
+  const config = loadConfig(
+    benchEnv({ databaseUrl: pg.url, redisUrl: redis.url, temporal }, prefix, {
+      LOG_LEVEL: 'silent',
+      // Each case comes from an address of its own (X-Forwarded-For), under the per-address limits.
+      TRUST_PROXY: '1',
+      PORT: '0',
+    }),
+  );
   const deps = await createApiDeps(config);
   const { worker, connection: workerConnection } = await createSupervisionWorker({ config, deps: { config, db: deps.database.db, queues: deps.queues } });
   const running = worker.run();

@@ -33,8 +33,7 @@ import { runMigrations } from '../db/migrate';
 import { departments, users } from '../db/schema/org';
 import { resolvePostgres } from '../scripts/postgres';
 import { resolveRedis } from '../scripts/redis';
-import { startTemporalDevServer } from '../scripts/temporal-server';
-import { freePort, keepAliveClient, log, login, percentile, startChild, stopChild, waitForApi, type Answer } from './platform';
+import { benchEnv, benchTemporal, freePort, keepAliveClient, log, login, percentile, startChild, stopChild, waitForApi, type Answer } from './platform';
 
 const seconds = Number(process.argv[2] ?? 10);
 const clients = Number(process.argv[3] ?? 20);
@@ -118,24 +117,11 @@ async function main() {
   log(`  load average at start: ${loadAtStart}`);
   const [postgres, redis] = await Promise.all([resolvePostgres({ databaseName: 'supervision_bench_intake', log }), resolveRedis(log)]);
   await runMigrations(postgres.url);
-  const temporal = process.env.TEMPORAL_ADDRESS
-    ? { address: process.env.TEMPORAL_ADDRESS, namespace: process.env.TEMPORAL_NAMESPACE ?? 'supervision', stop: async () => {} }
-    : { ...(await startTemporalDevServer({ port: TEMPORAL_PORT, dbFile: null, namespace: 'supervision-bench', headless: true, log })), namespace: 'supervision-bench' };
+  const temporal = await benchTemporal(TEMPORAL_PORT, 'supervision-bench');
 
   const port = await freePort();
   const prefix = `bench-${randomUUID().slice(0, 8)}`;
-  const env = {
-    DATABASE_URL: postgres.url,
-    REDIS_URL: redis.url,
-    TEMPORAL_ADDRESS: temporal.address,
-    TEMPORAL_NAMESPACE: temporal.namespace,
-    TEMPORAL_TASK_QUEUE: prefix,
-    QUEUE_PREFIX: prefix,
-    SESSION_SECRET: 'bench-session-secret-0123456789abcdef',
-    LOG_LEVEL: 'warn',
-    PORT: String(port),
-    HOST: '127.0.0.1',
-  };
+  const env = benchEnv({ databaseUrl: postgres.url, redisUrl: redis.url, temporal }, prefix, { PORT: String(port) });
   const database = connectDatabase(loadConfig(env).DATABASE_URL, { max: 2 });
   const baseUrl = `http://127.0.0.1:${port}`;
 

@@ -5,7 +5,8 @@
  *   npx tsx bench/item-cost.ts [items=60] [appeals=60] [concurrency=10]      (npm run bench:item-cost)
  *
  * Three workloads run one after the other through the API and a worker as child processes
- * (bench/platform.ts), on a Temporal dev server of its own (in memory, BENCH_TEMPORAL_PORT or 17563):
+ * (bench/platform.ts), on TEMPORAL_ADDRESS if set, else a Temporal dev server of its own (in memory,
+ * BENCH_TEMPORAL_PORT or 17563; the Temporal CPU figure needs the latter):
  * - probe:   `probe(0)` workflows started straight on the task queue: Temporal's floor per workflow.
  * - item:    a supervision item with three tasks (one lead, two assist) through its whole life:
  *            launch, 3 signs, 6 progress reports, 1 urge, the yellow light (warning 20 s after launch),
@@ -30,9 +31,8 @@ import postgres from 'postgres';
 import { runMigrations } from '../db/migrate';
 import { resolvePostgres } from '../scripts/postgres';
 import { resolveRedis } from '../scripts/redis';
-import { startTemporalDevServer } from '../scripts/temporal-server';
 import { itemWorkflowId, taskWorkflowId } from '../workflows/ids';
-import { freePort, keepAliveClient, log, login, startChild, stopChild, waitForApi, type Answer } from './platform';
+import { benchEnv, benchTemporal, freePort, keepAliveClient, log, login, startChild, stopChild, waitForApi, type Answer } from './platform';
 
 const ITEMS = Number(process.argv[2] ?? 60);
 const APPEALS = Number(process.argv[3] ?? 60);
@@ -74,31 +74,19 @@ async function main() {
   log(`bench/item-cost: ${ITEMS} items (3 tasks each), ${APPEALS} appeals, ${CONCURRENCY} at a time; load average ${readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).join(' ')}`);
   const [pg, redisService] = await Promise.all([resolvePostgres({ databaseName: 'supervision_bench_cost', log }), resolveRedis(log)]);
   await runMigrations(pg.url);
-  const temporal = await startTemporalDevServer({ port: TEMPORAL_PORT, dbFile: null, namespace: 'supervision-cost', headless: true, log });
+  const temporal = await benchTemporal(TEMPORAL_PORT, 'supervision-cost');
   const sql = postgres(pg.url, { max: 2, onnotice: () => {} });
   const redis = new Redis(redisService.url);
   const port = await freePort();
   const prefix = `cost-${randomUUID().slice(0, 8)}`;
-  const env = {
-    DATABASE_URL: pg.url,
-    REDIS_URL: redisService.url,
-    TEMPORAL_ADDRESS: temporal.address,
-    TEMPORAL_NAMESPACE: temporal.namespace,
-    TEMPORAL_TASK_QUEUE: prefix,
-    QUEUE_PREFIX: prefix,
-    SESSION_SECRET: 'bench-session-secret-0123456789abcdef',
-    LOG_LEVEL: 'warn',
-    PORT: String(port),
-    HOST: '127.0.0.1',
-    TRUST_PROXY: '1',
-  };
+  const env = benchEnv({ databaseUrl: pg.url, redisUrl: redisService.url, temporal }, prefix, { PORT: String(port), TRUST_PROXY: '1' });
   const baseUrl = `http://127.0.0.1:${port}`;
   const people = await seedPeople(sql);
   const api = startChild('api', 'api/main.ts', env);
   const worker = startChild('worker', 'worker/main.ts', env);
   const connection = await Connection.connect({ address: temporal.address });
   const client = new Client({ connection, namespace: temporal.namespace });
-  const pids: Record<string, number> = { api: api.pid!, worker: worker.pid!, temporal: temporal.process?.pid ?? 0 };
+  const pids: Record<string, number> = { api: api.pid!, worker: worker.pid!, temporal: temporal.pid ?? 0 };
   try {
     await waitForApi(http, baseUrl, api);
     const tokens = Object.fromEntries(await Promise.all(Object.entries(people.usernames).map(async ([role, username], i) => [role, await login(http, baseUrl, username, people.password, i)] as const)));

@@ -9,6 +9,7 @@ import { Agent, request as httpRequest } from 'node:http';
 import { createServer } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
+import { startTemporalDevServer } from '../scripts/temporal-server';
 
 export const repoRoot = fileURLToPath(new URL('..', import.meta.url));
 export const log = (line: string) => console.log(line);
@@ -95,4 +96,33 @@ export async function login(client: HttpClient, baseUrl: string, username: strin
   });
   if (!response.ok) throw new Error(`login ${username}: ${response.status} ${response.text}`);
   return (JSON.parse(response.text) as { token: string }).token;
+}
+
+/** Temporal at TEMPORAL_ADDRESS when set, else a dev server of the bench's own (in memory) on `port`. */
+export async function benchTemporal(port: number, namespace: string): Promise<{ address: string; namespace: string; pid: number | null; stop(): Promise<void> }> {
+  if (process.env.TEMPORAL_ADDRESS) {
+    return { address: process.env.TEMPORAL_ADDRESS, namespace: process.env.TEMPORAL_NAMESPACE ?? 'supervision', pid: null, stop: async () => {} };
+  }
+  const server = await startTemporalDevServer({ port, dbFile: null, namespace, headless: true, log });
+  return { address: server.address, namespace, pid: server.process?.pid ?? null, stop: () => server.stop() };
+}
+
+/** The settings a bench's API and worker share: its services, a task queue and queue prefix of its own, quiet logs. */
+export function benchEnv(
+  services: { databaseUrl: string; redisUrl: string; temporal: { address: string; namespace: string } },
+  prefix: string,
+  extra: Record<string, string> = {},
+): Record<string, string> {
+  return {
+    DATABASE_URL: services.databaseUrl,
+    REDIS_URL: services.redisUrl,
+    TEMPORAL_ADDRESS: services.temporal.address,
+    TEMPORAL_NAMESPACE: services.temporal.namespace,
+    TEMPORAL_TASK_QUEUE: prefix,
+    QUEUE_PREFIX: prefix,
+    SESSION_SECRET: 'bench-session-secret-0123456789abcdef',
+    LOG_LEVEL: 'warn',
+    HOST: '127.0.0.1',
+    ...extra,
+  };
 }
