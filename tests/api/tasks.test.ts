@@ -177,7 +177,7 @@ describe('refusals', () => {
     const res = await staffA.post(`/api/tasks/${a}/extension`, { reason: '需要更多时间', newDueAt: fromNow(DAY) });
     expect(res.status).toBe(422);
     expect(res.body.error.code).toBe('rule_violation');
-    expect(res.body.error.details.fields).toEqual([{ field: 'body.newDueAt', message: expect.any(String), messageZh: '办理期限须晚于当前时间' }]);
+    expect(res.body.error.details.fields).toEqual([{ field: 'body.newDueAt', message: expect.any(String), messageZh: '新的办理期限须晚于当前办理期限' }]);
     // The same department as the suggested one is a rule too.
     const self = await staffA.post(`/api/tasks/${a}/transfer`, { reason: '不归我们管', suggestedDepartmentId: deptA });
     expect(self.status).toBe(422);
