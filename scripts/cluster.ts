@@ -15,12 +15,9 @@ import { createInterface } from 'node:readline';
 import { pathToFileURL } from 'node:url';
 import { bundleWorkflowCode } from '@temporalio/worker';
 import { loadConfigOrExit } from '../config/env';
-import { connectDatabase } from '../db/client';
-import { runMigrations } from '../db/migrate';
-import { seed } from '../db/seed';
 import { workflowsPath } from '../workflows/path';
 import { dataDir, readDevSettings } from './dev-settings';
-import { persistentSecret, spawnEntry, stopChild, waitForHealth } from './platform-processes';
+import { persistentSecret, prepareDatabase, spawnEntry, stopChild, waitForHealth } from './platform-processes';
 import { resolvePostgres } from './postgres';
 import { resolveRedis } from './redis';
 import { startTemporalDevServer, portAnswers, type DevServer } from './temporal-server';
@@ -344,10 +341,7 @@ async function main() {
     const config = loadConfigOrExit(env);
 
     step('Database migrations and first-start data (once, before any process starts)');
-    await runMigrations(config.DATABASE_URL);
-    const database = connectDatabase(config.DATABASE_URL, { max: 2 });
-    const created = await seed(database.db, { adminPassword: config.ADMIN_PASSWORD, demo: config.SEED_DEMO });
-    await database.close();
+    const created = await prepareDatabase(config);
 
     step('User interface');
     console.log((await buildUiIfStale()) ? '  UI built into ui/dist' : '  UI is up to date');

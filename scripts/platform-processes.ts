@@ -7,6 +7,10 @@ import { spawn, type ChildProcess, type StdioOptions } from 'node:child_process'
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import type { Config } from '../config/env';
+import { connectDatabase } from '../db/client';
+import { runMigrations } from '../db/migrate';
+import { seed } from '../db/seed';
 import { dataDir, repoRoot } from './dev-settings';
 
 /**
@@ -54,4 +58,15 @@ export async function waitForHealth(url: string, options: { timeoutMs?: number; 
     await new Promise((r) => setTimeout(r, 250));
   }
   throw new Error(`${url} did not report healthy within ${Math.round(timeoutMs / 1000)} s: ${last}`);
+}
+
+/** Migrations, then the first-start data (admin, demo organisation): once, before any process starts. Answers the accounts created now. */
+export async function prepareDatabase(config: Config) {
+  await runMigrations(config.DATABASE_URL);
+  const database = connectDatabase(config.DATABASE_URL, { max: 2 });
+  try {
+    return await seed(database.db, { adminPassword: config.ADMIN_PASSWORD, demo: config.SEED_DEMO });
+  } finally {
+    await database.close();
+  }
 }

@@ -6,11 +6,9 @@ import type { ChildProcess } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
 import { loadConfigOrExit } from '../config/env';
 import { connectDatabase } from '../db/client';
-import { runMigrations } from '../db/migrate';
-import { seed } from '../db/seed';
 import { seedDemoItems } from './demo-items';
 import { dataDir, readDevSettings } from './dev-settings';
-import { persistentSecret, spawnEntry, stopChild, waitForHealth } from './platform-processes';
+import { persistentSecret, prepareDatabase, spawnEntry, stopChild, waitForHealth } from './platform-processes';
 import { resolvePostgres } from './postgres';
 import { resolveRedis } from './redis';
 import { buildUiIfStale } from './ui-build';
@@ -57,10 +55,7 @@ async function main() {
   const config = loadConfigOrExit(env);
 
   step('Database migrations and first-start data');
-  await runMigrations(config.DATABASE_URL);
-  const database = connectDatabase(config.DATABASE_URL, { max: 2 });
-  const created = await seed(database.db, { adminPassword: config.ADMIN_PASSWORD, demo: config.SEED_DEMO });
-  await database.close();
+  const created = await prepareDatabase(config);
 
   step('User interface');
   console.log((await buildUiIfStale()) ? '  UI built into ui/dist' : '  UI is up to date');
