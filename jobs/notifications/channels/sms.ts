@@ -1,7 +1,6 @@
 import { createHmac, randomUUID } from 'node:crypto';
-import http from 'node:http';
-import https from 'node:https';
 import { hostOf, pinnedLookup, resolvePublicAddress, RefusedAddressError, type AllowList } from './outbound-address';
+import { outboundRequest } from './outbound-request';
 
 /** What any SMS provider does: one templated message to one phone → the provider's message id, or an SmsError. */
 export interface SmsProvider {
@@ -87,7 +86,7 @@ export function sendSmsQuery(
 /** Codes worth another try: throttling and the service's own trouble. Every other refusal is permanent. */
 const transientCodes = /^(Throttling|ServiceUnavailable|InternalError|isv\.BUSINESS_LIMIT_CONTROL|isv\.OUT_OF_SERVICE|SignatureNonceUsed)/;
 
-/** Alibaba Cloud SMS (dysmsapi SendSms) over its HTTP RPC API, with node's fetch; no SDK. */
+/** Alibaba Cloud SMS (dysmsapi SendSms) over its HTTP RPC API, with node:http; no SDK. */
 export function aliyunSmsProvider(config: AliyunSmsConfig, now: () => Date = () => new Date()): SmsProvider {
   return {
     async send(phone, templateCode, params) {
@@ -125,27 +124,5 @@ const maxAnswerBytes = 16_384;
 async function getChecked(target: URL, allow: AllowList | null, timeoutMs: number): Promise<{ status: number; text: string }> {
   if (target.protocol !== 'http:' && target.protocol !== 'https:') throw new Error(`unsupported protocol ${target.protocol}`);
   const lookup = allow ? pinnedLookup(await resolvePublicAddress(hostOf(target), allow)) : undefined;
-  return new Promise((resolve, reject) => {
-    const client = target.protocol === 'https:' ? https : http;
-    const request = client.request(target, { method: 'GET', ...(lookup ? { lookup } : {}) }, (response) => {
-      const chunks: Buffer[] = [];
-      let kept = 0;
-      response.on('data', (chunk: Buffer) => {
-        if (kept < maxAnswerBytes) chunks.push(chunk);
-        kept += chunk.length;
-      });
-      response.on('end', () => {
-        clearTimeout(deadline);
-        resolve({ status: response.statusCode ?? 0, text: Buffer.concat(chunks).toString('utf8') });
-      });
-      response.on('error', fail);
-    });
-    const deadline = setTimeout(() => request.destroy(new Error(`no answer within ${timeoutMs} ms`)), timeoutMs);
-    function fail(error: Error) {
-      clearTimeout(deadline);
-      reject(error);
-    }
-    request.on('error', fail);
-    request.end();
-  });
+  return outboundRequest(target, { method: 'GET', ...(lookup ? { lookup } : {}), maxAnswerBytes, timeoutMs });
 }

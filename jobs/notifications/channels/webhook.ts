@@ -1,10 +1,10 @@
 import { createHmac } from 'node:crypto';
 import http, { STATUS_CODES } from 'node:http';
 import https from 'node:https';
-import type { LookupFunction } from 'node:net';
 import type { WebhookKind } from '../../../db/schema/notifications';
 import type { RenderedMessage } from '../messages';
 import { hostOf, pinnedLookup, RefusedAddressError, resolvePublicAddress, type AllowList } from './outbound-address';
+import { outboundRequest } from './outbound-request';
 
 /** What a generic webhook receives; robots get their own shapes (below). */
 export interface GenericWebhookBody {
@@ -140,7 +140,7 @@ async function postChecked(url: string, headers: Record<string, string>, body: s
     throw new WebhookError(`webhook ${redactUrl(url)} ${refused ? 'refused' : 'unreachable'}: ${(error as Error).message}`, refused);
   }
   try {
-    return await postJson(target, headers, body, options.timeoutMs, pinnedLookup(address));
+    return await outboundRequest(target, { method: 'POST', headers, body, agent: keepAliveAgents[target.protocol as 'http:' | 'https:'], lookup: pinnedLookup(address), maxAnswerBytes, timeoutMs: options.timeoutMs });
   } catch (error) {
     throw new WebhookError(`webhook ${redactUrl(url)} unreachable: ${(error as Error).message}`, false);
   }
@@ -160,49 +160,6 @@ const maxAnswerBytes = 4096;
  * server's announced Keep-Alive timeout, so a reused connection is not one the server is closing.
  */
 const keepAliveAgents = { 'http:': new http.Agent({ keepAlive: true }), 'https:': new https.Agent({ keepAlive: true }) };
-
-/**
- * One POST with node:http (lighter than fetch on this hot path); `timeoutMs` bounds the whole
- * exchange. Redirects are not followed: a webhook that answers 3xx is a failure, retried.
- */
-function postJson(target: URL, headers: Record<string, string>, body: string, timeoutMs: number, lookup: LookupFunction): Promise<{ status: number; text: string }> {
-  return new Promise((resolve, reject) => {
-    const client = target.protocol === 'https:' ? https : http;
-    const request = client.request(
-      target,
-      {
-        method: 'POST',
-        headers: { ...headers, 'content-length': String(Buffer.byteLength(body)) },
-        agent: keepAliveAgents[target.protocol as 'http:' | 'https:'],
-        lookup,
-      },
-      (response) => {
-        const chunks: Buffer[] = [];
-        let kept = 0;
-        // Only a robot's short {errcode, errmsg} is ever read: the rest of a long answer is dropped.
-        response.on('data', (chunk: Buffer) => {
-          if (kept < maxAnswerBytes) chunks.push(chunk);
-          kept += chunk.length;
-        });
-        response.on('end', () => {
-          clearTimeout(deadline);
-          resolve({ status: response.statusCode ?? 0, text: Buffer.concat(chunks).toString('utf8') });
-        });
-        response.on('error', fail);
-        response.on('close', () => {
-          if (!response.complete) fail(new Error('connection closed before the answer ended'));
-        });
-      },
-    );
-    const deadline = setTimeout(() => request.destroy(new Error(`no answer within ${timeoutMs} ms`)), timeoutMs);
-    function fail(error: Error) {
-      clearTimeout(deadline);
-      reject(error);
-    }
-    request.on('error', fail);
-    request.end(body);
-  });
-}
 
 /** Robot URLs carry their access token in the query: keep it out of logs and error messages. */
 export function redactUrl(url: string): string {
