@@ -53,6 +53,12 @@ describe('completing on a default template', () => {
     const missing = await staff.post(`/api/tasks/${taskId}/complete`, { summary: '已回复' });
     expect(missing.status).toBe(400);
     expect(missing.body.error.details.fields.map((f: { field: string }) => f.field)).toEqual(['body.fields.documentNumber']);
+    // Found by the contract fuzz: the form's own refusals carry a Chinese message too.
+    expect(missing.body.error.details.fields[0].messageZh).toMatch(/documentNumber/);
+    expect(missing.body.error.details.fields[0].messageZh).toMatch(/[\u4e00-\u9fff]/);
+    const extra = await staff.post(`/api/tasks/${taskId}/complete`, { summary: '已回复', fields: { documentNumber: '办复〔2026〕12号', a: true } });
+    expect(extra.status).toBe(400);
+    expect(extra.body.error.details.fields).toEqual([expect.objectContaining({ field: 'body.fields.a', messageZh: expect.stringMatching(/[\u4e00-\u9fff]/) })]);
     const done = await staff.post(`/api/tasks/${taskId}/complete`, { summary: '已回复', fields: { documentNumber: '办复〔2026〕12号' } });
     expect(done.status).toBe(200);
     await supervisor.post(`/api/items/${itemId}/cancel`, { reason: 'test finished' });

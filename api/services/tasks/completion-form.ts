@@ -5,6 +5,7 @@
 import { createHash } from 'node:crypto';
 import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
 import addFormatsModule from 'ajv-formats';
+import localizeZh from 'ajv-i18n/localize/zh/index.js';
 import type { TemplateSettings } from '../../../db/schema/admin-data';
 import { fieldError } from '../../errors';
 import { re2Engine, schemaShapeProblem, type Problem, type SchemaShapeLimits } from './safe-patterns';
@@ -63,6 +64,7 @@ export function completionSchemaProblem(schema: unknown): Problem | null {
 export interface FieldError {
   field: string;
   message: string;
+  messageZh: string;
 }
 
 function fieldOf(error: ErrorObject, prefix: string): string {
@@ -107,7 +109,11 @@ export function validateCompletionFields(
 ): FieldError[] {
   const validate = usableValidator(template.completionFields);
   if (validate(fields ?? {})) return [];
-  return (validate.errors ?? []).map((error) => ({ field: fieldOf(error, prefix), message: error.message ?? 'invalid' }));
+  const errors = validate.errors ?? [];
+  // ajv-i18n rewrites messages in place: the Chinese ones come from copies.
+  const zh = errors.map((error) => ({ ...error }));
+  localizeZh(zh);
+  return errors.map((error, i) => ({ field: fieldOf(error, prefix), message: error.message ?? 'invalid', messageZh: zh[i]?.message ?? '填写有误' }));
 }
 
 /**
