@@ -108,7 +108,7 @@ export function DepartmentSuggestions({ title, text, kind, selected, onPick, onA
                     status="normal"
                     format={(p) => `${p}%`}
                     size="small"
-                    style={{ maxWidth: 160 }}
+                    style={{ maxWidth: 160, display: 'block' }}
                     aria-label={t('ai.confidence')}
                   />
                   <Space wrap size={4}>
