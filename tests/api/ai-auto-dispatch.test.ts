@@ -142,3 +142,54 @@ describe('auto-dispatch of a registered appeal', () => {
     expect((await admin.request('PATCH', `/api/users/${AUTO_DISPATCH_USER.id}`, { disabled: false })).status).toBe(404);
   });
 });
+
+describe('hotspot endorsements', () => {
+  const DAY_MS = 86_400_000;
+  const yesterday = new Date(Date.now() - DAY_MS).toISOString();
+
+  it('an import names a bad endorsements or time cell by row and field, and imports nothing', async () => {
+    const department = departmentOf.traffic;
+    const badLikes = await admin.post('/api/ai/history', { format: 'jsonl', content: [{ text: '井盖破损', department, likes: 2 }, { text: '井盖丢失', department, likes: -1 }].map((r) => JSON.stringify(r)).join('\n') });
+    expect(badLikes.status).toBe(422);
+    expect(badLikes.body.error.message).toContain('row 2, field likes');
+    expect(badLikes.body.error.details.messageZh).toContain('第 2 行');
+    const badTime = await admin.post('/api/ai/history', { format: 'csv', content: `text,department,time\n井盖破损,${department},yesterday\n` });
+    expect(badTime.status).toBe(422);
+    expect(badTime.body.error.message).toContain('row 1, field time');
+  });
+
+  it('a topic sums the likes of imported work orders filed in the window and the duplicates merged into its items', async () => {
+    await switchAppeals(false);
+    const department = departmentOf.traffic!;
+    const texts = ['小区路灯坏了，夜里行人容易摔倒', '路灯闪烁，晚上看不清路', '路边路灯坏了很危险，请尽快修理'];
+    const jsonl = texts.map((text, i) => JSON.stringify({ text, department, time: yesterday, likes: [4, 6, ''][i] })).join('\n');
+    expect((await admin.post('/api/ai/history', { format: 'jsonl', content: jsonl })).status).toBe(201);
+    const csv = `title,text,department,endorsements,time\n路灯,人行道路灯坏了，老人差点摔倒,${department},2,${yesterday}\n`;
+    expect((await admin.post('/api/ai/history', { format: 'csv', content: csv })).status).toBe(201);
+
+    // Two citizens say the same thing: the second merged into the first is one endorsement more.
+    const appeals = [];
+    for (const text of ['幸福路路灯坏了，孩子放学路过很危险', '幸福路的路灯坏了，孩子每天路过很危险']) {
+      const registered = await register({ ...SCHOOL_APPEAL, title: undefined, text });
+      expect((await operator.post(`/api/appeals/${registered.id}/dispatch`, { departmentId: department })).status).toBe(200);
+      appeals.push(registered);
+    }
+    const [primary, duplicate] = appeals;
+    const merged = await supervisor.post(`/api/items/${duplicate.id}/merge`, { primaryId: primary.id });
+    expect(merged.status, JSON.stringify(merged.body)).toBe(200);
+
+    const leader = await h.createUser('leader');
+    const answer = await leader.get('/api/ai/hotspots?days=7');
+    expect(answer.status, JSON.stringify(answer.body)).toBe(200);
+    const topic = answer.body.topics.find((t: Json) => t.words.includes('路灯'));
+    expect(topic, JSON.stringify(answer.body.topics)).toBeDefined();
+    // 4 + 6 + 2 liked in the old system, 1 merged duplicate; the duplicate is no text of its own, the imported rows are no item to open.
+    expect(topic).toMatchObject({ count: 5, endorsements: 13 });
+    expect(topic.items.map((i: Json) => i.id)).toEqual([primary.id]);
+
+    // Unmerged, the duplicate is a text of its own again, and no longer an endorsement.
+    expect((await supervisor.post(`/api/items/${duplicate.id}/unmerge`, {})).status).toBe(200);
+    const after = (await leader.get('/api/ai/hotspots?days=7')).body.topics.find((t: Json) => t.words.includes('路灯'));
+    expect(after).toMatchObject({ count: 6, endorsements: 12 });
+  });
+});

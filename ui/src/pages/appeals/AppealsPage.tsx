@@ -71,7 +71,7 @@ function RegisteredNotice({ done }: { done: Registered }) {
     <Alert
       type="success"
       showIcon
-      title={t('registered', done)}
+      title={t('registered', { code: done.code, queryCode: done.queryCode })}
       description={auto ? t('autoDispatched', { department, percent: Math.round(auto.confidence * 100), version: auto.modelVersion }) : undefined}
       className="appeal-alert"
       data-testid="registered-notice"
