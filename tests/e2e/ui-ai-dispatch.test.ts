@@ -134,6 +134,27 @@ describe('department suggestions on the hotline desk', () => {
     }
   });
 
+  it('with auto-dispatch on for appeals, registering a confident call tells the operator where it went', { timeout: 300_000 }, async () => {
+    expect((await admin.request('PUT', '/api/ai/auto-dispatch/appeal', { enabled: true })).status).toBe(200);
+    const schools = departmentOf.schools!;
+    const texts = { zh: { register: /^登\s?记$/, went: `已自动派单至${schools.name}` }, en: { register: /^Register$/, went: `Auto-dispatched to ${schools.name}` } };
+    for (const [lang, size] of [['zh', 'phone'], ['en', 'desktop']] as Array<[Lang, Size]>) {
+      const context = await contextFor(browser, h.baseUrl, operator, lang, size);
+      const page = await context.newPage();
+      await page.goto(`${h.baseUrl}/appeals`);
+      await page.locator('input[inputmode="tel"]').fill('13812341234');
+      await page.locator('textarea').first().fill('学校的校车每天超载，学生上学不安全，老师也不管');
+      await page.getByRole('button', { name: texts[lang].register }).click();
+      const notice = page.getByTestId('registered-notice');
+      await notice.getByText(texts[lang].went).waitFor({ timeout: 60_000 });
+      expect(await page.evaluate(() => window.innerWidth)).toBe(size === 'phone' ? 390 : 1360);
+      await notice.scrollIntoViewIfNeeded();
+      await page.screenshot({ path: `${SCREENSHOTS}/appeal-auto-dispatched-${lang}-${size}.png` });
+      await context.close();
+    }
+    expect((await admin.request('PUT', '/api/ai/auto-dispatch/appeal', { enabled: false })).status).toBe(200);
+  });
+
   it('the admin sees the red-risk model: the history it needs, and a retrain that is reported on the card', { timeout: 300_000 }, async () => {
     // The run is reported as training, then as too little history (this database has no closed tasks);
     // how soon the queue's worker takes it up is not this page's concern, so either state will do.
