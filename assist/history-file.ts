@@ -5,6 +5,10 @@ export interface HistoryRow {
   title: string | null;
   text: string;
   department: string;
+  /** Endorsements (likes, co-signatures) where the old system knew them: `endorsements` or `likes`. */
+  endorsements?: number;
+  /** When it was filed (`time` or `createdAt`): a row in a hotspot window counts in its topics. */
+  at?: Date;
 }
 
 export interface RowError {
@@ -20,8 +24,9 @@ export type ParsedHistory = { ok: true; rows: HistoryRow[] } | { ok: false; erro
 export const MAX_TEXT = 20_000;
 
 /**
- * A record of an import file: `text` (required), `title` (optional) and the department under
- * `department` (or `label`, the shape of the evaluation files). The first bad record is named.
+ * A record of an import file: `text` (required), `title` (optional), the department under
+ * `department` (or `label`, the shape of the evaluation files), and where known its endorsements and
+ * time. The first bad record is named.
  */
 function toRow(record: Record<string, unknown>, row: number): HistoryRow | RowError {
   const text = record.text;
@@ -31,7 +36,31 @@ function toRow(record: Record<string, unknown>, row: number): HistoryRow | RowEr
   if (text.length > MAX_TEXT) return { row, field: 'text', message: `text is longer than ${MAX_TEXT} characters`, messageZh: `内容（text）超过 ${MAX_TEXT} 字` };
   if (typeof department !== 'string' || department.trim() === '') return { row, field: 'department', message: 'department is required', messageZh: '缺少办理部门（department）' };
   if (title !== null && typeof title !== 'string') return { row, field: 'title', message: 'title must be text', messageZh: '标题（title）须为文本' };
-  return { title: title?.trim() || null, text: text.trim(), department: department.trim() };
+  const known = knownFacts(record, row);
+  if ('field' in known) return known;
+  return { title: title?.trim() || null, text: text.trim(), department: department.trim(), ...known };
+}
+
+const blank = (value: unknown) => value === undefined || value === null || value === '';
+
+/** The optional columns: endorsements (a whole number ≥ 0) and the time it was filed (a date). */
+function knownFacts(record: Record<string, unknown>, row: number): { endorsements?: number; at?: Date } | RowError {
+  const facts: { endorsements?: number; at?: Date } = {};
+  const field = blank(record.endorsements) ? 'likes' : 'endorsements';
+  const endorsements = record[field];
+  if (!blank(endorsements)) {
+    const n = typeof endorsements === 'number' ? endorsements : typeof endorsements === 'string' && /^\d+$/.test(endorsements.trim()) ? Number(endorsements) : NaN;
+    if (!Number.isSafeInteger(n) || n < 0) return { row, field, message: `${field} must be a whole number, 0 or more`, messageZh: `${field} 须为不小于 0 的整数` };
+    facts.endorsements = n;
+  }
+  const timeField = blank(record.time) ? 'createdAt' : 'time';
+  const time = record[timeField];
+  if (!blank(time)) {
+    const at = typeof time === 'string' ? new Date(time) : new Date(NaN);
+    if (Number.isNaN(at.getTime())) return { row, field: timeField, message: `${timeField} must be a date and time (ISO 8601)`, messageZh: `${timeField} 须为日期时间（ISO 8601）` };
+    facts.at = at;
+  }
+  return facts;
 }
 
 const isError = (value: HistoryRow | RowError): value is RowError => 'field' in value;
@@ -57,7 +86,7 @@ export function parseJsonl(content: string): ParsedHistory {
   return { ok: true, rows };
 }
 
-/** A CSV file with a header row naming `text`, `department` (or `label`) and optionally `title`. */
+/** A CSV file with a header row naming `text`, `department` (or `label`) and optionally `title`, `endorsements` (or `likes`), `time`. */
 export async function parseCsv(content: string): Promise<ParsedHistory> {
   const records: Array<Record<string, string>> = [];
   try {

@@ -72,6 +72,8 @@ export const hotspotsAnswer = z.object({
       count: z.number().int(),
       /** Items in the later half of the window minus those in the earlier half. */
       trend: z.number().int(),
+      /** Merged duplicates of its items, and imported likes where known. */
+      endorsements: z.number().int(),
       departmentIds: z.array(z.string()),
       items: z.array(z.object({ id: z.string(), code: z.string(), title: z.string() })),
     }),
@@ -84,6 +86,7 @@ export const hotspotsAnswer = z.object({
       pinnedAt: z.string(),
       count: z.number().int(),
       trend: z.number().int(),
+      endorsements: z.number().int(),
       /** Counts in equal slices of the window, oldest first. */
       series: z.array(z.number().int()),
       departmentIds: z.array(z.string()),

@@ -39,7 +39,16 @@ export const returnVisitBody = z.object({ result: z.enum(VISIT_RESULTS), comment
 export const queryCodeParams = z.object({ queryCode: z.string().trim().toUpperCase().length(10) });
 export const citizenQuery = z.object({ phone });
 
-export const registeredAppealSchema = z.object({ id: z.string(), code: z.string(), queryCode: z.string(), status: z.enum(APPEAL_STAGES) });
+export const registeredAppealSchema = z.object({
+  id: z.string(),
+  code: z.string(),
+  queryCode: z.string(),
+  status: z.enum(APPEAL_STAGES),
+  /** Where auto-dispatch sent it at once (issue 18), with the model's confidence; null: it waits for a dispatcher. */
+  autoDispatched: z
+    .object({ departmentId: z.string(), departmentName: z.string(), departmentNameEn: z.string().nullable(), confidence: z.number(), modelVersion: z.number().int() })
+    .nullable(),
+});
 
 export const appealSchema = z.object({
   id: z.string(),

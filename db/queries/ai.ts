@@ -2,6 +2,7 @@ import { and, desc, eq, gte, inArray, isNull, lte, sql } from 'drizzle-orm';
 import type { Executor } from '../client';
 import { aiAutoDispatch, aiFingerprints, aiHistory, aiModels, aiSuggestions, type AiModelStatus } from '../schema/ai';
 import { items, tasks } from '../schema/items';
+import { itemMerges } from '../schema/merges';
 import { departments } from '../schema/org';
 
 /** Open items: the ones a new text may duplicate. */
@@ -200,9 +201,29 @@ export async function itemsLaunchedBetween(db: Executor, from: Date, to: Date, l
       textHash: sql<string>`md5(${items.title} || E'\n' || ${items.description})`,
       createdAt: items.createdAt,
       departmentIds: items.departmentIds,
+      /** Duplicates merged into it (a second citizen saying the same thing), while merged. */
+      // Spelled out: drizzle writes a selected field's columns unqualified, and "id" would be the merge's.
+      endorsements: sql<number>`(SELECT count(*)::int FROM item_merges m WHERE m.primary_id = "items"."id" AND m.unmerged_at IS NULL)`,
     })
     .from(items)
-    .where(and(gte(items.createdAt, from), lte(items.createdAt, to)))
+    // A merged duplicate is its primary's endorsement, not a text of its own.
+    .where(
+      and(
+        gte(items.createdAt, from),
+        lte(items.createdAt, to),
+        sql`NOT EXISTS (SELECT 1 FROM ${itemMerges} WHERE ${itemMerges.duplicateId} = ${items.id} AND ${itemMerges.unmergedAt} IS NULL)`,
+      ),
+    )
     .orderBy(desc(items.createdAt))
+    .limit(limit);
+}
+
+/** Imported past work orders filed in a window (their time known), newest first, at most `limit`: hotspot material too. */
+export async function historyFiledBetween(db: Executor, from: Date, to: Date, limit: number) {
+  return db
+    .select({ id: aiHistory.id, title: aiHistory.title, text: aiHistory.text, departmentId: aiHistory.departmentId, filedAt: aiHistory.filedAt, endorsements: aiHistory.endorsements })
+    .from(aiHistory)
+    .where(and(gte(aiHistory.filedAt, from), lte(aiHistory.filedAt, to)))
+    .orderBy(desc(aiHistory.filedAt))
     .limit(limit);
 }

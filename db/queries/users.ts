@@ -1,4 +1,5 @@
-import { and, asc, count, eq, ilike, or, type SQL } from 'drizzle-orm';
+import { and, asc, count, eq, ilike, ne, or, type SQL } from 'drizzle-orm';
+import { AUTO_DISPATCH_USER } from '../../domain/auto-dispatch';
 import type { Executor } from '../client';
 import { users, type Role } from '../schema/org';
 
@@ -36,8 +37,12 @@ export async function findUserPhone(db: Executor, id: string): Promise<string | 
   return row?.phone ?? null;
 }
 
+/** A user an admin may see and change: never the auto-dispatch system user (it must stay unable to sign in). */
 export async function findPublicUser(db: Executor, id: string) {
-  const [row] = await db.select(publicUserColumns).from(users).where(eq(users.id, id));
+  const [row] = await db
+    .select(publicUserColumns)
+    .from(users)
+    .where(and(eq(users.id, id), ne(users.id, AUTO_DISPATCH_USER.id)));
   return row;
 }
 
@@ -48,14 +53,15 @@ export interface UserFilter {
 }
 
 export async function listUsers(db: Executor, filter: UserFilter, page: { limit: number; offset: number }) {
-  const conditions: SQL[] = [];
+  // The auto-dispatch system user is nobody's to see or enable.
+  const conditions: SQL[] = [ne(users.id, AUTO_DISPATCH_USER.id)];
   if (filter.role) conditions.push(eq(users.role, filter.role));
   if (filter.departmentId) conditions.push(eq(users.departmentId, filter.departmentId));
   if (filter.q) {
     const pattern = `%${filter.q.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
     conditions.push(or(ilike(users.username, pattern), ilike(users.displayName, pattern))!);
   }
-  const where = conditions.length ? and(...conditions) : undefined;
+  const where = and(...conditions);
   const [rows, [total]] = await Promise.all([
     db.select(publicUserColumns).from(users).where(where).orderBy(asc(users.username)).limit(page.limit).offset(page.offset),
     db.select({ n: count() }).from(users).where(where),

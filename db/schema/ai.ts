@@ -17,8 +17,12 @@ export const aiHistory = pgTable(
       .references(() => departments.id),
     importedBy: uuid('imported_by').notNull(),
     importedAt: timestamp('imported_at', { withTimezone: true }).notNull().defaultNow(),
+    /** Endorsements (likes, co-signatures) where the old system knew them: added to its hotspot topic's. */
+    endorsements: integer('endorsements').notNull().default(0),
+    /** When it was filed in the old system, where known: within a hotspot window, it counts in the topics. */
+    filedAt: timestamp('filed_at', { withTimezone: true }),
   },
-  (t) => [index('ai_history_import_idx').on(t.importId)],
+  (t) => [index('ai_history_import_idx').on(t.importId), index('ai_history_filed_at_idx').on(t.filedAt).where(sql`${t.filedAt} is not null`)],
 );
 
 /** Held-out figures of a run (assist/metrics.ts `Figures`, which has the same shape). */

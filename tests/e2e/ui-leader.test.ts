@@ -9,7 +9,7 @@ import type { Browser, Page } from 'playwright-core';
 import { startExportProcessors } from '../../jobs/exports/run';
 import { startApiHarness, type ApiHarness, type LoggedIn } from '../support/api-harness';
 import { fromNow, launchBody, waitFor } from '../support/item-fixtures';
-import { contextFor, gallery, launchChromium, pick } from '../support/ui-browser';
+import { contextFor, gallery, launchChromium, pick, SCREENSHOTS } from '../support/ui-browser';
 
 describe('standing book in Chromium', () => {
   let h: ApiHarness;
@@ -86,6 +86,13 @@ describe('standing book in Chromium', () => {
     expect(await drillTotal(page)).toBe(2);
     expect(await rows.count()).toBe(2);
     for (const text of await rows.allTextContents()) expect(text).toContain(depts[0]!.name);
+    // The task table fits a desktop: nothing to scroll sideways; risk sorts from its header too.
+    const scroller = page.locator('[data-testid="drill-table"] .ant-table-content, [data-testid="drill-table"] .ant-table-body').first();
+    expect(await scroller.evaluate((e) => e.scrollWidth - e.clientWidth)).toBeLessThanOrEqual(0);
+    await page.screenshot({ path: `${SCREENSHOTS}/leader-drill-table-zh-desktop.png` });
+    await page.locator('[data-testid="drill-table"] th', { hasText: '风险' }).click();
+    await page.waitForURL(/sort=risk/);
+    await page.goBack();
 
     // The standing book as xlsx.
     await page.goBack();

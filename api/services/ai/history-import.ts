@@ -7,7 +7,7 @@ import { fieldError } from '../../errors';
 
 export interface HistoryImport {
   format: 'csv' | 'jsonl';
-  /** The file's text: JSONL, or CSV with a header row (`title`, `text`, `department`). */
+  /** The file's text: JSONL, or CSV with a header row (`title`, `text`, `department`; optionally `endorsements` or `likes`, and `time`). */
   content: string;
 }
 
@@ -31,11 +31,11 @@ export async function importHistory(deps: ApiDeps, user: SessionUser, file: Hist
   if (parsed.rows.length === 0) throw rowRefusal({ row: 1, field: 'text', message: 'the file holds no rows', messageZh: '文件中没有记录' });
   const lookup = await departmentLookup(db);
   const importId = randomUUID();
-  const rows: Array<{ importId: string; title: string | null; text: string; departmentId: string; importedBy: string }> = [];
+  const rows: Array<Parameters<typeof insertHistory>[1][number]> = [];
   for (const [i, row] of parsed.rows.entries()) {
     const departmentId = lookup.get(row.department);
     if (!departmentId) throw rowRefusal({ row: i + 1, field: 'department', message: `no department is named “${row.department.slice(0, 50)}”`, messageZh: `没有名为“${row.department.slice(0, 50)}”的部门` });
-    rows.push({ importId, title: row.title, text: row.text, departmentId, importedBy: user.id });
+    rows.push({ importId, title: row.title, text: row.text, departmentId, importedBy: user.id, endorsements: row.endorsements ?? 0, filedAt: row.at ?? null });
   }
   await db.transaction(async (tx) => insertHistory(tx, rows));
   return { importId, rows: rows.length, totalHistory: await historyCount(db) };

@@ -1,6 +1,6 @@
 import { hotspots, pinnedTopic, type HotspotDocument } from '../../../assist/hotspots';
 import { keywords } from '../../../assist/tokenize';
-import { itemsLaunchedBetween } from '../../../db/queries/ai';
+import { historyFiledBetween, itemsLaunchedBetween } from '../../../db/queries/ai';
 import { cachedTokens, deletePin, insertPin, listPins, storeTokens } from '../../../db/queries/hotspots';
 import type { SessionUser } from '../../authz';
 import type { ApiDeps } from '../../deps';
@@ -34,14 +34,36 @@ async function keywordsOf(deps: Pick<ApiDeps, 'database'>, rows: readonly Window
   return result;
 }
 
-/** The last `days` days' topics for leaders: pinned topics first, then the top list; count, trend, departments, items. */
+/** Imported past work orders filed in the window (an older system's last weeks), with their endorsements where known. */
+async function importedDocuments(deps: Pick<ApiDeps, 'database'>, from: Date, to: Date): Promise<HotspotDocument[]> {
+  const rows = await historyFiledBetween(deps.database.db, from, to, MAX_ITEMS);
+  return rows.map((row) => ({
+    id: `history:${row.id}`,
+    tokens: keywords(`${row.title ?? ''}\n${row.text}`),
+    at: row.filedAt!,
+    departmentIds: [row.departmentId],
+    endorsements: row.endorsements,
+  }));
+}
+
+/** The last `days` days' topics for leaders: pinned topics first, then the top list; count, trend, endorsements (merged duplicates, imported likes), departments, items. */
 export async function hotspotsOf(deps: Pick<ApiDeps, 'database'>, request: { days: number }, now = new Date()) {
   const from = new Date(now.getTime() - request.days * 86_400_000);
   const rows = await itemsLaunchedBetween(deps.database.db, from, now, MAX_ITEMS);
   const byId = new Map(rows.map((row) => [row.id, row]));
   const tokens = await keywordsOf(deps, rows);
-  const documents: HotspotDocument[] = rows.map((row) => ({ id: row.id, tokens: tokens.get(row.id)!, at: row.createdAt, departmentIds: row.departmentIds }));
-  const itemsOf = (ids: readonly string[]) => ids.slice(0, ITEMS_PER_TOPIC).map((id) => ({ id, code: byId.get(id)!.code, title: byId.get(id)!.title }));
+  const documents: HotspotDocument[] = [
+    ...rows.map((row) => ({ id: row.id, tokens: tokens.get(row.id)!, at: row.createdAt, departmentIds: row.departmentIds, endorsements: row.endorsements })),
+    ...(await importedDocuments(deps, from, now)),
+  ];
+  const endorsed = new Map(documents.map((d) => [d.id, d.endorsements ?? 0]));
+  const endorsementsOf = (ids: readonly string[]) => ids.reduce((sum, id) => sum + (endorsed.get(id) ?? 0), 0);
+  // Imported past work orders count in a topic but are no item to open.
+  const itemsOf = (ids: readonly string[]) =>
+    ids
+      .filter((id) => byId.has(id))
+      .slice(0, ITEMS_PER_TOPIC)
+      .map((id) => ({ id, code: byId.get(id)!.code, title: byId.get(id)!.title }));
   const pins = await listPins(deps.database.db);
   return {
     from: from.toISOString(),
@@ -49,12 +71,23 @@ export async function hotspotsOf(deps: Pick<ApiDeps, 'database'>, request: { day
     items: rows.length,
     pinned: pins.map((pin) => {
       const figures = pinnedTopic(documents, pin.words, { from, to: now });
-      return { id: pin.id, words: pin.words, pinnedAt: pin.createdAt.toISOString(), count: figures.count, trend: figures.trend, series: figures.series, departmentIds: figures.departmentIds, items: itemsOf(figures.ids) };
+      return {
+        id: pin.id,
+        words: pin.words,
+        pinnedAt: pin.createdAt.toISOString(),
+        count: figures.count,
+        trend: figures.trend,
+        endorsements: endorsementsOf(figures.ids),
+        series: figures.series,
+        departmentIds: figures.departmentIds,
+        items: itemsOf(figures.ids),
+      };
     }),
     topics: hotspots(documents, { from, to: now }).map((topic) => ({
       words: topic.words,
       count: topic.count,
       trend: topic.trend,
+      endorsements: topic.endorsements,
       departmentIds: topic.departmentIds,
       items: itemsOf(topic.ids),
     })),

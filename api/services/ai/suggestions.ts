@@ -1,5 +1,6 @@
 import { documentTokens } from '../../../assist/tokenize';
 import { autoDispatchEnabled, departmentNames, insertSuggestion, recordChoice } from '../../../db/queries/ai';
+import { autoDispatchPick } from '../../../domain/auto-dispatch';
 import type { SessionUser } from '../../authz';
 import type { ApiDeps } from '../../deps';
 import { AppError } from '../../errors';
@@ -57,8 +58,8 @@ export async function suggestForText(deps: ApiDeps, user: SessionUser, request: 
   });
   const top = suggestions[0];
   const threshold = served?.threshold ?? null;
-  const autoDispatch =
-    top && threshold !== null && top.confidence >= threshold && request.kind && (await autoDispatchEnabled(db, request.kind)) ? { departmentId: top.departmentId, confidence: top.confidence } : null;
+  const switchedOn = top && threshold !== null && request.kind ? await autoDispatchEnabled(db, request.kind) : false;
+  const autoDispatch = autoDispatchPick(top, threshold, switchedOn);
   const suggestionId = await insertSuggestion(db, {
     modelVersion: served?.version ?? null,
     requestedBy: user.id,

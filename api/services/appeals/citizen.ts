@@ -16,7 +16,7 @@ import { addressKey, tooManyGuesses } from '../auth/login-throttle';
 import { verifyCaptcha } from './captcha';
 import { registerAppeal } from './register';
 
-type Deps = Pick<ApiDeps, 'config' | 'database' | 'redis' | 'queues'>;
+type Deps = Pick<ApiDeps, 'config' | 'database' | 'redis' | 'queues' | 'temporal'>;
 
 /** Misses remembered per code (from any address) and per address (across codes). */
 export const MISSES_PER_CODE = 5;

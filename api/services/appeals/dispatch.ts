@@ -7,12 +7,8 @@
 import { existingDepartmentIds } from '../../../db/queries/items';
 import { getTemplate } from '../../../db/queries/templates';
 import type { AppealRow } from '../../../db/schema/appeals';
-
-interface Dispatched {
-  row: AppealRow;
-  departments: string[];
-}
-import type { SessionUser } from '../../authz';
+import { actorOf, type SessionUser } from '../../authz';
+import type { Actor } from '../../../domain';
 import type { ApiDeps } from '../../deps';
 import { AppError, ruleRefusal } from '../../errors';
 import { launchWithId } from '../items/commands';
@@ -24,19 +20,33 @@ import { findLeadTask, appealToWire } from './views';
 
 type Deps = Pick<ApiDeps, 'config' | 'database' | 'temporal'>;
 
+export interface Dispatched {
+  row: AppealRow;
+  departments: string[];
+}
+
 export interface DispatchBody {
   departmentId: string;
   assist?: string[] | undefined;
   matterId?: string | undefined;
 }
 
-async function firstDispatch(deps: Deps, user: SessionUser, appeal: AppealRow, body: DispatchBody): Promise<Dispatched> {
+/** Who dispatches: the dispatcher's user id (the item's issuer, the appeal's `dispatchedBy`) and the actor its timeline names. */
+export interface Dispatcher {
+  userId: string;
+  actor: Actor;
+}
+
+export const dispatcherOf = (user: SessionUser): Dispatcher => ({ userId: user.id, actor: actorOf(user) });
+
+/** The first dispatch: by a person (dispatchAppeal), or by the auto-dispatch system user (auto-dispatch.ts). */
+export async function firstDispatch(deps: Deps, by: Dispatcher, appeal: AppealRow, body: DispatchBody): Promise<Dispatched> {
   const template = await getTemplate(deps.database.db, 'appeal');
   const matterId = body.matterId ?? appeal.matterId;
   const assist = body.assist ?? [];
   const launched = await launchWithId(
     deps,
-    user,
+    by.actor,
     {
       kind: 'appeal',
       title: appeal.title,
@@ -47,14 +57,14 @@ async function firstDispatch(deps: Deps, user: SessionUser, appeal: AppealRow, b
       signWithin: template.signWithin,
       tasks: [{ departmentId: body.departmentId, role: 'lead' as const }, ...assist.map((departmentId) => ({ departmentId, role: 'assist' as const }))],
     },
-    user.id,
+    by.userId,
     appeal.id,
     // The item is tied to the appeal's matter in its launch's transaction.
     matterId ? (tx) => tieItemToMatter(tx, appeal.id, matterId) : undefined,
   );
   const lead = launched.tasks.find((t) => t.role === 'lead')!;
   const now = new Date();
-  const row = await moveAppeal(deps.database.db, appeal, { stage: 'dispatched', departmentId: body.departmentId, leadTaskId: lead.id, dispatchedAt: now, lastDispatchedAt: now, dispatchedBy: user.id, matterId });
+  const row = await moveAppeal(deps.database.db, appeal, { stage: 'dispatched', departmentId: body.departmentId, leadTaskId: lead.id, dispatchedAt: now, lastDispatchedAt: now, dispatchedBy: by.userId, matterId });
   return { row, departments: launched.tasks.map((t) => t.departmentId) };
 }
 
@@ -87,6 +97,6 @@ export async function dispatchAppeal(deps: Deps, user: SessionUser, appealId: st
   await checkDepartments(deps, body);
   if (body.matterId) await matterNamed(deps, body.matterId, 'body.matterId');
   const { row, departments } =
-    appeal.stage === 'registered' ? await firstDispatch(deps, user, appeal, body) : await redispatch(deps, user, appeal, body, idempotencyKey);
+    appeal.stage === 'registered' ? await firstDispatch(deps, dispatcherOf(user), appeal, body) : await redispatch(deps, user, appeal, body, idempotencyKey);
   return appealToWire(row, user, departments);
 }

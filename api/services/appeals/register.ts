@@ -2,15 +2,17 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import type { Executor } from '../../../db/client';
 import { insertAppeal, nextAppealCode } from '../../../db/queries/appeals';
+import type { AppealRow } from '../../../db/schema/appeals';
 import { lockAttachments, tieAttachmentsToItem } from '../../../db/queries/attachments';
 import { appealAttachmentRefusal, queryCodeOf, type AppealChannel } from '../../../domain/appeals';
 import type { ApiDeps } from '../../deps';
 import { fieldError } from '../../errors';
+import { autoDispatchRegistered, type AutoDispatched } from './auto-dispatch';
 import { tellCitizen } from './citizen-sms';
 import type { RegisterAppealBody } from '../../schemas/appeals';
 import { matterNamed } from '../matters/catalogue';
 
-type Deps = Pick<ApiDeps, 'database' | 'queues'>;
+type Deps = Pick<ApiDeps, 'config' | 'database' | 'queues' | 'temporal'>;
 
 const chinaYear = (ms: number) => new Date(ms + 8 * 3_600_000).getUTCFullYear();
 
@@ -25,7 +27,10 @@ export interface RegisteredAppeal {
   id: string;
   code: string;
   queryCode: string;
-  status: 'registered';
+  /** `dispatched` when auto-dispatch sent it on at once. */
+  status: 'registered' | 'dispatched';
+  /** Where auto-dispatch sent it, with the confidence; null when it waits for a dispatcher. */
+  autoDispatched: AutoDispatched | null;
 }
 
 export async function registerAppeal(
@@ -62,7 +67,21 @@ export async function registerAppeal(
     });
   });
   await tellCitizen(deps, row, 'appeal_registered');
-  return { id: row.id, code: row.code, queryCode: row.queryCode, status: 'registered' };
+  const autoDispatched = await autoDispatchOrWait(deps, row);
+  return { id: row.id, code: row.code, queryCode: row.queryCode, status: autoDispatched ? 'dispatched' : 'registered', autoDispatched };
+}
+
+/**
+ * The appeal is registered whatever happens next: an auto-dispatch that fails (Temporal away, a
+ * dispatcher faster) leaves it waiting for a person, as if auto-dispatch were off.
+ */
+async function autoDispatchOrWait(deps: Deps, row: AppealRow): Promise<AutoDispatched | null> {
+  try {
+    return await autoDispatchRegistered(deps, row);
+  } catch (error) {
+    console.error(`auto-dispatch of appeal ${row.code} failed; it waits for a dispatcher`, error);
+    return null;
+  }
 }
 
 /**

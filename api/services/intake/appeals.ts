@@ -9,7 +9,7 @@ import { registerAppeal } from '../appeals/register';
 import type { IntakeAppealBody } from '../../schemas/intake';
 import type { ServiceCaller } from './signed-requests';
 
-type Deps = Pick<ApiDeps, 'database' | 'queues'>;
+type Deps = Pick<ApiDeps, 'config' | 'database' | 'queues' | 'temporal'>;
 
 export interface ReceivedAppeal {
   id: string;

@@ -130,17 +130,18 @@ export async function launchItem(
 
 /**
  * Launches an item whose id is already fixed (an appeal's item has the appeal's id) and whose
- * issuer is whoever the caller names (an appeal's, the dispatcher).
+ * issuer is whoever the caller names (an appeal's, the dispatcher); the actor is the dispatcher, or
+ * the auto-dispatch system user.
  */
 export function launchWithId(
   deps: ItemDeps,
-  user: SessionUser,
+  actor: Actor,
   input: LaunchInput,
   issuedBy: string,
   itemId: string,
   alsoWrite?: LaunchRequest['alsoWrite'],
 ): Promise<LaunchedItem> {
-  return launchCheckedItem(deps, { input, ids: launchIdsOf(itemId, input.tasks.length), actor: actorOf(user), issuedBy: Promise.resolve(issuedBy), alsoWrite });
+  return launchCheckedItem(deps, { input, ids: launchIdsOf(itemId, input.tasks.length), actor, issuedBy: Promise.resolve(issuedBy), alsoWrite });
 }
 
 /** Thrown by a launch's `alsoWrite` to withdraw the launch: nothing is written or started, and it is rethrown as is. */

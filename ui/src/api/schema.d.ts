@@ -1123,6 +1123,7 @@ export interface paths {
                             pinned: {
                                 count: number;
                                 departmentIds: string[];
+                                endorsements: number;
                                 id: string;
                                 items: {
                                     code: string;
@@ -1138,6 +1139,7 @@ export interface paths {
                             topics: {
                                 count: number;
                                 departmentIds: string[];
+                                endorsements: number;
                                 items: {
                                     code: string;
                                     id: string;
@@ -2742,6 +2744,13 @@ export interface paths {
                     };
                     content: {
                         "application/json": {
+                            autoDispatched: {
+                                confidence: number;
+                                departmentId: string;
+                                departmentName: string;
+                                departmentNameEn: string | null;
+                                modelVersion: number;
+                            } | null;
                             code: string;
                             id: string;
                             queryCode: string;

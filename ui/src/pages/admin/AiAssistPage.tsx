@@ -9,7 +9,7 @@ import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { api, ApiError, get } from '../../api/client';
 import { useDepartmentName } from '../../api/queries';
-import { ITEM_KINDS } from '../../api/types';
+import { ITEM_KINDS, type ItemKind } from '../../api/types';
 import { PageContainer } from '../../components/PageContainer';
 import { RiskModelCard } from './RiskModelCard';
 
@@ -31,6 +31,8 @@ interface ModelRun {
 }
 const MODELS = ['ai', 'models'];
 const SWITCHES = ['ai', 'auto-dispatch'];
+/** Every kind that may go automatic: the launched ones, and the hotline's appeals (registered, not launched). */
+const AUTO_KINDS: ItemKind[] = [...ITEM_KINDS, 'appeal'];
 const pct = (x: number | null | undefined) => (x == null ? '—' : `${(x * 100).toFixed(1)} %`);
 
 export default function AiAssistPage() {
@@ -113,7 +115,7 @@ export default function AiAssistPage() {
         ) : null}
         <Card size="small" title={t('ai.autoDispatch')} extra={<span>{t('ai.autoDispatchHint', { coverage: pct(ready?.coverage) })}</span>}>
           <Space direction="vertical">
-            {ITEM_KINDS.map((kind) => (
+            {AUTO_KINDS.map((kind) => (
               <Space key={kind}>
                 <Switch
                   checked={switches.data?.kinds.find((k) => k.kind === kind)?.enabled ?? false}

@@ -30,11 +30,11 @@ function AppealForm(props: {
   path: string;
   label: string;
   initialValues?: Record<string, unknown>;
-  onDone?: (r: { code: string; queryCode: string }, values: Record<string, unknown>) => void;
+  onDone?: (r: Registered, values: Record<string, unknown>) => void;
   children: React.ReactNode;
 }) {
   const [form] = Form.useForm();
-  const { submit, pending, formError } = useApiForm<Record<string, unknown>, { code: string; queryCode: string }>({
+  const { submit, pending, formError } = useApiForm<Record<string, unknown>, Registered>({
     path: props.path,
     form,
     fieldName: (f) => [f.replace(/^body\./, '')],
@@ -55,12 +55,36 @@ function AppealForm(props: {
   );
 }
 
+/** What registering answers (the forms' other answers are read for nothing but success). */
+interface Registered {
+  code: string;
+  queryCode: string;
+  autoDispatched?: { departmentName: string; departmentNameEn: string | null; confidence: number; modelVersion: number } | null;
+}
+
+/** The registration's answer: its codes, and where auto-dispatch sent it, if it did. */
+function RegisteredNotice({ done }: { done: Registered }) {
+  const { t, i18n } = useTranslation('appeals');
+  const auto = done.autoDispatched;
+  const department = auto && (i18n.language.startsWith('zh') || !auto.departmentNameEn ? auto.departmentName : auto.departmentNameEn);
+  return (
+    <Alert
+      type="success"
+      showIcon
+      title={t('registered', { code: done.code, queryCode: done.queryCode })}
+      description={auto ? t('autoDispatched', { department, percent: Math.round(auto.confidence * 100), version: auto.modelVersion }) : undefined}
+      className="appeal-alert"
+      data-testid="registered-notice"
+    />
+  );
+}
+
 function RegisterForm() {
   const { t } = useTranslation('appeals');
-  const [done, setDone] = useState<{ code: string; queryCode: string } | null>(null);
+  const [done, setDone] = useState<Registered | null>(null);
   return (
     <AppealForm path="/api/appeals" label={t('register')} initialValues={{ channel: 'hotline' }} onDone={setDone}>
-      {done && <Alert type="success" showIcon title={t('registered', done)} className="appeal-alert" />}
+      {done && <RegisteredNotice done={done} />}
       <Form.Item name="phone" label={t('fields.phone')} rules={[{ required: true }]}>
         <Input inputMode="tel" autoComplete="off" />
       </Form.Item>

@@ -3,8 +3,8 @@
  * its confidence and the words behind it, picked with one click; and the open items saying the same thing.
  */
 import { useQuery } from '@tanstack/react-query';
-import { Alert, Button, List, Progress, Space, Tag, Typography } from 'antd';
-import { useEffect } from 'react';
+import { Alert, Button, List, Progress, Space, Tag, Tooltip, Typography } from 'antd';
+import { useEffect, useRef } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router';
 import { api } from '../../api/client';
@@ -31,6 +31,8 @@ export interface SuggestionAnswer {
     terms: string[];
   }>;
   duplicates: Duplicate[];
+  /** Set when the kind's auto-dispatch is on and the top confidence reaches the threshold. */
+  autoDispatch: { departmentId: string; confidence: number } | null;
   notice: { code: string; message: string; messageZh: string } | null;
 }
 
@@ -62,6 +64,14 @@ export function DepartmentSuggestions({ title, text, kind, selected, onPick, onA
     retry: false,
   });
   useEffect(() => onAnswer(answer.data?.suggestionId ?? null), [answer.data, onAnswer]);
+  // Auto-dispatch on for this kind and confident enough: the department is chosen for the user (once per answer, never over their own choice).
+  const auto = answer.data?.autoDispatch ?? null;
+  const preselected = useRef<SuggestionAnswer | null>(null);
+  useEffect(() => {
+    if (!auto || !answer.data || preselected.current === answer.data) return;
+    preselected.current = answer.data;
+    if (!selected) onPick(auto.departmentId);
+  }, [auto, answer.data, selected, onPick]);
 
   if (text.trim() === '') return <Typography.Paragraph type="secondary">{t('ai.needText')}</Typography.Paragraph>;
   if (answer.isError) return <Alert type="warning" showIcon message={t('ai.unavailable')} />;
@@ -77,7 +87,18 @@ export function DepartmentSuggestions({ title, text, kind, selected, onPick, onA
         renderItem={(s) => (
           <List.Item>
             <List.Item.Meta
-              title={zh || !s.departmentNameEn ? s.departmentName : s.departmentNameEn}
+              title={
+                <Space size={4} wrap>
+                  {zh || !s.departmentNameEn ? s.departmentName : s.departmentNameEn}
+                  {auto?.departmentId === s.departmentId ? (
+                    <Tooltip title={t('ai.autoHint')}>
+                      <Tag color="green" data-testid="auto-dispatch-tag">
+                        {t('ai.auto')}
+                      </Tag>
+                    </Tooltip>
+                  ) : null}
+                </Space>
+              }
               description={
                 <>
                   {/* A number always (at 100% antd would draw a success tick): it is a confidence, not a finished job.
@@ -87,7 +108,7 @@ export function DepartmentSuggestions({ title, text, kind, selected, onPick, onA
                     status="normal"
                     format={(p) => `${p}%`}
                     size="small"
-                    style={{ maxWidth: 160 }}
+                    style={{ maxWidth: 160, display: 'block' }}
                     aria-label={t('ai.confidence')}
                   />
                   <Space wrap size={4}>

@@ -34,33 +34,6 @@ export default function DrillDownPage() {
   });
   const kind = params.get('kind');
   const asOf = params.get('asOf');
-  const columns: TableColumnsType<FactRow> = [
-    {
-      title: t('item'),
-      key: 'item',
-      render: (_, r) => (
-        <Link to={`/items/${r.itemId}`} className="wrap-anywhere drill-link">
-          <span className="item-code">{r.itemCode}</span> {r.itemTitle}
-        </Link>
-      ),
-    },
-    { title: t('drill.risk'), dataIndex: 'risk', key: 'risk', render: (risk: FactRow['risk']) => <RiskBadge risk={risk} testId="drill-risk" /> },
-    { title: t('department'), dataIndex: 'departmentName', key: 'department', render: (n: string | null) => <span className="wrap-anywhere">{n ?? '—'}</span> },
-    { title: t('drill.kind'), dataIndex: 'kind', key: 'kind', render: (k: string) => t(`common:kinds.${k}`) },
-    { title: t('drill.status'), dataIndex: 'status', key: 'status', render: (s: TaskStatus) => <TaskStatusTag status={s} /> },
-    { title: t('drill.light'), dataIndex: 'light', key: 'light', render: (l: FactRow['light']) => <LightBadge light={l} short /> },
-    { title: t('drill.outcome'), dataIndex: 'outcome', key: 'outcome', render: (o: FactRow['outcome']) => <OutcomeTag outcome={o} /> },
-    { title: t('drill.due'), dataIndex: 'dueAt', key: 'due', render: (d: string) => <DateTime iso={d} /> },
-    {
-      title: t('drill.dossier'),
-      key: 'dossier',
-      render: (_, r) => (
-        <Tooltip title={t('drill.dossierHint')}>
-          <Button size="small" icon={<FilePdfOutlined />} href={`/api/items/${r.itemId}/dossier.pdf`} download aria-label={`${t('drill.dossier')} ${r.itemCode}`} />
-        </Tooltip>
-      ),
-    },
-  ];
   const sort = params.get('sort') === 'risk' ? 'risk' : 'due';
   const setSort = (value: string) => {
     const next = new URLSearchParams(params);
@@ -68,6 +41,64 @@ export default function DrillDownPage() {
     next.delete('page');
     setParams(next);
   };
+  // Fits a desktop without scrolling sideways: fixed widths but for the item, which takes the rest and
+  // ends in an ellipsis (the whole title on hover); the outcome shares the status's cell; the kind and the
+  // dossier give way first on narrower screens (the department too on a phone). Risk sorts from its header as from the switch above.
+  const columns: TableColumnsType<FactRow> = [
+    {
+      title: t('item'),
+      key: 'item',
+      ellipsis: { showTitle: false },
+      render: (_, r) => (
+        <Tooltip title={`${r.itemCode} ${r.itemTitle}`} placement="topLeft">
+          <Link to={`/items/${r.itemId}`} className="drill-link">
+            <span className="item-code">{r.itemCode}</span> {r.itemTitle}
+          </Link>
+        </Tooltip>
+      ),
+    },
+    {
+      title: t('drill.risk'),
+      dataIndex: 'risk',
+      key: 'risk',
+      width: 104,
+      sorter: true,
+      sortOrder: sort === 'risk' ? 'descend' : null,
+      sortDirections: ['descend'],
+      render: (risk: FactRow['risk']) => <RiskBadge risk={risk} testId="drill-risk" />,
+    },
+    { title: t('department'), dataIndex: 'departmentName', key: 'department', width: 150, ellipsis: true, responsive: ['md'], render: (n: string | null) => n ?? '—' },
+    { title: t('drill.kind'), dataIndex: 'kind', key: 'kind', width: 120, ellipsis: true, responsive: ['xl'], render: (k: string) => t(`common:kinds.${k}`) },
+    {
+      title: t('drill.status'),
+      dataIndex: 'status',
+      key: 'status',
+      width: 150,
+      render: (s: TaskStatus, r) => (
+        <Space size={4} wrap>
+          <TaskStatusTag status={s} />
+          <OutcomeTag outcome={r.outcome} />
+        </Space>
+      ),
+    },
+    { title: t('drill.light'), dataIndex: 'light', key: 'light', width: 72, render: (l: FactRow['light']) => <LightBadge light={l} short /> },
+    { title: t('drill.due'), dataIndex: 'dueAt', key: 'due', width: 156, responsive: ['sm'], render: (d: string) => <DateTime iso={d} /> },
+    {
+      title: (
+        <Tooltip title={t('drill.dossier')}>
+          <FilePdfOutlined aria-label={t('drill.dossier')} />
+        </Tooltip>
+      ),
+      key: 'dossier',
+      width: 56,
+      responsive: ['md'],
+      render: (_, r) => (
+        <Tooltip title={t('drill.dossierHint')}>
+          <Button size="small" icon={<FilePdfOutlined />} href={`/api/items/${r.itemId}/dossier.pdf`} download aria-label={`${t('drill.dossier')} ${r.itemCode}`} />
+        </Tooltip>
+      ),
+    },
+  ];
   const back = new URLSearchParams();
   if (asOf) back.set('asOf', dayjs(asOf).format('YYYY-MM-DD'));
   if (kind) back.set('kind', kind);
@@ -111,7 +142,12 @@ export default function DrillDownPage() {
           loading={list.isPending}
           columns={columns}
           dataSource={list.data?.items ?? []}
-          scroll={{ x: 'max-content' }}
+          tableLayout="fixed"
+          // A phone scrolls the table inside its card, never the page.
+          scroll={{ x: 560 }}
+          onChange={(_, __, sorter, extra) => {
+            if (extra.action === 'sort') setSort(!Array.isArray(sorter) && sorter.order ? 'risk' : 'due');
+          }}
           data-testid="drill-table"
           pagination={{
             current: page,

@@ -15,6 +15,8 @@ interface TopicShape {
   words: string[];
   count: number;
   trend: number;
+  /** Merged duplicates and imported likes: 0 where none are known. */
+  endorsements: number;
   departmentIds: string[];
   items: Array<{ id: string; code: string; title: string }>;
 }
@@ -57,6 +59,11 @@ function TopicCard({ topic, extra, pinned }: { topic: TopicShape; extra?: ReactN
         <Space wrap>
           <Tag>{t('hotspots.count', { count: topic.count })}</Tag>
           <Tag color={topic.trend > 0 ? 'red' : topic.trend < 0 ? 'green' : 'default'}>{t('hotspots.trend', { trend: topic.trend > 0 ? `+${topic.trend}` : topic.trend })}</Tag>
+          {topic.endorsements > 0 ? (
+            <Tag color="gold" data-testid="hotspot-endorsements">
+              {t('hotspots.endorsements', { count: topic.endorsements })}
+            </Tag>
+          ) : null}
           {extra}
         </Space>
       }
