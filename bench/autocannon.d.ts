@@ -16,7 +16,13 @@ declare module 'autocannon' {
     // eslint-disable-next-line @typescript-eslint/no-explicit-any
     onResponse?: (status: number, body: string, context: any, headers: Record<string, string>) => void;
   }
+  /** A connection (autocannon's lib/httpClient.js), as `setupClient` is handed it. */
+  export interface Client extends EventEmitter {
+    _doRequest(): void;
+    destroyed: boolean;
+  }
   export interface Options {
+    setupClient?: (client: Client) => void;
     url: string;
     connections?: number;
     duration?: number;

@@ -5,7 +5,7 @@
  * empty is replaced by the role's fallback read and counted as such, never sent to fail.
  *
  * Each role is one autocannon instance: a connection is one user (one session, one source address),
- * 1 request a second. The requests array holds the role's sequence (weights spread evenly, see
+ * thinking between requests (bench/load.ts). The requests array holds the role's sequence (weights spread evenly, see
  * `sequenceOf`); each connection starts at its own offset, so users are not in step.
  */
 import type { Request as AutocannonRequest } from 'autocannon';

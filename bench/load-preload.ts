@@ -28,6 +28,7 @@ export interface PreloadCounts {
   tasks: number;
   openItems: number;
   events: number;
+  departments: number;
 }
 
 const CLOSED = `('accepted', 'transferred', 'cancelled')`;
@@ -48,7 +49,8 @@ export async function preloadCounts(sql: Sql): Promise<PreloadCounts> {
     select (select count(*)::int from items where workflow_id like 'load-item-%') as items,
            (select count(*)::int from tasks where workflow_id like 'load-task-%') as tasks,
            (select count(*)::int from items where workflow_id like 'load-item-%' and status = 'in_progress') as "openItems",
-           (select count(*)::int from item_events where stream like 'load-%') as events`;
+           (select count(*)::int from item_events where stream like 'load-%') as events,
+           (select count(distinct department_id)::int from tasks where workflow_id like 'load-task-%') as departments`;
   return row!;
 }
 
@@ -66,21 +68,46 @@ export async function preloadYear(sql: Sql, shape: PreloadShape): Promise<Preloa
   // Cascade: the AI's fingerprints and merges refer to items; the roll-ups reset with their tables.
   await sql`truncate items, tasks, item_events cascade`;
   await sql`delete from appeals`;
-  // No live event per preloaded row (nobody listens yet; 500,000 notifications would only fill the queue).
-  await sql`alter table tasks disable trigger tasks_live_insert`;
-  await sql`alter table items disable trigger items_live_insert`;
-  await sql`alter table items disable trigger items_live_update`;
-  try {
-    await writeRows(sql, shape, departmentIds);
-  } finally {
-    await sql`alter table tasks enable trigger tasks_live_insert`;
-    await sql`alter table items enable trigger items_live_insert`;
-    await sql`alter table items enable trigger items_live_update`;
-  }
-  // The tasks trigger compacts the monthly roll-up every ~1,000 deltas; fold in the rest.
-  await sql`select standing_book_compact()`;
-  await sql.unsafe('vacuum analyze items, tasks, item_events, standing_book_months, standing_book_month_deltas, departments');
+  // The per-row triggers (live events, the roll-ups' deltas, the item facts' copy) are off while the
+  // rows are written; the roll-ups are then rebuilt from the rows by the migrations' own statements.
+  await sql.begin(async (tx) => {
+    await tx.unsafe(`lock table items, tasks in exclusive mode`);
+    for (const [table, trigger] of PER_ROW_TRIGGERS) await tx.unsafe(`alter table ${table} disable trigger ${trigger}`);
+    await writeRows(tx as unknown as Sql, shape, departmentIds);
+    for (const [table, trigger] of PER_ROW_TRIGGERS) await tx.unsafe(`alter table ${table} enable trigger ${trigger}`);
+    await rebuildRollups(tx as unknown as Sql);
+  });
+  await sql.unsafe('vacuum analyze items, tasks, item_events, standing_book_months, items_list_counts, departments');
   return preloadCounts(sql);
+}
+
+const PER_ROW_TRIGGERS = [
+  ['tasks', 'tasks_live_insert'],
+  ['items', 'items_live_insert'],
+  ['items', 'items_live_update'],
+  ['tasks', 'tasks_copy_item_facts'],
+  ['tasks', 'standing_book_collect_insert'],
+  ['items', 'items_list_count_collect'],
+  ['items', 'items_list_count_collect_update'],
+] as const;
+
+/** The roll-ups from the rows, as migrations 0016 (standing book by month) and 0017 (list counts) build them. */
+async function rebuildRollups(sql: Sql): Promise<void> {
+  await sql`delete from standing_book_month_deltas`;
+  await sql`delete from standing_book_months`;
+  await sql`
+    insert into standing_book_months (basis, month_start, kind, department_id, total, completed, on_time, overdue, postponed, in_progress, yellow, red, red_ever)
+    select c.basis, c.month_start, c.kind, c.department_id, sum(c.total), sum(c.completed), sum(c.on_time), sum(c.overdue),
+           sum(c.postponed), sum(c.in_progress), sum(c.yellow), sum(c.red), sum(c.red_ever)
+    from tasks t cross join lateral standing_book_contribution(t, 1) c
+    group by c.basis, c.month_start, c.kind, c.department_id`;
+  await sql`delete from items_list_count_deltas`;
+  await sql`delete from items_list_counts`;
+  await sql`
+    insert into items_list_counts (department_id, kind, status, light, issued_by, n)
+    select every.d, i.kind, i.status, i.light, i.issued_by, count(*)
+    from items i cross join lateral (select null::uuid union select unnest(i.department_ids)) as every(d)
+    group by 1, 2, 3, 4, 5`;
 }
 
 async function writeRows(sql: Sql, shape: PreloadShape, departmentIds: string[]): Promise<void> {
@@ -110,7 +137,8 @@ async function writeRows(sql: Sql, shape: PreloadShape, departmentIds: string[])
   await sql`
     insert into tasks (id, item_id, department_id, role, status, light, light_reason_code, light_reason_en, light_reason_zh,
                        yellow_at, red_at, sign_due_at, warn_at, due_at, original_due_at, outcome, red_ever, postponed, percent,
-                       urge_count, started_at, signed_at, submitted_at, accepted_at, closed_at, workflow_id, version)
+                       urge_count, started_at, signed_at, submitted_at, accepted_at, closed_at, workflow_id, version,
+                       item_kind, item_issued_by, item_launched_at)
     select gen_random_uuid(), i.id, (${departmentIds}::uuid[])[1 + (i.n * 7 + k * 75) % ${departmentIds.length}],
            case when k = 0 then 'lead' else 'assist' end, st.status, lt.light, 'on_track', 'on track', '正常推进',
            case when st.open and lt.light = 'green' then i.due_at - interval '3 days' end,
@@ -124,8 +152,8 @@ async function writeRows(sql: Sql, shape: PreloadShape, departmentIds: string[])
            case when st.status in ('submitted','accepted') then least(now(), i.due_at + st.late) - interval '1 day' end,
            case when st.status = 'accepted' then least(now(), i.due_at + st.late) end,
            case when st.status = 'accepted' then least(now(), i.due_at + st.late) when st.status = 'cancelled' then i.cancelled_at end,
-           'load-task-' || i.n || '-' || k, 3
-    from (select id, created_at, due_at, cancelled_at, status, substring(workflow_id from 11)::int as n from items where workflow_id like 'load-item-%') i
+           'load-task-' || i.n || '-' || k, 3, i.kind, i.issued_by, i.created_at
+    from (select id, kind, issued_by, created_at, due_at, cancelled_at, status, substring(workflow_id from 11)::int as n from items where workflow_id like 'load-item-%') i
     cross join generate_series(0, 3) k
     cross join lateral (
       select case when i.status = 'cancelled' then 'cancelled'

@@ -7,11 +7,12 @@
  *
  * - Preload (bench/load-preload.ts): 100,000 items and 400,000 tasks over the last year in 300
  *   departments, set-based SQL, kept between runs (--fresh regenerates). LOAD_ITEMS changes the size.
- * - Live work through the real API: 2 items per user (two tasks each) launched, a quarter of their
+ * - Live work through the real API: an item per user (two tasks each) launched, a quarter of their
  *   tasks signed (these are reported on and urged), appeals registered and dispatched; during the run
  *   operators register and dispatch more, departments sign, complete and reply (bench/load-mix.ts).
  * - Users log in on the API processes (sessions live in Postgres, so they hold on both), then
- *   autocannon drives one instance per role, a connection per user at 1 request a second, each
+ *   autocannon drives one instance per role, a connection per user thinking LOAD_THINK_SECONDS
+ *   (default 10, the README sizing's assumption) on average between an answer and its next request, each
  *   connection from a source address of its own (127.0.x.y), as citizens and staff are.
  * - Baseline, measured in the same run before the load: the same mix with one user per role.
  * - RSS (VmRSS) of every process at the start and the end of the load.
@@ -23,7 +24,7 @@ import { randomUUID } from 'node:crypto';
 import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import net from 'node:net';
 import { join } from 'node:path';
-import autocannon, { type Instance } from 'autocannon';
+import autocannon, { type Client as AutocannonClient, type Instance } from 'autocannon';
 import { hash } from 'argon2';
 import { loadConfig } from '../config/env';
 import { connectDatabase, type DatabaseHandle } from '../db/client';
@@ -49,17 +50,39 @@ const TEMPORAL_PORT = Number(process.env.TEST_TEMPORAL_PORT ?? 17350);
 const BALANCER_PORT = TEMPORAL_PORT + 1;
 const DATABASE = process.env.TEST_DATABASE_NAME ?? 'sv_load';
 const PASSWORD = 'load-bench-password-1';
+/** Mean think time of a user between an answer and the next request (README's sizing assumes 10 s). */
+const THINK_SECONDS = Number(process.env.LOAD_THINK_SECONDS ?? 10);
 const http = keepAliveClient(16);
 
 // ——— every connection from an address of its own (127.0.x.y): the per-address limits count citizens, not the bench ———
 let nextAddress = 0;
 const plainConnect = net.connect.bind(net) as (...a: unknown[]) => net.Socket;
 (net as unknown as { connect: unknown }).connect = (...a: unknown[]) => {
-  if (typeof a[0] === 'number' && typeof a[1] === 'string') {
+  // autocannon's connect(port, hostname), the port as the URL gave it (a string).
+  if (a.length === 2 && typeof a[1] === 'string' && /^\d+$/.test(String(a[0]))) {
     const n = nextAddress++;
-    return plainConnect({ port: a[0], host: a[1], localAddress: `127.0.${1 + Math.floor(n / 250) % 250}.${1 + (n % 250)}` });
+    return plainConnect({ port: Number(a[0]), host: a[1], localAddress: `127.0.${1 + Math.floor(n / 250) % 250}.${1 + (n % 250)}` });
   }
   return plainConnect(...a);
+};
+
+/**
+ * A user thinks between an answer and the next request (uniform in 0.5–1.5 × THINK_SECONDS; the first
+ * request after 0–1 × THINK_SECONDS, so users are not in step): a closed loop with think time, as
+ * people work. autocannon's own pacing (connectionRate) goes no lower than 1 request a second.
+ */
+const thinkBetweenRequests = (thinkSeconds: number) => (client: AutocannonClient) => {
+  if (thinkSeconds <= 0) return;
+  const send = client._doRequest.bind(client);
+  let first = true;
+  client._doRequest = () => {
+    if (client.destroyed) return;
+    const ms = thinkSeconds * 1000 * (first ? Math.random() : 0.5 + Math.random());
+    first = false;
+    setTimeout(() => {
+      if (!client.destroyed) send();
+    }, ms);
+  };
 };
 
 const loadAverage = () => readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).map(Number);
@@ -91,7 +114,7 @@ async function ensureAccounts(db: DatabaseHandle, counts: Record<Role, number>, 
   const made = await db.sql<{ id: string; username: string; role: Role; department_id: string | null }[]>`
     insert into users (username, display_name, role, department_id, password_hash)
     select r.username, r.username, r.role, r.department_id::uuid, ${passwordHash}
-    from jsonb_to_recordset(${db.sql.json(rows.map((r) => ({ username: r.username, role: r.role, department_id: r.departmentId })))}) as r(username text, role text, department_id text)
+    from jsonb_to_recordset(${JSON.stringify(rows.map((r) => ({ username: r.username, role: r.role, department_id: r.departmentId })))}::jsonb) as r(username text, role text, department_id text)
     on conflict (username) do update set department_id = excluded.department_id, password_hash = excluded.password_hash, disabled = false, must_change_password = false
     returning id, username, role, department_id`;
   const accounts: Account[] = made.map((r) => ({ id: r.id, username: r.username, role: r.role, departmentId: r.department_id, token: null }));
@@ -108,7 +131,11 @@ async function leaderIds(db: DatabaseHandle): Promise<string[]> {
 
 // ——— HTTP for the setup ———
 
-async function call(method: string, path: string, token: string | null, body?: unknown): Promise<{ status: number; json: any }> {
+// The setup reads answers loosely (`item.tasks[0].id`), as tests/support/api-harness.ts does.
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+type Json = any;
+
+async function call(method: string, path: string, token: string | null, body?: unknown): Promise<{ status: number; json: Json }> {
   const headers: Record<string, string> = {};
   if (token) headers.authorization = `Bearer ${token}`;
   if (body !== undefined) headers['content-type'] = 'application/json';
@@ -122,7 +149,7 @@ async function call(method: string, path: string, token: string | null, body?: u
   return { status: answer.status, json };
 }
 
-async function must(method: string, path: string, token: string | null, body?: unknown, tries = 10): Promise<any> {
+async function must(method: string, path: string, token: string | null, body?: unknown, tries = 10): Promise<Json> {
   for (let i = 1; ; i++) {
     const answer = await call(method, path, token, body);
     if (answer.status >= 200 && answer.status < 300) return answer.json;
@@ -228,9 +255,9 @@ async function checkPreload(db: DatabaseHandle, supervisor: Account, live: Live)
 
 // ——— RSS ———
 
-function vmRss(pid: number): number {
+function vmRss(pid: number, field = 'VmRSS'): number {
   try {
-    const m = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+    const m = new RegExp(`${field}:\\s+(\\d+) kB`).exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
     return m ? Number(m[1]) / 1024 : 0;
   } catch {
     return 0;
@@ -252,14 +279,16 @@ function pidsWhere(match: (cmdline: string, comm: string) => boolean): number[] 
   return pids;
 }
 
-function sampleRss(cluster: Cluster, temporalPid: number | null): Map<string, { mib: number; count: number }> {
+function sampleRss(cluster: Cluster, temporalPid: number | null, redisPort: string): Map<string, { mib: number; count: number }> {
   const out = new Map<string, { mib: number; count: number }>();
   for (const p of [...cluster.apis, ...cluster.workers, cluster.balancer]) out.set(p.name, { mib: p.pid ? vmRss(p.pid) : 0, count: 1 });
   if (temporalPid) out.set('temporal dev server', { mib: vmRss(temporalPid), count: 1 });
   const backends = pidsWhere((cmd) => cmd.startsWith('postgres: ') && cmd.includes(` ${DATABASE} `));
   out.set(`postgres backends (${DATABASE})`, { mib: backends.reduce((n, pid) => n + vmRss(pid), 0), count: backends.length });
-  const redis = pidsWhere((_, comm) => comm === 'redis-server');
-  out.set('redis-server (shared)', { mib: redis.reduce((n, pid) => n + vmRss(pid), 0), count: redis.length });
+  // VmRSS counts the shared buffers a backend has touched (more as it reads more pages); RssAnon is its own memory.
+  out.set(`postgres backends (${DATABASE}), private (RssAnon)`, { mib: backends.reduce((n, pid) => n + vmRss(pid, 'RssAnon'), 0), count: backends.length });
+  const redis = pidsWhere((cmd, comm) => comm === 'redis-server' && cmd.includes(`:${redisPort}`));
+  out.set(`redis-server :${redisPort} (shared)`, { mib: redis.reduce((n, pid) => n + vmRss(pid), 0), count: redis.length });
   return out;
 }
 
@@ -272,7 +301,7 @@ interface RouteFigures {
   firstError?: string;
 }
 
-async function drive(seconds: number, usersByRole: Map<Role, User[]>, live: Live, perRole: (role: Role) => number) {
+async function drive(seconds: number, thinkSeconds: number, usersByRole: Map<Role, User[]>, live: Live, perRole: (role: Role) => number) {
   const routes = new Map<string, RouteFigures>();
   const figuresOf = (label: string) => routes.get(label) ?? routes.set(label, { latencies: [], errors: 0, statuses: new Map() }).get(label)!;
   const replaced = new Map<string, number>();
@@ -288,7 +317,15 @@ async function drive(seconds: number, usersByRole: Map<Role, User[]>, live: Live
         f.firstError ??= `${status} ${body.slice(0, 300)}`;
       }
     });
-    const instance = autocannon({ url: `http://127.0.0.1:${BALANCER_PORT}`, connections, duration: seconds, connectionRate: 1, timeout: 30, requests });
+    const instance = autocannon({
+      url: `http://127.0.0.1:${BALANCER_PORT}`,
+      connections,
+      duration: seconds,
+      // The timeout's clock also runs while a user thinks (autocannon restarts it only when it sends).
+      timeout: Math.ceil(thinkSeconds * 1.5) + 30,
+      requests,
+      setupClient: thinkBetweenRequests(thinkSeconds),
+    });
     instance.on('response', (_client: unknown, _status: number, _bytes: number, responseTime: number) => figuresOf(lastAnswer.label).latencies.push(responseTime));
     instances.push({ role, instance, replaced: roleReplaced });
   }
@@ -328,8 +365,8 @@ async function main() {
   const step = (text: string) => log(`▸ ${text}  (${((Date.now() - startedAt) / 1000).toFixed(0)} s)`);
   const counts = roleCounts(userCount);
   const liveDepartmentCount = Math.ceil(counts.department / 2);
-  const liveItems = Math.max(20, userCount * 2);
-  log(`bench/load: ${minutes} min, ${userCount} users (${ROLES.map((r) => `${counts[r]} ${r}s`).join(', ')}), ${ITEMS} preloaded items; load average ${loadAverage().join(' ')}`);
+  const liveItems = Math.max(20, userCount);
+  log(`bench/load: ${minutes} min, ${userCount} users thinking ${THINK_SECONDS} s on average between requests (${ROLES.map((r) => `${counts[r]} ${r}s`).join(', ')}), ${ITEMS} preloaded items; load average ${loadAverage().join(' ')}`);
   const stateDir = join(repoRoot, '.data', 'bench-load');
   rmSync(join(stateDir, 'temporal.db'), { force: true });
   mkdirSync(stateDir, { recursive: true });
@@ -363,7 +400,7 @@ async function main() {
     const departmentIds = await ensureDepartments(db.sql, DEPARTMENTS);
     const issuers = await leaderIds(db);
     let preload = await preloadCounts(db.sql);
-    if (fresh || preload.items !== ITEMS || preload.tasks !== ITEMS * 4) {
+    if (fresh || preload.items !== ITEMS || preload.tasks !== ITEMS * 4 || preload.departments !== DEPARTMENTS || Math.abs(preload.openItems - OPEN_ITEMS) > OPEN_ITEMS * 0.2) {
       const t0 = Date.now();
       preload = await preloadYear(db.sql, { items: ITEMS, openItems: OPEN_ITEMS, departments: DEPARTMENTS, leaderIds: issuers });
       log(`  wrote ${preload.items} items, ${preload.tasks} tasks, ${preload.events} timeline rows (${preload.openItems} items open) in ${((Date.now() - t0) / 1000).toFixed(0)} s`);
@@ -378,10 +415,10 @@ async function main() {
     cluster = await startCluster({ env, balancerPort: BALANCER_PORT, stateDir, onUnexpectedExit: (name, how) => log(`  ✗ ${name} exited (${how})`) });
 
     step('Logging in (on the API processes, each user from an address of its own)');
-    for (const [i, account] of accounts.entries()) {
-      if (account.role === 'citizen') continue;
-      account.token = await login(http, cluster.apis[i % 2]!.url!, account.username, PASSWORD, i);
-    }
+    const apis = cluster.apis;
+    await inBatches([...accounts.entries()].filter(([, a]) => a.role !== 'citizen'), 4, async ([i, account]) => {
+      account.token = await login(http, apis[i % 2]!.url!, account.username, PASSWORD, i);
+    });
 
     const now = Date.now();
     const live: Live = {
@@ -406,41 +443,49 @@ async function main() {
     await launchLiveWork(db, accounts, live, liveItems);
 
     const usersByRole = new Map(ROLES.map((role) => [role, accounts.filter((a) => a.role === role)]));
-    step(`Baseline: the same mix, one user per role, ${BASELINE_SECONDS} s`);
-    const baseline = await drive(BASELINE_SECONDS, usersByRole, live, () => 1);
+    step(`Baseline: the same mix, one user per role working back to back (no think time), ${BASELINE_SECONDS} s`);
+    const baseline = await drive(BASELINE_SECONDS, 0, usersByRole, live, () => 1);
     const healthT0 = performance.now();
     for (let i = 0; i < 50; i++) await call('GET', '/api/health', null);
     const healthMs = (performance.now() - healthT0) / 50;
 
     step(`Load: ${userCount} users for ${minutes} min`);
-    const rssStart = sampleRss(cluster, temporal.process?.pid ?? null);
+    const redisPort = new URL(redis.url).port || '6379';
+    const rss = () => sampleRss(cluster!, temporal.process?.pid ?? null, redisPort);
+    const rssStart = rss();
+    // Also once every user is at work (the setup's launches and the baseline's burst are behind).
+    const warmSeconds = Math.min(60, minutes * 6);
+    let rssWarm = rssStart;
+    const warm = setTimeout(() => (rssWarm = rss()), warmSeconds * 1000);
     const loads: number[] = [];
     const sampler = setInterval(() => loads.push(loadAverage()[0]!), 5_000);
     const loadStart = loadAverage();
-    const run = await drive(minutes * 60, usersByRole, live, (role) => counts[role]);
+    const run = await drive(minutes * 60, THINK_SECONDS, usersByRole, live, (role) => counts[role]);
     clearInterval(sampler);
+    clearTimeout(warm);
     const loadEnd = loadAverage();
-    const rssEnd = sampleRss(cluster, temporal.process?.pid ?? null);
+    const rssEnd = rss();
 
-    const base = routeTable(`Baseline: one user per role, ${BASELINE_SECONDS} s (GET /api/health alone, sequential: ${healthMs.toFixed(1)} ms)`, baseline.routes, BASELINE_SECONDS);
+    const base = routeTable(`Baseline: one user per role back to back, ${BASELINE_SECONDS} s (GET /api/health alone, sequential: ${healthMs.toFixed(1)} ms)`, baseline.routes, BASELINE_SECONDS);
     const main = routeTable(`Load: ${userCount} users, ${minutes} min, through HAProxy (baseline: one user per role, same run)`, run.routes, minutes * 60, baseline.routes);
     const autocannonErrors = run.results.reduce((n, r) => n + r.result.errors + r.result.timeouts, 0);
     log(`\nautocannon: ${run.results.map((r) => `${r.role} ${r.result.requests.total} requests, ${r.result.errors} errors, ${r.result.timeouts} timeouts`).join('; ')}`);
     if (run.replaced.size) log(`writes replaced by the role's fallback read (pool empty): ${[...run.replaced.entries()].map(([k, n]) => `${k} ${n}`).join(', ')}`);
     log(`load average (1 min) during the load: mean ${(loads.reduce((a, b) => a + b, 0) / Math.max(1, loads.length)).toFixed(1)}, max ${Math.max(...loads).toFixed(1)}; at start ${loadStart.join(' ')}, at end ${loadEnd.join(' ')}`);
-    log('\n| process | RSS start MiB | RSS end MiB | change |');
-    log('| --- | ---: | ---: | ---: |');
+    log(`\n| process | RSS at start MiB | at ${warmSeconds} s MiB | at end MiB | end vs start | end vs ${warmSeconds} s |`);
+    log('| --- | ---: | ---: | ---: | ---: | ---: |');
     let flat = true;
+    const pct = (a: number, b: number) => (a ? (b - a) / a : 0);
     for (const [name, start] of rssStart) {
       const end = rssEnd.get(name)!;
-      const change = start.mib ? (end.mib - start.mib) / start.mib : 0;
-      if (Math.abs(change) > 0.1) flat = false;
+      const mid = rssWarm.get(name)!;
+      if (Math.abs(pct(mid.mib, end.mib)) > 0.1) flat = false;
       const procs = start.count > 1 || end.count > 1 ? ` (${start.count} → ${end.count} processes)` : '';
-      log(`| ${name}${procs} | ${start.mib.toFixed(0)} | ${end.mib.toFixed(0)} | ${(change * 100).toFixed(1)} % |`);
+      log(`| ${name}${procs} | ${start.mib.toFixed(0)} | ${mid.mib.toFixed(0)} | ${end.mib.toFixed(0)} | ${(pct(start.mib, end.mib) * 100).toFixed(1)} % | ${(pct(mid.mib, end.mib) * 100).toFixed(1)} % |`);
     }
     const summary = { date: new Date().toISOString(), minutes, users: userCount, counts, preload, liveItems, baseline: base, load: main, autocannonErrors, flat, loadMean: loads.reduce((a, b) => a + b, 0) / Math.max(1, loads.length) };
     writeFileSync(join(stateDir, `result-${Date.now()}.json`), JSON.stringify(summary, null, 2));
-    log(`\nerrors: ${main.errors} non-2xx + ${autocannonErrors} connection errors/timeouts (goal 0) ${main.errors + autocannonErrors === 0 ? '✔' : '✘'}; RSS flat within 10 %: ${flat ? '✔' : '✘'}`);
+    log(`\nerrors: ${main.errors} non-2xx + ${autocannonErrors} connection errors/timeouts (goal 0) ${main.errors + autocannonErrors === 0 ? '✔' : '✘'}; RSS flat within 10 % from ${warmSeconds} s to the end: ${flat ? '✔' : '✘'}`);
     log(JSON.stringify(summary));
     process.exitCode = main.errors + autocannonErrors === 0 ? 0 : 1;
   } finally {
