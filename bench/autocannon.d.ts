@@ -20,6 +20,7 @@ declare module 'autocannon' {
   export interface Client extends EventEmitter {
     _doRequest(): void;
     destroyed: boolean;
+    requestIterator: { recordBody(request: unknown, status: number, body: string, headers: unknown): void };
   }
   export interface Options {
     setupClient?: (client: Client) => void;

@@ -294,6 +294,25 @@ function sampleRss(cluster: Cluster, temporalPid: number | null, redisPort: stri
 
 // ——— the load ———
 
+const AFTER_TIMEOUT = '(any route: answers on a connection after its client timeout)';
+
+/**
+ * After a client timeout autocannon reconnects but keeps the connection's HTTP parser, and answers can
+ * then be matched to the wrong request (seen on 2026-12-03 under saturation). From its first timeout on,
+ * a connection's answers are counted apart, unattributed, and feed no pool.
+ */
+function untrustedAfterTimeout(client: AutocannonClient) {
+  let timedOut = false;
+  client.on('timeout', () => (timedOut = true));
+  const iterator = client.requestIterator;
+  const record = iterator.recordBody.bind(iterator);
+  iterator.recordBody = (request, status, body, headers) => {
+    if (!timedOut) return record(request, status, body, headers);
+    lastAnswer.label = AFTER_TIMEOUT;
+    lastAnswer.status = status;
+  };
+}
+
 interface RouteFigures {
   latencies: number[];
   errors: number;
@@ -324,9 +343,16 @@ async function drive(seconds: number, thinkSeconds: number, usersByRole: Map<Rol
       // The timeout's clock also runs while a user thinks (autocannon restarts it only when it sends).
       timeout: Math.ceil(thinkSeconds * 1.5) + 30,
       requests,
-      setupClient: thinkBetweenRequests(thinkSeconds),
+      setupClient: (client) => {
+        thinkBetweenRequests(thinkSeconds)(client);
+        untrustedAfterTimeout(client);
+      },
     });
-    instance.on('response', (_client: unknown, _status: number, _bytes: number, responseTime: number) => figuresOf(lastAnswer.label).latencies.push(responseTime));
+    instance.on('response', (_client: unknown, status: number, _bytes: number, responseTime: number) => {
+      const f = figuresOf(lastAnswer.label);
+      f.latencies.push(responseTime);
+      if (lastAnswer.label === AFTER_TIMEOUT && (status < 200 || status >= 300)) f.errors += 1;
+    });
     instances.push({ role, instance, replaced: roleReplaced });
   }
   const results = await Promise.all(instances.map(async ({ role, instance }) => ({ role, result: await instance })));
