@@ -80,7 +80,7 @@ const letters = 'abcdefghijklmnopqrstuvwxyz';
 /**
  * HAProxy in front of the APIs: round robin, each API checked on /api/health every second (an API
  * that answers 503 because Postgres or Redis is down still serves the parts that work, so only a
- * silent one leaves the rotation), idle server-sent-event streams kept for an hour (the API sends a
+ * silent one leaves the rotation; a check may take 10 s, so a busy one stays), idle server-sent-event streams kept for an hour (the API sends a
  * heartbeat every 15 s), and X-Forwarded-For set by the balancer alone (what a client sends is dropped).
  */
 export function haproxyConfig(options: { port: number; apis: { name: string; port: number }[]; host?: string }): string {
@@ -97,6 +97,10 @@ export function haproxyConfig(options: { port: number; apis: { name: string; por
     '  timeout http-request 30s',
     '  timeout http-keep-alive 10s',
     '  timeout tunnel 1h',
+    // A health check's answer may take a loaded API a few seconds: slow is not down (without this, the
+    // check timed out after `inter`, 1 s, and bench/load.ts saw both APIs leave the rotation at once).
+    // A dead API still leaves within 2 s: its refused connection fails the check at once.
+    '  timeout check 10s',
     '  retries 2',
     '  option redispatch',
     '',
