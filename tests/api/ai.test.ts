@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { eq, sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startAiProcessors } from '../../jobs/ai/run';
-import { aiHistory, aiSuggestions } from '../../db/schema/ai';
+import { aiHistory, aiModels, aiSuggestions } from '../../db/schema/ai';
 import { items } from '../../db/schema/items';
 import { madeUpHistory, TOPICS } from '../support/ai-history';
 import { DAY, waitFor } from '../support/item-fixtures';
@@ -208,6 +208,27 @@ describe('AI assist over the API', () => {
     expect(topic.words.some((w: string) => ['公交', '停运', '线路'].includes(w))).toBe(true);
     expect((await staff.get('/api/ai/hotspots')).status).toBe(403);
     expect(fieldsOf(await leader.get('/api/ai/hotspots?days=0'))).toContain('querystring.days');
+  });
+
+  it('a model stored by an earlier version is not served: a clear notice in both languages asks for a retraining, never an error', async () => {
+    const earlier = JSON.stringify({ format: 'tfidf-linear-svm-hashed/2', labels: ['a', 'b'], buckets: '', idf: '', weights: ['', ''] });
+    const [row] = await db()
+      .insert(aiModels)
+      .values({ status: 'ready', targetPrecision: 0.98, temperature: 0.2, threshold: 0.9, coverage: 0.5, counts: earlier, examples: 40 })
+      .returning({ version: aiModels.version });
+    try {
+      const answer = await supervisor.post('/api/ai/suggestions', { text: '路口红绿灯坏了，车辆拥堵' });
+      expect(answer.status).toBe(200);
+      expect(answer.body.suggestions).toEqual([]);
+      expect(answer.body.autoDispatch).toBeNull();
+      expect(answer.body.notice).toMatchObject({
+        code: 'model_outdated',
+        message: expect.stringContaining('Retrain'),
+        messageZh: expect.stringContaining('重新训练'),
+      });
+    } finally {
+      await db().delete(aiModels).where(eq(aiModels.version, row!.version));
+    }
   });
 
   it('refuses an empty text naming the field', async () => {
