@@ -1,5 +1,5 @@
-import { fittedScores, learnLinear, serialize, softmax, type Example } from './classifier';
-import { featureBuckets } from './features';
+import { fittedScores, learnLinear, mixedProbabilities, serialize, type Example } from './classifier';
+import { viewFeatures } from './features';
 import { figures, thresholdFor, type Figures, type HeldOutAnswer, type Threshold } from './metrics';
 
 /** Below this many examples, or with fewer than two departments, no model is trained. */
@@ -14,23 +14,28 @@ const INNER_FOLDS = 3;
 const COSTS = [1];
 /** Softmax temperatures tried on the held-out decision values (which lie roughly in −2…2). */
 const TEMPERATURES = [0.02, 0.03, 0.05, 0.07, 0.1, 0.15, 0.2, 0.3, 0.5, 0.7, 1];
+/** The characters view's shares of the mixed probabilities tried, with each temperature, on the held-out answers. */
+const MIXES = [0.3, 0.4, 0.5, 0.6, 0.7];
 
 export interface TrainedModel {
   /** The serialised linear model (`LinearModel.serialize`). */
   model: string;
   temperature: number;
+  /** The characters view's share of the mixed probabilities (the words view has the rest). */
+  mix: number;
   /** The SVM cost the inner cross-validation chose. */
   cost: number;
   labels: string[];
   examples: number;
   /** Figures of the held-out answers of an inner cross-validation on the training history. */
   heldOut: Figures;
-  /** The auto-dispatch threshold for the target precision, or null when history cannot promise it. */
+  /** The auto-dispatch threshold on the certainty (`certainty`: top confidence less the second) for the target precision, or null when history cannot promise it. */
   threshold: Threshold | null;
   targetPrecision: number;
 }
 
-export type TrainOutcome = { ok: true; model: TrainedModel } | { ok: false; reason: 'too_little_history'; examples: number; labels: number };
+export type TrainOutcome =
+  { ok: true; model: TrainedModel } | { ok: false; reason: 'too_little_history'; examples: number; labels: number };
 
 /** Same text, same fold: an exact repost never sits on both sides of the inner split. */
 function foldOf(tokens: readonly string[], folds: number): number {
@@ -40,35 +45,61 @@ function foldOf(tokens: readonly string[], folds: number): number {
 }
 
 /**
- * Trains on the examples: an inner k-fold gives held-out answers, from which the temperature (least
- * log-loss), the figures and the threshold for `targetPrecision` are chosen; the served counts are then
- * learnt from every example. `onProgress` hears 0–1.
+ * Trains on the examples: an inner k-fold gives held-out answers, from which the temperature and the
+ * views' mix (least log-loss), the figures and the threshold on the certainty for `targetPrecision`
+ * are chosen; the served models are then learnt from every example. `onProgress` hears 0–1.
  */
-export function trainModel(examples: readonly Example[], targetPrecision = DEFAULT_TARGET_PRECISION, onProgress: (fraction: number) => void = () => {}): TrainOutcome {
+export function trainModel(
+  examples: readonly Example[],
+  targetPrecision = DEFAULT_TARGET_PRECISION,
+  onProgress: (fraction: number) => void = () => {},
+): TrainOutcome {
   const labels = new Set(examples.map((e) => e.label));
-  if (examples.length < MIN_EXAMPLES || labels.size < 2) return { ok: false, reason: 'too_little_history', examples: examples.length, labels: labels.size };
-  const texts = examples.map((e) => featureBuckets(e.tokens));
+  if (examples.length < MIN_EXAMPLES || labels.size < 2)
+    return { ok: false, reason: 'too_little_history', examples: examples.length, labels: labels.size };
+  const texts = examples.map((e) => viewFeatures(e.tokens));
   const folds = examples.map((e) => foldOf(e.tokens, INNER_FOLDS));
   const steps = COSTS.length * INNER_FOLDS + 1;
   let best: { c: number; heldOut: HeldOutScores[]; macroF1: number } | null = null;
   for (const [round, c] of COSTS.entries()) {
     const heldOut = heldOutScores(examples, texts, folds, c, (fold) => onProgress((round * INNER_FOLDS + fold + 1) / steps));
-    const { macroF1 } = figures(heldOut.map(({ truth, scores, labels: names }) => rankAt(truth, scores, names, 1)));
+    const { macroF1 } = figures(heldOut.map((answer) => rankAt(answer, 1, 0.5)));
     if (!best || macroF1 > best.macroF1) best = { c, heldOut, macroF1 };
   }
   const { c, heldOut } = best!;
-  const temperature = bestTemperature(heldOut);
-  const answers: HeldOutAnswer[] = heldOut.map(({ truth, scores, labels: names }) => rankAt(truth, scores, names, temperature));
-  const served = learnLinear(texts, examples.map((_, i) => i), (i) => examples[i]!.label, c);
+  const { temperature, mix } = bestMixture(heldOut);
+  const answers: HeldOutAnswer[] = heldOut.map((answer) => rankAt(answer, temperature, mix));
+  const served = learnLinear(
+    texts,
+    examples.map((_, i) => i),
+    (i) => examples[i]!.label,
+    c,
+  );
   onProgress(1);
   return {
     ok: true,
-    model: { model: serialize(served), temperature, cost: c, labels: [...labels].sort(), examples: examples.length, heldOut: figures(answers), threshold: thresholdFor(answers, targetPrecision), targetPrecision },
+    model: {
+      model: serialize(served, mix),
+      temperature,
+      mix,
+      cost: c,
+      labels: [...labels].sort(),
+      examples: examples.length,
+      heldOut: figures(answers),
+      threshold: thresholdFor(answers, targetPrecision),
+      targetPrecision,
+    },
   };
 }
 
 /** Each example's decision values from the inner fold's model that did not see it. A text with no known feature stays in, unanswered: it counts against the figures. */
-function heldOutScores(examples: readonly Example[], texts: readonly Int32Array[], folds: number[], c: number, done: (fold: number) => void): HeldOutScores[] {
+function heldOutScores(
+  examples: readonly Example[],
+  texts: readonly Int32Array[][],
+  folds: number[],
+  c: number,
+  done: (fold: number) => void,
+): HeldOutScores[] {
   const heldOut: HeldOutScores[] = [];
   for (let fold = 0; fold < INNER_FOLDS; fold += 1) {
     const inside = examples.flatMap((e, i) => (folds[i] !== fold ? [i] : []));
@@ -83,27 +114,32 @@ function heldOutScores(examples: readonly Example[], texts: readonly Int32Array[
 
 interface HeldOutScores {
   truth: string;
-  scores: Float64Array | null;
+  /** Per view (`VIEWS` order), null where the view knew none of the text's features. */
+  scores: Array<Float64Array | null>;
   labels: string[];
 }
 
-function rankAt(truth: string, scores: Float64Array | null, labels: string[], temperature: number): HeldOutAnswer {
-  if (!scores) return { truth, ranked: [], confidence: 0 };
-  const p = softmax(scores, temperature);
+/** A held-out text's answer at a temperature and mix; its confidence is the certainty the threshold is set on (top less second). */
+function rankAt({ truth, scores, labels }: HeldOutScores, temperature: number, mix: number): HeldOutAnswer {
+  const p = mixedProbabilities(scores, temperature, mix);
+  if (!p) return { truth, ranked: [], confidence: 0 };
   const order = [...p.keys()].sort((a, b) => p[b]! - p[a]!);
-  return { truth, ranked: order.map((i) => labels[i]!), confidence: p[order[0]!]! };
+  return { truth, ranked: order.map((i) => labels[i]!), confidence: p[order[0]!]! - (p[order[1]!] ?? 0) };
 }
 
-/** The temperature with the least held-out log-loss (labels unseen in a fold's training are skipped). */
-function bestTemperature(heldOut: readonly HeldOutScores[]): number {
-  let best = { temperature: 1, loss: Infinity };
+/** The temperature and mix with the least held-out log-loss (labels unseen in a fold's training are skipped). */
+function bestMixture(heldOut: readonly HeldOutScores[]): { temperature: number; mix: number } {
+  let best = { temperature: 1, mix: 0.5, loss: Infinity };
   for (const temperature of TEMPERATURES) {
-    let loss = 0;
-    for (const { truth, scores, labels } of heldOut) {
-      const i = labels.indexOf(truth);
-      if (scores && i >= 0) loss -= Math.log(Math.max(softmax(scores, temperature)[i]!, 1e-12));
+    for (const mix of MIXES) {
+      let loss = 0;
+      for (const { truth, scores, labels } of heldOut) {
+        const i = labels.indexOf(truth);
+        const p = i >= 0 ? mixedProbabilities(scores, temperature, mix) : null;
+        if (p) loss -= Math.log(Math.max(p[i]!, 1e-12));
+      }
+      if (loss < best.loss) best = { temperature, mix, loss };
     }
-    if (loss < best.loss) best = { temperature, loss };
   }
-  return best.temperature;
+  return { temperature: best.temperature, mix: best.mix };
 }

@@ -89,7 +89,7 @@ function suggestionFolds(messages: Message[]) {
   }
   const avg = (key: string, of = results) => mean(of.map((r) => r[key]!));
   console.log('\ndepartment suggestion, mean over folds (grouped by repost group)');
-  console.log(`| figure | TF-IDF + linear SVM (product) | majority class (baseline) | goal |`);
+  console.log(`| figure | TF-IDF + linear SVM, words and characters views (product) | majority class (baseline) | goal |`);
   console.log(`| --- | --- | --- | --- |`);
   console.log(`| accuracy | ${avg('accuracy').toFixed(3)} | ${avg('accuracy', baselines).toFixed(3)} | |`);
   console.log(`| macro-F1 | ${avg('macroF1').toFixed(3)} | ${avg('macroF1', baselines).toFixed(3)} | ≥ 0.92 |`);
@@ -98,7 +98,8 @@ function suggestionFolds(messages: Message[]) {
   console.log(`| precision of the auto-dispatched | ${avg('autoPrecision').toFixed(3)} | — | ≥ 0.98 |`);
   console.log(`| training seconds (segmentation included) | ${avg('trainSeconds').toFixed(1)} (max ${Math.max(...results.map((r) => r.trainSeconds!)).toFixed(1)}) | — | ≤ 60 |`);
   console.log(`| training CPU seconds (the wall-clock figure above also counts other processes on a shared machine) | ${avg('trainCpuSeconds').toFixed(1)} (max ${Math.max(...results.map((r) => r.trainCpuSeconds!)).toFixed(1)}) | — | |`);
-  console.log(`| suggestion p95 ms (segmentation included) | ${avg('suggestP95Ms').toFixed(1)} (max ${Math.max(...results.map((r) => r.suggestP95Ms!)).toFixed(1)}) | — | ≤ 20 |`);
+  console.log(`| suggestion p95 ms (segmentation included), wall clock | ${avg('suggestP95Ms').toFixed(1)} (max ${Math.max(...results.map((r) => r.suggestP95Ms!)).toFixed(1)}) | — | ≤ 20 |`);
+  console.log(`| suggestion p95 ms, CPU | ${avg('suggestCpuP95Ms').toFixed(1)} (max ${Math.max(...results.map((r) => r.suggestCpuP95Ms!)).toFixed(1)}) | — | ≤ 20 |`);
   for (const line of memory) console.log(line);
 }
 

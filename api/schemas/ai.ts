@@ -13,13 +13,23 @@ export const suggestionBody = z
   })
   .strict();
 
-const notice = z.object({ code: z.enum(['no_model', 'no_known_words']), message: z.string(), messageZh: z.string() });
+const notice = z.object({ code: z.enum(['no_model', 'model_outdated', 'no_known_words']), message: z.string(), messageZh: z.string() });
 
 export const suggestionAnswer = z.object({
   suggestionId: z.string(),
   modelVersion: z.number().int().nullable(),
-  suggestions: z.array(z.object({ departmentId: z.string(), departmentName: z.string(), departmentNameEn: z.string().nullable(), confidence: z.number(), terms: z.array(z.string()) })),
-  duplicates: z.array(z.object({ itemId: z.string(), code: z.string(), title: z.string(), status: z.enum(ITEM_STATUSES), similarity: z.number() })),
+  suggestions: z.array(
+    z.object({
+      departmentId: z.string(),
+      departmentName: z.string(),
+      departmentNameEn: z.string().nullable(),
+      confidence: z.number(),
+      terms: z.array(z.string()),
+    }),
+  ),
+  duplicates: z.array(
+    z.object({ itemId: z.string(), code: z.string(), title: z.string(), status: z.enum(ITEM_STATUSES), similarity: z.number() }),
+  ),
   threshold: z.number().nullable(),
   autoDispatch: z.object({ departmentId: z.string(), confidence: z.number() }).nullable(),
   notice: notice.nullable(),
@@ -47,7 +57,9 @@ export const modelSummary = z.object({
   threshold: z.number().nullable(),
   coverage: z.number().nullable(),
   /** Held-out figures of the inner cross-validation; `perLabel` is per department id. */
-  figures: z.object({ examples: z.number().int(), accuracy: z.number(), top3: z.number(), macroF1: z.number(), perLabel: z.array(labelFigures) }).nullable(),
+  figures: z
+    .object({ examples: z.number().int(), accuracy: z.number(), top3: z.number(), macroF1: z.number(), perLabel: z.array(labelFigures) })
+    .nullable(),
   message: z.string().nullable(),
 });
 
@@ -56,7 +68,16 @@ export const autoDispatchBody = z.object({ enabled: z.boolean() }).strict();
 export const kindParams = z.object({ kind: z.enum(AUTO_DISPATCH_KINDS) });
 
 export const accuracyAnswer = z.object({
-  months: z.array(z.object({ month: z.string(), decided: z.number().int(), top1: z.number().int(), top3: z.number().int(), top1Rate: z.number(), top3Rate: z.number() })),
+  months: z.array(
+    z.object({
+      month: z.string(),
+      decided: z.number().int(),
+      top1: z.number().int(),
+      top3: z.number().int(),
+      top1Rate: z.number(),
+      top3Rate: z.number(),
+    }),
+  ),
 });
 
 export const hotspotsQuery = z.object({ days: z.coerce.number().int().min(1).max(365).default(30) });

@@ -50,7 +50,7 @@ export const aiModels = pgTable(
     examples: integer('examples'),
     targetPrecision: doublePrecision('target_precision').notNull(),
     temperature: doublePrecision('temperature'),
-    /** Auto-dispatch threshold for the target precision on held-out history; null when history cannot promise it. */
+    /** Auto-dispatch threshold on the certainty (top confidence less the second, assist/classifier.ts `certainty`) for the target precision on held-out history; null when history cannot promise it. */
     threshold: doublePrecision('threshold'),
     /** Share of held-out history at or above the threshold. */
     coverage: doublePrecision('coverage'),

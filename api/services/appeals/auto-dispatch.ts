@@ -1,6 +1,6 @@
 /**
  * Auto-dispatch of a newly registered appeal (issue 18): when an admin switched it on for `appeal` and
- * the served model's top department reaches the model's threshold (domain autoDispatchPick), the
+ * the served model's certainty reaches the model's threshold (domain autoDispatchPick), the
  * appeal is dispatched there by the auto-dispatch system user, without a person. The suggestion is
  * recorded with its model version and the department it went to (the accuracy month by month counts
  * it); the item's timeline names the system user with the confidence, the audit log has its row.
@@ -30,10 +30,14 @@ export async function autoDispatchRegistered(deps: Deps, appeal: AppealRow): Pro
   const db = deps.database.db;
   if (!(await autoDispatchEnabled(db, 'appeal'))) return null;
   const served = await servingModel(db);
-  if (!served) return null;
+  // No model, or one stored by an older version: the appeal waits for a person.
+  if ('reason' in served) return null;
   const ranked = served.model.suggest(documentTokens(appeal.title, appeal.text));
-  const top = ranked[0] && { departmentId: ranked[0].label, confidence: ranked[0].confidence };
-  const pick = autoDispatchPick(top, served.threshold, true);
+  const pick = autoDispatchPick(
+    ranked.map((s) => ({ departmentId: s.label, confidence: s.confidence })),
+    served.threshold,
+    true,
+  );
   // A department the model learnt but that has since been removed is no one to dispatch to.
   const [department] = pick ? await departmentNames(db, [pick.departmentId]) : [];
   if (!pick || !department) return null;

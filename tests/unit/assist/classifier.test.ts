@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { LinearModel } from '../../../assist/classifier';
-import { featureBuckets } from '../../../assist/features';
+import { certainty, LinearModel, mixedProbabilities } from '../../../assist/classifier';
+import { characterFeatures, viewFeatures, wordFeatures } from '../../../assist/features';
 import { classWeights, decisionValues, trainOneVsRest } from '../../../assist/linear';
 import { thresholdFor, type HeldOutAnswer } from '../../../assist/metrics';
 import { documentTokens, tokens } from '../../../assist/tokenize';
@@ -19,7 +19,7 @@ describe('segmentation', () => {
   });
 });
 
-// Training allocates a few 2^21-bucket tables per fit: on a loaded shared machine it needs more than the default 10 s.
+// Training allocates a few 2^23-bucket tables per fit: on a loaded shared machine it needs more than the default 10 s.
 describe('department suggestion', { timeout: 60_000 }, () => {
   it('trains, then suggests the top 3 with confidences summing to at most 1 and the words that drove each', () => {
     const outcome = trainModel(examples);
@@ -42,6 +42,11 @@ describe('department suggestion', { timeout: 60_000 }, () => {
     expect(LinearModel.load(outcome.model)!.suggest(tokens('彩虹蝴蝶翩翩飞舞'))).toEqual([]);
   });
 
+  it('a model stored in an earlier format (one model over all features, /2) is not served: it asks for a retraining', () => {
+    const earlier = JSON.stringify({ format: 'tfidf-linear-svm-hashed/2', labels: ['a', 'b'], buckets: '', idf: '', weights: ['', ''] });
+    expect(LinearModel.load({ model: earlier, temperature: 0.2 })).toBeNull();
+  });
+
   it('an empty or tiny history trains no model and says why', () => {
     expect(trainModel([])).toEqual({ ok: false, reason: 'too_little_history', examples: 0, labels: 0 });
     const oneDepartment = examples.filter((e) => e.label === 'traffic');
@@ -51,11 +56,30 @@ describe('department suggestion', { timeout: 60_000 }, () => {
 });
 
 describe('features and class weights', () => {
-  it('count words, adjacent word pairs and character 1-, 2- and 3-grams, so a text sharing only a character with another still meets it', () => {
-    // 2 words + 1 pair + on the run 供水停水: 4 single characters, 3 pairs, 2 triples.
-    expect(featureBuckets(['供水', '停水'])).toHaveLength(12);
-    const single = featureBuckets(['水']);
-    expect([...featureBuckets(['供水', '停水'])].some((b) => single.includes(b))).toBe(true);
+  it('count words and adjacent word pairs in one view, character 1- and 2-grams in the other, so a text sharing only a character with another still meets it', () => {
+    // 2 words + 1 pair; on the run 供水停水: 4 single characters and 3 pairs.
+    expect(wordFeatures(['供水', '停水'])).toHaveLength(3);
+    expect(characterFeatures(['供水', '停水'])).toHaveLength(7);
+    const [, single] = viewFeatures(['水']);
+    expect([...characterFeatures(['供水', '停水'])].some((b) => single!.includes(b))).toBe(true);
+    expect([...wordFeatures(['供水', '停水'])].some((b) => single!.includes(b))).toBe(false);
+  });
+
+  it('mix the views’ probabilities by the characters view’s share; a view that knows nothing of the text leaves it to the other', () => {
+    const words = Float64Array.from([1, 0]);
+    const characters = Float64Array.from([0, 1]);
+    const mixed = mixedProbabilities([words, characters], 1, 0.75)!;
+    const e = Math.E / (1 + Math.E);
+    expect(mixed[0]).toBeCloseTo(0.25 * e + 0.75 * (1 - e));
+    expect(mixed[0]! + mixed[1]!).toBeCloseTo(1);
+    expect(mixedProbabilities([null, characters], 1, 0.75)![1]).toBeCloseTo(e);
+    expect(mixedProbabilities([null, null], 1, 0.5)).toBeNull();
+  });
+
+  it('the certainty is the top confidence less the second', () => {
+    expect(certainty([{ confidence: 0.7 }, { confidence: 0.2 }, { confidence: 0.1 }])).toBeCloseTo(0.5);
+    expect(certainty([{ confidence: 0.9 }])).toBeCloseTo(0.9);
+    expect(certainty([])).toBe(0);
   });
 
   it('weigh a small department’s texts more, softened by the power', () => {

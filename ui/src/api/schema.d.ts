@@ -2281,7 +2281,7 @@ export interface paths {
                             modelVersion: number | null;
                             notice: {
                                 /** @enum {string} */
-                                code: "no_model" | "no_known_words";
+                                code: "no_model" | "model_outdated" | "no_known_words";
                                 message: string;
                                 messageZh: string;
                             } | null;
