@@ -74,13 +74,14 @@ export async function seriousViolations(page: Page): Promise<AxeViolation[]> {
 
 /** Widths that overflow a phone: the page's scroll width and the widest offending elements. */
 export async function horizontalOverflow(page: Page): Promise<{ scrollWidth: number; innerWidth: number; culprits: string[] }> {
-  return page.evaluate(() => {
-    const innerWidth = window.innerWidth;
+  // Against the size the test set: a phone widens its layout viewport (window.innerWidth) to fit content too wide.
+  const set = page.viewportSize()?.width ?? 0;
+  return page.evaluate((innerWidth) => {
     const culprits: string[] = [];
     for (const el of Array.from(document.querySelectorAll('body *'))) {
       const r = el.getBoundingClientRect();
       if (r.right > innerWidth + 1 && r.width > 0 && culprits.length < 5) culprits.push(`${el.tagName.toLowerCase()}.${String((el as HTMLElement).className).slice(0, 60)} right=${Math.round(r.right)}`);
     }
-    return { scrollWidth: document.documentElement.scrollWidth, innerWidth, culprits };
-  });
+    return { scrollWidth: Math.max(document.documentElement.scrollWidth, window.innerWidth), innerWidth, culprits };
+  }, set);
 }
