@@ -137,7 +137,7 @@ function valid(c: Command, s: TaskState, flip: boolean): Command {
 }
 
 /** What the test sent one task workflow and it accepted, keyed by what finds it in history. */
-interface TaskLog {
+export interface TaskLog {
   workflowId: string;
   taskId: string;
   /** Update id → the domain event it stands for (without `at`) and the state it returned. */
@@ -437,13 +437,18 @@ async function settled(h: EngineHarness, itemId: string, logs: TaskLog[]) {
 }
 
 async function check(h: EngineHarness, itemId: string, logs: TaskLog[]) {
-  const mismatches: string[] = [];
   // The last projection must have run, so that every state the workflow recorded is in history.
   await eventually(
     () => fetchItemHistoriesFromTemporal(h.client, itemId),
     (hs) => hs !== null,
   );
   const { histories, finals } = await settled(h, itemId, logs);
+  return compareItem(histories, logs, finals);
+}
+
+/** Both properties over one item's histories; `finals` (the workflows' own states) when they can be asked. */
+export function compareItem(histories: ItemHistories, logs: TaskLog[], finals: Array<TaskState | null>) {
+  const mismatches: string[] = [];
   const runsByWorkflow = new Map(workflowsOf(histories).map((runs) => [runs[0]!.workflowId, runs]));
   let replayPoints = 0;
   let timerTicks = 0;
@@ -464,11 +469,11 @@ async function check(h: EngineHarness, itemId: string, logs: TaskLog[]) {
         const projected = f.kind === 'outbox' && f.input?.task ? ` projected v${f.input.task.version} ${f.input.task.status} ${f.input.task.light}` : '';
         return `  ${r.runIndex}:${r.eventId} +${r.time - events[0]!.time} ${f.kind === 'other' ? eventTypeName(r.event) : f.kind} ${f.name ?? f.activityType ?? ''}${projected}${point ? ` model v${point.state.version} ${point.state.status} ${point.state.light}` : ''}`;
       });
-      process.stderr.write(`${log.workflowId}\n${lines.join('\n')}\n final v${finals[index]!.version} model v${model.state?.version}\n`);
+      process.stderr.write(`${log.workflowId}\n${lines.join('\n')}\n final v${finals[index]?.version} model v${model.state?.version}\n`);
     };
     timerTicks += model.ticks;
     // (1) The workflow's state equals the domain's fold.
-    const final = finals[index]!;
+    const final = finals[index] ?? model.state;
     if (!model.state) mismatches.push(`${log.workflowId}: the model never opened the task`);
     else if (!same(model.state, final)) mismatches.push(`${log.workflowId} final: workflow vs model: ${firstDifference(final as never, model.state as never)}`);
 
