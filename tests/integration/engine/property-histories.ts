@@ -524,6 +524,11 @@ function replayTask(histories: ItemHistories, raw: RawEvent, taskId: string): Ta
   return replayed.tasks.find((t) => t.id === taskId) ?? null;
 }
 
+function aborted(error: unknown): HistoryOutcome {
+  const none = { commandsSent: 0, accepted: 0, refused: 0, events: 0, replayPoints: 0, continuedAsNew: 0, transfers: 0, timerTicks: 0 };
+  return { ...none, itemId: '(aborted)', mismatches: [`history aborted: ${String(error).slice(0, 300)}`] };
+}
+
 /** Runs `plans` with at most `concurrency` at once. */
 export async function runHistories(h: EngineHarness, plans: HistoryPlan[], concurrency: number, onDone?: (o: HistoryOutcome, plan: HistoryPlan, index: number) => void) {
   const queue = plans.map((plan, index) => ({ plan, index }));
@@ -533,7 +538,8 @@ export async function runHistories(h: EngineHarness, plans: HistoryPlan[], concu
       // Staggered, so that the first workflow tasks of many items do not all fall on the worker at once.
       await new Promise((r) => setTimeout(r, lane * 300));
       for (let next = queue.shift(); next; next = queue.shift()) {
-        const outcome = await runHistory(h, next.plan);
+        // A history that cannot be finished (a query the server keeps failing) counts as failed; the others go on.
+        const outcome = await runHistory(h, next.plan).catch((error: unknown) => aborted(error));
         outcomes[next.index] = outcome;
         onDone?.(outcome, next.plan, next.index);
       }
