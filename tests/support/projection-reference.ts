@@ -1,11 +1,9 @@
 // Which point of a task's history a recorded projection stands for (the engine property test).
 //
 // A projection is a local activity. Its marker holds the state the workflow had when it scheduled it,
-// but is written where it completed, and in between the workflow may have moved on:
-// - the pump takes its snapshot in the activation's microtasks, before a timer of the same activation
-//   has woken the workflow;
-// - a local activity that outlives its workflow task completes in the next one, after that task's
-//   signals, Updates and timers have been applied.
+// but is written where it completed, and in between the workflow may have moved on: a local activity
+// that outlives its workflow task (a heartbeat, or a task failed by UnhandledCommand) completes in the
+// next one, after that task's signals, Updates and timers have been applied.
 // Every change raises the task's version, so the recorded state is the one the workflow last had
 // with that version, at or before the marker: the marker itself when nothing came between.
 
