@@ -99,13 +99,7 @@ export function cutAt(histories: ItemHistories, point: ReplayPoint): { include: 
   }
   let target = matches[0]!;
   // A signal or a fired timer takes effect in the workflow task that follows it: cut after that.
-  if (target.fact.kind === 'signal' || target.fact.kind === 'timer_fired') {
-    const from = target;
-    const handledBy = merged.find(
-      (r) => r.workflowId === from.workflowId && r.fact.kind === 'task_started' && (r.runIndex > from.runIndex || (r.runIndex === from.runIndex && r.eventId > from.eventId)),
-    );
-    if (handledBy) target = handledBy;
-  }
+  if (target.fact.kind === 'signal' || target.fact.kind === 'timer_fired') target = endOfHandlingTask(merged, target);
   const position = merged.indexOf(target);
   const key = (r: RawEvent) => `${r.workflowId}|${r.runId}|${r.eventId}`;
   const included = new Set(merged.slice(0, position + 1).map(key));
@@ -114,6 +108,22 @@ export function cutAt(histories: ItemHistories, point: ReplayPoint): { include: 
     at: { kind: 'event', time: new Date(target.time).toISOString(), workflowId: target.workflowId, runId: target.runId, eventId: target.eventId, eventType: eventTypeName(target.event) },
     count: position + 1,
   };
+}
+
+/**
+ * The last event of the workflow task that handled a signal or a fired timer, the state it left: that
+ * task's Updates ran with the signal, and its timers woke after them (cutting at its start would show
+ * a wake-up without those Updates, a state the workflow never had). Signals and timers that arrived
+ * during it belong to the next one and are left out.
+ */
+function endOfHandlingTask(merged: readonly RawEvent[], from: RawEvent): RawEvent {
+  const own = merged.filter((r) => r.workflowId === from.workflowId).sort((a, b) => a.runIndex - b.runIndex || a.eventId - b.eventId);
+  const start = own.findIndex((r, i) => i > own.indexOf(from) && r.fact.kind === 'task_started');
+  if (start < 0) return from;
+  let end = start;
+  while (end + 1 < own.length && own[end + 1]!.fact.kind !== 'task_started' && own[end + 1]!.runIndex === own[start]!.runIndex) end++;
+  while (end > start && (own[end]!.fact.kind === 'signal' || own[end]!.fact.kind === 'timer_fired')) end--;
+  return own[end]!;
 }
 
 export function stateOf(folds: ItemFolds): Pick<ReplayedState, 'item' | 'tasks'> {

@@ -19,6 +19,7 @@ const run = spawnSync('npx', ['vitest', 'run', 'tests/integration/engine/engine-
   stdio: ['ignore', 'inherit', 'inherit'],
   env: {
     ...process.env,
+    ENGINE_PROPERTIES: '1',
     ENGINE_PROPERTY_HISTORIES: histories,
     ENGINE_PROPERTY_CONCURRENCY: concurrency,
     ENGINE_PROPERTY_REPORT: report,

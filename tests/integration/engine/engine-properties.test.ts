@@ -2,8 +2,11 @@
 // calendar changes, continue-as-new, at random instants) through the real workflows. Each history's
 // final state must equal the pure domain fold of its events, and the audit replay at every event
 // the state the workflow had then. `npm run test:engine-properties` runs ENGINE_PROPERTY_HISTORIES
-// (default 60); `npm run bench:engine-properties` runs 1,000. Not in `npm test` yet: about 1 history in
-// 75 still shows one of three replay-order mismatches (bench/RESULTS.md), which would fail CI at random.
+// (default 60); `npm run bench:engine-properties` runs 1,000. Not in `npm test` yet: the three
+// replay-order patterns are fixed (2026-12-03), but about 1 history in 800 meets a real workflow defect
+// (a wake-up timer and the continue-as-new check in one workflow task: tests/replay/known-issues/),
+// which would fail CI at random. ENGINE_PROPERTY_ONLY=3,17 reruns given histories of a seed;
+// ENGINE_PROPERTY_DEBUG=1 prints a failing task's events, ENGINE_PROPERTY_DUMP=<dir> writes its histories.
 import { writeFileSync } from 'node:fs';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -22,14 +25,18 @@ describe.skipIf(!process.env.ENGINE_PROPERTIES)('engine properties over random h
   afterAll(() => h?.close());
 
   it(`${HISTORIES} random histories: workflow = domain fold, audit replay = workflow at every event`, { timeout: Math.max(240_000, HISTORIES * 4_000) }, async () => {
-    const plans = fc.sample(historyArb, { numRuns: HISTORIES, seed: SEED });
+    // ENGINE_PROPERTY_ONLY=3,17 reruns just those histories of the seed's sample (indices as reported).
+    const only = process.env.ENGINE_PROPERTY_ONLY?.split(',').map(Number);
+    const sample = fc.sample(historyArb, { numRuns: only ? Math.max(HISTORIES, ...only.map((i) => i + 1)) : HISTORIES, seed: SEED });
+    const indices = only ?? sample.map((_, i) => i);
+    const plans = indices.map((i) => sample[i]!);
     const started = Date.now();
     const soFar = { done: 0, events: 0, mismatches: 0 };
-    const outcomes: HistoryOutcome[] = await runHistories(h, plans, CONCURRENCY, (o) => {
+    const outcomes: HistoryOutcome[] = await runHistories(h, plans, CONCURRENCY, (o, _plan, at) => {
       soFar.done += 1;
       soFar.events += o.events;
       soFar.mismatches += o.mismatches.length;
-      if (o.mismatches.length) process.stderr.write(`engine properties: mismatch in ${o.itemId}: ${o.mismatches[0]}\n`);
+      if (o.mismatches.length) process.stderr.write(`engine properties: mismatch in history ${indices[at]} (${o.itemId}): ${o.mismatches[0]}\n`);
       if (process.env.ENGINE_PROPERTY_PROGRESS && soFar.done % 25 === 0) {
         process.stderr.write(`engine properties: ${soFar.done}/${HISTORIES} histories, ${soFar.events} events, ${soFar.mismatches} mismatches, ${((Date.now() - started) / 1000).toFixed(0)} s\n`);
       }
@@ -48,6 +55,7 @@ describe.skipIf(!process.env.ENGINE_PROPERTIES)('engine properties over random h
       transfers: sum((o) => o.transfers),
       continuedAsNew: sum((o) => o.continuedAsNew),
       historiesWithMismatches: outcomes.filter((o) => o.mismatches.length > 0).length,
+      failingHistories: indices.filter((_, at) => outcomes[at]!.mismatches.length > 0),
       mismatches: sum((o) => o.mismatches.length),
       seconds,
     };
