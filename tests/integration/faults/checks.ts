@@ -63,19 +63,46 @@ async function rebuildDifferences(db: Database, histories: ItemHistories): Promi
   const after = await readModelRows(db, histories.itemId);
   const out: string[] = [];
   for (const table of ['item', 'tasks', 'events'] as const) {
-    if (JSON.stringify(before[table]) !== JSON.stringify(after[table])) out.push(`${histories.itemId}: rebuilt ${table} rows differ`);
+    const [was, is] = [before[table] as Record<string, unknown>[], after[table] as Record<string, unknown>[]];
+    if (was.length !== is.length) out.push(`${histories.itemId}: ${was.length} ${table} rows before the rebuild, ${is.length} after`);
+    for (const [i, row] of was.entries()) {
+      for (const [field, value] of Object.entries(row)) {
+        const rebuilt = is[i]?.[field];
+        if (JSON.stringify(value) !== JSON.stringify(rebuilt)) out.push(`${histories.itemId}: ${table}[${i}].${field} ${JSON.stringify(value)} → rebuilt ${JSON.stringify(rebuilt)}`);
+      }
+    }
   }
   return out;
 }
 
-/** The notifications one task's history implies: assigned, each light it turned, each urge. */
-function expectedEvents(timeline: { type: string; payload: Record<string, unknown> }[]): string[] {
+type Timeline = { type: string; at: number; payload: Record<string, unknown> }[];
+
+/** The light a task had when it was created: later than its due date (a backlog) it starts red. */
+function initialLight(timeline: Timeline, finalLight: string): string {
+  const first = timeline.find((e) => e.type === 'light_changed');
+  return first ? String(first.payload.from) : finalLight;
+}
+
+/** The notifications one task's history implies: assigned (with its light when not green), each light it turned, each urge. */
+function expectedEvents(timeline: Timeline, finalLight: string): string[] {
   const out = ['assigned'];
+  const initial = initialLight(timeline, finalLight);
+  if (initial !== 'green') out.push(initial);
   for (const entry of timeline) {
     if (entry.type === 'light_changed') out.push(String(entry.payload.to));
-    if (entry.type === 'urged') out.push('urged');
+    if (entry.type === 'urge') out.push('urged');
   }
   return out.sort();
+}
+
+/** Each light the task showed and when Temporal recorded it: its creation's light (when not green) and every change. */
+function recordedLights(timeline: Timeline, finalLight: string): { light: string; at: number }[] {
+  const out: { light: string; at: number }[] = [];
+  const assigned = timeline.find((e) => e.type === 'assigned');
+  const initial = initialLight(timeline, finalLight);
+  if (assigned && initial !== 'green') out.push({ light: initial, at: assigned.at });
+  for (const e of timeline) if (e.type === 'light_changed') out.push({ light: String(e.payload.to), at: e.at });
+  return out;
 }
 
 interface ItemCheck {
@@ -89,6 +116,7 @@ interface ItemCheck {
   expected: string[];
   got: string[];
   problems: string[];
+  late: string[];
   verifyDifferences: number;
 }
 
@@ -98,13 +126,13 @@ function checkItemHistory(histories: ItemHistories, launched: LaunchedItem, subm
   const task = folds.tasks.find((t) => t.state?.id === launched.taskId);
   const list = submissions.byTask.get(launched.taskId) ?? [];
   const accepted = list.filter((s) => isAccepted(s.status)).length;
-  const check: ItemCheck = { accepted, applied: 0, refused: list.length - accepted, refusedApplied: 0, lights: 0, lightsLate: 0, maxLate: 0, expected: [], got: [], problems: [], verifyDifferences: 0 };
+  const check: ItemCheck = { accepted, applied: 0, refused: list.length - accepted, refusedApplied: 0, lights: 0, lightsLate: 0, maxLate: 0, expected: [], got: [], problems: [], late: [], verifyDifferences: 0 };
   if (!task?.state) {
     check.problems.push(`${launched.itemId}: no task ${launched.taskId} in Temporal`);
     return check;
   }
   const s = task.state;
-  const urgedEntries = task.timeline.filter((e) => e.type === 'urged').length;
+  const urgedEntries = task.timeline.filter((e) => e.type === 'urge').length;
   check.applied = Math.min(s.urgeCount, accepted);
   // Refused urges that were applied all the same: more urges in Temporal than accepted keys.
   check.refusedApplied = Math.max(0, s.urgeCount - accepted);
@@ -113,15 +141,18 @@ function checkItemHistory(histories: ItemHistories, launched: LaunchedItem, subm
   if (s.status !== 'assigned') check.problems.push(`${launched.taskId}: status ${s.status}, expected assigned`);
   if (s.light !== 'red') check.problems.push(`${launched.taskId}: light ${s.light} after its due date, expected red`);
   const schedule = lightSchedule(s);
-  for (const entry of task.timeline.filter((e) => e.type === 'light_changed')) {
-    const due = entry.payload.to === 'red' ? schedule.red?.at : schedule.yellow?.at;
+  for (const entry of recordedLights(task.timeline, s.light)) {
+    const due = entry.light === 'red' ? schedule.red?.at : schedule.yellow?.at;
     if (due == null) continue;
     const late = entry.at - due;
     check.lights += 1;
     check.maxLate = Math.max(check.maxLate, late);
-    if (late > allowedLateMs) check.lightsLate += 1;
+    if (late > allowedLateMs) {
+      check.lightsLate += 1;
+      check.late.push(`${launched.taskId}: ${entry.light} recorded ${(late / 1000).toFixed(1)} s after it fell due (allowed ${(allowedLateMs / 1000).toFixed(1)} s)`);
+    }
   }
-  check.expected = expectedEvents(task.timeline);
+  check.expected = expectedEvents(task.timeline, s.light);
   check.got = deliveries.filter((d) => d.taskId === launched.taskId).map((d) => d.event).sort();
   return check;
 }
@@ -161,7 +192,7 @@ export async function checkFault(
       deliveriesExpected: row.deliveriesExpected + c.expected.length, lost: row.lost + diff.lost, doubled: row.doubled + diff.doubled,
       stateDifferences: row.stateDifferences + c.problems.length,
     });
-    row.problems.push(...c.problems);
+    row.problems.push(...c.problems, ...c.late);
     if (diff.lost + diff.doubled > 0) row.problems.push(`${launched.taskId}: notifications expected [${c.expected}] received [${c.got}]`);
     if (fault.verify) await verifyAndRebuild(deps.db, histories, row);
   }

@@ -33,7 +33,7 @@ export async function ownPostgres(dir: string, port: number, database: string): 
     user: 'postgres',
     password: 'postgres',
     port,
-    persistent: false,
+    persistent: true, // false would delete the data directory at every stop
     // initdb refuses to run as root; the package then creates and uses a `postgres` OS user.
     createPostgresUser: userInfo().uid === 0,
     onLog: () => {},
