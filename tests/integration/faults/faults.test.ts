@@ -37,7 +37,12 @@ const PROFILES = {
   ci: { items: 40, outageMs: 6_000, clients: 3, launchConcurrency: 4, launchMsPerItem: 600, verify: true },
 } as const;
 const profileName = (process.env.FAULTS_PROFILE ?? 'ci') as keyof typeof PROFILES;
-const profile = PROFILES[profileName] ?? PROFILES.ci;
+// FAULTS_ITEMS and FAULTS_OUTAGE_MS override the profile's (a measurement between the two).
+const profile = {
+  ...(PROFILES[profileName] ?? PROFILES.ci),
+  ...(process.env.FAULTS_ITEMS ? { items: Number(process.env.FAULTS_ITEMS) } : {}),
+  ...(process.env.FAULTS_OUTAGE_MS ? { outageMs: Number(process.env.FAULTS_OUTAGE_MS) } : {}),
+};
 
 // TEST_TEMPORAL_PORT's next ports: Temporal, Postgres, Redis, the balancer and the two APIs.
 const BASE_PORT = Number(process.env.TEST_TEMPORAL_PORT ?? 17233);
