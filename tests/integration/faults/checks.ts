@@ -4,11 +4,14 @@
  * webhook receiver counted, the audit verification (replay with today's code, the read model
  * against the fold), and a rebuild of the item's rows from history.
  */
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { eq } from 'drizzle-orm';
 import type { Client } from '@temporalio/client';
 import { loadItemHistories } from '../../../audit/load';
 import { rebuildItemFrom } from '../../../audit/rebuild';
 import { foldItemHistories } from '../../../audit/replay';
+import { rawExportOf } from '../../../audit/service';
 import { verifyItem } from '../../../audit/verify';
 import type { Database } from '../../../db/client';
 import { itemEvents, items, tasks } from '../../../db/schema/items';
@@ -173,7 +176,7 @@ function listDifference(expected: string[], got: string[]): { lost: number; doub
 
 export async function checkFault(
   deps: { client: Client; db: Database },
-  fault: { name: string; faultMs: number; launched: LaunchedItem[]; submissions: Submissions; deliveries: Delivery[]; verify: boolean },
+  fault: { name: string; faultMs: number; launched: LaunchedItem[]; submissions: Submissions; deliveries: Delivery[]; verify: boolean; dumpDir?: string },
 ): Promise<FaultRow> {
   const row: FaultRow = {
     fault: fault.name, items: fault.launched.length, faultMs: fault.faultMs, accepted: 0, applied: 0, refused: 0, refusedApplied: 0,
@@ -195,13 +198,15 @@ export async function checkFault(
     });
     row.problems.push(...c.problems, ...c.late);
     if (diff.lost + diff.doubled > 0) row.problems.push(`${launched.taskId}: notifications expected [${c.expected}] received [${c.got}]`);
-    if (fault.verify) await verifyAndRebuild(deps.db, histories, row);
+    if (fault.verify) await verifyAndRebuild(deps.db, histories, row, fault.dumpDir);
   });
   return row;
 }
 
-async function verifyAndRebuild(db: Database, histories: ItemHistories, row: FaultRow) {
+async function verifyAndRebuild(db: Database, histories: ItemHistories, row: FaultRow, dumpDir?: string) {
   const report = await verifyItem(db, histories);
+  // A history today's code does not replay is kept for the post-mortem, in Temporal's own JSON format.
+  if (!report.replay.ok && dumpDir) writeFileSync(join(dumpDir, `history-${histories.itemId}.json`), JSON.stringify(rawExportOf(histories)));
   const problems = [
     ...report.replay.details.filter((d) => !d.ok).map((d) => `${d.workflowId}: replay ${d.error}`),
     ...report.replay.fold.problems,

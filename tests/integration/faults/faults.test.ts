@@ -202,7 +202,7 @@ async function runFault(name: string, inject: () => Promise<void>) {
   await settle(launched, hookPath);
   await sleep(3_000); // time for a doubled delivery (a retry, another worker's copy) to arrive
   const deliveries = receiver.received.filter((d) => d.path === hookPath);
-  const row = await checkFault({ client, db: database.db }, { name, faultMs, launched, submissions: clients.submissions, deliveries, verify: profile.verify });
+  const row = await checkFault({ client, db: database.db }, { name, faultMs, launched, submissions: clients.submissions, deliveries, verify: profile.verify, dumpDir: stateDir });
   if (overran > 0) row.problems.unshift(`launching took ${overran} ms past the fault's start: timers fell due before it (raise launchMsPerItem)`);
   const chain = await verifyAuditChain(database.db);
   if (!chain.ok) row.problems.push(`audit log chain broken at ${chain.firstBroken?.id}: ${chain.firstBroken?.reason}`);
