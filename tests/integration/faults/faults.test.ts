@@ -12,7 +12,6 @@ import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Client, Connection } from '@temporalio/client';
 import { and, eq, inArray } from 'drizzle-orm';
-import { DefaultLogger, Runtime } from '@temporalio/worker';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { hashPassword } from '../../../api/services/auth/passwords';
 import { useWorkflowBundle } from '../../../audit/verify';
@@ -90,8 +89,6 @@ async function startServices() {
 }
 
 beforeAll(async () => {
-  // The audit verification replays every item's histories; its replay workers need not say so.
-  Runtime.install({ logger: new DefaultLogger('WARN') });
   await startServices();
   useWorkflowBundle(testServices().workflowBundlePath);
   passwordHash = await hashPassword(PASSWORD);
@@ -197,6 +194,9 @@ async function runFault(name: string, inject: () => Promise<void>) {
   const started = Date.now();
   await inject();
   const faultMs = Date.now() - started;
+  // The suite's own pool may hold connections a Postgres stop ended: a fresh one for the checks.
+  await database.close();
+  database = connectDatabase(postgres.url, { max: 4 });
   await sleep(2_000);
   await clients.stop();
   await settle(launched, hookPath);
