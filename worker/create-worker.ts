@@ -19,6 +19,10 @@ export async function createSupervisionWorker(options: {
     taskQueue: options.taskQueue ?? options.config.TEMPORAL_TASK_QUEUE,
     ...(options.config.WORKFLOW_BUNDLE_PATH ? { workflowBundle: { codePath: options.config.WORKFLOW_BUNDLE_PATH } } : { workflowsPath }),
     maxCachedWorkflows: options.config.WORKER_CACHED_WORKFLOWS,
+    // A workflow task offered on a dead worker's sticky queue waits this long before Temporal hands
+    // it to the shared queue (default 10 s): after a SIGKILL, every timer of a workflow that worker
+    // had cached fired that much late. 2 s is ample for a live worker on a loaded machine.
+    stickyQueueScheduleToStartTimeout: '2s',
     activities: createActivities(options.deps),
   });
   return { worker, connection };

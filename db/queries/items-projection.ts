@@ -101,12 +101,28 @@ export async function upsertItemRow(db: Executor, row: ItemRowInput): Promise<bo
   return written.length === 1;
 }
 
-/** Appends timeline entries; an entry already there (same stream and seq) is left as it was. */
+/**
+ * Appends timeline entries. An entry already there (same stream and seq, so the same id) is rewritten
+ * when it differs: a workflow task whose worker died after its projection wrote but before Temporal
+ * recorded the task is run again, and may then record another event under that seq (the timer landed
+ * later: red, where the lost run saw yellow). History keeps the second; so must the timeline.
+ */
 export async function insertItemEvents(db: Executor, rows: ItemEventInput[]): Promise<number> {
   if (rows.length === 0) return 0;
-  const inserted = await db.insert(itemEvents).values(rows).onConflictDoNothing().returning({ id: itemEvents.id });
+  const inserted = await db
+    .insert(itemEvents)
+    .values(rows)
+    .onConflictDoUpdate({ target: itemEvents.id, set: excludedSet(itemEvents, ['id']), setWhere: sql.raw(EVENT_DIFFERS) })
+    .returning({ id: itemEvents.id });
   return inserted.length;
 }
+
+/** An entry's columns differ from the one proposed for its id (the WHERE of the rewrite above). */
+const EVENT_DIFFERS = `(${columnNamesOf(itemEvents, ['id'])
+  .map(([, column]) => `item_events."${column}"`)
+  .join(', ')}) is distinct from (${columnNamesOf(itemEvents, ['id'])
+  .map(([, column]) => `excluded."${column}"`)
+  .join(', ')})`;
 
 /** A row as Postgres's `jsonb_populate_record` reads it: keyed by column name (instants as ISO text, by JSON.stringify). */
 function byColumnName(columns: Array<[key: string, column: string]>, row: Record<string, unknown>): Record<string, unknown> {
@@ -122,7 +138,10 @@ const quoted = (columns: Array<[string, string]>) => columns.map(([, column]) =>
 const projectTaskStatement = `with appended as (
   insert into item_events (${quoted(eventColumns)})
   select ${quoted(eventColumns)} from jsonb_populate_recordset(null::item_events, $1::text::jsonb)
-  on conflict do nothing
+  on conflict (id) do update set ${columnNamesOf(itemEvents, ['id'])
+    .map(([, column]) => `"${column}" = excluded."${column}"`)
+    .join(', ')}
+  where ${EVENT_DIFFERS}
   returning 1
 )
 insert into tasks as t (${quoted(taskColumns)})
@@ -135,7 +154,7 @@ returning t.id`;
 
 /**
  * A task's projection as ONE prepared statement: its timeline entries appended (an entry already there
- * is left as it was) and its row upserted only forward (an equal version is rewritten, as upsertItemRow
+ * is rewritten when it differs, as insertItemEvents says why) and its row upserted only forward (an equal version is rewritten, as upsertItemRow
  * does) — one round trip where a transaction took four (begin, two statements, commit), and no SQL
  * built again on every call. Every column of the rows is written as given (the table's defaults do not
  * apply; taskRowOf and eventRow fill them all). true when the row was written.
