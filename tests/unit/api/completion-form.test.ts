@@ -8,7 +8,7 @@ describe('completion-form patterns (ReDoS)', () => {
     const started = performance.now();
     const problems = validateCompletionFields({ completionFields: withPattern('^(a+)+$') }, { code: `${'a'.repeat(40)}!` });
     expect(performance.now() - started).toBeLessThan(500);
-    expect(problems).toEqual([{ field: 'body.fields.code', message: expect.stringContaining('pattern') }]);
+    expect(problems).toEqual([{ field: 'body.fields.code', message: expect.stringContaining('pattern'), messageZh: expect.stringContaining('^(a+)+$') }]);
     expect(validateCompletionFields({ completionFields: withPattern('^(a+)+$') }, { code: 'aaa' })).toEqual([]);
   });
 
