@@ -296,7 +296,9 @@ describe('the result goes back to the source', () => {
     expect(hit!.headers['x-supervision-delivery']).toBe(delivery!.id);
 
     // A repeat of the signal after the end, and later projections of the item, send nothing again.
-    expect((await post(signalOf(externalId))).body).toEqual({ itemId, created: false });
+    // Signed a second later: the same signature within its second is a replay, refused (tested above).
+    const repeatedAt = Number(posted.headers['x-timestamp']) + 1;
+    expect((await post(signalOf(externalId), { timestamp: Math.max(repeatedAt, Math.floor(Date.now() / 1000)) })).body).toEqual({ itemId, created: false });
     await new Promise((resolve) => setTimeout(resolve, 1500));
     expect(mine()).toHaveLength(1);
   });

@@ -32,11 +32,34 @@ describe('admin pages in Chromium', () => {
   });
 
   /** Picks an option of the antd Select labelled `label` by typing part of it. */
+  /**
+   * Picks `text` in the dialog's select. The options come from a search as one types: under load the
+   * list can re-render under the click, so the choice is checked on the select and tried again.
+   */
   async function choose(page: Page, label: string, text: string) {
     const input = page.getByRole('dialog').getByLabel(label, { exact: true });
-    await input.click();
-    await input.fill(text);
-    await page.locator('.ant-select-item-option', { hasText: text }).first().click();
+    const chosen = page.getByRole('dialog').locator('.ant-select-content, .ant-select-selection-item', { hasText: text }).first();
+    for (let attempt = 1; ; attempt += 1) {
+      await input.click();
+      await input.fill(text);
+      await page.locator('.ant-select-item-option', { hasText: text }).first().click();
+      try {
+        await chosen.waitFor({ timeout: 10_000 });
+        return;
+      } catch (error) {
+        if (attempt === 3) throw error;
+      }
+    }
+  }
+
+  /** Waits for the dialog to close after a save; if it stays, fails with what the form says. */
+  async function saved(page: Page) {
+    try {
+      await page.getByRole('dialog').waitFor({ state: 'hidden' });
+    } catch {
+      const said = await page.locator('.ant-form-item-explain-error, .ant-message-notice, .ant-alert').allTextContents();
+      throw new Error(`the dialog stayed open: ${said.join(' | ') || '(nothing said)'}`);
+    }
   }
 
   it('adds a department, a user in it, a template field shown in the preview, and a calendar override', { timeout: 240_000 }, async () => {
@@ -66,7 +89,7 @@ describe('admin pages in Chromium', () => {
     await choose(page, '单位', deptName);
     await page.getByRole('dialog').getByLabel('初始密码').fill('first-password-123');
     await page.getByRole('dialog').getByRole('button', { name: CREATE }).click();
-    await page.getByRole('dialog').waitFor({ state: 'hidden' });
+    await saved(page);
     // Found by name: the test database holds many users, and the list pages by 50.
     const search = page.locator('input[aria-label="按用户名或姓名查找"]');
     await search.fill(username);
