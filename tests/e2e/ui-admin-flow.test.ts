@@ -8,11 +8,11 @@
  *   working-day deadline, and the due date the department sees changes.
  */
 import { randomUUID } from 'node:crypto';
-import type { Browser, Page } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runMigrations } from '../../db/migrate';
 import { startApiHarness, type ApiHarness, type LoggedIn } from '../support/api-harness';
-import { contextFor, launchChromium, SCREENSHOTS } from '../support/ui-browser';
+import { chooseInDialog, contextFor, launchChromium, SCREENSHOTS } from '../support/ui-browser';
 import { databaseOfItsOwn, testConfig } from '../support/services';
 
 const databaseUrl = databaseOfItsOwn('supervision_ui_admin_flow');
@@ -37,15 +37,9 @@ afterAll(async () => {
 
 const shanghaiDay = (iso: string) => new Date(Date.parse(iso) + 8 * 3600_000).toISOString().slice(0, 10);
 
-async function choose(page: Page, label: string, text: string) {
-  const input = page.getByRole('dialog').getByLabel(label, { exact: true });
-  await input.click();
-  await input.fill(text);
-  await page.locator('.ant-select-item-option', { hasText: text }).first().click();
-}
 
 describe('admin setup reaches the department', () => {
-  it('a new department, user and field show in its completion form; a calendar override moves its open deadline on screen', { timeout: 240_000 }, async () => {
+  it('a new department, user and field show in its completion form; a calendar override moves its open deadline on screen', { timeout: 480_000 }, async () => {
     const suffix = randomUUID().slice(0, 6);
     const deptName = `市审计局${suffix}`;
     const ac = await contextFor(browser, h.baseUrl, admin, 'zh');
@@ -65,7 +59,7 @@ describe('admin setup reaches the department', () => {
     await ap.getByRole('button', { name: '新建用户' }).click();
     await ap.getByRole('dialog').getByLabel('用户名').fill(`clerk-${suffix}`);
     await ap.getByRole('dialog').getByLabel('姓名').fill('审计局 周明');
-    await choose(ap, '单位', deptName);
+    await chooseInDialog(ap, '单位', deptName);
     await ap.getByRole('dialog').getByLabel('初始密码').fill('first-password-123');
     await ap.getByRole('dialog').getByRole('button', { name: /^创\s?建$/ }).click();
     await ap.locator('.ant-table-row', { hasText: `clerk-${suffix}` }).waitFor();
@@ -125,7 +119,11 @@ describe('admin setup reaches the department', () => {
     await ap.getByRole('dialog').getByRole('button', { name: /^保\s?存$/ }).click();
 
     // ---- the clerk's open page shows the later due date ----
-    await expect.poll(dueShown, { timeout: 90_000, interval: 1_000 }).not.toBe(before);
+    // The change reaches every open task of the database (in CI, every test file's), which can take
+    // minutes on a loaded machine; once this task has it, its open page must show it at once.
+    const dueInApi = async () => (await clerk.get(`/api/items/${itemId}`)).body.tasks[0].dueAt as string;
+    await expect.poll(dueInApi, { timeout: 240_000, interval: 2_000 }).not.toBe(before);
+    await expect.poll(dueShown, { timeout: 30_000, interval: 1_000 }).not.toBe(before);
     const after = (await dueShown())!;
     expect(Date.parse(after)).toBeGreaterThan(Date.parse(before));
     const task = (await clerk.get(`/api/items/${itemId}`)).body.tasks[0];

@@ -6,9 +6,9 @@
  */
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser, Page } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { startApiHarness, type ApiHarness, type LoggedIn } from '../support/api-harness';
-import { contextFor, gallery, launchChromium } from '../support/ui-browser';
+import { chooseInDialog, contextFor, dialogSaved, gallery, launchChromium } from '../support/ui-browser';
 
 // antd spaces out a two-character Chinese label ("创 建").
 const CREATE = /^创\s?建$/;
@@ -32,36 +32,6 @@ describe('admin pages in Chromium', () => {
   });
 
   /** Picks an option of the antd Select labelled `label` by typing part of it. */
-  /**
-   * Picks `text` in the dialog's select. The options come from a search as one types: under load the
-   * list can re-render under the click, so the choice is checked on the select and tried again.
-   */
-  async function choose(page: Page, label: string, text: string) {
-    const input = page.getByRole('dialog').getByLabel(label, { exact: true });
-    const chosen = page.getByRole('dialog').locator('.ant-select-content, .ant-select-selection-item', { hasText: text }).first();
-    for (let attempt = 1; ; attempt += 1) {
-      await input.click();
-      await input.fill(text);
-      await page.locator('.ant-select-item-option', { hasText: text }).first().click();
-      try {
-        await chosen.waitFor({ timeout: 10_000 });
-        return;
-      } catch (error) {
-        if (attempt === 3) throw error;
-      }
-    }
-  }
-
-  /** Waits for the dialog to close after a save; if it stays, fails with what the form says. */
-  async function saved(page: Page) {
-    try {
-      await page.getByRole('dialog').waitFor({ state: 'hidden' });
-    } catch {
-      const said = await page.locator('.ant-form-item-explain-error, .ant-message-notice, .ant-alert').allTextContents();
-      throw new Error(`the dialog stayed open: ${said.join(' | ') || '(nothing said)'}`);
-    }
-  }
-
   it('adds a department, a user in it, a template field shown in the preview, and a calendar override', { timeout: 240_000 }, async () => {
     const suffix = randomUUID().slice(0, 6);
     const deptName = `市审计局${suffix}`;
@@ -86,10 +56,10 @@ describe('admin pages in Chromium', () => {
     await page.getByRole('button', { name: '新建用户' }).click();
     await page.getByRole('dialog').getByLabel('用户名').fill(username);
     await page.getByRole('dialog').getByLabel('姓名').fill('审计局 周明');
-    await choose(page, '单位', deptName);
+    await chooseInDialog(page, '单位', deptName);
     await page.getByRole('dialog').getByLabel('初始密码').fill('first-password-123');
     await page.getByRole('dialog').getByRole('button', { name: CREATE }).click();
-    await saved(page);
+    await dialogSaved(page);
     // Found by name: the test database holds many users, and the list pages by 50.
     const search = page.locator('input[aria-label="按用户名或姓名查找"]');
     await search.fill(username);

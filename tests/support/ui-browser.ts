@@ -126,3 +126,33 @@ export function formItem(scope: Page | Locator, label: string): Locator {
   const page = typeof (scope as Locator).page === 'function' ? (scope as Locator).page() : (scope as Page);
   return scope.locator('.ant-form-item').filter({ has: page.locator('label', { hasText: label }) }).first();
 }
+
+/**
+ * Picks `text` in the dialog's select. The options come from a search as one types: under load the
+ * list can re-render under the click, so the choice is checked on the select and tried again.
+ */
+export async function chooseInDialog(page: Page, label: string, text: string) {
+  const input = page.getByRole('dialog').getByLabel(label, { exact: true });
+  const chosen = page.getByRole('dialog').locator('.ant-select-content, .ant-select-selection-item', { hasText: text }).first();
+  for (let attempt = 1; ; attempt += 1) {
+    await input.click();
+    await input.fill(text);
+    await page.locator('.ant-select-item-option', { hasText: text }).first().click();
+    try {
+      await chosen.waitFor({ timeout: 10_000 });
+      return;
+    } catch (error) {
+      if (attempt === 3) throw error;
+    }
+  }
+}
+
+/** Waits for the dialog to close after a save; if it stays, fails with what the form says. */
+export async function dialogSaved(page: Page) {
+  try {
+    await page.getByRole('dialog').waitFor({ state: 'hidden' });
+  } catch {
+    const said = await page.locator('.ant-form-item-explain-error, .ant-message-notice, .ant-alert').allTextContents();
+    throw new Error(`the dialog stayed open: ${said.join(' | ') || '(nothing said)'}`);
+  }
+}
