@@ -11,6 +11,8 @@ import {
   taskStateQuery,
   urgeUpdate,
 } from '../../../workflows/definitions';
+import { Worker } from '@temporalio/worker';
+import { workflowsPath } from '../../../workflows/path';
 import { engineHarness, eventually, leader, staffOf, supervisor, type EngineHarness } from './engine-harness';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -59,6 +61,20 @@ describe('lights by durable timers', () => {
     const redJob = mine.find((j) => j.data.event === 'red')!;
     expect(redJob.id).toBe(notificationDedupeKey(`task-${spec.id}`, redJob.data.dedupeKey.split('#')[1]!, 'red'));
     expect(redJob.data).toMatchObject({ urgent: true, departmentId: spec.departmentId, reason: { code: 'due_passed' } });
+  });
+
+  it('a wake-up falling due in the workflow task that continues as new still turns the light, and the run replays', async () => {
+    // Every workflow task after the first finds the history too long (more than 5 events), so the one the
+    // warning timer wakes is also the one that continues as new. Live and in replay alike, the light
+    // must turn before the run hands over.
+    const { specs, taskHandles } = await h.launch({ tasks: [{ dueInMs: 4_000, policy: { warnBeforeMs: 2_000 } }], options: { continueAsNewAfterEvents: 5 } });
+    const firstRun = (await eventually(() => taskHandles[0]!.describe(), () => true)).runId;
+    const changes = await eventually(() => lightChanges(specs[0]!.id), (c) => c.length >= 2, 10_000);
+    expect(changes.map((c) => c.to)).toEqual(['yellow', 'red']);
+    expect(changes[0]!.at.getTime() - (specs[0]!.dueAt - 2_000)).toBeLessThan(ON_TIME_MS);
+    const run = h.client.workflow.getHandle(taskHandles[0]!.workflowId, firstRun);
+    expect((await run.describe()).status.name).toBe('CONTINUED_AS_NEW');
+    await Worker.runReplayHistory({ workflowsPath }, await run.fetchHistory());
   });
 
   it('sign-in overdue turns yellow, then red after the escalation period', async () => {
