@@ -204,18 +204,15 @@ export async function runContractFuzz(world: FuzzWorld, options: { cases: number
     if (value && typeof value === 'object') return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, resolve(v, route)]));
     return value;
   }
+  /**
+   * Remembers what a case created (a 201's `id`, an item's task ids), never ids read from lists or
+   * answers: CI shares one database between test files, and a case must not disable another file's
+   * user or cancel its item.
+   */
   function learn(route: string, body: unknown) {
-    const pool = route.split('/')[2] ?? 'other';
-    const walk = (value: unknown, key: string, depth: number) => {
-      if (depth > 4) return;
-      if (typeof value === 'string' && UUID.test(value) && key === 'id') remember(pool, value);
-      else if (Array.isArray(value)) value.slice(0, 20).forEach((v) => walk(v, key, depth + 1));
-      else if (value && typeof value === 'object') for (const [k, v] of Object.entries(value)) walk(v, k === 'tasks' ? 'tasks' : k, depth + 1);
-    };
-    walk(body, '', 0);
-    const tasks = (body as { tasks?: { id?: unknown }[] } | null)?.tasks;
-    if (Array.isArray(tasks)) for (const t of tasks) if (typeof t?.id === 'string' && UUID.test(t.id)) remember('tasks', t.id);
-    if (route.includes('/webhooks') && typeof (body as { id?: unknown })?.id === 'string') remember('webhooks', (body as { id: string }).id);
+    const created = body as { id?: unknown; tasks?: { id?: unknown }[] } | null;
+    if (typeof created?.id === 'string' && UUID.test(created.id)) remember(route.includes('/webhooks') ? 'webhooks' : (route.split('/')[2] ?? 'other'), created.id);
+    if (Array.isArray(created?.tasks)) for (const t of created.tasks) if (typeof t?.id === 'string' && UUID.test(t.id)) remember('tasks', t.id);
   }
 
   // --- the walk ---
@@ -333,7 +330,7 @@ export async function runContractFuzz(world: FuzzWorld, options: { cases: number
       }
     }
 
-    if (status < 300 && parsed) learn(operation.path, parsed);
+    if (status === 201 && parsed) learn(operation.path, parsed);
     // A logout ends the caller's session: log in again.
     if (status < 300 && session && operation.path === '/api/auth/logout') await logIn(c.caller.name, session.account);
     if ((n + 1) % 100 === 0)
