@@ -1,5 +1,5 @@
 // The activities a workflow's outbox pump calls (projection, notification, telling the item), decided in one place.
-import { proxyLocalActivities } from '@temporalio/workflow';
+import { patched, proxyActivities, proxyLocalActivities } from '@temporalio/workflow';
 import type { OutboxActivities } from './outbox-contract';
 
 // Projection and notification only ever wait out an outage: infinite retries with capped backoff.
@@ -12,6 +12,16 @@ const retry = { initialInterval: '1 second', backoffCoefficient: 2, maximumInter
 // the workflow task closed, and the activities fail fast when their server is unreachable.
 const local = proxyLocalActivities<OutboxActivities>({ startToCloseTimeout: '10 seconds', retry, localRetryThreshold: '1 second' });
 
+// A notification cannot be recalled once sent. Run inside the workflow task that decided it, it went out
+// even when that task was lost (a worker killed, Temporal restarted before taking the completion), and
+// the task's re-run may decide otherwise ("red" where the lost run said "yellow"): a notification that
+// history never records. Scheduled by the completed workflow task, it only ever follows what history
+// says; it costs an activity task and one more workflow task per batch, not the lights' latency.
+const afterCommit = proxyActivities<Pick<OutboxActivities, 'notify'>>({ startToCloseTimeout: '10 seconds', retry });
+
+/** Patch: notifications as activities scheduled by the completed workflow task (before: local activities). */
+export const NOTIFY_AFTER_COMMIT = 'notify-after-commit';
+
 /**
  * The item is told of a task's change by the worker's client (activities/tell-item.ts), which leaves
  * the task's history a marker instead of a workflow task of its own for a "signaled" event.
@@ -19,5 +29,5 @@ const local = proxyLocalActivities<OutboxActivities>({ startToCloseTimeout: '10 
 export const { tellItem } = local;
 
 export function outboxActivities(): Pick<OutboxActivities, 'projectTask' | 'projectItem' | 'notify'> {
-  return local;
+  return { projectTask: local.projectTask, projectItem: local.projectItem, notify: patched(NOTIFY_AFTER_COMMIT) ? afterCommit.notify : local.notify };
 }
