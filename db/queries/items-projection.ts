@@ -19,10 +19,13 @@ function columnNamesOf(table: PgTable, leaveOut: string[] = []): Array<[key: str
     .map(([key, column]) => [key, column.name]);
 }
 
-/** `set col = excluded.col` for every column but the key. */
+/** `set col = excluded.col` for every column but the key, for drizzle's onConflictDoUpdate. */
 function excludedSet(table: PgTable, skip: string[]): Record<string, SQL> {
   return Object.fromEntries(columnNamesOf(table, skip).map(([key, column]) => [key, sql.raw(`excluded."${column}"`)]));
 }
+
+/** The same in SQL text: `"col" = excluded."col", …` for the given columns. */
+const excludedAssignments = (columns: Array<[string, string]>) => columns.map(([, column]) => `"${column}" = excluded."${column}"`).join(', ');
 
 /** true when the row was written (new, or not older than what was there). */
 const date = (ms: Instant | null): Date | null => (ms === null ? null : new Date(ms));
@@ -118,9 +121,8 @@ export async function insertItemEvents(db: Executor, rows: ItemEventInput[]): Pr
 }
 
 /** An entry's columns differ from the one proposed for its id (the WHERE of the rewrite above). */
-const EVENT_DIFFERS = `(${columnNamesOf(itemEvents, ['id'])
-  .map(([, column]) => `item_events."${column}"`)
-  .join(', ')}) is distinct from (${columnNamesOf(itemEvents, ['id'])
+const eventValueColumns = columnNamesOf(itemEvents, ['id']);
+const EVENT_DIFFERS = `(${eventValueColumns.map(([, column]) => `item_events."${column}"`).join(', ')}) is distinct from (${eventValueColumns
   .map(([, column]) => `excluded."${column}"`)
   .join(', ')})`;
 
@@ -138,17 +140,13 @@ const quoted = (columns: Array<[string, string]>) => columns.map(([, column]) =>
 const projectTaskStatement = `with appended as (
   insert into item_events (${quoted(eventColumns)})
   select ${quoted(eventColumns)} from jsonb_populate_recordset(null::item_events, $1::text::jsonb)
-  on conflict (id) do update set ${columnNamesOf(itemEvents, ['id'])
-    .map(([, column]) => `"${column}" = excluded."${column}"`)
-    .join(', ')}
+  on conflict (id) do update set ${excludedAssignments(eventValueColumns)}
   where ${EVENT_DIFFERS}
   returning 1
 )
 insert into tasks as t (${quoted(taskColumns)})
 select ${quoted(taskColumns)} from jsonb_populate_record(null::tasks, $2::text::jsonb)
-on conflict (id) do update set ${columnNamesOf(tasks, ['id'])
-  .map(([, column]) => `"${column}" = excluded."${column}"`)
-  .join(', ')}
+on conflict (id) do update set ${excludedAssignments(columnNamesOf(tasks, ['id']))}
 where t.version <= excluded.version
 returning t.id`;
 
