@@ -37,7 +37,21 @@ export type ReplayReport = {
   details: RunReplay[];
 };
 
-export async function replayWithCurrentCode(histories: ItemHistories): Promise<ReplayReport> {
+/**
+ * Replays in this process run one at a time. The SDK shuts its native runtime down as soon as its last
+ * native object goes, which a finishing replay worker is when nothing else holds one (the API process,
+ * a test); a replay worker created at that moment is handed the runtime being shut down and fails
+ * ("failed to downcast … Runtime"). Seen with three audit checks at once; one at a time never meets it.
+ */
+let replaying: Promise<unknown> = Promise.resolve();
+
+export function replayWithCurrentCode(histories: ItemHistories): Promise<ReplayReport> {
+  const report = replaying.then(() => replayNow(histories));
+  replaying = report.catch(() => undefined);
+  return report;
+}
+
+async function replayNow(histories: ItemHistories): Promise<ReplayReport> {
   const code = await workflowBundle();
   const details: RunReplay[] = [];
   const results = Worker.runReplayHistories(
