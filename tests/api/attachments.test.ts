@@ -5,7 +5,7 @@
  * authorised exactly like the task or item the file belongs to.
  */
 import { createHash } from 'node:crypto';
-import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { deflateSync } from 'node:zlib';
@@ -13,6 +13,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startApiHarness, type ApiHarness, type LoggedIn } from '../support/api-harness';
 import { launchBody } from '../support/item-fixtures';
 import { testConfig } from '../support/services';
+import { fillDisk, mountSmallDisk, unmountSmallDisk } from '../support/small-disk';
 
 const MAX_FILE = 64 * 1024;
 const MAX_ITEM = 100 * 1024;
@@ -219,5 +220,32 @@ describe('size limits', () => {
     expect(third.body.error.details.messageZh).toContain('合计');
     expect(await storedFiles()).toEqual(before);
     expect((await supervisor.get(`/api/items/${launched.body.id}/attachments`)).body.items).toHaveLength(2);
+  });
+});
+
+describe('a full disk', () => {
+  it('refuses the upload at the file, in both languages, leaving no row and no half-written file; the next one after space is freed is stored', async (ctx) => {
+    const root = join(dataDir, 'attachments');
+    await mkdir(root, { recursive: true });
+    if (!mountSmallDisk(root, '512k')) ctx.skip(); // needs root, which CI has
+    try {
+      const launched = await supervisor.post('/api/items', launchBody(leader.id, [{ departmentId: staffA.departmentId!, role: 'lead' }]));
+      const itemId = launched.body.id as string;
+      await mkdir(join(root, 'filler'));
+      const filler = join(root, 'filler', 'bytes');
+      await fillDisk(filler);
+      const refused = await upload(supervisor, png(8_000, true), '现场.png', 'image/png', `?itemId=${itemId}`);
+      expect(refused.status).toBe(503);
+      expect(refused.body.error).toMatchObject({ code: 'unavailable', details: { fields: [{ field: 'body.file', messageZh: '附件存储空间已满，本次未保存任何内容，请稍后再试' }] } });
+      expect((await supervisor.get(`/api/items/${itemId}/attachments`)).body.items).toEqual([]);
+      expect((await storedFiles()).filter((f) => !f.startsWith('filler'))).toEqual([]);
+
+      await rm(filler);
+      const stored = await upload(supervisor, png(8_000, true), '现场.png', 'image/png', `?itemId=${itemId}`);
+      expect(stored.status).toBe(201);
+      expect((await download(supervisor, stored.body.id)).status).toBe(200);
+    } finally {
+      unmountSmallDisk(root);
+    }
   });
 });

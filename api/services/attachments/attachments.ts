@@ -79,6 +79,18 @@ export function fileTooLarge(limit: number): AppError {
   return fieldError('payload_too_large', 'body.file', `a file may hold at most ${mib(limit)}`, `单个附件不能超过 ${mib(limit)}`);
 }
 
+/** The store's disk (or quota) full is said as such, at the file: nothing was saved, and it may work later. */
+async function storeBytes(deps: Deps, request: FastifyRequest, id: string, bytes: Buffer, contentType: string): Promise<void> {
+  try {
+    await deps.attachmentStore.put(id, bytes, contentType);
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code !== 'ENOSPC' && code !== 'EDQUOT') throw error;
+    request.log.error({ error: String(error) }, 'attachment store full: uploads are refused until space is freed');
+    throw fieldError('unavailable', 'body.file', 'the attachment store is full: nothing was saved; try again later', '附件存储空间已满，本次未保存任何内容，请稍后再试');
+  }
+}
+
 export async function uploadAttachment(deps: Deps, request: FastifyRequest, user: SessionUser, file: UploadedFile, target: UploadTarget) {
   const place = await placeOf(deps, user, target);
   const name = cleanFileName(file.name);
@@ -89,7 +101,7 @@ export async function uploadAttachment(deps: Deps, request: FastifyRequest, user
 
   const id = randomUUID();
   const sha256 = createHash('sha256').update(file.bytes).digest('hex');
-  await deps.attachmentStore.put(id, file.bytes, judged.contentType);
+  await storeBytes(deps, request, id, file.bytes, judged.contentType);
   const limit = deps.config.ATTACHMENT_MAX_ITEM_BYTES;
   let result: { inserted: boolean; heldBytes: number };
   try {

@@ -32,8 +32,14 @@ export function createLocalStore(root: string): AttachmentStore {
     async put(key, bytes) {
       const path = pathOf(key);
       await mkdir(dirname(path), { recursive: true });
-      await writeFile(`${path}.part`, bytes);
-      await rename(`${path}.part`, path);
+      try {
+        await writeFile(`${path}.part`, bytes);
+        await rename(`${path}.part`, path);
+      } catch (error) {
+        // A full disk stops the write halfway: nothing of it stays.
+        await rm(`${path}.part`, { force: true }).catch(() => {});
+        throw error;
+      }
     },
     async get(key) {
       // Opened now, so a missing file is an error here rather than in the middle of an answer; O_NOFOLLOW:
