@@ -90,7 +90,7 @@ describe('features and class weights', () => {
     expect([...classWeights(labelIndex, 2, 0)]).toEqual([1, 1]);
   });
 
-  it('scale a feature by its naive-Bayes log-count ratio: up for the label’s own, down for the others’, zero for one spread evenly', () => {
+  it('scale a feature by its naive-Bayes log-count ratio (up for the label’s own, down for the others’, zero for one spread evenly), folded back into the weights', () => {
     // Feature 0 only in the label's texts, feature 1 only in the others', feature 2 in all of them.
     const x = (...indices: number[]) => ({ indices: Int32Array.from(indices), values: new Float32Array(indices.length).fill(1) });
     const rows = compressedRows([x(0, 2), x(0, 2), x(1, 2), x(1, 2)]);
@@ -99,10 +99,12 @@ describe('features and class weights', () => {
     expect(r[0]).toBeCloseTo(Math.log(3));
     expect(r[1]).toBeCloseTo(-Math.log(3));
     expect(r[2]).toBeCloseTo(0);
-    // The ratio is folded into the weights: a feature spread evenly moves no score.
-    const [own] = trainOneVsRest([x(0, 2), x(0, 2), x(1, 2), x(1, 2)], Int32Array.from([0, 0, 1, 1]), 2, 3, 1);
+    // The scaled model's weights are folded back: each row scores the unscaled vectors.
+    const [own, other] = trainOneVsRest([x(0, 2), x(0, 2), x(1, 2), x(1, 2)], Int32Array.from([0, 0, 1, 1]), 2, 3, 1);
     expect(own![0]).toBeGreaterThan(0);
-    expect(own![2]).toBeCloseTo(0);
+    expect(other![1]).toBeGreaterThan(0);
+    expect(decisionValues([own!], x(0, 2))[0]).toBeGreaterThan(0);
+    expect(decisionValues([own!], x(1, 2))[0]).toBeLessThan(0);
   });
 
   it('a heavier cost on a department pulls an ambiguous text towards it', () => {
