@@ -19,8 +19,8 @@ export function trainOneVsRest(vectors: readonly SparseVector[], labelIndex: Int
 /**
  * One binary problem as the mean of two SVMs, one on r ⊙ x (NBSVM) and one on x. A mean of linear
  * models is one linear model, so it costs nothing at serving. On the inner cross-validation of two
- * folds' training sides (mean macro-F1): NBSVM alone 0.9175, plain SVM alone 0.910, NBSVM share 0.25
- * 0.916, 0.5 0.919, 0.75 0.919 (bench/RESULTS.md); training takes ~20 % more CPU.
+ * folds' training sides (mean macro-F1): NBSVM alone 0.9175, plain SVM alone 0.910; NBSVM weighted
+ * 0.25 → 0.916, 0.5 → 0.919, 0.75 → 0.919 (bench/RESULTS.md). Training takes ~25 % more CPU.
  */
 function binaryPair(rows: Rows, y: Int8Array, dimension: number, cPositive: number, cNegative: number): Float32Array {
   const r = logCountRatio(rows, y, dimension);
@@ -32,10 +32,10 @@ function binaryPair(rows: Rows, y: Int8Array, dimension: number, cPositive: numb
 /**
  * NBSVM (Wang & Manning, ACL 2012): each feature's naive-Bayes log-count ratio in one binary problem,
  * r = ln((p / ‖p‖₁) / (q / ‖q‖₁)), p and q the numbers of the label's own and of the other texts that
- * hold it, plus `alpha`. The SVM then sees r ⊙ x: features that tell the label apart weigh more, those
- * spread evenly over the labels less. Raised the inner cross-validation's macro-F1 by 0.004–0.007 and
- * its auto-dispatched share by up to 3 pp (bench/RESULTS.md); interpolating towards naive Bayes (their
- * β = 0.25, 0.75) did worse, as did α = 0.5 or 2.
+ * hold it (`vectorize` gives a feature once per text), plus `alpha`. The SVM then sees r ⊙ x: features that tell the label apart weigh more, those
+ * spread evenly over the labels less. Alone, it raised the inner cross-validation's macro-F1 by
+ * 0.004–0.007 (bench/RESULTS.md); interpolating towards naive Bayes (their β = 0.25, 0.75) did worse,
+ * as did α = 0.5 or 2.
  */
 export function logCountRatio({ start, index }: Rows, y: Int8Array, dimension: number, alpha = 1): Float64Array {
   const p = new Float64Array(dimension).fill(alpha);
