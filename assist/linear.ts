@@ -13,7 +13,10 @@ import type { SparseVector } from './features';
  */
 export function trainOneVsRest(vectors: readonly SparseVector[], labelIndex: Int32Array, labels: number, dimension: number, c: number, classWeights?: ArrayLike<number>): Float32Array[] {
   const rows = compressedRows(vectors);
-  return Array.from({ length: labels }, (_, k) => binaryPair(rows, Int8Array.from(labelIndex, (l) => (l === k ? 1 : -1)), dimension, c * (classWeights?.[k] ?? 1), c));
+  return Array.from({ length: labels }, (_, k) => {
+    const y = Int8Array.from(labelIndex, (l) => (l === k ? 1 : -1));
+    return binaryPair(rows, y, dimension, c * (classWeights?.[k] ?? 1), c);
+  });
 }
 
 /**
