@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { certainty, LinearModel, mixedProbabilities } from '../../../assist/classifier';
 import { characterFeatures, viewFeatures, wordFeatures } from '../../../assist/features';
-import { classWeights, decisionValues, trainOneVsRest } from '../../../assist/linear';
+import { classWeights, compressedRows, decisionValues, logCountRatio, trainOneVsRest } from '../../../assist/linear';
 import { thresholdFor, type HeldOutAnswer } from '../../../assist/metrics';
 import { documentTokens, tokens } from '../../../assist/tokenize';
 import { MIN_EXAMPLES, trainModel } from '../../../assist/train';
@@ -88,6 +88,23 @@ describe('features and class weights', () => {
     expect(large).toBeCloseTo(Math.sqrt(4 / 6));
     expect(small).toBeCloseTo(Math.sqrt(2));
     expect([...classWeights(labelIndex, 2, 0)]).toEqual([1, 1]);
+  });
+
+  it('scale a feature by its naive-Bayes log-count ratio (up for the label’s own, down for the others’, zero for one spread evenly), folded back into the weights', () => {
+    // Feature 0 only in the label's texts, feature 1 only in the others', feature 2 in all of them.
+    const x = (...indices: number[]) => ({ indices: Int32Array.from(indices), values: new Float32Array(indices.length).fill(1) });
+    const rows = compressedRows([x(0, 2), x(0, 2), x(1, 2), x(1, 2)]);
+    const r = logCountRatio(rows, Int8Array.from([1, 1, -1, -1]), 3);
+    // p = (3, 1, 3) and q = (1, 3, 3) with α = 1, each over its sum 7.
+    expect(r[0]).toBeCloseTo(Math.log(3));
+    expect(r[1]).toBeCloseTo(-Math.log(3));
+    expect(r[2]).toBeCloseTo(0);
+    // The scaled model's weights are folded back: each row scores the unscaled vectors.
+    const [own, other] = trainOneVsRest([x(0, 2), x(0, 2), x(1, 2), x(1, 2)], Int32Array.from([0, 0, 1, 1]), 2, 3, 1);
+    expect(own![0]).toBeGreaterThan(0);
+    expect(other![1]).toBeGreaterThan(0);
+    expect(decisionValues([own!], x(0, 2))[0]).toBeGreaterThan(0);
+    expect(decisionValues([own!], x(1, 2))[0]).toBeLessThan(0);
   });
 
   it('a heavier cost on a department pulls an ambiguous text towards it', () => {
