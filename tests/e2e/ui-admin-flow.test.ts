@@ -12,7 +12,7 @@ import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runMigrations } from '../../db/migrate';
 import { startApiHarness, type ApiHarness, type LoggedIn } from '../support/api-harness';
-import { chooseInDialog, contextFor, launchChromium, SCREENSHOTS } from '../support/ui-browser';
+import { chooseInDialog, contextFor, launchChromium, SAVE_ZH, SCREENSHOTS } from '../support/ui-browser';
 import { databaseOfItsOwn, testConfig } from '../support/services';
 
 const databaseUrl = databaseOfItsOwn('supervision_ui_admin_flow');
@@ -116,7 +116,7 @@ describe('admin setup reaches the department', () => {
     const impact = ap.locator('[data-testid="impact"]');
     await impact.waitFor();
     await expect.poll(() => impact.textContent()).toMatch(/[1-9]/);
-    await ap.getByRole('dialog').getByRole('button', { name: /^保\s?存$/ }).click();
+    await ap.getByRole('dialog').getByRole('button', { name: SAVE_ZH }).click();
 
     // ---- the clerk's open page shows the later due date ----
     // The change reaches every open task of the database (in CI, every test file's), which can take

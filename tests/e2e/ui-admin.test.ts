@@ -8,7 +8,7 @@ import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser } from 'playwright-core';
 import { startApiHarness, type ApiHarness, type LoggedIn } from '../support/api-harness';
-import { chooseInDialog, contextFor, dialogSaved, gallery, launchChromium } from '../support/ui-browser';
+import { chooseInDialog, contextFor, dialogSaved, gallery, launchChromium, SAVE_ZH } from '../support/ui-browser';
 
 // antd spaces out a two-character Chinese label ("创 建").
 const CREATE = /^创\s?建$/;
@@ -92,7 +92,7 @@ describe('admin pages in Chromium', () => {
     expect(await page.locator(`button.cal-day[data-date="${date}"]`).getAttribute('data-kind')).toBe('holiday');
     await page.locator('[data-testid="calendar-save"]').click();
     await page.locator('[data-testid="impact"]').waitFor();
-    await page.getByRole('dialog').getByRole('button', { name: /^保\s?存$/ }).click();
+    await page.getByRole('dialog').getByRole('button', { name: SAVE_ZH }).click();
     await expect
       .poll(async () => (await admin.get(`/api/calendar/${year}`)).body.overrides, { timeout: 15_000 })
       .toContainEqual(expect.objectContaining({ date, kind: 'holiday' }));

@@ -7,10 +7,10 @@ import { createHmac, randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser } from 'playwright-core';
 import { startApiHarness, type ApiHarness, type LoggedIn } from '../support/api-harness';
-import { contextFor, horizontalOverflow, launchChromium, pick, SCREENSHOTS } from '../support/ui-browser';
+import { contextFor, horizontalOverflow, launchChromium, pick, SAVE_ZH, SCREENSHOTS } from '../support/ui-browser';
 
 // antd spaces out a two-character Chinese label ("保 存").
-const SAVE = /^保\s?存$/;
+const SAVE = SAVE_ZH;
 const CREATE = /^创\s?建$/;
 
 describe('intake administration in Chromium', () => {

@@ -10,7 +10,7 @@ import { randomUUID } from 'node:crypto';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startApiHarness, type ApiHarness, type LoggedIn } from '../support/api-harness';
-import { formItem, pick } from '../support/ui-browser';
+import { formItem, pick, SAVE_ZH } from '../support/ui-browser';
 
 const SHOTS = '.data/test/screenshots';
 
@@ -76,7 +76,7 @@ describe('notification settings in Chromium', () => {
     await mine.getByLabel('免打扰结束').fill('07:30');
     await mine.getByLabel('每日摘要时间').fill('08:30');
     await mine.getByText('English', { exact: true }).click();
-    await mine.getByRole('button', { name: /^保\s?存$/ }).click();
+    await mine.getByRole('button', { name: SAVE_ZH }).click();
     await mine.getByText('已保存。').waitFor();
 
     const saved = await staff.get('/api/me/notification-preferences');
@@ -91,7 +91,7 @@ describe('notification settings in Chromium', () => {
 
     // A malformed address: the browser refuses to send the form, and nothing is saved.
     await mine.getByLabel('电子邮箱').fill('not-an-address');
-    await mine.getByRole('button', { name: /^保\s?存$/ }).click();
+    await mine.getByRole('button', { name: SAVE_ZH }).click();
     expect(await mine.getByLabel('电子邮箱').evaluate((input: HTMLInputElement) => input.validity.typeMismatch)).toBe(true);
     expect(await mine.getByText('已保存。').count()).toBe(0);
     expect((await staff.get('/api/me/notification-preferences')).body).toMatchObject({ email: 'li.qiang@example.gov.cn' });
@@ -111,7 +111,7 @@ describe('notification settings in Chromium', () => {
     await form.getByLabel('免打扰开始').fill('21:00');
     await form.getByLabel('免打扰结束').fill('08:00');
     await form.getByLabel('时区').fill('Asia/Urumqi');
-    await form.getByRole('button', { name: /^保\s?存$/ }).click();
+    await form.getByRole('button', { name: SAVE_ZH }).click();
     await form.getByText('已保存。').waitFor();
     expect((await admin.get(`/api/departments/${department.id}/notification-channels`)).body).toMatchObject({
       emailEnabled: false,
@@ -122,7 +122,7 @@ describe('notification settings in Chromium', () => {
     });
 
     await form.getByLabel('时区').fill('Mars/Olympus');
-    await form.getByRole('button', { name: /^保\s?存$/ }).click();
+    await form.getByRole('button', { name: SAVE_ZH }).click();
     // Named at its field, in the page's language.
     await expect.poll(() => formItem(form, '时区').locator('.ant-form-item-explain-error').textContent()).toBe('IANA 时区名，如 Asia/Shanghai');
     expect((await admin.get(`/api/departments/${department.id}/notification-channels`)).body).toMatchObject({ timeZone: 'Asia/Urumqi' });

@@ -156,3 +156,10 @@ export async function dialogSaved(page: Page) {
     throw new Error(`the dialog stayed open: ${said.join(' | ') || '(nothing said)'}`);
   }
 }
+
+/**
+ * The Chinese "Save" button by its accessible name: antd spaces a two-character label ("保 存"), and a
+ * button that was loading can keep its loading icon (aria-label "loading") in the DOM while the icon's
+ * leave animation waits for a transition end that a loaded machine may never deliver: "loading 保 存".
+ */
+export const SAVE_ZH = /(^|\s)保\s?存$/;
