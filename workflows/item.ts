@@ -7,6 +7,7 @@ import {
   continueAsNew,
   currentUpdateInfo,
   log,
+  patched,
   proxyActivities,
   setHandler,
   upsertSearchAttributes,
@@ -43,6 +44,7 @@ import {
   type ItemInput,
   type ItemWire,
 } from './item-definitions';
+import { HAND_OVER_AT_MESSAGES, historyTooLong } from './hand-over';
 import { itemEventOf } from './item-events';
 import { ItemOutbox } from './item-outbox';
 import type { OutboxActivities } from './outbox-contract';
@@ -103,6 +105,8 @@ class ItemRun {
   readonly recent: RecentUpdates<ItemWire>;
   readonly outbox: ItemOutbox;
   state!: ItemState;
+  /** The history has called for continue-as-new, as read where a message was applied (hand-over.ts). */
+  handOverDue = false;
 
   constructor(readonly input: ItemInput) {
     const carried: ItemCarried | undefined = input.carried;
@@ -123,6 +127,7 @@ class ItemRun {
       const { state, effects } = applyItemEvent(this.state, event, event.at);
       this.state = state;
       this.carryOut(effects, event.at);
+      this.handOverDue ||= historyTooLong(this.input.options.continueAsNewAfterEvents);
     } catch (error) {
       if (error instanceof ItemRuleError) throw ruleFailure(error.violation);
       throw asFailure(error);
@@ -217,9 +222,10 @@ function wireHandlers(run: ItemRun) {
 // ---- Lifecycle: open → completed/cancelled → (archive period) → archived, tasks released ----
 async function lifecycle(run: ItemRun): Promise<ItemWire> {
   const { options } = run.input;
-  const historyTooLong = () =>
-    workflowInfo().continueAsNewSuggested ||
-    (options.continueAsNewAfterEvents !== undefined && workflowInfo().historyLength > options.continueAsNewAfterEvents);
+  // In a condition, only what messages set (patch hand-over-at-messages); at the loop's steps, the history itself.
+  const atMessages = patched(HAND_OVER_AT_MESSAGES);
+  const tooLong = () => (atMessages && run.handOverDue) || historyTooLong(options.continueAsNewAfterEvents);
+  const tooLongInCondition = atMessages ? () => run.handOverDue : tooLong;
   const idle = () => allHandlersFinished() && run.outbox.idle;
   const continueWithCarriedState = async (): Promise<never> => {
     await condition(idle);
@@ -230,18 +236,18 @@ async function lifecycle(run: ItemRun): Promise<ItemWire> {
   const reopened = () => !isFinishedItem(run.state) && run.state.status !== 'archived';
   for (;;) {
     while (reopened()) {
-      if (historyTooLong()) await continueWithCarriedState();
-      await condition(() => isFinishedItem(run.state) || historyTooLong());
+      if (tooLong()) await continueWithCarriedState();
+      await condition(() => isFinishedItem(run.state) || tooLongInCondition());
     }
     if (run.state.status === 'archived') break;
     const archiveAt = archiveDueAt(run.state, options.archiveAfterMs, Date.now());
     let due = false;
     for (;;) {
-      if (historyTooLong()) await continueWithCarriedState();
+      if (tooLong()) await continueWithCarriedState();
       const now = Date.now();
       due = now >= archiveAt;
       if (due || reopened()) break;
-      if (!(await condition(() => historyTooLong() || reopened(), archiveAt - now))) {
+      if (!(await condition(() => tooLongInCondition() || reopened(), archiveAt - now))) {
         due = true;
         break;
       }

@@ -9,6 +9,7 @@ import { RecentUpdates } from './recent-updates';
 import { asFailure, ruleFailure } from './rule-failure';
 import type { TaskCarried, TaskInput, UrgeEscalation } from './task-definitions';
 import { TaskOutbox } from './task-outbox';
+import { historyTooLong } from './hand-over';
 import { WakeUpTimer } from './wake-up-timer';
 import type { TaskWire } from '../domain';
 
@@ -56,6 +57,11 @@ export class TaskRun {
   state: TaskState;
   urge: UrgeEscalation | null;
   released = false;
+  /**
+   * The history has called for continue-as-new, as read where a message was applied (patch
+   * hand-over-at-messages, hand-over.ts), never inside a condition.
+   */
+  handOverDue = false;
 
   constructor(readonly input: TaskInput) {
     const carried: TaskCarried | undefined = input.carried;
@@ -113,6 +119,11 @@ export class TaskRun {
     this.outbox.project();
     this.outbox.tellItem(openTransfer);
     this.timer.changed(at);
+    this.handOverDue ||= this.historyTooLong();
+  }
+
+  historyTooLong(): boolean {
+    return historyTooLong(this.input.options.continueAsNewAfterEvents);
   }
 
   private openTransfer(effect: Extract<TaskEffect, { type: 'open_transfer_task' }>, actor: Actor, at: Instant): TaskChangedArgs['openTransfer'] {

@@ -1,32 +1,32 @@
 // One department task: its lights driven by one re-armable wake-up timer, every action an Update
 // checked by the domain rules before it enters history, every change projected, notified and told
 // to the item workflow by the outbox (task-run.ts, task-handlers.ts, task-outbox.ts).
-import { allHandlersFinished, condition, continueAsNew, workflowInfo } from '@temporalio/workflow';
+import { allHandlersFinished, condition, continueAsNew, patched } from '@temporalio/workflow';
 import { isClosedStatus, taskToWire } from '../domain';
 import type { TaskWire } from '../domain';
 import type { TaskInput } from './task-definitions';
 import { wireTaskHandlers } from './task-handlers';
+import { HAND_OVER_AT_MESSAGES } from './hand-over';
 import { TaskRun } from './task-run';
 
 export type { TaskInput } from './task-definitions';
 
 /** Sleeps from wake-up to wake-up until the item releases the closed task or history grows too long. */
 async function wakeUps(run: TaskRun): Promise<TaskWire> {
-  const { options } = run.input;
-  const historyTooLong = () =>
-    workflowInfo().continueAsNewSuggested ||
-    (options.continueAsNewAfterEvents !== undefined && workflowInfo().historyLength > options.continueAsNewAfterEvents);
+  const atMessages = patched(HAND_OVER_AT_MESSAGES);
+  const handOver = atMessages ? () => run.handOverDue || run.historyTooLong() : () => run.historyTooLong();
+  const interrupt = atMessages ? () => run.released || run.handOverDue : () => run.released || run.historyTooLong();
   const idle = () => allHandlersFinished() && run.outbox.idle;
   for (;;) {
     if (run.released && isClosedStatus(run.state.status)) {
       await condition(idle);
       return taskToWire(run.state);
     }
-    if (historyTooLong()) {
+    if (handOver()) {
       await condition(idle);
       return continueAsNew<typeof task>({ ...run.input, carried: run.carried() });
     }
-    if (await run.timer.sleep(() => run.released || historyTooLong())) run.onWake(Date.now());
+    if (await run.timer.sleep(interrupt)) run.onWake(Date.now());
   }
 }
 

@@ -1,0 +1,17 @@
+// When a workflow hands over to a fresh run (continue-as-new), for the task and the item alike.
+import { workflowInfo } from '@temporalio/workflow';
+
+/**
+ * Patch: the history's length is read only where a message is applied or a wake-up handled, never in
+ * a condition. A condition is checked again on every activation, a query's included, which a replay
+ * does not repeat: a live worker could see the history too long before the timer that fired in the
+ * same workflow task and hand over without the wake-up, where the replay took the wake-up
+ * (tests/replay/known-issues/). Runs recorded before it read the length in their conditions.
+ */
+export const HAND_OVER_AT_MESSAGES = 'hand-over-at-messages';
+
+/** Temporal suggests continue-as-new, or the history passed the run's own limit (tests set one). */
+export function historyTooLong(limit: number | undefined): boolean {
+  const info = workflowInfo();
+  return info.continueAsNewSuggested || (limit !== undefined && info.historyLength > limit);
+}
