@@ -66,10 +66,17 @@ describe('lights by durable timers', () => {
   it('a wake-up falling due in the workflow task that continues as new still turns the light, and the run replays', async () => {
     // Every workflow task after the first finds the history too long (more than 5 events), so the one the
     // warning timer wakes is also the one that continues as new. Live and in replay alike, the light
-    // must turn before the run hands over.
+    // must turn before the run hands over, queries or not.
     const { specs, taskHandles } = await h.launch({ tasks: [{ dueInMs: 4_000, policy: { warnBeforeMs: 2_000 } }], options: { continueAsNewAfterEvents: 5 } });
     const firstRun = (await eventually(() => taskHandles[0]!.describe(), () => true)).runId;
+    // Queries all along, as the API's readers make them: each is an activation that re-checks conditions.
+    let querying = true;
+    const queries = (async () => {
+      while (querying) await taskHandles[0]!.query(taskStateQuery).catch(() => null);
+    })();
     const changes = await eventually(() => lightChanges(specs[0]!.id), (c) => c.length >= 2, 10_000);
+    querying = false;
+    await queries;
     expect(changes.map((c) => c.to)).toEqual(['yellow', 'red']);
     expect(changes[0]!.at.getTime() - (specs[0]!.dueAt - 2_000)).toBeLessThan(ON_TIME_MS);
     const run = h.client.workflow.getHandle(taskHandles[0]!.workflowId, firstRun);
