@@ -7,10 +7,14 @@
  * rejects those with `UnprocessedUpdate`. Such an Update never entered history, so it is sent again
  * under the same Update id: it applies once (the server deduplicates by id, the workflow by its cache
  * of recent ids), and the caller gets the answer instead of a lost action.
+ *
+ * A task's workflow is started by its item moments after the launch answered: an action on a task
+ * that quick (or on a loaded machine) can find no workflow yet. It is asked again for a few seconds
+ * before "not found" is taken to mean what it says.
  */
 import { setTimeout as sleep } from 'node:timers/promises';
 import { WorkflowUpdateFailedError, type WorkflowHandle } from '@temporalio/client';
-import { ApplicationFailure, type UpdateDefinition } from '@temporalio/common';
+import { ApplicationFailure, WorkflowNotFoundError, type UpdateDefinition } from '@temporalio/common';
 
 /** The server's verdict on an Update handed to a worker that answered neither accept nor reject. */
 export function wasNeverProcessed(error: unknown): boolean {
@@ -20,7 +24,15 @@ export function wasNeverProcessed(error: unknown): boolean {
 }
 
 const ATTEMPTS = 6;
+/** 50 ms doubling: 6.35 s in all before a missing workflow is reported as missing. */
+const NOT_FOUND_ATTEMPTS = 8;
 const FIRST_PAUSE_MS = 50;
+
+function attemptsFor(error: unknown): number {
+  if (wasNeverProcessed(error)) return ATTEMPTS;
+  if (error instanceof WorkflowNotFoundError) return NOT_FOUND_ATTEMPTS;
+  return 1;
+}
 
 type UpdateSender = Pick<WorkflowHandle, 'executeUpdate'>;
 
@@ -33,7 +45,7 @@ export async function deliverUpdate<Ret, Args extends [unknown, ...unknown[]]>(
     try {
       return await handle.executeUpdate(update, options);
     } catch (error) {
-      if (!wasNeverProcessed(error) || attempt === ATTEMPTS) throw error;
+      if (attempt >= attemptsFor(error)) throw error;
       await sleep(FIRST_PAUSE_MS * 2 ** (attempt - 1));
     }
   }

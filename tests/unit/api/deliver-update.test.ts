@@ -1,6 +1,6 @@
 // deliverUpdate sends again, under the same Update id, only an Update the server says no worker answered.
 import { WorkflowUpdateFailedError } from '@temporalio/client';
-import { ApplicationFailure, type UpdateDefinition } from '@temporalio/common';
+import { ApplicationFailure, WorkflowNotFoundError, type UpdateDefinition } from '@temporalio/common';
 import { describe, expect, it } from 'vitest';
 import { deliverUpdate, wasNeverProcessed } from '../../../api/services/temporal/deliver-update';
 
@@ -57,4 +57,15 @@ describe('deliverUpdate', () => {
     expect(wasNeverProcessed(error)).toBe(true);
     expect(handle.calls).toHaveLength(6);
   });
+
+  it('asks a workflow not started yet again (a task moments after its launch), then reports one still missing', async () => {
+    const notYet = () => new WorkflowNotFoundError('workflow not found', 'task-1', undefined);
+    const starting = scriptedHandle([notYet(), notYet(), 'assigned']);
+    await expect(deliverUpdate(starting as never, ping, { args: [1], updateId: 'u' })).resolves.toBe('assigned');
+    expect(starting.calls).toHaveLength(3);
+
+    const missing = scriptedHandle(Array.from({ length: 10 }, notYet));
+    await expect(deliverUpdate(missing as never, ping, { args: [1], updateId: 'u' })).rejects.toBeInstanceOf(WorkflowNotFoundError);
+    expect(missing.calls).toHaveLength(8);
+  }, 15_000);
 });
