@@ -4,6 +4,7 @@
  */
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { Alert, Button, Card, Space, Tag, Typography } from 'antd';
+import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { api, get } from '../../api/client';
 import { currentLang } from '../../app/i18n';
@@ -27,13 +28,21 @@ const RISK = ['ai', 'risk'];
 export function RiskModelCard() {
   const { t } = useTranslation('admin');
   const queryClient = useQueryClient();
+  // After a retrain is asked for, the card polls until it sees a newer run (the queue may take a moment
+  // to record it), and while a run is training.
+  const [awaitingAfter, setAwaitingAfter] = useState<number | null>(null);
   const model = useQuery({
     queryKey: RISK,
     queryFn: ({ signal }) => get<RiskModel>('/api/ai/risk', signal),
-    refetchInterval: (query) => (query.state.data?.latest?.status === 'training' ? 1500 : false),
+    refetchInterval: (query) => {
+      const latest = query.state.data?.latest;
+      const awaiting = awaitingAfter !== null && (latest?.version ?? 0) <= awaitingAfter;
+      return awaiting || latest?.status === 'training' ? 1500 : false;
+    },
   });
   const retrain = useMutation({
     mutationFn: () => api('POST', '/api/ai/risk', { body: {} }),
+    onMutate: () => setAwaitingAfter(model.data?.latest?.version ?? 0),
     onSuccess: () => void queryClient.invalidateQueries({ queryKey: RISK }),
   });
   const data = model.data;
