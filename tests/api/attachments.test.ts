@@ -5,7 +5,7 @@
  * authorised exactly like the task or item the file belongs to.
  */
 import { createHash } from 'node:crypto';
-import { mkdir, mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { deflateSync } from 'node:zlib';
@@ -13,6 +13,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startApiHarness, type ApiHarness, type LoggedIn } from '../support/api-harness';
 import { launchBody } from '../support/item-fixtures';
 import { testConfig } from '../support/services';
+import { storedAttachmentFiles } from '../support/attachment-files';
 import { fillDisk, mountSmallDisk, unmountSmallDisk } from '../support/small-disk';
 
 const MAX_FILE = 64 * 1024;
@@ -70,11 +71,7 @@ async function download(user: LoggedIn, id: string) {
   return { status: res.status, type: res.headers.get('content-type'), disposition: res.headers.get('content-disposition'), bytes: Buffer.from(await res.arrayBuffer()) };
 }
 
-async function storedFiles(): Promise<string[]> {
-  const root = join(dataDir, 'attachments');
-  const dirs = await readdir(root).catch(() => []);
-  return (await Promise.all(dirs.map(async (d) => (await readdir(join(root, d))).map((f) => join(d, f))))).flat();
-}
+const storedFiles = () => storedAttachmentFiles(join(dataDir, 'attachments'));
 
 beforeAll(async () => {
   dataDir = await mkdtemp(join(tmpdir(), 'sv-attachments-'));

@@ -5,12 +5,13 @@
  * `body.file`, never a 500) and left neither a row nor a file, not even a half-written `.part`.
  */
 import { createHash, randomBytes } from 'node:crypto';
-import { readdir, readFile, rm } from 'node:fs/promises';
+import { readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { inArray } from 'drizzle-orm';
 import type { Database } from '../../../db/client';
 import { attachments } from '../../../db/schema/attachments';
+import { storedAttachmentFiles } from '../../support/attachment-files';
 import { fillDisk } from '../../support/small-disk';
 import type { LaunchedItem } from './checks';
 
@@ -67,11 +68,6 @@ export async function diskFullFor(dataDir: string, ms: number): Promise<void> {
   await rm(filler, { force: true });
 }
 
-async function storedFiles(root: string): Promise<string[]> {
-  const dirs = await readdir(root).catch(() => [] as string[]);
-  return (await Promise.all(dirs.map(async (d) => (await readdir(join(root, d))).map((f) => join(d, f))))).flat();
-}
-
 /** What the uploads left: their figures, and every way one of them was lost, doubled or half-written. */
 export async function checkUploads(db: Database, dataDir: string, launched: LaunchedItem[], uploads: Upload[]) {
   const problems: string[] = [];
@@ -82,7 +78,7 @@ export async function checkUploads(db: Database, dataDir: string, launched: Laun
   }
   const root = join(dataDir, 'attachments');
   const rows = await db.select().from(attachments).where(inArray(attachments.itemId, launched.map((l) => l.itemId)));
-  const files = await storedFiles(root);
+  const files = await storedAttachmentFiles(root);
   for (const u of accepted) {
     const row = rows.find((r) => r.id === u.body?.id);
     if (!row || row.sha256 !== u.sha256) problems.push(`accepted upload ${u.body?.id}: row ${row ? 'with another sha256' : 'missing'}`);
