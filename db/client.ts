@@ -17,8 +17,19 @@ export function postgresClientOf(db: Database): postgres.Sql {
   return (db as Database & { $client: postgres.Sql }).$client;
 }
 
+/**
+ * Seconds a closed connection waits before it connects again, after the pool's `retries`-th failure.
+ * postgres.js's default grows as 3^retries / 100 up to 20 s over a counter the whole pool shares, so
+ * after a Postgres outage of a few seconds every query kept waiting up to 20 s more: API answers hung
+ * and a worker's projection held its workflow task open, which delayed lights (the "stop Postgres"
+ * fault). Capped at 1 s, a query during an outage fails within a second and one right after it succeeds.
+ */
+export function reconnectDelaySeconds(retries: number): number {
+  return (0.5 + Math.random() / 2) * Math.min(0.05 * 2 ** retries, 1);
+}
+
 export function connectDatabase(url: string, options: { max?: number } = {}): DatabaseHandle {
-  const sql = postgres(url, { max: options.max ?? 10, onnotice: () => {} });
+  const sql = postgres(url, { max: options.max ?? 10, onnotice: () => {}, backoff: reconnectDelaySeconds });
   const db = drizzle(sql, { schema });
   return { db, sql, close: () => sql.end({ timeout: 5 }) };
 }

@@ -20,6 +20,15 @@ function databaseRefusal(error: unknown): { status: number; code: ErrorCode; mes
   return null;
 }
 
+/** How postgres.js (and drizzle, in `cause`) says the server cannot be reached or is stopping or starting. */
+const DATABASE_UNREACHABLE = new Set(['ECONNREFUSED', 'ECONNRESET', 'EPIPE', 'CONNECTION_CLOSED', 'CONNECTION_ENDED', 'CONNECTION_DESTROYED', 'CONNECT_TIMEOUT', '57P01', '57P02', '57P03']);
+
+/** The database is down or restarting: nothing the client sent is at fault, and a retry will do (503, not 500). */
+function databaseUnreachable(error: unknown): boolean {
+  const e = error as { code?: unknown; cause?: { code?: unknown } } | null;
+  return [e?.code, e?.cause?.code].some((code) => typeof code === 'string' && DATABASE_UNREACHABLE.has(code));
+}
+
 /** Fastify's refusals of a request body before any schema sees it, in Chinese (its English is its own message). */
 const BODY_REFUSALS_ZH: Record<string, string> = {
   FST_ERR_CTP_INVALID_JSON_BODY: '请求体不是有效的 JSON（或含有 __proto__、constructor 等不允许的键）',
@@ -91,6 +100,19 @@ export function installErrorHandler(app: FastifyInstance) {
       return reply
         .code(fromDatabase.status)
         .send({ error: { code: fromDatabase.code, message: fromDatabase.message } } satisfies ErrorBody);
+    if (databaseUnreachable(error)) {
+      request.log.warn({ err: error }, 'database unreachable');
+      return reply
+        .code(503)
+        .header('retry-after', '5')
+        .send({
+          error: {
+            code: 'unavailable',
+            message: 'The database is not answering; nothing was saved by this request. Retry in a few seconds (with the same Idempotency-Key).',
+            details: { messageZh: '数据库暂时无响应，本次请求未保存任何内容，请稍后重试（使用相同的 Idempotency-Key）。' },
+          },
+        } satisfies ErrorBody);
+    }
     const status = error.statusCode ?? 500;
     if (error.code === 'FST_ERR_CTP_BODY_TOO_LARGE') {
       // Say the limit, in both languages, rather than Fastify's bare "Request body is too large".

@@ -129,13 +129,21 @@ export function installIdempotency(app: FastifyInstance, deps: ApiDeps, options:
     request.idempotencyClaim = null;
     if (reply.statusCode >= 500 || (typeof payload !== 'string' && payload !== null && payload !== undefined && !Buffer.isBuffer(payload))) {
       // Not replayable (server error, or a stream): let a retry run again.
-      await releaseIdempotencyKey(db, scope);
+      // Postgres may be what failed: the key then stays claimed until it is stale (abandonedAfterMs).
+      await releaseIdempotencyKey(db, scope).catch((error: unknown) => request.log.warn({ err: error }, 'idempotency key not released'));
       return payload;
     }
     const body = payload === null || payload === undefined ? '' : payload.toString();
     const contentType = reply.getHeader('content-type');
-    // Stored alongside the audit row, not after it (plugins/commit-before-answer.ts).
-    commitBeforeAnswer(request, completeIdempotencyKey(db, scope, { status: reply.statusCode, body, contentType: typeof contentType === 'string' ? contentType : null }));
+    // Stored alongside the audit row, not after it (plugins/commit-before-answer.ts). When it cannot be
+    // stored (Postgres went away after the work was done) the answer still tells what happened: a 5xx
+    // would have the client believe a done write was refused. The key stays claimed; a retry takes it
+    // over once it is stale and runs again, and the work below dedupes on the same key (Update ids).
+    const answer = { status: reply.statusCode, body, contentType: typeof contentType === 'string' ? contentType : null };
+    commitBeforeAnswer(
+      request,
+      completeIdempotencyKey(db, scope, answer).catch((error: unknown) => request.log.error({ err: error }, 'idempotency answer not stored')),
+    );
     return payload;
   });
 }

@@ -198,15 +198,20 @@ export async function checkFault(
     });
     row.problems.push(...c.problems, ...c.late);
     if (diff.lost + diff.doubled > 0) row.problems.push(`${launched.taskId}: notifications expected [${c.expected}] received [${c.got}]`);
+    if (c.lightsLate > 0) dumpHistories(histories, fault.dumpDir);
     if (fault.verify) await verifyAndRebuild(deps.db, histories, row, fault.dumpDir);
   });
   return row;
 }
 
+/** Keeps an item's histories for the post-mortem (a late light, a history that does not replay), in Temporal's own JSON format. */
+function dumpHistories(histories: ItemHistories, dumpDir: string | undefined): void {
+  if (dumpDir) writeFileSync(join(dumpDir, `history-${histories.itemId}.json`), JSON.stringify(rawExportOf(histories)));
+}
+
 async function verifyAndRebuild(db: Database, histories: ItemHistories, row: FaultRow, dumpDir?: string) {
   const report = await verifyItem(db, histories);
-  // A history today's code does not replay is kept for the post-mortem, in Temporal's own JSON format.
-  if (!report.replay.ok && dumpDir) writeFileSync(join(dumpDir, `history-${histories.itemId}.json`), JSON.stringify(rawExportOf(histories)));
+  if (!report.replay.ok) dumpHistories(histories, dumpDir);
   const problems = [
     ...report.replay.details.filter((d) => !d.ok).map((d) => `${d.workflowId}: replay ${d.error}`),
     ...report.replay.fold.problems,

@@ -24,6 +24,7 @@ import { runMigrations } from '../../../db/migrate';
 import { verifyAuditChain } from '../../../db/queries/audit-log';
 import { insertWebhook } from '../../../db/queries/notifications';
 import { tasks } from '../../../db/schema/items';
+import { taskStateQuery, taskWorkflowId } from '../../../workflows/definitions';
 import { departments, users, type Role } from '../../../db/schema/org';
 import { startCluster, type Cluster } from '../../../scripts/cluster';
 import { repoRoot } from '../../../scripts/dev-settings';
@@ -200,6 +201,26 @@ async function settle(launched: LaunchedItem[], hookPath: string) {
   }
 }
 
+/**
+ * Waits (at most 60 s) until every task's read-model row has the version its workflow has: a change
+ * made during an outage is projected by a retry after it (at most the retry's 10 s cap later), and
+ * only then does the read model agree with Temporal.
+ */
+async function untilProjected(launched: LaunchedItem[]) {
+  const deadline = Date.now() + 60_000;
+  while (Date.now() < deadline) {
+    const ids = launched.map((l) => l.taskId);
+    const rows = await database.db.select({ id: tasks.id, version: tasks.version }).from(tasks).where(inArray(tasks.id, ids));
+    const projected = new Map(rows.map((r) => [r.id, r.version]));
+    const behind = await inParallel(ids, 8, async (id) => {
+      const state = await client.workflow.getHandle(taskWorkflowId(id)).query(taskStateQuery);
+      return projected.get(id) === state.version ? 0 : 1;
+    });
+    if (behind.every((b) => b === 0)) return;
+    await sleep(1_000);
+  }
+}
+
 /** Launches the load, injects the fault at the window's start, checks everything, records a row. */
 async function runFault(name: string, inject: (launched: LaunchedItem[]) => Promise<string[] | void>) {
   const launchBudgetMs = 8_000 + profile.items * profile.launchMsPerItem;
@@ -218,6 +239,7 @@ async function runFault(name: string, inject: (launched: LaunchedItem[]) => Prom
   await sleep(2_000);
   await clients.stop();
   await settle(launched, hookPath);
+  await untilProjected(launched);
   await sleep(3_000); // time for a doubled delivery (a retry, another worker's copy) to arrive
   const deliveries = receiver.received.filter((d) => d.path === hookPath);
   const row = await checkFault({ client, db: database.db }, { name, faultMs, launched, submissions: clients.submissions, deliveries, verify: profile.verify, dumpDir: stateDir });
