@@ -38,7 +38,14 @@ export interface FaultRow {
   maxLightLateMs: number;
   deliveriesExpected: number;
   deliveries: number;
+  /**
+   * Deliveries that arrived again under the same delivery id: a worker killed between the webhook's
+   * answer and recording it sent it once more (at least once; jobs/notifications/deliver.ts). A
+   * receiver that keys on `x-supervision-delivery`, as the webhook contract asks, sees it once.
+   */
+  resent: number;
   lost: number;
+  /** Notifications delivered twice under different ids (the platform deciding one event twice). */
   doubled: number;
   stateDifferences: number;
   verifyDifferences: number;
@@ -180,15 +187,22 @@ export async function checkFault(
 ): Promise<FaultRow> {
   const row: FaultRow = {
     fault: fault.name, items: fault.launched.length, faultMs: fault.faultMs, accepted: 0, applied: 0, refused: 0, refusedApplied: 0,
-    lights: 0, lightsLate: 0, maxLightLateMs: 0, deliveriesExpected: 0, deliveries: fault.deliveries.length, lost: 0, doubled: 0,
+    lights: 0, lightsLate: 0, maxLightLateMs: 0, deliveriesExpected: 0, deliveries: fault.deliveries.length, resent: 0, lost: 0, doubled: 0,
     stateDifferences: 0, verifyDifferences: 0, rebuildDifferences: 0, problems: [],
   };
-  const ids = fault.deliveries.map((d) => d.deliveryId);
-  row.doubled += ids.length - new Set(ids).size;
+  // What a receiver keying on the delivery id keeps: the first arrival of each id.
+  const seen = new Set<string>();
+  const distinct: Delivery[] = [];
+  for (const d of fault.deliveries) {
+    if (d.deliveryId !== '' && seen.has(d.deliveryId)) continue;
+    seen.add(d.deliveryId);
+    distinct.push(d);
+  }
+  row.resent = fault.deliveries.length - distinct.length;
   // Three items at a time: loading and replaying histories waits on Temporal as much as on the CPU.
   await inParallel(fault.launched, 3, async (launched) => {
     const histories = await loadItemHistories(deps, launched.itemId);
-    const c = checkItemHistory(histories, launched, fault.submissions, fault.deliveries, fault.faultMs + 2_000);
+    const c = checkItemHistory(histories, launched, fault.submissions, distinct, fault.faultMs + 2_000);
     const diff = listDifference(c.expected, c.got);
     Object.assign(row, {
       accepted: row.accepted + c.accepted, applied: row.applied + c.applied, refused: row.refused + c.refused, refusedApplied: row.refusedApplied + c.refusedApplied,
@@ -211,12 +225,12 @@ function dumpHistories(histories: ItemHistories, dumpDir: string | undefined): v
 
 async function verifyAndRebuild(db: Database, histories: ItemHistories, row: FaultRow, dumpDir?: string) {
   const report = await verifyItem(db, histories);
-  if (!report.replay.ok) dumpHistories(histories, dumpDir);
   const problems = [
     ...report.replay.details.filter((d) => !d.ok).map((d) => `${d.workflowId}: replay ${d.error}`),
     ...report.replay.fold.problems,
     ...report.readModel.differences.map((d) => `${d.table} ${d.id} ${d.field}: read model ${JSON.stringify(d.readModel)}, workflow ${JSON.stringify(d.workflow)}`),
   ];
+  if (problems.length > 0) dumpHistories(histories, dumpDir);
   row.verifyDifferences += problems.length;
   row.problems.push(...problems);
   const rebuilt = await rebuildDifferences(db, histories);
@@ -226,10 +240,10 @@ async function verifyAndRebuild(db: Database, histories: ItemHistories, row: Fau
 
 /** The table the suite prints: one line per fault. */
 export function faultTable(rows: FaultRow[]): string {
-  const head = ['fault', 'items', 'fault s', 'accepted', 'applied', 'refused', 'refused applied', 'lights', 'late', 'max late s', 'deliveries exp/got', 'lost', 'doubled', 'state diff', 'verify diff', 'rebuild diff'];
+  const head = ['fault', 'items', 'fault s', 'accepted', 'applied', 'refused', 'refused applied', 'lights', 'late', 'max late s', 'deliveries exp/got', 'resent (same id)', 'lost', 'doubled', 'state diff', 'verify diff', 'rebuild diff'];
   const lines = rows.map((r) => [
     r.fault, r.items, (r.faultMs / 1000).toFixed(1), r.accepted, r.applied, r.refused, r.refusedApplied, r.lights, r.lightsLate,
-    (r.maxLightLateMs / 1000).toFixed(1), `${r.deliveriesExpected}/${r.deliveries}`, r.lost, r.doubled, r.stateDifferences, r.verifyDifferences, r.rebuildDifferences,
+    (r.maxLightLateMs / 1000).toFixed(1), `${r.deliveriesExpected}/${r.deliveries}`, r.resent, r.lost, r.doubled, r.stateDifferences, r.verifyDifferences, r.rebuildDifferences,
   ].map(String));
   const all = [head, ...lines];
   const widths = head.map((_, i) => Math.max(...all.map((l) => l[i]!.length)));
