@@ -55,6 +55,38 @@ function localActivityFact(e: HistoryEvent): Fact {
 /** The marker name Temporal's core SDK gives a completed local activity. */
 const LOCAL_ACTIVITY_MARKER = 'core_local_activity';
 
+type Duration = { seconds?: unknown; nanos?: number | null } | null | undefined;
+const millisOf = (d: Duration) => (d ? Number(d.seconds ?? 0) * 1000 + Math.floor((d.nanos ?? 0) / 1_000_000) : -1);
+
+/**
+ * The ids of the timers that only wait out a local activity's retry backoff. A failed attempt whose
+ * backoff is longer than the local retry threshold leaves a marker with that backoff, and the SDK
+ * starts a timer of the same length in the same workflow task to schedule the next attempt. Such a
+ * timer wakes no workflow code: the task's wake-up loop sleeps on its own timer, so when it fires
+ * there is no light to tick (a fold that ticked there recorded a light the workflow did not).
+ */
+export function backoffTimerIds(events: readonly HistoryEvent[]): Set<string> {
+  const ids = new Set<string>();
+  let waiting: number[] = [];
+  for (const e of events) {
+    if (e.eventType === EventType.EVENT_TYPE_WORKFLOW_TASK_STARTED) waiting = [];
+    const marker = e.markerRecordedEventAttributes;
+    if (e.eventType === EventType.EVENT_TYPE_MARKER_RECORDED && marker?.markerName === LOCAL_ACTIVITY_MARKER) {
+      const data = decodePayloads(marker.details?.data)[0] as { backoff?: Duration } | undefined;
+      if (data?.backoff) waiting.push(millisOf(data.backoff));
+    }
+    const timer = e.timerStartedEventAttributes;
+    if (e.eventType === EventType.EVENT_TYPE_TIMER_STARTED && timer) {
+      const at = waiting.indexOf(millisOf(timer.startToFireTimeout as Duration));
+      if (at >= 0) {
+        waiting.splice(at, 1);
+        ids.add(timer.timerId ?? '');
+      }
+    }
+  }
+  return ids;
+}
+
 /** What one history event means to the audit. */
 export function factOf(e: HistoryEvent): Fact {
   switch (e.eventType) {

@@ -29,7 +29,7 @@ import {
   type FollowDeadlineArgs,
   type TaskInput,
 } from '../workflows/task-definitions';
-import { eventIdOf, eventTimeOf, eventTypeName, factOf, type Fact } from './decode';
+import { backoffTimerIds, eventIdOf, eventTimeOf, eventTypeName, factOf, type Fact } from './decode';
 import { EventType, eventsOf, type HistoryEvent, type RecordedRun, type WorkflowKind } from '../archive/histories';
 
 /** One history event of one run, with its place in the workflow's chain of runs. */
@@ -105,10 +105,12 @@ export function rawEventsOf(runs: readonly RecordedRun[]): RawEvent[] {
   const out: RawEvent[] = [];
   for (const run of runs) {
     const events = eventsOf(run.history);
+    const backoffTimers = backoffTimerIds(events);
     for (const [index, event] of events.entries()) {
       // A workflow task that timed out or failed (a worker too busy, or killed) ran nothing that
       // counts: its signals and timers are handed to the next attempt, at that attempt's clock.
       const lost = event.eventType === EventType.EVENT_TYPE_WORKFLOW_TASK_STARTED && WASTED.has(events[index + 1]?.eventType ?? 0);
+      const fact = lost ? ({ kind: 'other' } as const) : factOf(event);
       out.push({
         workflowId: run.workflowId,
         runId: run.runId,
@@ -117,7 +119,8 @@ export function rawEventsOf(runs: readonly RecordedRun[]): RawEvent[] {
         eventId: eventIdOf(event),
         time: eventTimeOf(event),
         event,
-        fact: lost ? { kind: 'other' } : factOf(event),
+        // A local activity's retry timer wakes no workflow code (decode.ts backoffTimerIds).
+        fact: fact.kind === 'timer_fired' && backoffTimers.has(fact.timerId) ? { kind: 'other' } : fact,
       });
     }
   }

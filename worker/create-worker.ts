@@ -22,14 +22,8 @@ export async function createSupervisionWorker(options: {
     // it to the shared queue (default 10 s): after a SIGKILL, every timer of a workflow that worker
     // had cached fires that much late. Too short hurts a live but busy worker: its task moves to the
     // shared queue and is replayed from scratch, which under load (500 items' timers during a Postgres
-    // stop) cascaded into workflow-task timeouts. 5 s: a dead worker costs 5 s once, a busy one nothing.
+    // stop) cascaded into workflow-task timeouts. 5 s: a dead worker costs 5 s once, and a busy one keeps its tasks more often.
     stickyQueueScheduleToStartTimeout: '5s',
-    // A workflow task stays open while its local activities (projection, telling the item) run and
-    // retry once locally: during a Postgres stop each holds its slot ~2 s without using the CPU. The
-    // SDK's 40 slots then filled up and due timers queued behind them (the SDK's own tuning notes
-    // reach their best at 120).
-    maxConcurrentWorkflowTaskExecutions: 120,
-    maxConcurrentLocalActivityExecutions: 120,
     activities: createActivities(options.deps),
   });
   return { worker, connection };

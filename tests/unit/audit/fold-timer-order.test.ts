@@ -73,3 +73,48 @@ describe('audit fold: a workflow task that timed out', () => {
     expect(fold.state).toMatchObject({ startedAt: ranAt, signDueAt: ranAt + input.task.policy.signWithinMs });
   });
 });
+
+describe('audit fold: a local activity retry timer', () => {
+  // The projection failed (Postgres down) and its next attempt waits on a 2 s timer; the workflow's own
+  // wake-up is set for the sign-in deadline. The retry timer fires after that deadline has passed,
+  // but wakes no workflow code: the workflow turns the light when its own timer fires, not before.
+  const time = (ms: number) => ({ seconds: Math.floor(ms / 1000), nanos: (ms % 1000) * 1_000_000 });
+  const payloads = (value: unknown) => ({ payloads: [defaultPayloadConverter.toPayload(value)] });
+  const deadline = T0 + input.task.policy.signWithinMs;
+  const failedAt = deadline - 1_000;
+  const ownWakeUp = deadline + 5_000; // the wake-up timer fired late (a busy server)
+  const history = {
+    events: [
+      { eventId: 1, eventTime: time(T0), eventType: EventType.EVENT_TYPE_WORKFLOW_EXECUTION_STARTED, workflowExecutionStartedEventAttributes: { input: payloads(input) } },
+      { eventId: 2, eventTime: time(T0), eventType: EventType.EVENT_TYPE_WORKFLOW_TASK_STARTED },
+      { eventId: 3, eventTime: time(T0), eventType: EventType.EVENT_TYPE_WORKFLOW_TASK_COMPLETED },
+      { eventId: 4, eventTime: time(T0), eventType: EventType.EVENT_TYPE_TIMER_STARTED, timerStartedEventAttributes: { timerId: '1', startToFireTimeout: time(deadline - T0) } },
+      { eventId: 5, eventTime: time(failedAt), eventType: EventType.EVENT_TYPE_WORKFLOW_TASK_STARTED },
+      { eventId: 6, eventTime: time(failedAt), eventType: EventType.EVENT_TYPE_WORKFLOW_TASK_COMPLETED },
+      {
+        eventId: 7,
+        eventTime: time(failedAt),
+        eventType: EventType.EVENT_TYPE_MARKER_RECORDED,
+        markerRecordedEventAttributes: { markerName: 'core_local_activity', details: { data: payloads({ activity_type: 'projectTask', attempt: 2, backoff: { seconds: 2, nanos: 0 } }) } },
+      },
+      { eventId: 8, eventTime: time(failedAt), eventType: EventType.EVENT_TYPE_TIMER_STARTED, timerStartedEventAttributes: { timerId: '2', startToFireTimeout: time(2_000) } },
+      { eventId: 9, eventTime: time(failedAt + 2_000), eventType: EventType.EVENT_TYPE_TIMER_FIRED, timerFiredEventAttributes: { timerId: '2' } },
+      { eventId: 10, eventTime: time(failedAt + 2_000), eventType: EventType.EVENT_TYPE_WORKFLOW_TASK_STARTED },
+      { eventId: 11, eventTime: time(failedAt + 2_010), eventType: EventType.EVENT_TYPE_WORKFLOW_TASK_COMPLETED },
+      { eventId: 12, eventTime: time(ownWakeUp), eventType: EventType.EVENT_TYPE_TIMER_FIRED, timerFiredEventAttributes: { timerId: '1' } },
+      { eventId: 13, eventTime: time(ownWakeUp), eventType: EventType.EVENT_TYPE_WORKFLOW_TASK_STARTED },
+    ],
+  } as unknown as RecordedRun['history'];
+  const run = (events: number) => [{ workflowId: 'task-t1', runId: 'r1', kind: 'task' as const, runIndex: 0, history: { events: (history.events ?? []).slice(0, events) } as RecordedRun['history'] }];
+
+  it('does not tick when the retry timer fires, though the deadline has passed', () => {
+    const fold = foldTask(rawEventsOf(run(11)));
+    expect(fold.state).toMatchObject({ version: 0, light: 'green' });
+  });
+
+  it('ticks at the workflow task its own wake-up timer started, as the workflow did', () => {
+    const fold = foldTask(rawEventsOf(run(13)));
+    expect(fold.state).toMatchObject({ version: 1, light: 'yellow' });
+    expect(fold.entries.filter((e) => e.action === 'light_changed').map((e) => e.at)).toEqual([ownWakeUp]);
+  });
+});
