@@ -108,8 +108,8 @@ export function installErrorHandler(app: FastifyInstance) {
         .send({
           error: {
             code: 'unavailable',
-            message: 'The database is not answering; nothing was saved by this request. Retry in a few seconds (with the same Idempotency-Key).',
-            details: { messageZh: '数据库暂时无响应，本次请求未保存任何内容，请稍后重试（使用相同的 Idempotency-Key）。' },
+            message: 'The database is not answering. Retry in a few seconds with the same Idempotency-Key: a retry never applies a write twice.',
+            details: { messageZh: '数据库暂时无响应，请稍后用相同的 Idempotency-Key 重试：重试不会重复办理。' },
           },
         } satisfies ErrorBody);
     }

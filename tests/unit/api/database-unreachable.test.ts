@@ -31,7 +31,7 @@ describe('database unreachable', () => {
     expect(response.headers['retry-after']).toBe('5');
     const body = response.json();
     expect(body.error.code).toBe('unavailable');
-    expect(body.error.message).toContain('nothing was saved');
+    expect(body.error.message).toContain('same Idempotency-Key');
     expect(body.error.details.messageZh).toContain('数据库暂时无响应');
   });
 
