@@ -51,6 +51,8 @@ export interface FaultRow {
   verifyDifferences: number;
   rebuildDifferences: number;
   problems: string[];
+  /** Each light recorded later than the fault's length + 2 s, in words (counted in `lightsLate`). */
+  late: string[];
 }
 
 const isAccepted = (status: number) => status >= 200 && status < 300;
@@ -188,7 +190,7 @@ export async function checkFault(
   const row: FaultRow = {
     fault: fault.name, items: fault.launched.length, faultMs: fault.faultMs, accepted: 0, applied: 0, refused: 0, refusedApplied: 0,
     lights: 0, lightsLate: 0, maxLightLateMs: 0, deliveriesExpected: 0, deliveries: fault.deliveries.length, resent: 0, lost: 0, doubled: 0,
-    stateDifferences: 0, verifyDifferences: 0, rebuildDifferences: 0, problems: [],
+    stateDifferences: 0, verifyDifferences: 0, rebuildDifferences: 0, problems: [], late: [],
   };
   // What a receiver keying on the delivery id keeps: the first arrival of each id.
   const seen = new Set<string>();
@@ -210,7 +212,8 @@ export async function checkFault(
       deliveriesExpected: row.deliveriesExpected + c.expected.length, lost: row.lost + diff.lost, doubled: row.doubled + diff.doubled,
       stateDifferences: row.stateDifferences + c.problems.length,
     });
-    row.problems.push(...c.problems, ...c.late);
+    row.problems.push(...c.problems);
+    row.late.push(...c.late);
     if (diff.lost + diff.doubled > 0) row.problems.push(`${launched.taskId}: notifications expected [${c.expected}] received [${c.got}]`);
     if (c.lightsLate > 0) dumpHistories(histories, fault.dumpDir);
     if (fault.verify) await verifyAndRebuild(deps.db, histories, row, fault.dumpDir);
