@@ -21,6 +21,17 @@ export interface NotificationProcessorDeps {
 }
 
 /**
+ * How soon a job held by a worker that died (SIGKILL, a lost machine) is handed to another, and how
+ * often. BullMQ's defaults (a 30 s lock, a stall check every 30 s, one stall allowed) held a red light's
+ * notification up to a minute after its worker was killed, and a job whose worker died twice was
+ * failed, never sent. Here a dead worker's job is taken again within ~20 s (the lock, renewed every
+ * 7.5 s while its worker lives, plus one check), up to five times: fan-out and delivery are idempotent
+ * (one ledger row per recipient and channel; a sent delivery is never sent again), so a job taken
+ * from a worker that was only slow costs at most a resend under the same delivery id.
+ */
+const notificationStallPolicy = { lockDuration: 15_000, stalledInterval: 5_000, maxStalledCount: 5 } as const;
+
+/**
  * Runs the notification pipeline's BullMQ worker on its own Redis connection (workers block on it).
  * Any number of processes may run it; jobs are shared out by BullMQ.
  */
@@ -41,7 +52,7 @@ export function startNotificationProcessors(deps: NotificationProcessorDeps) {
       webhookAllowList: parseAllowList(config.WEBHOOK_ALLOW_HOSTS),
       smsEndpoint: config.SMS_ENDPOINT,
     }),
-    { connection, prefix: config.QUEUE_PREFIX, concurrency: deps.concurrency ?? 20 },
+    { connection, prefix: config.QUEUE_PREFIX, concurrency: deps.concurrency ?? 20, ...notificationStallPolicy },
   );
   worker.on('failed', (job, error) => {
     log('notification job failed', { jobId: job?.id, name: job?.name, attemptsMade: job?.attemptsMade, error: error.message });

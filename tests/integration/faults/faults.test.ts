@@ -14,6 +14,7 @@ import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Client, Connection } from '@temporalio/client';
+import { Queue } from 'bullmq';
 import { and, eq, inArray } from 'drizzle-orm';
 import { Runtime } from '@temporalio/worker';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -22,6 +23,7 @@ import { useWorkflowBundle } from '../../../audit/verify';
 import { connectDatabase, type DatabaseHandle } from '../../../db/client';
 import { runMigrations } from '../../../db/migrate';
 import { verifyAuditChain } from '../../../db/queries/audit-log';
+import { queueNames } from '../../../jobs/queues';
 import { insertWebhook } from '../../../db/queries/notifications';
 import { tasks } from '../../../db/schema/items';
 import { taskStateQuery, taskWorkflowId } from '../../../workflows/definitions';
@@ -55,6 +57,7 @@ const profile = {
 const BASE_PORT = Number(process.env.TEST_TEMPORAL_PORT ?? 17233);
 const PASSWORD = 'faults-test-password';
 const NAMESPACE = 'supervision-faults';
+const QUEUE_PREFIX = 'sv-faults';
 
 let stateDir: string;
 /** DATA_DIR, on a 64 MiB tmpfs of its own when this machine allows mounting one (the disk-full fault). */
@@ -118,7 +121,7 @@ beforeAll(async () => {
       TEMPORAL_TASK_QUEUE: 'faults',
       DATABASE_URL: postgres.url,
       REDIS_URL: redis.url,
-      QUEUE_PREFIX: 'sv-faults',
+      QUEUE_PREFIX,
       SESSION_SECRET: 'faults-test-session-secret-0123456789',
       WORKFLOW_BUNDLE_PATH: testServices().workflowBundlePath,
       WEBHOOK_ALLOW_HOSTS: '127.0.0.1',
@@ -187,7 +190,23 @@ async function untilTasksRun(launched: LaunchedItem[], windowStart: number) {
   }
 }
 
-/** Waits until every task's row shows red and the receiver has been quiet for 3 s (at most 2 minutes). */
+/** Jobs of the notifications queue still to run: waiting, delayed, or held by a worker (a killed one's, until BullMQ takes it back). */
+async function notificationsPending(): Promise<number> {
+  const queue = new Queue(queueNames.notifications, { connection: { url: redis.url, maxRetriesPerRequest: 1 }, prefix: QUEUE_PREFIX });
+  queue.on('error', () => {});
+  try {
+    const counts = await queue.getJobCounts('active', 'wait', 'delayed', 'prioritized', 'waiting-children');
+    return Object.values(counts).reduce((a, b) => a + b, 0);
+  } finally {
+    await queue.close();
+  }
+}
+
+/**
+ * Waits (at most 2 minutes) until every task's row shows red, the notifications queue has nothing
+ * left to run (a job a killed worker held counts until another takes it and finishes), and the
+ * receiver has been quiet for 3 s.
+ */
 async function settle(launched: LaunchedItem[], hookPath: string) {
   const deadline = Date.now() + 120_000;
   let last = -1;
@@ -199,9 +218,10 @@ async function settle(launched: LaunchedItem[], hookPath: string) {
       .select({ id: tasks.id })
       .from(tasks)
       .where(and(inArray(tasks.id, launched.map((l) => l.taskId)), eq(tasks.light, 'red')));
-    if (reds.length === launched.length && Date.now() - quietSince > 3_000) return;
+    if (reds.length === launched.length && Date.now() - quietSince > 3_000 && (await notificationsPending()) === 0) return;
     await sleep(500);
   }
+  console.log(`[faults] settle: after 2 minutes ${await notificationsPending()} notification jobs still to run`);
 }
 
 /**
