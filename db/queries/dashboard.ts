@@ -282,12 +282,46 @@ const rollupColumn: Record<Metric, string> = {
 };
 
 /**
+ * What the roll-up's sums are grouped by: the standing book's (kind, department) or the trend's
+ * month. `months` reads the group from a roll-up row, `facts` from a fact row, `names` are its
+ * columns in the sum; a month group leaves out the months and facts without a date of the field.
+ */
+interface RollupGrouping {
+  months: SQL;
+  facts: SQL;
+  factsGroupBy: SQL;
+  names: SQL;
+  monthsCondition?: SQL;
+  factsCondition?: SQL;
+}
+
+const byKindAndDepartment: RollupGrouping = {
+  months: sql`f.kind, f.department_id`,
+  facts: sql`f.kind, f.department_id`,
+  factsGroupBy: sql`f.kind, f.department_id`,
+  names: sql`x.kind, x.department_id`,
+};
+
+/** Calendar months in China time, as the roll-up's months: standing_book_month() (migration 0012) over the field's date. */
+function byMonthOf(field: DateField): RollupGrouping {
+  const column = dateColumn[field];
+  return {
+    months: sql`f.month_start as period`,
+    facts: sql`standing_book_month(${column}) as period`,
+    factsGroupBy: sql`1`,
+    names: sql`x.period`,
+    monthsCondition: sql`f.month_start is not null`,
+    factsCondition: sql`${column} is not null`,
+  };
+}
+
+/**
  * Whole months (compacted roll-up plus deltas not yet folded in) and the edges' own counts, summed
  * in one statement, so all parts see the same snapshot. Both count stored lights; the open tasks a
  * passed instant has overtaken before their timers landed (a few, found through the pending-instant
  * indexes) then move from their stored light's figures to their light's as of `readAt`.
  */
-function countGroupsByRollup(filter: FactFilter, plan: MonthlyRollupPlan, readAt: Date): SQL {
+function countGroupsByRollup(filter: FactFilter, plan: MonthlyRollupPlan, readAt: Date, grouping: RollupGrouping = byKindAndDepartment): SQL {
   const at = instant(readAt);
   const conditions: SQL[] = [sql`f.basis = ${filter.dateField}`];
   if (filter.kind) conditions.push(sql`f.kind = ${filter.kind}`);
@@ -296,45 +330,38 @@ function countGroupsByRollup(filter: FactFilter, plan: MonthlyRollupPlan, readAt
   }
   if (plan.monthsFrom) conditions.push(sql`f.month_start >= ${instant(plan.monthsFrom)}`);
   if (plan.monthsTo) conditions.push(sql`f.month_start < ${instant(plan.monthsTo)}`);
-  const where = conditions.length ? sql.join(conditions, sql` and `) : sql`true`;
+  if (grouping.monthsCondition) conditions.push(grouping.monthsCondition);
+  const where = sql.join(conditions, sql` and `);
+  const factsWhere = (f: FactFilter) => (grouping.factsCondition ? sql`${factConditions(f)} and ${grouping.factsCondition}` : factConditions(f));
   const columns = sql.join(
     METRICS.map((m) => sql`f.${sql.identifier(rollupColumn[m])}`),
     sql`, `,
   );
-  const edgeCounts = plan.edges.map(
-    (e) => sql`
+  const factCounts = (facts: SQL, sign: 1 | -1, f: FactFilter) => sql`
       union all
-      select f.kind, f.department_id, ${sql.join(
-        METRICS.map((m) => sql`${e.sign}::int * count(*) filter (where ${metricPredicate[m]})::int`),
-        sql`, `,
-      )}
-      from (${currentFacts(at, { light: 'stored' })}) f
-      where ${factConditions({ ...filter, from: e.from, to: e.to })}
-      group by f.kind, f.department_id`,
-  );
-  const overtaken = ([light, sign]: ['read' | 'stored', 1 | -1]) => sql`
-      union all
-      select f.kind, f.department_id, ${sql.join(
+      select ${grouping.facts}, ${sql.join(
         METRICS.map((m) => sql`${sign}::int * count(*) filter (where ${metricPredicate[m]})::int`),
         sql`, `,
       )}
-      from (${currentFacts(at, { light, overtakenOnly: true })}) f
-      where ${factConditions(filter)}
-      group by f.kind, f.department_id`;
+      from (${facts}) f
+      where ${factsWhere(f)}
+      group by ${grouping.factsGroupBy}`;
+  const edgeCounts = plan.edges.map((e) => factCounts(currentFacts(at, { light: 'stored' }), e.sign, { ...filter, from: e.from, to: e.to }));
+  const overtaken = (light: 'read' | 'stored', sign: 1 | -1) => factCounts(currentFacts(at, { light, overtakenOnly: true }), sign, filter);
   return sql`
-    select x.kind, x.department_id, ${sql.join(
+    select ${grouping.names}, ${sql.join(
       METRICS.map((m) => sql`sum(x.${sql.identifier(rollupColumn[m])})::int as ${sql.identifier(m)}`),
       sql`, `,
     )}
     from (
-      select f.kind, f.department_id, ${columns} from standing_book_months f where ${where}
+      select ${grouping.months}, ${columns} from standing_book_months f where ${where}
       union all
-      select f.kind, f.department_id, ${columns} from standing_book_month_deltas f where ${where}
+      select ${grouping.months}, ${columns} from standing_book_month_deltas f where ${where}
       ${sql.join(edgeCounts, sql` `)}
-      ${overtaken(['read', 1])}
-      ${overtaken(['stored', -1])}
+      ${overtaken('read', 1)}
+      ${overtaken('stored', -1)}
     ) x
-    group by x.kind, x.department_id
+    group by ${grouping.names}
     having sum(x.total) <> 0`;
 }
 
@@ -447,15 +474,32 @@ export interface TrendRow extends Counts {
   period: Date;
 }
 
-/** Counts per calendar week/month (China time) of the chosen date field. */
-export async function trendOf(db: Executor, filter: FactFilter, granularity: Granularity): Promise<TrendRow[]> {
+/**
+ * Counts per calendar week/month (China time) of the chosen date field. Months come from the monthly
+ * roll-up when that reads fewer task rows, as the standing book's do (a year's trend sums ~12 months ×
+ * kinds × departments instead of counting every task); `source` forces one way (tests compare both).
+ */
+export async function trendOf(
+  db: Executor,
+  filter: FactFilter,
+  granularity: Granularity,
+  options: { now?: Date; source?: 'auto' | 'scan' | 'rollup' } = {},
+): Promise<TrendRow[]> {
+  const source = options.source ?? 'auto';
+  const readAt = options.now ?? new Date();
+  const plan = granularity === 'month' && source !== 'scan' ? monthlyRollupPlan(filter, readAt, { evenIfSlower: source === 'rollup' }) : undefined;
+  if (source === 'rollup' && !plan) throw new Error('the monthly roll-up cannot answer this trend');
   const column = dateColumn[filter.dateField];
   const unit = granularity === 'week' ? sql.raw(`'week'`) : sql.raw(`'month'`);
-  const rows = await db.execute<Record<string, unknown>>(sql`
+  const rows = await db.execute<Record<string, unknown>>(
+    plan
+      ? sql`select g.* from (${countGroupsByRollup(filter, plan, readAt, byMonthOf(filter.dateField))}) g order by g.period`
+      : sql`
     select (date_trunc(${unit}, ${column} at time zone 'Asia/Shanghai') at time zone 'Asia/Shanghai') as period, ${countColumns}
-    from (${factsSource(filter.asOf)}) f
+    from (${factsSource(filter.asOf, readAt)}) f
     where ${factConditions(filter)} and ${column} is not null
-    group by 1 order by 1`);
+    group by 1 order by 1`,
+  );
   return rows.map((r) => {
     return { period: asDate(r.period)!, ...countsOf(r) };
   });

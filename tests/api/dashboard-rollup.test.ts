@@ -1,6 +1,6 @@
 /**
  * The standing book's monthly roll-up (migrations 0012 and 0016: by launch, due and completion
- * month) against counting the task rows themselves: any window on any date field, any kind, before
+ * month), for the standing book and the monthly trend, against counting the task rows themselves: any window on any date field, any kind, before
  * and after compaction, after every kind of task change, and under concurrent writers and
  * compactions (no deadlock, no writer waiting for another, nothing lost).
  */
@@ -9,7 +9,7 @@ import { eq, inArray, sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { drillDownLinks, filterQueryString } from '../../api/services/dashboard/standing-book';
 import { connectDatabase, type Database, type DatabaseHandle } from '../../db/client';
-import { chinaMonthStart, compactStandingBook, countFacts, DATE_FIELDS, monthlyRollupPlan, type CountRow, type DateField, type FactFilter } from '../../db/queries/dashboard';
+import { chinaMonthStart, compactStandingBook, countFacts, DATE_FIELDS, monthlyRollupPlan, trendOf, type CountRow, type DateField, type FactFilter } from '../../db/queries/dashboard';
 import { items, tasks } from '../../db/schema/items';
 import { ITEM_KINDS, type ItemKind } from '../../domain/types';
 import { runMigrations } from '../../db/migrate';
@@ -49,6 +49,12 @@ async function expectRollupMatchesScan(filter: FactFilter, now = new Date()) {
   expect(plan, JSON.stringify(filter)).toBeDefined();
   const [byRollup, byScan] = await Promise.all([countFacts(db, filter, { source: 'rollup', now }), countFacts(db, filter, { source: 'scan' })]);
   expect(sorted(byRollup), JSON.stringify({ filter, plan })).toEqual(sorted(byScan));
+  // The trend's months too: each month's figures as the roll-up sums them, as counting the rows gives them.
+  const [trendByRollup, trendByScan] = await Promise.all([
+    trendOf(db, filter, 'month', { source: 'rollup', now }),
+    trendOf(db, filter, 'month', { source: 'scan', now }),
+  ]);
+  expect(trendByRollup, JSON.stringify({ filter, plan, trend: true })).toEqual(trendByScan);
   return byRollup;
 }
 
