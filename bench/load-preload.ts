@@ -138,7 +138,7 @@ async function writeRows(sql: Sql, shape: PreloadShape, departmentIds: string[])
     insert into tasks (id, item_id, department_id, role, status, light, light_reason_code, light_reason_en, light_reason_zh,
                        yellow_at, red_at, sign_due_at, warn_at, due_at, original_due_at, outcome, red_ever, postponed, percent,
                        urge_count, started_at, signed_at, submitted_at, accepted_at, closed_at, workflow_id, version,
-                       item_kind, item_issued_by, item_launched_at)
+                       item_kind, item_issued_by, item_launched_at, item_public)
     select gen_random_uuid(), i.id, (${departmentIds}::uuid[])[1 + (i.n * 7 + k * 75) % ${departmentIds.length}],
            case when k = 0 then 'lead' else 'assist' end, st.status, lt.light, 'on_track', 'on track', '正常推进',
            case when st.open and lt.light = 'green' then i.due_at - interval '3 days' end,
@@ -152,8 +152,8 @@ async function writeRows(sql: Sql, shape: PreloadShape, departmentIds: string[])
            case when st.status in ('submitted','accepted') then least(now(), i.due_at + st.late) - interval '1 day' end,
            case when st.status = 'accepted' then least(now(), i.due_at + st.late) end,
            case when st.status = 'accepted' then least(now(), i.due_at + st.late) when st.status = 'cancelled' then i.cancelled_at end,
-           'load-task-' || i.n || '-' || k, 3, i.kind, i.issued_by, i.created_at
-    from (select id, kind, issued_by, created_at, due_at, cancelled_at, status, substring(workflow_id from 11)::int as n from items where workflow_id like 'load-item-%') i
+           'load-task-' || i.n || '-' || k, 3, i.kind, i.issued_by, i.created_at, i.public
+    from (select id, kind, issued_by, created_at, due_at, cancelled_at, status, public, substring(workflow_id from 11)::int as n from items where workflow_id like 'load-item-%') i
     cross join generate_series(0, 3) k
     cross join lateral (
       select case when i.status = 'cancelled' then 'cancelled'

@@ -135,7 +135,7 @@ function byColumnName(columns: Array<[key: string, column: string]>, row: Record
 
 const eventColumns = columnNamesOf(itemEvents);
 // The item facts are the trigger's to fill (tasks_copy_item_facts, BEFORE INSERT).
-const taskColumns = columnNamesOf(tasks, ['itemKind', 'itemIssuedBy', 'itemLaunchedAt']);
+const taskColumns = columnNamesOf(tasks, ['itemKind', 'itemIssuedBy', 'itemLaunchedAt', 'itemPublic']);
 const quoted = (columns: Array<[string, string]>) => columns.map(([, column]) => `"${column}"`).join(', ');
 const projectTaskStatement = `with appended as (
   insert into item_events (${quoted(eventColumns)})

@@ -48,6 +48,8 @@ export const items = pgTable(
     index('items_issued_by_idx').on(t.issuedBy),
     index('items_due_at_idx').on(t.dueAt),
     index('items_created_at_idx').on(t.createdAt),
+    // The public list's order and count (0035).
+    index('items_public_created_idx').on(t.createdAt.desc(), t.id.desc()).where(sql`${t.public}`),
     index('items_department_ids_idx').using('gin', t.departmentIds),
   ],
 );
@@ -109,6 +111,9 @@ export const tasks = pgTable(
     itemKind: text('item_kind'),
     itemIssuedBy: uuid('item_issued_by'),
     itemLaunchedAt: at('item_launched_at'),
+    // The item's `public` flag, copied the same way and following the item when it changes (0035):
+    // GET /public/stats counts the public items' tasks through a partial covering index of its own.
+    itemPublic: boolean('item_public').notNull().default(false),
   },
   (t) => [
     index('tasks_item_idx').on(t.itemId),

@@ -48,6 +48,19 @@ describe('public disclosure', () => {
     expect(of(lead.id)).toEqual({ departmentId: lead.id, name: lead.name, total: 1, completed: 1, onTime: 1, onTimeRate: 1 });
     expect(of(assist.id)).toEqual({ departmentId: assist.id, name: assist.name, total: 1, completed: 0, onTime: 0, onTimeRate: null });
     for (const leak of [launched.body.id, taskId, leader.id, 'workflow', 'summary']) expect(JSON.stringify(stats.body)).not.toContain(leak);
+
+    // An item that is not public counts nowhere; one withdrawn from the public leaves the list and the statistic.
+    const internal = await supervisor.post('/api/items', launchBody(leader.id, [{ departmentId: lead.id, role: 'lead' }]));
+    expect(internal.status).toBe(201);
+    expect((await supervisor.post(`/api/items/${launched.body.id}/public`, { public: false, reason: '撤回公开' })).status).toBe(200);
+    const withdrawn = async () => {
+      const list = (await h.request('GET', '/public/items?pageSize=200')).body.items as { title: string }[];
+      return !list.some((i) => i.title === launched.body.title || i.title === internal.body.title);
+    };
+    for (let i = 0; i < 50 && !(await withdrawn()); i++) await new Promise((r) => setTimeout(r, 200));
+    expect(await withdrawn()).toBe(true);
+    const after = (await h.request('GET', '/public/stats')).body.departments as { departmentId: string }[];
+    expect(after.filter((d) => d.departmentId === lead.id || d.departmentId === assist.id)).toEqual([]);
   });
 
   it('an anonymous health check says only that the platform is unavailable, not which part or why; an admin sees both', async () => {
