@@ -70,19 +70,43 @@ const plainConnect = net.connect.bind(net) as (...a: unknown[]) => net.Socket;
  * A user thinks between an answer and the next request (uniform in 0.5–1.5 × THINK_SECONDS; the first
  * request after 0–1 × THINK_SECONDS, so users are not in step): a closed loop with think time, as
  * people work. autocannon's own pacing (connectionRate) goes no lower than 1 request a second.
+ *
+ * One request at a time per user: autocannon also sends one whenever it reconnects, and HAProxy closes
+ * a connection idle for 10 s (`timeout http-keep-alive`), which a user thinking 5–15 s often is. Each
+ * such close started another chain of requests on the connection, so the users' rate grew until no
+ * connection was ever idle (runs 1–3 of 2026-12-03), and the chains' answers were read against each
+ * other's requests (the "wrong route" errors). A reconnect now sends nothing while the user thinks or
+ * waits; a timed-out request (its connection destroyed) is followed by the next one after a think.
  */
 const thinkBetweenRequests = (thinkSeconds: number) => (client: AutocannonClient) => {
   if (thinkSeconds <= 0) return;
   const send = client._doRequest.bind(client);
   let first = true;
-  client._doRequest = () => {
-    if (client.destroyed) return;
+  let thinking = false;
+  let waiting = false;
+  const next = () => {
+    if (client.destroyed || thinking || waiting) return;
+    thinking = true;
     const ms = thinkSeconds * 1000 * (first ? Math.random() : 0.5 + Math.random());
     first = false;
     setTimeout(() => {
-      if (!client.destroyed) send();
+      thinking = false;
+      if (client.destroyed) return;
+      waiting = true;
+      send();
     }, ms);
   };
+  const ticker = (client as unknown as { timeoutTicker: { reschedule(ms: number): void }; timeout: number });
+  client.on('response', () => {
+    waiting = false;
+    // autocannon's timeout clock restarts only when it sends: restarted here, it does not run while the user thinks.
+    ticker.timeoutTicker.reschedule(ticker.timeout + thinkSeconds * 1500);
+  });
+  client.on('timeout', () => {
+    waiting = false;
+    next();
+  });
+  client._doRequest = next;
 };
 
 const loadAverage = () => readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).map(Number);
@@ -340,8 +364,8 @@ async function drive(seconds: number, thinkSeconds: number, usersByRole: Map<Rol
       url: `http://127.0.0.1:${BALANCER_PORT}`,
       connections,
       duration: seconds,
-      // The timeout's clock also runs while a user thinks (autocannon restarts it only when it sends).
-      timeout: Math.ceil(thinkSeconds * 1.5) + 30,
+      // A request unanswered for 30 s counts as a timeout (the clock is held while the user thinks).
+      timeout: 30,
       requests,
       setupClient: (client) => {
         thinkBetweenRequests(thinkSeconds)(client);
