@@ -78,7 +78,8 @@ async function runUpdate<A extends { actor: Actor }>(
   const giveUpAt = Date.now() + START_GRACE_MS;
   for (;;) {
     try {
-      return await deliverUpdate(handle, update, options);
+      // "Not found" comes back at once: whether to wait is decided here, from the read model.
+      return await deliverUpdate(handle, update, options, false);
     } catch (error) {
       const task = (target.row ??= await findVisibleTask(deps, ctx.user, target.id));
       // The launch answers (and lists the task) before the item workflow has started the task's

@@ -10,7 +10,8 @@
  *
  * A task's workflow is started by its item moments after the launch answered: an action on a task
  * that quick (or on a loaded machine) can find no workflow yet. It is asked again for a few seconds
- * before "not found" is taken to mean what it says.
+ * before "not found" is taken to mean what it says, unless the caller waits on its own terms (the task
+ * actions: only for a task the read model shows open, so an unknown id answers 404 at once).
  */
 import { setTimeout as sleep } from 'node:timers/promises';
 import { WorkflowUpdateFailedError, type WorkflowHandle } from '@temporalio/client';
@@ -28,9 +29,9 @@ const ATTEMPTS = 6;
 const NOT_FOUND_ATTEMPTS = 8;
 const FIRST_PAUSE_MS = 50;
 
-function attemptsFor(error: unknown): number {
+function attemptsFor(error: unknown, waitForStart: boolean): number {
   if (wasNeverProcessed(error)) return ATTEMPTS;
-  if (error instanceof WorkflowNotFoundError) return NOT_FOUND_ATTEMPTS;
+  if (error instanceof WorkflowNotFoundError && waitForStart) return NOT_FOUND_ATTEMPTS;
   return 1;
 }
 
@@ -40,12 +41,14 @@ export async function deliverUpdate<Ret, Args extends [unknown, ...unknown[]]>(
   handle: UpdateSender,
   update: UpdateDefinition<Ret, Args>,
   options: { args: Args; updateId: string },
+  /** false: "not found" is thrown at once, for a caller that decides from the read model whether to wait. */
+  waitForStart = true,
 ): Promise<Ret> {
   for (let attempt = 1; ; attempt += 1) {
     try {
       return await handle.executeUpdate(update, options);
     } catch (error) {
-      if (attempt >= attemptsFor(error)) throw error;
+      if (attempt >= attemptsFor(error, waitForStart)) throw error;
       await sleep(FIRST_PAUSE_MS * 2 ** (attempt - 1));
     }
   }
