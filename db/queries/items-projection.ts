@@ -134,8 +134,11 @@ function byColumnName(columns: Array<[key: string, column: string]>, row: Record
 }
 
 const eventColumns = columnNamesOf(itemEvents);
-// The item facts are the trigger's to fill (tasks_copy_item_facts, BEFORE INSERT).
-const taskColumns = columnNamesOf(tasks, ['itemKind', 'itemIssuedBy', 'itemLaunchedAt', 'itemPublic']);
+// The item facts are the triggers' to keep: filled on insert (tasks_copy_item_facts, BEFORE INSERT) and
+// following the item (items_copy_facts_to_tasks). An update leaves them alone: a projection whose
+// insert read the item before the item's public flag changed would otherwise write the old flag back.
+const itemFacts = ['itemKind', 'itemIssuedBy', 'itemLaunchedAt', 'itemPublic'] as const;
+const taskColumns = columnNamesOf(tasks, [...itemFacts]);
 const quoted = (columns: Array<[string, string]>) => columns.map(([, column]) => `"${column}"`).join(', ');
 const projectTaskStatement = `with appended as (
   insert into item_events (${quoted(eventColumns)})
@@ -146,7 +149,7 @@ const projectTaskStatement = `with appended as (
 )
 insert into tasks as t (${quoted(taskColumns)})
 select ${quoted(taskColumns)} from jsonb_populate_record(null::tasks, $2::text::jsonb)
-on conflict (id) do update set ${excludedAssignments(columnNamesOf(tasks, ['id']))}
+on conflict (id) do update set ${excludedAssignments(columnNamesOf(tasks, ['id', ...itemFacts]))}
 where t.version <= excluded.version
 returning t.id`;
 
