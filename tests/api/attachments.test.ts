@@ -179,6 +179,12 @@ describe('the type is judged from the content', () => {
     const up = await upload(staffA, Buffer.from('整改情况说明\n第一条：已完成。\n'), '说明.txt', 'text/plain', `?taskId=${item.taskA}`);
     expect(up.status).toBe(201);
     expect(up.body.contentType).toBe('text/plain');
+    // Text that starts with "G" and has another at byte 188 matches MPEG-TS's signature: still text.
+    const note = Buffer.from(`GPS 定位核查。${'-'.repeat(188 - Buffer.byteLength('GPS 定位核查。'))}G 组复查：情况属实，已整改。\n`);
+    expect(note[188]).toBe(0x47);
+    const weak = await upload(staffA, note, '核查.txt', 'text/plain', `?taskId=${item.taskA}`);
+    expect(weak.status, JSON.stringify(weak.body)).toBe(201);
+    expect(weak.body.contentType).toBe('text/plain');
   });
 
   it('refuses a request that is not multipart, and one without a file part', async () => {

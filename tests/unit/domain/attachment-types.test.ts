@@ -10,6 +10,12 @@ describe('judgeAttachmentType', () => {
     expect(judgeAttachmentType({ detected: null, text: true, claimed: 'text/csv', name: 'list.csv' })).toEqual({ ok: true, contentType: 'text/csv' });
   });
 
+  it('takes text that happens to match a refused type\'s weak signature as text (a "G" at bytes 0 and 188 reads as MPEG-TS)', () => {
+    expect(judgeAttachmentType({ detected: 'video/mp2t', text: true, claimed: 'text/plain', name: '说明.txt' })).toEqual({ ok: true, contentType: 'text/plain' });
+    // Real MPEG-TS is binary: refused as before.
+    expect(judgeAttachmentType({ detected: 'video/mp2t', text: false, claimed: 'video/mp2t', name: 'clip.ts' })).toMatchObject({ ok: false });
+  });
+
   it('refuses a name or a claim that disagrees with the content, and content of no accepted type', () => {
     const renamed = judgeAttachmentType({ detected: 'image/png', text: false, claimed: 'application/pdf', name: 'report.pdf' });
     expect(renamed).toMatchObject({ ok: false });
