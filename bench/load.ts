@@ -71,9 +71,9 @@ const plainConnect = net.connect.bind(net) as (...a: unknown[]) => net.Socket;
  * request after 0–1 × THINK_SECONDS, so users are not in step): a closed loop with think time, as
  * people work. autocannon's own pacing (connectionRate) goes no lower than 1 request a second.
  *
- * One request at a time per user: autocannon also sends one whenever it reconnects, and HAProxy closes
- * a connection idle for 10 s (`timeout http-keep-alive`), which a user thinking 5–15 s often is. Each
- * such close started another chain of requests on the connection, so the users' rate grew until no
+ * One request at a time per user: autocannon also sends one whenever it reconnects, and HAProxy closed
+ * a connection idle for 10 s (`timeout http-keep-alive`, 75 s since), which a user thinking 5–15 s often
+ * was. Each such close started another chain of requests on the connection, so the users' rate grew until no
  * connection was ever idle (runs 1–3 of 2026-12-03), and the chains' answers were read against each
  * other's requests (the "wrong route" errors). A reconnect now sends nothing while the user thinks or
  * waits; a timed-out request (its connection destroyed) is followed by the next one after a think.
@@ -524,18 +524,23 @@ async function main() {
     log(`load average (1 min) during the load: mean ${(loads.reduce((a, b) => a + b, 0) / Math.max(1, loads.length)).toFixed(1)}, max ${Math.max(...loads).toFixed(1)}; at start ${loadStart.join(' ')}, at end ${loadEnd.join(' ')}`);
     log(`\n| process | RSS at start MiB | at ${warmSeconds} s MiB | at end MiB | end vs start | end vs ${warmSeconds} s |`);
     log('| --- | ---: | ---: | ---: | ---: | ---: |');
+    // Judged: no process grows more than 10 % from the warm-up's end to the load's end (memory handed
+    // back, as the APIs' after their first minute, is no leak). Postgres is judged by its backends'
+    // private memory: their VmRSS also counts each shared-buffer page a backend has touched, which grows
+    // as the year is read, up to shared_buffers, and is printed for the record only.
     let flat = true;
     const pct = (a: number, b: number) => (a ? (b - a) / a : 0);
+    const judged = (name: string) => !name.startsWith('postgres backends') || name.includes('private');
     for (const [name, start] of rssStart) {
       const end = rssEnd.get(name)!;
       const mid = rssWarm.get(name)!;
-      if (Math.abs(pct(mid.mib, end.mib)) > 0.1) flat = false;
+      if (judged(name) && pct(mid.mib, end.mib) > 0.1) flat = false;
       const procs = start.count > 1 || end.count > 1 ? ` (${start.count} → ${end.count} processes)` : '';
       log(`| ${name}${procs} | ${start.mib.toFixed(0)} | ${mid.mib.toFixed(0)} | ${end.mib.toFixed(0)} | ${(pct(start.mib, end.mib) * 100).toFixed(1)} % | ${(pct(mid.mib, end.mib) * 100).toFixed(1)} % |`);
     }
     const summary = { date: new Date().toISOString(), minutes, users: userCount, counts, preload, liveItems, baseline: base, load: main, autocannonErrors, flat, loadMean: loads.reduce((a, b) => a + b, 0) / Math.max(1, loads.length) };
     writeFileSync(join(stateDir, `result-${Date.now()}.json`), JSON.stringify(summary, null, 2));
-    log(`\nerrors: ${main.errors} non-2xx + ${autocannonErrors} connection errors/timeouts (goal 0) ${main.errors + autocannonErrors === 0 ? '✔' : '✘'}; RSS flat within 10 % from ${warmSeconds} s to the end: ${flat ? '✔' : '✘'}`);
+    log(`\nerrors: ${main.errors} non-2xx + ${autocannonErrors} connection errors/timeouts (goal 0) ${main.errors + autocannonErrors === 0 ? '✔' : '✘'}; RSS grown at most 10 % from ${warmSeconds} s to the end (Postgres: private memory): ${flat ? '✔' : '✘'}`);
     log(JSON.stringify(summary));
     process.exitCode = main.errors + autocannonErrors === 0 ? 0 : 1;
   } finally {

@@ -95,7 +95,9 @@ export function haproxyConfig(options: { port: number; apis: { name: string; por
     '  timeout client 1h',
     '  timeout server 1h',
     '  timeout http-request 30s',
-    '  timeout http-keep-alive 10s',
+    // Longer than a person's pause between two clicks (nginx keeps 75 s too): a connection closed while
+    // its user thinks races the user's next request, which then meets a reset (bench/load.ts saw it).
+    '  timeout http-keep-alive 75s',
     '  timeout tunnel 1h',
     // A health check's answer may take a loaded API a few seconds: slow is not down (without this, the
     // check timed out after `inter`, 1 s, and bench/load.ts saw both APIs leave the rotation at once).
