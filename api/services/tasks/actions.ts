@@ -49,8 +49,12 @@ export async function findVisibleTask(deps: Pick<ApiDeps, 'database'>, user: Ses
   return task;
 }
 
-/** How long an action waits for a just-launched task's workflow to be started by its item. */
-const START_GRACE_MS = 10_000;
+/**
+ * How long an action waits for a just-launched task's workflow to be started by its item (only for a
+ * task the read model shows open; an unknown id answers 404 at once). Generous: on a loaded machine
+ * the item's first workflow task can take seconds, and a department that signs at once must not be refused.
+ */
+const START_GRACE_MS = 20_000;
 
 /** The task an action is for: its id, and its read-model row once read (only when needed). */
 interface ActionTarget {

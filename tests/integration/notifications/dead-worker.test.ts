@@ -14,12 +14,14 @@ import { scriptedWebhooks } from './support/scripted-webhooks';
 const web = scriptedWebhooks({ secret: 'dead-worker-secret', pipeline: { processors: false } });
 let live: ReturnType<typeof startNotificationProcessors> | undefined;
 let deadConnection: ReturnType<typeof connectRedis>;
+let dead: Worker | undefined;
 
 beforeAll(() => {
   deadConnection = connectRedis(web.pipeline.config.REDIS_URL);
 });
 afterAll(async () => {
   await live?.close();
+  await dead?.close(true);
   deadConnection.disconnect();
 });
 
@@ -31,7 +33,7 @@ describe('a notification job whose worker died', () => {
 
     // The worker that dies: it takes the job (a 15 s lock, as the processors hold it) and then never
     // answers again, as a process killed mid-job.
-    const dead = new Worker(queueNames.notifications, null, { connection: deadConnection, prefix: web.pipeline.config.QUEUE_PREFIX, lockDuration: 15_000, autorun: false });
+    dead = new Worker(queueNames.notifications, null, { connection: deadConnection, prefix: web.pipeline.config.QUEUE_PREFIX, lockDuration: 15_000, autorun: false });
     const taken = await dead.getNextJob('dead-worker-token');
     expect(taken?.id).toBe(request.dedupeKey);
     const diedAt = Date.now();
