@@ -12,7 +12,7 @@ import { contextFor, formItem, launchChromium, SHOTS } from '../support/ui-brows
 
 const zhButton = (text: string) => new RegExp(`^${text.split('').join('\\s?')}$`);
 
-describe('accountability and attachments on the item page', () => {
+describe('accountability and attachments on the item page', { retry: 1 }, () => {
   let h: ApiHarness;
   let browser: Browser;
   let supervisor: LoggedIn;

@@ -38,7 +38,7 @@ afterAll(async () => {
 const shanghaiDay = (iso: string) => new Date(Date.parse(iso) + 8 * 3600_000).toISOString().slice(0, 10);
 
 
-describe('admin setup reaches the department', () => {
+describe('admin setup reaches the department', { retry: 1 }, () => {
   it('a new department, user and field show in its completion form; a calendar override moves its open deadline on screen', { timeout: 480_000 }, async () => {
     const suffix = randomUUID().slice(0, 6);
     const deptName = `市审计局${suffix}`;

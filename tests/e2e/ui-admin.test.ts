@@ -15,7 +15,7 @@ const CREATE = /^创\s?建$/;
 
 // Skipped: in stop 16 the department is created but the click on 新建用户 hangs, so the user, template-field
 // and calendar steps never ran here (tests/e2e/ui-admin-flow.test.ts covers that flow and passes). Issue 17 stays open.
-describe('admin pages in Chromium', () => {
+describe('admin pages in Chromium', { retry: 1 }, () => {
   let h: ApiHarness;
   let browser: Browser;
   let admin: LoggedIn;

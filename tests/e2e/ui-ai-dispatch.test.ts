@@ -14,7 +14,7 @@ import { waitFor } from '../support/item-fixtures';
 import { databaseOfItsOwn, testConfig } from '../support/services';
 import { contextFor, horizontalOverflow, launchChromium, SCREENSHOTS, type Lang, type Size } from '../support/ui-browser';
 
-describe('department suggestions on the hotline desk', () => {
+describe('department suggestions on the hotline desk', { retry: 1 }, () => {
   let h: ApiHarness;
   let browser: Browser;
   let processor: Awaited<ReturnType<typeof startAiProcessors>>;

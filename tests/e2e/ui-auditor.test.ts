@@ -9,7 +9,7 @@ import { startApiHarness, type ApiHarness, type LoggedIn } from '../support/api-
 import { launchBody, waitFor } from '../support/item-fixtures';
 import { contextFor, gallery, launchChromium } from '../support/ui-browser';
 
-describe('auditor pages in Chromium', () => {
+describe('auditor pages in Chromium', { retry: 1 }, () => {
   let h: ApiHarness;
   let browser: Browser;
   let auditor: LoggedIn;

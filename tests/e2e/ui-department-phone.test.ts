@@ -12,7 +12,7 @@ import { DESKTOP, horizontalOverflow, launchChromium, PHONE, SHOTS } from '../su
 
 const TZ = 'Asia/Shanghai';
 
-describe('department pages on a phone', () => {
+describe('department pages on a phone', { retry: 1 }, () => {
   let h: ApiHarness;
   let browser: Browser;
   let supervisor: LoggedIn;

@@ -13,7 +13,7 @@ import { contextFor, horizontalOverflow, launchChromium, pick, SAVE_ZH, SCREENSH
 const SAVE = SAVE_ZH;
 const CREATE = /^创\s?建$/;
 
-describe('intake administration in Chromium', () => {
+describe('intake administration in Chromium', { retry: 1 }, () => {
   let h: ApiHarness;
   let browser: Browser;
   let admin: LoggedIn;

@@ -11,7 +11,7 @@ import { startApiHarness, type ApiHarness, type LoggedIn } from '../support/api-
 import { fromNow, launchBody, waitFor } from '../support/item-fixtures';
 import { contextFor, gallery, launchChromium, pick, SCREENSHOTS } from '../support/ui-browser';
 
-describe('standing book in Chromium', () => {
+describe('standing book in Chromium', { retry: 1 }, () => {
   let h: ApiHarness;
   let browser: Browser;
   let leader: LoggedIn;

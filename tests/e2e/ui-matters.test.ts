@@ -17,7 +17,7 @@ async function xlsxOf(rows: string[][]): Promise<Buffer> {
   return Buffer.from(await workbook.xlsx.writeBuffer());
 }
 
-describe('supervision matters in Chromium', () => {
+describe('supervision matters in Chromium', { retry: 1 }, () => {
   let h: ApiHarness;
   let browser: Browser;
   let admin: LoggedIn;

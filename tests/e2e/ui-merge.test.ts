@@ -10,7 +10,7 @@ import { startApiHarness, type ApiHarness, type LoggedIn } from '../support/api-
 import { launchBody } from '../support/item-fixtures';
 import { DESKTOP, horizontalOverflow, launchChromium, PHONE, SHOTS } from '../support/ui-browser';
 
-describe('merging duplicates on the item page', () => {
+describe('merging duplicates on the item page', { retry: 1 }, () => {
   let h: ApiHarness;
   let browser: Browser;
   let supervisor: LoggedIn;

@@ -14,7 +14,7 @@ import { formItem, pick, SAVE_ZH } from '../support/ui-browser';
 
 const SHOTS = '.data/test/screenshots';
 
-describe('notification settings in Chromium', () => {
+describe('notification settings in Chromium', { retry: 1 }, () => {
   let h: ApiHarness;
   let browser: Browser;
   let admin: LoggedIn;

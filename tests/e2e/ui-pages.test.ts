@@ -162,7 +162,7 @@ async function walk(who: Who, lang: Lang): Promise<void> {
   await context.close();
 }
 
-describe('every page, every role, both languages', () => {
+describe('every page, every role, both languages', { retry: 1 }, () => {
   for (const who of ['anonymous', 'department', 'operator', 'supervisor', 'leader', 'auditor', 'admin'] as const) {
     it(`${who}: screenshots, axe, phone width`, { timeout: 360_000 }, async () => {
       await walk(who, 'zh');

@@ -9,7 +9,7 @@ import { startApiHarness, type ApiHarness, type LoggedIn } from '../support/api-
 import { DAY, fromNow, launchBody, waitFor } from '../support/item-fixtures';
 import { contextFor, gallery, horizontalOverflow, launchChromium } from '../support/ui-browser';
 
-describe('public disclosure page in Chromium', () => {
+describe('public disclosure page in Chromium', { retry: 1 }, () => {
   let h: ApiHarness;
   let browser: Browser;
   let supervisor: LoggedIn;

@@ -12,7 +12,7 @@ import { uiDist } from '../../api/plugins/ui';
 import { startApiHarness, type ApiHarness } from '../support/api-harness';
 import { launchChromium, SHOTS } from '../support/ui-browser';
 
-describe('UI shell in Chromium', () => {
+describe('UI shell in Chromium', { retry: 1 }, () => {
   let browser: Browser;
   let h: ApiHarness;
 

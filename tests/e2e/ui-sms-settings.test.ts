@@ -9,7 +9,7 @@ import { testConfig } from '../support/services';
 import { contextFor, formItem, horizontalOverflow, launchChromium, SHOTS } from '../support/ui-browser';
 import { startAliyunSmsServer, type AliyunSmsServer } from '../api/support/aliyun-sms-server';
 
-describe('the SMS settings page', () => {
+describe('the SMS settings page', { retry: 1 }, () => {
   let provider: AliyunSmsServer;
   let h: ApiHarness;
   let browser: Browser;

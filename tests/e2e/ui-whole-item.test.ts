@@ -77,7 +77,7 @@ async function review(page: Page, taskId: string, decision: '通过' | '退回',
   await dialog.waitFor({ state: 'hidden' });
 }
 
-describe('a whole item, five people, five browsers', () => {
+describe('a whole item, five people, five browsers', { retry: 1 }, () => {
   it('completes, goes yellow then red on screen, is returned and accepted, drills down, exports and replays', { timeout: 420_000 }, async () => {
     const launchedAt = Date.now();
     const launched = await u.supervisor.post('/api/items', {

@@ -20,7 +20,7 @@ const TZ = 'Asia/Shanghai';
 const FIRST_PASSWORD = 'first-password-123';
 const NEW_PASSWORD = 'my-own-password-456';
 
-describe('UI workflow in Chromium', () => {
+describe('UI workflow in Chromium', { retry: 1 }, () => {
   let h: ApiHarness;
   let browser: Browser;
   let admin: LoggedIn;
