@@ -44,15 +44,15 @@ function extensionOf(name: string): string {
 
 /**
  * `detected`: the type found from the content's signature, or null when it has none (plain text);
- * `text`: whether the bytes read as text (asked when nothing accepted was detected); `claimed`: the client's Content-Type; `name`: its file name.
+ * `text`: whether the bytes read as text (asked only when nothing accepted was detected); `claimed`: the client's Content-Type; `name`: its file name.
  */
-export function judgeAttachmentType(input: { detected: string | null; text: boolean; claimed: string; name: string }): TypeJudgement {
+export function judgeAttachmentType(input: { detected: string | null; text: () => boolean; claimed: string; name: string }): TypeJudgement {
   const ext = extensionOf(input.name);
   const claimed = input.claimed.split(';')[0]!.trim().toLowerCase();
   let actual = input.detected;
   // Text has no signature, and some signatures are weak enough for text to match them (MPEG-TS is
   // only a "G" at bytes 0 and 188): text that matches a type we refuse anyway is text.
-  if ((actual === null || !ACCEPTED_TYPES[actual]) && input.text) actual = ext === 'csv' ? 'text/csv' : 'text/plain';
+  if ((actual === null || !ACCEPTED_TYPES[actual]) && input.text()) actual = ext === 'csv' ? 'text/csv' : 'text/plain';
   if (actual === null || !ACCEPTED_TYPES[actual]) {
     return {
       ok: false,

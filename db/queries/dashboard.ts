@@ -159,10 +159,7 @@ export async function countFacts(
   filter: FactFilter,
   options: { now?: Date; source?: 'auto' | 'scan' | 'rollup' } = {},
 ): Promise<CountRow[]> {
-  const source = options.source ?? 'auto';
-  const readAt = options.now ?? new Date();
-  const plan = source === 'scan' ? undefined : monthlyRollupPlan(filter, readAt, { evenIfSlower: source === 'rollup' });
-  if (source === 'rollup' && !plan) throw new Error('the monthly roll-up cannot answer this filter');
+  const { readAt, plan } = chooseRollupPlan(filter, options);
   const groupCounts = plan ? countGroupsByRollup(filter, plan, readAt) : countGroupsByScan(filter, readAt);
   // A department with no group (no tasks in the period) comes out once, with g's columns null.
   const rows = await db.execute<Record<string, unknown>>(sql`
@@ -191,6 +188,15 @@ export async function countFacts(
     add(null, null, null, counts);
   }
   return [...groups.values()];
+}
+
+/** How a count reads the window (`source` forces one way; tests compare both): the roll-up's plan when it can answer, else undefined. */
+function chooseRollupPlan(filter: FactFilter, options: { now?: Date; source?: 'auto' | 'scan' | 'rollup' }, monthly = true) {
+  const source = options.source ?? 'auto';
+  const readAt = options.now ?? new Date();
+  const plan = monthly && source !== 'scan' ? monthlyRollupPlan(filter, readAt, { evenIfSlower: source === 'rollup' }) : undefined;
+  if (source === 'rollup' && !plan) throw new Error('the monthly roll-up cannot answer this filter');
+  return { readAt, plan };
 }
 
 function countGroupsByScan(filter: FactFilter, readAt: Date): SQL {
@@ -485,10 +491,7 @@ export async function trendOf(
   granularity: Granularity,
   options: { now?: Date; source?: 'auto' | 'scan' | 'rollup' } = {},
 ): Promise<TrendRow[]> {
-  const source = options.source ?? 'auto';
-  const readAt = options.now ?? new Date();
-  const plan = granularity === 'month' && source !== 'scan' ? monthlyRollupPlan(filter, readAt, { evenIfSlower: source === 'rollup' }) : undefined;
-  if (source === 'rollup' && !plan) throw new Error('the monthly roll-up cannot answer this trend');
+  const { readAt, plan } = chooseRollupPlan(filter, options, granularity === 'month');
   const column = dateColumn[filter.dateField];
   const unit = granularity === 'week' ? sql.raw(`'week'`) : sql.raw(`'month'`);
   const rows = await db.execute<Record<string, unknown>>(

@@ -15,7 +15,7 @@ import { findAppeal } from '../../../db/queries/appeals';
 import { findAttachment, insertAttachmentWithin, listItemAttachments } from '../../../db/queries/attachments';
 import { findItem, findTask, listItemTasks } from '../../../db/queries/items';
 import type { AttachmentRow } from '../../../db/schema/attachments';
-import { ACCEPTED_TYPES, isPlainText, judgeAttachmentType } from '../../../domain/attachment-types';
+import { isPlainText, judgeAttachmentType } from '../../../domain/attachment-types';
 import { canReadDepartment, type SessionUser } from '../../authz';
 import type { ApiDeps } from '../../deps';
 import { AppError, fieldError } from '../../errors';
@@ -95,8 +95,7 @@ export async function uploadAttachment(deps: Deps, request: FastifyRequest, user
   const place = await placeOf(deps, user, target);
   const name = cleanFileName(file.name);
   const detected = await fileTypeFromBuffer(file.bytes);
-  const text = (!detected || !ACCEPTED_TYPES[detected.mime]) && isPlainText(file.bytes);
-  const judged = judgeAttachmentType({ detected: detected?.mime ?? null, text, claimed: file.claimedType, name });
+  const judged = judgeAttachmentType({ detected: detected?.mime ?? null, text: () => isPlainText(file.bytes), claimed: file.claimedType, name });
   if (!judged.ok) throw fieldError('unsupported_media_type', 'body.file', judged.en, judged.zh, `Refused: ${judged.en}.`);
   if (file.bytes.length === 0) throw fieldError('validation_failed', 'body.file', 'the file is empty', '文件为空');
 
