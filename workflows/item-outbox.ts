@@ -73,7 +73,7 @@ export class ItemOutbox {
       const work: Promise<unknown>[] = messages.map((m) => this.send(m));
       if (project) {
         const state = this.current();
-        work.push(projectItem({ state, workflowId: this.workflowId, launchedAt: state.launchedAt, timeline: entries }));
+        work.push(projectItem({ state, workflowId: this.workflowId, launchedAt: state.launchedAt, timeline: entries, tail: this.timeline.tail() }));
       }
       work.push(...sends.map((n) => notify(n)));
       await Promise.all(work);

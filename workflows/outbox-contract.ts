@@ -21,11 +21,25 @@ export interface TimelineEntry {
   at: Instant;
 }
 
+/**
+ * Where the workflow's stream stood when it decided a projection: its last sequence number and the
+ * workflow time of that decision. An entry of the stream above that number, written before that time,
+ * was written by a lost workflow task (its worker died after the projection and before Temporal recorded
+ * the task): the run that replaced it recorded something else, and the projection removes it.
+ * An entry written by a later decision is newer than the time and stays, however late a stale write lands.
+ */
+export interface StreamTail {
+  seq: number;
+  decidedAt: Instant;
+}
+
 export interface ProjectTaskInput {
   task: TaskState;
   workflowId: string;
   transferredFrom: string | null;
   timeline: TimelineEntry[];
+  /** Absent in histories recorded before it, and in a rebuild (which writes the whole stream). */
+  tail?: StreamTail;
 }
 
 export interface ProjectItemInput {
@@ -33,6 +47,8 @@ export interface ProjectItemInput {
   workflowId: string;
   launchedAt: Instant;
   timeline: TimelineEntry[];
+  /** As ProjectTaskInput's. */
+  tail?: StreamTail;
 }
 
 /**

@@ -86,7 +86,15 @@ export class TaskOutbox {
         if (sends.length > 0) this.sendInOrder(sends, notify);
       } else work.push(...sends.map((n) => notify(n)));
       if (project) {
-        work.push(projectTask({ task: this.current(), workflowId: this.workflowId, transferredFrom: this.input.fromTaskId ?? null, timeline: entries }));
+        work.push(
+          projectTask({
+            task: this.current(),
+            workflowId: this.workflowId,
+            transferredFrom: this.input.fromTaskId ?? null,
+            timeline: entries,
+            tail: this.timeline.tail(),
+          }),
+        );
       }
       if (item) work.push(tellItem({ itemWorkflowId: this.input.parentWorkflowId, change: item }));
       await Promise.all(work);

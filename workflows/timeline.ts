@@ -1,7 +1,7 @@
 // A workflow's own stream of timeline entries (what happened, by whom, why), numbered in order and
 // handed to its projection by the outbox pump. The sequence survives continue-as-new.
 import type { Actor, Instant } from '../domain';
-import type { TimelineEntry } from './outbox-contract';
+import type { StreamTail, TimelineEntry } from './outbox-contract';
 
 export class Timeline {
   private entries: TimelineEntry[] = [];
@@ -25,6 +25,11 @@ export class Timeline {
 
   get empty(): boolean {
     return this.entries.length === 0;
+  }
+
+  /** Where the stream stands now, for a projection to remove what a lost workflow task wrote past it. */
+  tail(): StreamTail {
+    return { seq: this.seq, decidedAt: Date.now() };
   }
 
   /** The entries recorded since the last take, handed over once. */

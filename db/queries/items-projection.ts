@@ -120,6 +120,22 @@ export async function insertItemEvents(db: Executor, rows: ItemEventInput[]): Pr
   return inserted.length;
 }
 
+/** Where a stream stood when a projection was decided (workflows/outbox-contract.ts StreamTail). */
+export interface StreamTailInput {
+  stream: string;
+  seq: number;
+  decidedAt: Instant;
+}
+
+/**
+ * Removes the entries a lost workflow task wrote past the stream's tail: numbered above it and written
+ * before the decision (StreamTail says why). The run that replaced that task numbered its own entries
+ * afresh; those it reached were rewritten by insertItemEvents, these it never reached.
+ */
+export async function pruneLostEntries(db: Executor, tail: StreamTailInput): Promise<void> {
+  await db.execute(sql`delete from item_events where stream = ${tail.stream} and seq > ${tail.seq} and at < ${new Date(tail.decidedAt).toISOString()}::timestamptz`);
+}
+
 /** An entry's columns differ from the one proposed for its id (the WHERE of the rewrite above). */
 const eventValueColumns = columnNamesOf(itemEvents, ['id']);
 const EVENT_DIFFERS = `(${eventValueColumns.map(([, column]) => `item_events."${column}"`).join(', ')}) is distinct from (${eventValueColumns
@@ -140,7 +156,9 @@ const eventColumns = columnNamesOf(itemEvents);
 const itemFacts = ['itemKind', 'itemIssuedBy', 'itemLaunchedAt', 'itemPublic'] as const;
 const taskColumns = columnNamesOf(tasks, [...itemFacts]);
 const quoted = (columns: Array<[string, string]>) => columns.map(([, column]) => `"${column}"`).join(', ');
-const projectTaskStatement = `with appended as (
+const projectTaskStatement = `with pruned as (
+  delete from item_events where stream = $3 and seq > $4 and at < $5
+), appended as (
   insert into item_events (${quoted(eventColumns)})
   select ${quoted(eventColumns)} from jsonb_populate_recordset(null::item_events, $1::text::jsonb)
   on conflict (id) do update set ${excludedAssignments(eventValueColumns)}
@@ -154,16 +172,23 @@ where t.version <= excluded.version
 returning t.id`;
 
 /**
- * A task's projection as ONE prepared statement: its timeline entries appended (an entry already there
+ * A task's projection as ONE prepared statement: a lost workflow task's entries past the tail removed
+ * (as pruneLostEntries; none without a tail), its timeline entries appended (an entry already there
  * is rewritten when it differs, as insertItemEvents says why) and its row upserted only forward (an equal version is rewritten, as upsertItemRow
  * does) — one round trip where a transaction took four (begin, two statements, commit), and no SQL
  * built again on every call. Every column of the rows is written as given (the table's defaults do not
  * apply; taskRowOf and eventRow fill them all). true when the row was written.
  */
-export async function projectTaskRow(db: Database, events: ItemEventInput[], row: TaskRowInput): Promise<boolean> {
+export async function projectTaskRow(db: Database, events: ItemEventInput[], row: TaskRowInput, tail?: StreamTailInput): Promise<boolean> {
   const written = await postgresClientOf(db).unsafe<{ id: string }[]>(
     projectTaskStatement,
-    [JSON.stringify(events.map((e) => byColumnName(eventColumns, e))), JSON.stringify(byColumnName(taskColumns, row))],
+    [
+      JSON.stringify(events.map((e) => byColumnName(eventColumns, e))),
+      JSON.stringify(byColumnName(taskColumns, row)),
+      tail?.stream ?? null,
+      tail?.seq ?? null,
+      tail ? new Date(tail.decidedAt).toISOString() : null,
+    ],
     { prepare: true },
   );
   return written.length === 1;

@@ -2,7 +2,7 @@
 // projection activities run for a live workflow and what a rebuild runs from the folded histories.
 import type { Actor, Instant, ItemState, TaskState } from '../../domain';
 import type { Database } from '../client';
-import { insertItemEvents, projectTaskRow, taskRowOf, upsertItemRow, type ItemEventInput } from './items-projection';
+import { insertItemEvents, projectTaskRow, pruneLostEntries, taskRowOf, upsertItemRow, type ItemEventInput } from './items-projection';
 
 /** One timeline entry as the workflows record it (workflows/outbox-contract.ts TimelineEntry). */
 export interface TimelineRowSource {
@@ -16,6 +16,12 @@ export interface TimelineRowSource {
   reason: { code: string | null; en: string; zh: string } | null;
   payload: Record<string, unknown>;
   at: Instant;
+}
+
+/** Where a workflow's stream stood when it decided a projection (workflows/outbox-contract.ts StreamTail). */
+export interface StreamTail {
+  seq: number;
+  decidedAt: Instant;
 }
 
 const date = (ms: Instant | null): Date | null => (ms === null ? null : new Date(ms));
@@ -44,20 +50,21 @@ export function itemEventRowOf(e: TimelineRowSource): ItemEventInput {
 /** Upserts the task row (only forward) and appends its timeline entries, in one statement. */
 export function projectTaskState(
   db: Database,
-  input: { task: TaskState; workflowId: string; transferredFrom: string | null; timeline: readonly TimelineRowSource[] },
+  input: { task: TaskState; workflowId: string; transferredFrom: string | null; timeline: readonly TimelineRowSource[]; tail?: StreamTail },
 ): Promise<boolean> {
-  const { task, workflowId, transferredFrom, timeline } = input;
-  return projectTaskRow(db, timeline.map(itemEventRowOf), taskRowOf(task, { workflowId, transferredFrom }));
+  const { task, workflowId, transferredFrom, timeline, tail } = input;
+  return projectTaskRow(db, timeline.map(itemEventRowOf), taskRowOf(task, { workflowId, transferredFrom }), tail && { stream: workflowId, ...tail });
 }
 
 /** Upserts the item row (only forward) and appends its timeline entries. */
 export function projectItemState(
   db: Database,
-  input: { state: ItemState; workflowId: string; launchedAt: Instant; timeline: readonly TimelineRowSource[] },
+  input: { state: ItemState; workflowId: string; launchedAt: Instant; timeline: readonly TimelineRowSource[]; tail?: StreamTail },
 ): Promise<boolean> {
-  const { state: s, workflowId, launchedAt, timeline } = input;
+  const { state: s, workflowId, launchedAt, timeline, tail } = input;
   const { item } = s;
   return db.transaction(async (tx) => {
+    if (tail) await pruneLostEntries(tx, { stream: workflowId, ...tail });
     await insertItemEvents(tx, timeline.map(itemEventRowOf));
     return upsertItemRow(tx, {
       id: item.id,

@@ -1,9 +1,11 @@
-import { eq } from 'drizzle-orm';
+import { and, asc, eq, gt } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createActivities } from '../../../activities';
 import { deliverUpdate } from '../../../api/services/temporal/deliver-update';
+import { insertItemEvents } from '../../../db/queries/items-projection';
+import { itemEventRowOf } from '../../../db/queries/projection-rows';
 import { itemEvents, items, tasks } from '../../../db/schema';
-import { completeUpdate, itemStateQuery, progressUpdate, signUpdate, taskDetailQuery, taskStateQuery, urgeUpdate } from '../../../workflows/definitions';
+import { completeUpdate, instructUpdate, itemStateQuery, progressUpdate, signUpdate, taskDetailQuery, taskStateQuery, urgeUpdate } from '../../../workflows/definitions';
 import { engineHarness, eventually, leader, staffOf, type EngineHarness } from './engine-harness';
 
 describe('exactly once: update ids, continue-as-new, projections, notifications', () => {
@@ -145,6 +147,73 @@ describe('exactly once: update ids, continue-as-new, projections, notifications'
       requestedAt: new Date(entry.at).toISOString(),
       requestedBy: entry.actor.userId,
     });
+  });
+
+  /** The stream's entries above a sequence number, in order: what its timeline shows past that point. */
+  const entriesAbove = (stream: string, seq: number) =>
+    h.database.db
+      .select({ seq: itemEvents.seq, type: itemEvents.type, at: itemEvents.at })
+      .from(itemEvents)
+      .where(and(eq(itemEvents.stream, stream), gt(itemEvents.seq, seq)))
+      .orderBy(asc(itemEvents.seq));
+
+  it("a lost workflow task's entries leave the timeline when the run that replaced it projects, and a stale write removes nothing newer", async () => {
+    const { th, current } = await launchSignedAndProjected();
+    const stream = th.workflowId;
+    const last = (await entriesAbove(stream, 0)).at(-1)!.seq;
+
+    // What a workflow task whose worker died after its projection wrote left behind: two entries the
+    // history never recorded (an urge and the light it turned), from a decision a minute ago.
+    const lostAt = Date.now() - 60_000;
+    const ghost = (seq: number, type: string) => ({
+      stream,
+      seq,
+      itemId: current.itemId,
+      taskId: current.id,
+      version: current.version + 1,
+      type,
+      actor: leader(),
+      reason: null,
+      payload: {},
+      at: lostAt,
+    });
+    const lost = { task: current, workflowId: stream, transferredFrom: null, timeline: [ghost(last + 1, 'urge'), ghost(last + 2, 'light_changed')] };
+    await activities.projectTask({ ...lost, tail: { seq: last + 2, decidedAt: lostAt } });
+    expect((await entriesAbove(stream, last)).map((e) => e.type)).toEqual(['urge', 'light_changed']);
+
+    // The live workflow goes on: its next entry takes the first of those numbers, and its projection
+    // removes the other, which it never recorded.
+    await th.executeUpdate(progressUpdate, { args: [{ actor: staffOf(current.departmentId), text: '已完成初稿', percent: 30 }] });
+    const after = await eventually(
+      () => entriesAbove(stream, last),
+      (rows) => rows.length === 1 && rows[0]!.type === 'progress',
+    );
+    expect(after).toEqual([expect.objectContaining({ seq: last + 1, type: 'progress' })]);
+    expect(after[0]!.at.getTime()).toBeGreaterThan(lostAt);
+
+    // A write decided before that entry (a stale task's, landing late) removes nothing newer than itself.
+    await activities.projectTask({ ...lost, timeline: [], tail: { seq: last, decidedAt: lostAt } });
+    expect(await entriesAbove(stream, last)).toEqual(after);
+  });
+
+  it("… and the same for the item's own stream", async () => {
+    const { handle, itemId } = await launchSignedAndProjected();
+    const state = await eventually(() => handle.query(itemStateQuery), (s) => s.status === 'in_progress');
+    const stream = handle.workflowId;
+    const last = (await entriesAbove(stream, 0)).at(-1)!.seq;
+    const lostAt = Date.now() - 60_000;
+    const ghost = (seq: number) => ({ stream, seq, itemId, taskId: null, version: state.version + 1, type: 'cancelled', actor: leader(), reason: null, payload: {}, at: lostAt });
+    await insertItemEvents(h.database.db, [ghost(last + 1), ghost(last + 2)].map(itemEventRowOf));
+    expect(await entriesAbove(stream, last)).toHaveLength(2);
+
+    // A leader's instruction: the item records it under the first of those numbers, and no cancellation is left.
+    await handle.executeUpdate(instructUpdate, { args: [{ actor: leader(), id: crypto.randomUUID(), text: '请加快进度' }] });
+    const left = await eventually(
+      () => entriesAbove(stream, last),
+      (rows) => rows.every((e) => e.type !== 'cancelled'),
+    );
+    expect(left).toEqual([expect.objectContaining({ seq: last + 1 })]);
+    expect(left[0]!.at.getTime()).toBeGreaterThan(lostAt);
   });
 
   it('notifications are enqueued once per event: the job id is the dedupe key', async () => {

@@ -74,15 +74,22 @@ export async function call(base: string, method: string, path: string, options: 
 }
 
 /**
- * A write as a careful client makes it: one Idempotency-Key, sent again while no answer comes back at
- * all (a dropped connection says nothing of whether it was applied); the first answer is final.
+ * Answers that say nothing of whether the write was applied, and ask for it again under the same key:
+ * no answer at all (a dropped connection), the API's 503 ("retry with the same Idempotency-Key") and
+ * the balancer's 502 and 504 (no API process answered).
  */
-export async function submitOnce(base: string, path: string, token: string, body: unknown, giveUpAfterMs = 120_000): Promise<{ key: string } & Answer> {
-  const key = randomUUID();
+export const sendAgain = (status: number): boolean => status === 0 || status === 502 || status === 503 || status === 504;
+
+/**
+ * A write as a careful client makes it: one Idempotency-Key, sent again while the answer asks for that
+ * (sendAgain), for up to two minutes; the last answer is final. The UI's forms do the same when the
+ * user tries again (useApiForm keeps the key while the body is the same).
+ */
+export async function submitOnce(base: string, path: string, token: string, body: unknown, key: string = randomUUID(), giveUpAfterMs = 120_000): Promise<{ key: string } & Answer> {
   const deadline = Date.now() + giveUpAfterMs;
   for (;;) {
     const answer = await call(base, 'POST', path, { token, body, key });
-    if (answer.status !== 0 || Date.now() > deadline) return { key, ...answer };
+    if (!sendAgain(answer.status) || Date.now() > deadline) return { key, ...answer };
     await sleep(500);
   }
 }
@@ -128,7 +135,10 @@ export function startSubmitting(base: string, token: string, taskIds: readonly s
         const twice = await Promise.all([0, 1].map(() => call(base, 'POST', `/api/tasks/${taskId}/urge`, { token, body, key })));
         // The key counts once: accepted when either copy was (the other may be told it is in flight).
         const accepted = twice.find((a) => a.status >= 200 && a.status < 300);
-        record(taskId, { key, status: accepted ? accepted.status : Math.max(...twice.map((a) => a.status)) });
+        // Neither accepted (refused, told to retry, or told the other copy is still in flight): the key's
+        // own answer, asked for again under it as a single submit is.
+        const final = accepted ?? (await submitOnce(base, `/api/tasks/${taskId}/urge`, token, body, key));
+        record(taskId, { key, status: final.status });
       } else {
         const { key, status } = await submitOnce(base, `/api/tasks/${taskId}/urge`, token, body);
         record(taskId, { key, status });

@@ -31,7 +31,9 @@ export async function startOwnRedis(binary = '/usr/bin/redis-server') {
   const port = await freePort();
   let child: ChildProcess | null = null;
 
+  /** Starts it again; a no-op while it runs (a second server could not bind and would take the first's place here, leaving that one behind). */
   async function start() {
+    if (child && child.exitCode === null && child.signalCode === null) return;
     child = spawn(binary, ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], { stdio: 'ignore' });
     const deadline = Date.now() + 10_000;
     while (!(await answers(port))) {
