@@ -2,7 +2,7 @@
 // projection activities run for a live workflow and what a rebuild runs from the folded histories.
 import type { Actor, Instant, ItemState, TaskState } from '../../domain';
 import type { Database } from '../client';
-import { insertItemEvents, projectTaskRow, pruneLostEntries, taskRowOf, upsertItemRow, type ItemEventInput } from './items-projection';
+import { insertItemEvents, projectTaskRow, pruneLostEntries, taskRowOf, upsertItemRow, type ItemEventInput, type StreamTailInput } from './items-projection';
 
 /** One timeline entry as the workflows record it (workflows/outbox-contract.ts TimelineEntry). */
 export interface TimelineRowSource {
@@ -18,11 +18,8 @@ export interface TimelineRowSource {
   at: Instant;
 }
 
-/** Where a workflow's stream stood when it decided a projection (workflows/outbox-contract.ts StreamTail). */
-export interface StreamTail {
-  seq: number;
-  decidedAt: Instant;
-}
+/** Where the workflow's stream stood when it decided the projection (the stream is the workflow id). */
+type StreamTail = Omit<StreamTailInput, 'stream'>;
 
 const date = (ms: Instant | null): Date | null => (ms === null ? null : new Date(ms));
 
