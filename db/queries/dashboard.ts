@@ -395,14 +395,19 @@ export interface FactListRow {
   postponed: boolean;
 }
 
-/** The drill-down behind one figure: the tasks it counts, latest due first, and their number. */
+/**
+ * The drill-down behind one figure: the tasks it counts, latest due first, and their number. Kind and
+ * launch time fall back to the joined item's where a task row lacks its copy (migration 0036 says how
+ * one could), so one such row never fails the whole list.
+ */
 export async function listFacts(db: Executor, filter: FactFilter, metric: Metric, page: { limit: number; offset: number }) {
   const where = factConditions(filter, metric);
   const source = factsSource(filter.asOf);
   const [rows, [total]] = await Promise.all([
     db.execute<Record<string, unknown>>(sql`
-      select f.task_id, f.item_id, i.code as item_code, i.title as item_title, f.kind, f.department_id, d.name as department_name,
-             t.status, f.light, f.outcome, f.due_at, f.launched_at, f.completed_at, f.red_ever, f.postponed
+      select f.task_id, f.item_id, i.code as item_code, i.title as item_title, coalesce(f.kind, i.kind) as kind, f.department_id,
+             d.name as department_name, t.status, f.light, f.outcome, f.due_at, coalesce(f.launched_at, i.created_at) as launched_at,
+             f.completed_at, f.red_ever, f.postponed
       from (${source}) f
       join items i on i.id = f.item_id
       join tasks t on t.id = f.task_id

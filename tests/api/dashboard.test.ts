@@ -330,3 +330,19 @@ describe('GET /api/dashboard on seeded data', () => {
     expect((await leader.get('/api/dashboard?from=2026-02-01T00:00:00Z&to=2026-01-01T00:00:00Z')).status).toBe(400);
   });
 });
+
+describe('a task row without its copy of the item facts', () => {
+  it('still lists in the drill-down, with the kind and launch time of its item', async () => {
+    const story = stories.find((s) => s.tasks.some((t) => t.acceptedAt === null && !t.closed))!;
+    const task = story.tasks.find((t) => t.acceptedAt === null && !t.closed)!;
+    const sql = h.deps.database.sql;
+    await sql`update tasks set item_kind = null, item_launched_at = null where id = ${task.id}`;
+    try {
+      const res = await leader.get(`/api/tasks?departmentId=${task.departmentId}&metric=inProgress&pageSize=200`);
+      expect(res.status).toBe(200);
+      expect(res.body.items.find((t: Json) => t.taskId === task.id)).toMatchObject({ kind: story.kind, launchedAt: new Date(story.launchedAt).toISOString() });
+    } finally {
+      await sql`update tasks set item_kind = ${story.kind}, item_launched_at = ${new Date(story.launchedAt).toISOString()}::timestamptz where id = ${task.id}`;
+    }
+  });
+});
