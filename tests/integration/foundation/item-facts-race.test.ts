@@ -56,7 +56,7 @@ async function factsOf(taskId: string) {
   return row;
 }
 
-describe("a task and its item inserted at the same moment", () => {
+describe('a task and its item inserted at the same moment', () => {
   it('the task inserted first, its item while the task is not yet committed: the task gets the facts', async () => {
     const [itemId, taskId] = [randomUUID(), randomUUID()];
     let release!: () => void;
