@@ -194,7 +194,7 @@ async function main() {
         (array['green','green','yellow','red'])[1 + (g / 7) % 4],
         ${leaderId}::uuid, now() + ((g % 400) - 100) * interval '1 day', g % 10 = 0,
         now() - (g % 2000) * interval '1 hour', now() - (g % 2000) * interval '1 hour',
-        array[(${database.sql.array(deptIds)}::uuid[])[1 + g % ${deptIds.length}::int], (${database.sql.array(deptIds)}::uuid[])[1 + (g / 3) % ${deptIds.length}::int]],
+        array[(${deptIds}::uuid[])[1 + g % ${deptIds.length}::int], (${deptIds}::uuid[])[1 + (g / 3) % ${deptIds.length}::int]],
         'bench-item-' || g, 1
       from generate_series(${n + 1}::int, ${ITEMS_IN_READ_MODEL}::int) g`;
   }

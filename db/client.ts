@@ -28,6 +28,10 @@ export function reconnectDelaySeconds(retries: number): number {
   return (0.5 + Math.random() / 2) * Math.min(0.05 * 2 ** retries, 1);
 }
 
+/**
+ * A pool of postgres.js 4 under drizzle. postgres.js 3.4.9 did not survive a Postgres restart with work in
+ * flight (a crash, stale errors, 30 s hangs): tests/integration/foundation/postgres-restart.test.ts.
+ */
 export function connectDatabase(url: string, options: { max?: number } = {}): DatabaseHandle {
   const sql = postgres(url, { max: options.max ?? 10, onnotice: () => {}, backoff: reconnectDelaySeconds });
   const db = drizzle(sql, { schema });

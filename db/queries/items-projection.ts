@@ -133,7 +133,18 @@ export interface StreamTailInput {
  * afresh; those it reached were rewritten by insertItemEvents, these it never reached.
  */
 export async function pruneLostEntries(db: Executor, tail: StreamTailInput): Promise<void> {
-  await db.execute(sql`delete from item_events where stream = ${tail.stream} and seq > ${tail.seq} and at < ${new Date(tail.decidedAt).toISOString()}::timestamptz`);
+  await db.execute(withParams(deleteLostEntries(1), tailParams(tail)));
+}
+
+/** The delete above over its tail in $first, $first+1 and $first+2: one text for it and projectTaskStatement. */
+const deleteLostEntries = (first: number) => `delete from item_events where stream = $${first} and seq > $${first + 1} and at < $${first + 2}::timestamptz`;
+
+/** A tail as the delete's three parameters (nulls without one: the delete then matches nothing). */
+const tailParams = (tail?: StreamTailInput) => [tail?.stream ?? null, tail?.seq ?? null, tail ? new Date(tail.decidedAt).toISOString() : null];
+
+/** SQL text with $1…$n placeholders as a drizzle query bound to the given values. */
+function withParams(text: string, params: unknown[]): SQL {
+  return sql.join(text.split(/\$(\d+)/).map((part, i) => (i % 2 === 0 ? sql.raw(part) : sql`${params[Number(part) - 1]}`)));
 }
 
 /** An entry's columns differ from the one proposed for its id (the WHERE of the rewrite above). */
@@ -157,7 +168,7 @@ const itemFacts = ['itemKind', 'itemIssuedBy', 'itemLaunchedAt', 'itemPublic'] a
 const taskColumns = columnNamesOf(tasks, [...itemFacts]);
 const quoted = (columns: Array<[string, string]>) => columns.map(([, column]) => `"${column}"`).join(', ');
 const projectTaskStatement = `with pruned as (
-  delete from item_events where stream = $3 and seq > $4 and at < $5
+  ${deleteLostEntries(3)}
 ), appended as (
   insert into item_events (${quoted(eventColumns)})
   select ${quoted(eventColumns)} from jsonb_populate_recordset(null::item_events, $1::text::jsonb)
@@ -185,9 +196,7 @@ export async function projectTaskRow(db: Database, events: ItemEventInput[], row
     [
       JSON.stringify(events.map((e) => byColumnName(eventColumns, e))),
       JSON.stringify(byColumnName(taskColumns, row)),
-      tail?.stream ?? null,
-      tail?.seq ?? null,
-      tail ? new Date(tail.decidedAt).toISOString() : null,
+      ...tailParams(tail),
     ],
     { prepare: true },
   );

@@ -32,7 +32,7 @@ async function importItems(count: number): Promise<void> {
       (array['green','green','yellow','red'])[1 + (g / 7) % 4],
       ${leader}::uuid, now() + ((g % 400) - 100) * interval '1 day',
       now() - (g % 2000) * interval '1 hour', now() - (g % 2000) * interval '1 hour',
-      array[(${sql.array(depts)}::uuid[])[1 + g % 3], (${sql.array(depts)}::uuid[])[1 + (g / 3) % 3]],
+      array[(${depts}::uuid[])[1 + g % 3], (${depts}::uuid[])[1 + (g / 3) % 3]],
       'import-' || g, 1
     from generate_series(1, ${count}::int) g`;
   await sql`

@@ -27,6 +27,10 @@ export interface LaunchedItem {
 export interface FaultRow {
   fault: string;
   items: number;
+  /** Launching every item (ms), until every task had run (ms), and the budget both had before the fault. */
+  launchMs?: number;
+  readyMs?: number;
+  launchBudgetMs?: number;
   /** How long the fault lasted, injection to recovery (ms). */
   faultMs: number;
   accepted: number;
@@ -243,9 +247,9 @@ async function verifyAndRebuild(db: Database, histories: ItemHistories, row: Fau
 
 /** The table the suite prints: one line per fault. */
 export function faultTable(rows: FaultRow[]): string {
-  const head = ['fault', 'items', 'fault s', 'accepted', 'applied', 'refused', 'refused applied', 'lights', 'late', 'max late s', 'deliveries exp/got', 'resent (same id)', 'lost', 'doubled', 'state diff', 'verify diff', 'rebuild diff'];
+  const head = ['fault', 'items', 'launch/ready/budget s', 'fault s', 'accepted', 'applied', 'refused', 'refused applied', 'lights', 'late', 'max late s', 'deliveries exp/got', 'resent (same id)', 'lost', 'doubled', 'state diff', 'verify diff', 'rebuild diff'];
   const lines = rows.map((r) => [
-    r.fault, r.items, (r.faultMs / 1000).toFixed(1), r.accepted, r.applied, r.refused, r.refusedApplied, r.lights, r.lightsLate,
+    r.fault, r.items, [r.launchMs, r.readyMs, r.launchBudgetMs].map((ms) => (ms === undefined ? '-' : (ms / 1000).toFixed(1))).join('/'), (r.faultMs / 1000).toFixed(1), r.accepted, r.applied, r.refused, r.refusedApplied, r.lights, r.lightsLate,
     (r.maxLightLateMs / 1000).toFixed(1), `${r.deliveriesExpected}/${r.deliveries}`, r.resent, r.lost, r.doubled, r.stateDifferences, r.verifyDifferences, r.rebuildDifferences,
   ].map(String));
   const all = [head, ...lines];

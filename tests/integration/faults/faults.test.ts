@@ -252,9 +252,12 @@ async function untilProjected(launched: LaunchedItem[]) {
 /** Launches the load, injects the fault at the window's start, checks everything, records a row. */
 async function runFault(name: string, inject: (launched: LaunchedItem[]) => Promise<string[] | void>) {
   const launchBudgetMs = 8_000 + profile.items * profile.launchMsPerItem;
-  const windowStart = Date.now() + launchBudgetMs;
+  const launchStarted = Date.now();
+  const windowStart = launchStarted + launchBudgetMs;
   const { launched, hookPath } = await launchItems(name, windowStart);
+  const launchMs = Date.now() - launchStarted;
   await untilTasksRun(launched, windowStart);
+  const readyMs = Date.now() - launchStarted;
   const overran = Date.now() - windowStart;
   const clients = startSubmitting(cluster!.url, supervisorToken, launched.map((l) => l.taskId), profile.clients);
   await sleep(Math.max(0, windowStart - Date.now()));
@@ -271,6 +274,7 @@ async function runFault(name: string, inject: (launched: LaunchedItem[]) => Prom
   await sleep(3_000); // time for a doubled delivery (a retry, another worker's copy) to arrive
   const deliveries = receiver.received.filter((d) => d.path === hookPath);
   const row = await checkFault({ client, db: database.db }, { name, faultMs, launched, submissions: clients.submissions, deliveries, verify: profile.verify, dumpDir: stateDir });
+  Object.assign(row, { launchMs, readyMs, launchBudgetMs });
   row.problems.push(...injectProblems);
   if (overran > 0) row.problems.unshift(`launching took ${overran} ms past the fault's start: timers fell due before it (raise launchMsPerItem)`);
   const chain = await verifyAuditChain(database.db);
