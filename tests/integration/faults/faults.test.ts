@@ -276,7 +276,7 @@ async function runFault(name: string, inject: (launched: LaunchedItem[]) => Prom
   const row = await checkFault({ client, db: database.db }, { name, faultMs, launched, submissions: clients.submissions, deliveries, verify: profile.verify, dumpDir: stateDir });
   Object.assign(row, { launchMs, readyMs, launchBudgetMs });
   row.problems.push(...injectProblems);
-  if (overran > 0) row.problems.unshift(`launching took ${overran} ms past the fault's start: timers fell due before it (raise launchMsPerItem)`);
+  if (overran > 0) row.problems.unshift(`launching took ${overran} ms past the fault's start: timers fell due before it (see the launch column: a request that hung, or raise launchMsPerItem)`);
   const chain = await verifyAuditChain(database.db);
   if (!chain.ok) row.problems.push(`audit log chain broken at ${chain.firstBroken?.id}: ${chain.firstBroken?.reason}`);
   rows.push(row);
