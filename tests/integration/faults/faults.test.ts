@@ -258,7 +258,7 @@ async function runFault(name: string, inject: (launched: LaunchedItem[]) => Prom
   const launchMs = Date.now() - launchStarted;
   await untilTasksRun(launched, windowStart);
   const readyMs = Date.now() - launchStarted;
-  const overran = Date.now() - windowStart;
+  const overran = readyMs - launchBudgetMs;
   const clients = startSubmitting(cluster!.url, supervisorToken, launched.map((l) => l.taskId), profile.clients);
   await sleep(Math.max(0, windowStart - Date.now()));
   const started = Date.now();

@@ -10,22 +10,14 @@
  * the fault suite saw as a launch that hung for 30 s after "stop Postgres". postgres.js 4 passes.
  */
 import { rmSync } from 'node:fs';
-import { createServer, type AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, describe, expect, it } from 'vitest';
 import { connectDatabase, type DatabaseHandle } from '../../../db/client';
 import { repoRoot } from '../../../scripts/dev-settings';
+import { freePort } from '../../support/free-port';
 import { uniqueName } from '../../support/services';
 import { ownPostgres, type OwnService } from '../faults/own-services';
-
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  const { port } = server.address() as AddressInfo;
-  await new Promise((r) => server.close(r));
-  return port;
-}
 
 /** Loops of plain queries and two-statement transactions until stopped; failures are expected while Postgres is down. */
 function keepBusy(handle: DatabaseHandle, loops: number) {

@@ -3,18 +3,8 @@
  * without touching the shared Redis other tests use.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { createServer, createConnection } from 'node:net';
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
-}
+import { createConnection } from 'node:net';
+import { freePort } from '../../../support/free-port';
 
 function answers(port: number): Promise<boolean> {
   return new Promise((resolve) => {
