@@ -34,6 +34,7 @@ const CLAIM_ALIASES: Readonly<Record<string, string>> = {
   'application/vnd.ms-excel': 'text/csv',
 };
 const NO_CLAIM = new Set(['', 'application/octet-stream', 'binary/octet-stream']);
+const TEXT_EXTENSIONS = new Set([...ACCEPTED_TYPES['text/plain']!, ...ACCEPTED_TYPES['text/csv']!]);
 
 export type TypeJudgement = { ok: true; contentType: string } | { ok: false; en: string; zh: string };
 
@@ -50,9 +51,12 @@ export function judgeAttachmentType(input: { detected: string | null; text: () =
   const ext = extensionOf(input.name);
   const claimed = input.claimed.split(';')[0]!.trim().toLowerCase();
   let actual = input.detected;
-  // Text has no signature, and some signatures are weak enough for text to match them (MPEG-TS is
-  // only a "G" at bytes 0 and 188): text that matches a type we refuse anyway is text.
-  if ((actual === null || !ACCEPTED_TYPES[actual]) && input.text()) actual = ext === 'csv' ? 'text/csv' : 'text/plain';
+  // Text has no signature, and some signatures are weak enough for text to match them: MPEG-TS is only
+  // a "G" at bytes 0 and 188, BMP only "BM" at the start (a note that begins "BMW …" or "BMI …").
+  // Text that matches a type we refuse anyway is text, and so is text whose name says it is text;
+  // it is kept and served as text, so a binary format that happens to be all text loses nothing.
+  const namedText = TEXT_EXTENSIONS.has(ext);
+  if ((actual === null || !ACCEPTED_TYPES[actual] || namedText) && input.text()) actual = ext === 'csv' ? 'text/csv' : 'text/plain';
   if (actual === null || !ACCEPTED_TYPES[actual]) {
     return {
       ok: false,
