@@ -47,7 +47,7 @@ export function createProjectionActivities(db: Database, queues: Pick<Queues, 'n
 
     /** Appends timeline entries that change no row (e.g. urge escalation steps). */
     async appendTimeline(entries: TimelineEntry[]): Promise<{ inserted: number }> {
-      return { inserted: await insertItemEvents(db, entries.map(itemEventRowOf)) };
+      return { inserted: await insertItemEvents(db, entries.map(itemEventRowOf), true) };
     },
   };
 }

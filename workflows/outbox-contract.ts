@@ -26,7 +26,9 @@ export interface TimelineEntry {
  * workflow time of that decision. An entry of the stream above that number, written before that time,
  * was written by a lost workflow task (its worker died after the projection and before Temporal recorded
  * the task): the run that replaced it recorded something else, and the projection removes it.
- * An entry written by a later decision is newer than the time and stays, however late a stale write lands.
+ * An entry written by a later decision is newer than the time and stays, however late a stale write lands;
+ * and a stale write that finds such an entry at or past its own first seq (a workflow task that timed out
+ * while its worker still ran it, landing after its retry) writes nothing at all.
  */
 export interface StreamTail {
   seq: number;

@@ -109,22 +109,29 @@ export async function upsertItemRow(db: Executor, row: ItemRowInput): Promise<bo
  * when it differs: a workflow task whose worker died after its projection wrote but before Temporal
  * recorded the task is run again, and may then record another event under that seq (the timer landed
  * later: red, where the lost run saw yellow). History keeps the second; so must the timeline.
+ * A live write (`live`) rewrites an entry only with one no older: the lost run's write can land after
+ * its replacement's (its workflow task timed out while it still ran), and must not undo it. A rebuild
+ * writes history's entries over whatever is there.
  */
-export async function insertItemEvents(db: Executor, rows: ItemEventInput[]): Promise<number> {
+export async function insertItemEvents(db: Executor, rows: ItemEventInput[], live = false): Promise<number> {
   if (rows.length === 0) return 0;
   const inserted = await db
     .insert(itemEvents)
     .values(rows)
-    .onConflictDoUpdate({ target: itemEvents.id, set: excludedSet(itemEvents, ['id']), setWhere: sql.raw(EVENT_DIFFERS) })
+    .onConflictDoUpdate({ target: itemEvents.id, set: excludedSet(itemEvents, ['id']), setWhere: sql.raw(live ? `${EVENT_DIFFERS} and ${NO_OLDER}` : EVENT_DIFFERS) })
     .returning({ id: itemEvents.id });
   return inserted.length;
 }
 
-/** Where a stream stood when a projection was decided (workflows/outbox-contract.ts StreamTail). */
+/**
+ * Where a stream stood when a projection was decided (workflows/outbox-contract.ts StreamTail), and
+ * the first seq of the entries it writes (null when it writes none).
+ */
 export interface StreamTailInput {
   stream: string;
   seq: number;
   decidedAt: Instant;
+  firstSeq: number | null;
 }
 
 /**
@@ -136,11 +143,27 @@ export async function pruneLostEntries(db: Executor, tail: StreamTailInput): Pro
   await db.execute(withParams(deleteLostEntries(1), tailParams(tail)));
 }
 
-/** The delete above over its tail in $first, $first+1 and $first+2: one text for it and projectTaskStatement. */
-const deleteLostEntries = (first: number) => `delete from item_events where stream = $${first} and seq > $${first + 1} and at < $${first + 2}::timestamptz`;
+/**
+ * Whether a later decision already wrote over this one: an entry of the stream at or past the first seq
+ * it writes, recorded after it was decided. Then this is the projection of a workflow task that timed
+ * out while its worker still ran it, landing after the retry that replaced it; history keeps the retry,
+ * so this one writes nothing (no entry, no row).
+ */
+export async function supersededDecision(db: Executor, tail: StreamTailInput): Promise<boolean> {
+  const [found] = await db.execute<{ superseded: boolean }>(withParams(`select ${SUPERSEDED(1)} as superseded`, tailParams(tail)));
+  return found?.superseded === true;
+}
 
-/** A tail as the delete's three parameters (nulls without one: the delete then matches nothing). */
-const tailParams = (tail?: StreamTailInput) => [tail?.stream ?? null, tail?.seq ?? null, tail ? new Date(tail.decidedAt).toISOString() : null];
+/**
+ * The SQL over a tail in $first…$first+3 (stream, seq, decidedAt, firstSeq), one text for the item's
+ * transaction and projectTaskStatement. Without a tail every parameter is null and neither matches.
+ */
+const deleteLostEntries = (first: number) => `delete from item_events where stream = $${first} and seq > $${first + 1} and at < $${first + 2}::timestamptz`;
+const SUPERSEDED = (first: number) =>
+  `exists (select 1 from item_events where stream = $${first} and seq >= $${first + 3}::int and at > $${first + 2}::timestamptz)`;
+
+/** A tail as the SQL's four parameters (nulls without one). */
+const tailParams = (tail?: StreamTailInput) => [tail?.stream ?? null, tail?.seq ?? null, tail ? new Date(tail.decidedAt).toISOString() : null, tail?.firstSeq ?? null];
 
 /** SQL text with $1…$n placeholders as a drizzle query bound to the given values. */
 function withParams(text: string, params: unknown[]): SQL {
@@ -152,6 +175,8 @@ const eventValueColumns = columnNamesOf(itemEvents, ['id']);
 const EVENT_DIFFERS = `(${eventValueColumns.map(([, column]) => `item_events."${column}"`).join(', ')}) is distinct from (${eventValueColumns
   .map(([, column]) => `excluded."${column}"`)
   .join(', ')})`;
+/** The entry proposed was decided no earlier than the one there (the WHERE a live rewrite adds). */
+const NO_OLDER = 'excluded."at" >= item_events."at"';
 
 /** A row as Postgres's `jsonb_populate_record` reads it: keyed by column name (instants as ISO text, by JSON.stringify). */
 function byColumnName(columns: Array<[key: string, column: string]>, row: Record<string, unknown>): Record<string, unknown> {
@@ -167,26 +192,31 @@ const eventColumns = columnNamesOf(itemEvents);
 const itemFacts = ['itemKind', 'itemIssuedBy', 'itemLaunchedAt', 'itemPublic'] as const;
 const taskColumns = columnNamesOf(tasks, [...itemFacts]);
 const quoted = (columns: Array<[string, string]>) => columns.map(([, column]) => `"${column}"`).join(', ');
-const projectTaskStatement = `with pruned as (
+const projectTaskStatement = `with superseded as (
+  select ${SUPERSEDED(3)} as yes
+), pruned as (
   ${deleteLostEntries(3)}
 ), appended as (
   insert into item_events (${quoted(eventColumns)})
   select ${quoted(eventColumns)} from jsonb_populate_recordset(null::item_events, $1::text::jsonb)
+  where not (select yes from superseded)
   on conflict (id) do update set ${excludedAssignments(eventValueColumns)}
-  where ${EVENT_DIFFERS}
+  where ${EVENT_DIFFERS} and ($3::text is null or ${NO_OLDER})
   returning 1
 )
 insert into tasks as t (${quoted(taskColumns)})
 select ${quoted(taskColumns)} from jsonb_populate_record(null::tasks, $2::text::jsonb)
+where not (select yes from superseded)
 on conflict (id) do update set ${excludedAssignments(columnNamesOf(tasks, ['id', ...itemFacts]))}
 where t.version <= excluded.version
 returning t.id`;
 
 /**
- * A task's projection as ONE prepared statement: a lost workflow task's entries past the tail removed
- * (as pruneLostEntries; none without a tail), its timeline entries appended (an entry already there
- * is rewritten when it differs, as insertItemEvents says why) and its row upserted only forward (an equal version is rewritten, as upsertItemRow
- * does) — one round trip where a transaction took four (begin, two statements, commit), and no SQL
+ * A task's projection as ONE prepared statement: nothing when a later decision superseded it (as
+ * supersededDecision), else a lost workflow task's entries past the tail removed (as pruneLostEntries;
+ * none without a tail), its timeline entries appended (an entry already there is rewritten when it
+ * differs, and with a tail only by one no older, as insertItemEvents says why) and its row upserted only
+ * forward (an equal version is rewritten, as upsertItemRow does) — one round trip where a transaction took four (begin, two statements, commit), and no SQL
  * built again on every call. Every column of the rows is written as given (the table's defaults do not
  * apply; taskRowOf and eventRow fill them all). true when the row was written.
  */

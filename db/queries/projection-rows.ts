@@ -2,7 +2,7 @@
 // projection activities run for a live workflow and what a rebuild runs from the folded histories.
 import type { Actor, Instant, ItemState, TaskState } from '../../domain';
 import type { Database } from '../client';
-import { insertItemEvents, projectTaskRow, pruneLostEntries, taskRowOf, upsertItemRow, type ItemEventInput, type StreamTailInput } from './items-projection';
+import { insertItemEvents, projectTaskRow, pruneLostEntries, supersededDecision, taskRowOf, upsertItemRow, type ItemEventInput, type StreamTailInput } from './items-projection';
 
 /** One timeline entry as the workflows record it (workflows/outbox-contract.ts TimelineEntry). */
 export interface TimelineRowSource {
@@ -19,7 +19,12 @@ export interface TimelineRowSource {
 }
 
 /** Where the workflow's stream stood when it decided the projection (the stream is the workflow id). */
-type StreamTail = Omit<StreamTailInput, 'stream'>;
+type StreamTail = Omit<StreamTailInput, 'stream' | 'firstSeq'>;
+
+/** The tail as the writes take it: with its stream and the first seq the projection writes. */
+function tailOf(workflowId: string, timeline: readonly TimelineRowSource[], tail?: StreamTail): StreamTailInput | undefined {
+  return tail && { stream: workflowId, ...tail, firstSeq: timeline.length === 0 ? null : Math.min(...timeline.map((e) => e.seq)) };
+}
 
 const date = (ms: Instant | null): Date | null => (ms === null ? null : new Date(ms));
 
@@ -50,7 +55,7 @@ export function projectTaskState(
   input: { task: TaskState; workflowId: string; transferredFrom: string | null; timeline: readonly TimelineRowSource[]; tail?: StreamTail },
 ): Promise<boolean> {
   const { task, workflowId, transferredFrom, timeline, tail } = input;
-  return projectTaskRow(db, timeline.map(itemEventRowOf), taskRowOf(task, { workflowId, transferredFrom }), tail && { stream: workflowId, ...tail });
+  return projectTaskRow(db, timeline.map(itemEventRowOf), taskRowOf(task, { workflowId, transferredFrom }), tailOf(workflowId, timeline, tail));
 }
 
 /** Upserts the item row (only forward) and appends its timeline entries. */
@@ -58,11 +63,13 @@ export function projectItemState(
   db: Database,
   input: { state: ItemState; workflowId: string; launchedAt: Instant; timeline: readonly TimelineRowSource[]; tail?: StreamTail },
 ): Promise<boolean> {
-  const { state: s, workflowId, launchedAt, timeline, tail } = input;
+  const { state: s, workflowId, launchedAt, timeline } = input;
   const { item } = s;
+  const tail = tailOf(workflowId, timeline, input.tail);
   return db.transaction(async (tx) => {
-    if (tail) await pruneLostEntries(tx, { stream: workflowId, ...tail });
-    await insertItemEvents(tx, timeline.map(itemEventRowOf));
+    if (tail && (await supersededDecision(tx, tail))) return false;
+    if (tail) await pruneLostEntries(tx, tail);
+    await insertItemEvents(tx, timeline.map(itemEventRowOf), tail !== undefined);
     return upsertItemRow(tx, {
       id: item.id,
       code: item.code,

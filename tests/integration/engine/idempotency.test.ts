@@ -1,6 +1,8 @@
 import { and, asc, eq, gt } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createActivities } from '../../../activities';
+import { loadItemHistories } from '../../../audit/load';
+import { foldItemHistories } from '../../../audit/replay';
 import { deliverUpdate } from '../../../api/services/temporal/deliver-update';
 import { insertItemEvents } from '../../../db/queries/items-projection';
 import { itemEventRowOf } from '../../../db/queries/projection-rows';
@@ -214,6 +216,81 @@ describe('exactly once: update ids, continue-as-new, projections, notifications'
     );
     expect(left).toEqual([expect.objectContaining({ seq: last + 1 })]);
     expect(left[0]!.at.getTime()).toBeGreaterThan(lostAt);
+  });
+
+  it("a timed-out workflow task's projection, landing after the retry that replaced it, changes neither the timeline nor the row", async () => {
+    const { th, current } = await launchSignedAndProjected();
+    const stream = th.workflowId;
+    const last = (await entriesAbove(stream, 0)).at(-1)!.seq;
+
+    // The retry (the live workflow) records a report under the next number and projects it.
+    await th.executeUpdate(progressUpdate, { args: [{ actor: staffOf(current.departmentId), text: '已完成初稿', percent: 30 }] });
+    const live = await th.query(taskDetailQuery);
+    const recorded = await eventually(
+      () => entriesAbove(stream, last),
+      (rows) => rows.length === 1 && rows[0]!.type === 'progress',
+    );
+    const [rowBefore] = await eventually(
+      () => h.database.db.select().from(tasks).where(eq(tasks.id, current.id)),
+      (rows) => rows[0]?.version === live.version,
+    );
+
+    // The timed-out task decided ten seconds earlier, at the same version, and saw it otherwise: its
+    // report under the same number (another time, another percent) and one entry more the retry never recorded.
+    const decidedAt = recorded[0]!.at.getTime() - 10_000;
+    const entry = (seq: number, type: string) => ({
+      stream,
+      seq,
+      itemId: current.itemId,
+      taskId: current.id,
+      version: live.version,
+      type,
+      actor: staffOf(current.departmentId),
+      reason: null,
+      payload: { percent: 10 },
+      at: decidedAt,
+    });
+    const stale = {
+      task: { ...live, percent: 10, lastReportAt: decidedAt },
+      workflowId: stream,
+      transferredFrom: null,
+      timeline: [entry(last + 1, 'progress'), entry(last + 2, 'urge')],
+      tail: { seq: last + 2, decidedAt },
+    };
+    expect(await activities.projectTask(stale)).toMatchObject({ written: false });
+    expect(await entriesAbove(stream, last)).toEqual(recorded);
+    const [rowAfter] = await h.database.db.select().from(tasks).where(eq(tasks.id, current.id));
+    expect(rowAfter).toEqual({ ...rowBefore, projectedAt: rowAfter!.projectedAt });
+    expect(rowAfter!.percent).toBe(30);
+
+    // A write decided after the entry there still rewrites it (a lost task's replacement landing second).
+    const later = recorded[0]!.at.getTime() + 1;
+    const replacement = { ...stale, task: { ...live, percent: 40 }, timeline: [{ ...entry(last + 1, 'progress'), at: later }], tail: { seq: last + 1, decidedAt: later } };
+    expect(await activities.projectTask(replacement)).toMatchObject({ written: true });
+    expect((await entriesAbove(stream, last)).map((e) => e.at.getTime())).toEqual([later]);
+  });
+
+  it("… and the same for the item's stream: the late write is refused whole", async () => {
+    const { handle, itemId } = await launchSignedAndProjected();
+    await handle.executeUpdate(instructUpdate, { args: [{ actor: leader(), id: crypto.randomUUID(), text: '请加快进度' }] });
+    const stream = handle.workflowId;
+    const live = await handle.query(itemStateQuery);
+    const [itemBefore] = await eventually(
+      () => h.database.db.select().from(items).where(eq(items.id, itemId)),
+      (rows) => rows[0]?.version === live.version,
+    );
+    // The item's state as its workflow last projected it (history keeps each projection's input).
+    const state = foldItemHistories(await loadItemHistories({ client: h.client, db: h.database.db }, itemId)).item.state!;
+    expect(state.version).toBe(live.version);
+    const before = await entriesAbove(stream, 0);
+    const last = before.at(-1)!;
+    const decidedAt = last.at.getTime() - 10_000;
+    const ghost = { stream, seq: last.seq, itemId, taskId: null, version: state.version, type: 'cancelled', actor: leader(), reason: null, payload: {}, at: decidedAt };
+    const stale = { state: { ...state, status: 'cancelled' as const }, workflowId: stream, launchedAt: state.launchedAt, timeline: [ghost, { ...ghost, seq: last.seq + 1 }], tail: { seq: last.seq + 1, decidedAt } };
+    expect(await activities.projectItem(stale)).toMatchObject({ written: false });
+    expect(await entriesAbove(stream, 0)).toEqual(before);
+    const [itemAfter] = await h.database.db.select().from(items).where(eq(items.id, itemId));
+    expect(itemAfter!.status).toBe(itemBefore!.status);
   });
 
   it('notifications are enqueued once per event: the job id is the dedupe key', async () => {
