@@ -15,7 +15,7 @@ describe('judgeAttachmentType', () => {
     // A note that begins "BMW": file-type sees a BMP ("BM"), an accepted type, but the bytes are text and its name says text.
     expect(judgeAttachmentType({ detected: 'image/bmp', text: () => true, claimed: 'text/plain', name: 'BMW车辆说明.txt' })).toEqual({ ok: true, contentType: 'text/plain' });
     expect(judgeAttachmentType({ detected: 'image/bmp', text: () => true, claimed: 'text/csv', name: 'BMI.csv' })).toEqual({ ok: true, contentType: 'text/csv' });
-    // A real bitmap named .txt is still refused, and text named .bmp is not a bitmap.
+    // A real bitmap (its bytes not text) named .txt is still refused.
     expect(judgeAttachmentType({ detected: 'image/bmp', text: () => false, claimed: 'text/plain', name: 'photo.txt' })).toMatchObject({ ok: false });
     // Real MPEG-TS is binary: refused as before.
     expect(judgeAttachmentType({ detected: 'video/mp2t', text: () => false, claimed: 'video/mp2t', name: 'clip.ts' })).toMatchObject({ ok: false });
