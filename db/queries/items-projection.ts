@@ -135,22 +135,24 @@ export interface StreamTailInput {
 }
 
 /**
- * Removes the entries a lost workflow task wrote past the stream's tail: numbered above it and written
- * before the decision (StreamTail says why). The run that replaced that task numbered its own entries
- * afresh; those it reached were rewritten by insertItemEvents, these it never reached.
+ * Readies a stream for a live projection, in one statement. Unless a later decision already wrote over
+ * this one (SUPERSEDED: an entry of the stream at or past the first seq it writes, recorded after it
+ * was decided), removes the entries a lost workflow task wrote past the stream's tail: numbered above
+ * it and written before the decision (StreamTail says why). The run that replaced that task numbered
+ * its own entries afresh; those it reached are rewritten by insertItemEvents, these it never reached.
+ * Returns whether it was superseded: the projection of a workflow task that timed out while its worker
+ * still ran it, landing after the retry that replaced it. History keeps the retry, so the caller then
+ * writes nothing (no entry, no row).
  */
-export async function pruneLostEntries(db: Executor, tail: StreamTailInput): Promise<void> {
-  await db.execute(withParams(deleteLostEntries(1), tailParams(tail)));
-}
-
-/**
- * Whether a later decision already wrote over this one: an entry of the stream at or past the first seq
- * it writes, recorded after it was decided. Then this is the projection of a workflow task that timed
- * out while its worker still ran it, landing after the retry that replaced it; history keeps the retry,
- * so this one writes nothing (no entry, no row).
- */
-export async function supersededDecision(db: Executor, tail: StreamTailInput): Promise<boolean> {
-  const [found] = await db.execute<{ superseded: boolean }>(withParams(`select ${SUPERSEDED(1)} as superseded`, tailParams(tail)));
+export async function pruneUnlessSuperseded(db: Executor, tail: StreamTailInput): Promise<boolean> {
+  const [found] = await db.execute<{ superseded: boolean }>(
+    withParams(
+      `with decision as (select ${SUPERSEDED(1)} as superseded),
+       pruned as (${deleteLostEntries(1)} and not (select superseded from decision))
+       select superseded from decision`,
+      tailParams(tail),
+    ),
+  );
   return found?.superseded === true;
 }
 
@@ -213,7 +215,7 @@ returning t.id`;
 
 /**
  * A task's projection as ONE prepared statement: nothing when a later decision superseded it (as
- * supersededDecision), else a lost workflow task's entries past the tail removed (as pruneLostEntries;
+ * pruneUnlessSuperseded), else a lost workflow task's entries past the tail removed (as it does;
  * none without a tail), its timeline entries appended (an entry already there is rewritten when it
  * differs, and with a tail only by one no older, as insertItemEvents says why) and its row upserted only
  * forward (an equal version is rewritten, as upsertItemRow does) — one round trip where a transaction took four (begin, two statements, commit), and no SQL

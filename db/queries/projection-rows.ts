@@ -2,7 +2,7 @@
 // projection activities run for a live workflow and what a rebuild runs from the folded histories.
 import type { Actor, Instant, ItemState, TaskState } from '../../domain';
 import type { Database } from '../client';
-import { insertItemEvents, projectTaskRow, pruneLostEntries, supersededDecision, taskRowOf, upsertItemRow, type ItemEventInput, type StreamTailInput } from './items-projection';
+import { insertItemEvents, projectTaskRow, pruneUnlessSuperseded, taskRowOf, upsertItemRow, type ItemEventInput, type StreamTailInput } from './items-projection';
 
 /** One timeline entry as the workflows record it (workflows/outbox-contract.ts TimelineEntry). */
 export interface TimelineRowSource {
@@ -67,8 +67,7 @@ export function projectItemState(
   const { item } = s;
   const tail = tailOf(workflowId, timeline, input.tail);
   return db.transaction(async (tx) => {
-    if (tail && (await supersededDecision(tx, tail))) return false;
-    if (tail) await pruneLostEntries(tx, tail);
+    if (tail && (await pruneUnlessSuperseded(tx, tail))) return false;
     await insertItemEvents(tx, timeline.map(itemEventRowOf), tail !== undefined);
     return upsertItemRow(tx, {
       id: item.id,
