@@ -18,12 +18,17 @@
  * CPU milliseconds of the API, the worker and the Temporal server (/proc/<pid>/stat, less each
  * process's idle rate measured over 10 s before the workloads); the Redis keys
  * and bytes left under the bench's prefix. Postgres's own CPU is not measured (its backends are
- * shared with whatever else runs on the machine). Prints a table and, last, one line of JSON.
+ * shared with whatever else runs on the machine).
+ * Last, the cold replay: the CPU milliseconds it takes to replay each unit's workflows from their whole
+ * history with nothing cached, which is what every workflow with work waiting costs a worker that has
+ * just (re)started. Worker.runReplayHistories in this process, the latest run of each workflow, one
+ * round to warm up and the median of three. Prints a table and, last, one line of JSON.
  */
 import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { Client, Connection } from '@temporalio/client';
+import { Client, Connection, type HistoryAndWorkflowId as ReplayHistory } from '@temporalio/client';
+import { bundleWorkflowCode, DefaultLogger, Runtime, Worker, type WorkflowBundle } from '@temporalio/worker';
 import protoRoot from '@temporalio/proto';
 import { hash } from 'argon2';
 import { Redis } from 'ioredis';
@@ -32,6 +37,7 @@ import { runMigrations } from '../db/migrate';
 import { resolvePostgres } from '../scripts/postgres';
 import { resolveRedis } from '../scripts/redis';
 import { itemWorkflowId, taskWorkflowId } from '../workflows/ids';
+import { workflowsPath } from '../workflows/path';
 import { benchEnv, benchTemporal, freePort, keepAliveClient, log, login, startChild, stopChild, waitForApi, type Answer } from './platform';
 
 const ITEMS = Number(process.argv[2] ?? 60);
@@ -68,6 +74,8 @@ interface Cost {
   redisBytes: number;
   topTables: string;
   seconds: number;
+  /** CPU ms to replay the unit's workflows cold (median of three rounds), and that per workflow task. */
+  replay: { ms: number; perWorkflowTaskMs: number };
 }
 
 async function main() {
@@ -120,6 +128,7 @@ async function main() {
     log(`  idle CPU, ms per second: ${Object.entries(idlePerMs).map(([k, v]) => `${k} ${(v * 1000).toFixed(1)}`).join(', ')}`);
 
     const costs: Cost[] = [];
+    const replays: HistoryTotals[] = [];
     const measure = async (name: string, units: number, writes: number, run: () => Promise<string[]>) => {
       const before = await snapshot();
       const started = Date.now();
@@ -129,12 +138,14 @@ async function main() {
       for (const k of Object.keys(after.cpu)) after.cpu[k] = after.cpu[k]! - idlePerMs[k]! * (after.at - before.at);
       const histories = await historyFigures(client, workflowIds);
       costs.push(costOf(name, units, writes, workflowIds.length, histories, before, after, seconds));
+      replays.push(histories);
       log(`  ${name}: ${units} done in ${seconds.toFixed(1)} s`);
     };
 
     await measure('probe (bare workflow)', ITEMS, 0, () => runProbes(client, prefix, ITEMS));
     await measure('supervision item, 3 tasks', ITEMS, 17, () => runItems(call, people, ITEMS));
     await measure('appeal', APPEALS, 5, () => runAppeals(call, people, APPEALS));
+    await measureColdReplays(costs, replays);
     printTable(costs);
     console.log(JSON.stringify({ costs: costs.map(({ topTables: _, ...rest }) => rest) }));
   } finally {
@@ -298,18 +309,28 @@ interface HistoryTotals {
   events: number;
   workflowTasks: number;
   bytes: number;
+  /** Each workflow's latest run: what a worker replays when the workflow next has work. */
+  latest: ReplayHistory[];
+  latestWorkflowTasks: number;
 }
+
+const WORKFLOW_TASK_COMPLETED = protoRoot.temporal.api.enums.v1.EventType.EVENT_TYPE_WORKFLOW_TASK_COMPLETED;
 
 /** Every run of each workflow (continue-as-new included), counted and encoded as Temporal stores it. */
 async function historyFigures(client: Client, workflowIds: string[]): Promise<HistoryTotals> {
-  const totals = { events: 0, workflowTasks: 0, bytes: 0 };
+  const totals: HistoryTotals = { events: 0, workflowTasks: 0, bytes: 0, latest: [], latestWorkflowTasks: 0 };
   for (const workflowId of workflowIds) {
     let runId: string | undefined;
     for (;;) {
       const history = await client.workflow.getHandle(workflowId, runId).fetchHistory();
       const events = history.events ?? [];
       totals.events += events.length;
-      totals.workflowTasks += events.filter((e) => e.eventType === protoRoot.temporal.api.enums.v1.EventType.EVENT_TYPE_WORKFLOW_TASK_COMPLETED).length;
+      const workflowTasks = events.filter((e) => e.eventType === WORKFLOW_TASK_COMPLETED).length;
+      totals.workflowTasks += workflowTasks;
+      if (runId === undefined) {
+        totals.latest.push({ workflowId, history });
+        totals.latestWorkflowTasks += workflowTasks;
+      }
       totals.bytes += protoRoot.temporal.api.history.v1.History.encode(history).finish().length;
       // The runs before this one: continue-as-new leaves a chain back to the first.
       const started = events[0]?.workflowExecutionStartedEventAttributes;
@@ -318,6 +339,32 @@ async function historyFigures(client: Client, workflowIds: string[]): Promise<Hi
     }
   }
   return totals;
+}
+
+/** CPU ms of one cold replay of the given histories, all together: a warm-up round, then the median of three. */
+async function replayRounds(bundle: WorkflowBundle, histories: ReplayHistory[]): Promise<number> {
+  const rounds: number[] = [];
+  for (let round = 0; round < 4; round++) {
+    const started = process.cpuUsage();
+    for await (const result of Worker.runReplayHistories({ workflowBundle: bundle }, histories)) {
+      if (result.error) throw new Error(`${result.workflowId} does not replay: ${String(result.error)}`);
+    }
+    const used = process.cpuUsage(started);
+    if (round > 0) rounds.push((used.user + used.system) / 1000);
+  }
+  return rounds.sort((a, b) => a - b)[1]!;
+}
+
+/** Fills in each cost's cold replay: CPU per unit and per workflow task of its latest runs. */
+async function measureColdReplays(costs: Cost[], replays: HistoryTotals[]) {
+  Runtime.install({ logger: new DefaultLogger('WARN') });
+  const bundle = await bundleWorkflowCode({ workflowsPath, logger: new DefaultLogger('WARN') });
+  for (const [i, cost] of costs.entries()) {
+    const { latest, latestWorkflowTasks } = replays[i]!;
+    const ms = await replayRounds(bundle, latest);
+    cost.replay = { ms: ms / cost.units, perWorkflowTaskMs: ms / latestWorkflowTasks };
+    log(`  ${cost.name}: ${latest.length} workflows (${latestWorkflowTasks} workflow tasks) replayed cold in ${ms.toFixed(0)} ms of CPU`);
+  }
 }
 
 function costOf(name: string, units: number, writes: number, workflows: number, history: HistoryTotals, before: Snapshot, after: Snapshot, seconds: number): Cost {
@@ -346,15 +393,16 @@ function costOf(name: string, units: number, writes: number, workflows: number, 
     redisBytes: (after.redis.bytes - before.redis.bytes) / units,
     topTables: perTable.slice(0, 6).map(([t, n]) => `${t} ${n.toFixed(1)}`).join(', '),
     seconds,
+    replay: { ms: 0, perWorkflowTaskMs: 0 },
   };
 }
 
 function printTable(costs: Cost[]) {
   const f = (n: number, digits = 1) => n.toFixed(digits);
-  log('\nper unit (mean)           | writes | workflows | history events | workflow tasks | history KiB | rows | DB KiB | CPU ms: API / worker / Temporal | Redis bytes');
+  log('\nper unit (mean)           | writes | workflows | history events | workflow tasks | history KiB | rows | DB KiB | CPU ms: API / worker / Temporal | Redis bytes | cold replay CPU ms (per WFT)');
   for (const c of costs) {
     log(
-      `${c.name.padEnd(25)} | ${String(c.writes).padStart(6)} | ${f(c.workflows).padStart(9)} | ${f(c.historyEvents).padStart(14)} | ${f(c.workflowTasks).padStart(14)} | ${f(c.historyBytes / 1024, 2).padStart(11)} | ${f(c.rows).padStart(4)} | ${f(c.dbBytes / 1024).padStart(6)} | ${[c.cpu.api, c.cpu.worker, c.cpu.temporal].map((x) => f(x ?? 0, 0)).join(' / ').padStart(31)} | ${f(c.redisBytes, 0)}`,
+      `${c.name.padEnd(25)} | ${String(c.writes).padStart(6)} | ${f(c.workflows).padStart(9)} | ${f(c.historyEvents).padStart(14)} | ${f(c.workflowTasks).padStart(14)} | ${f(c.historyBytes / 1024, 2).padStart(11)} | ${f(c.rows).padStart(4)} | ${f(c.dbBytes / 1024).padStart(6)} | ${[c.cpu.api, c.cpu.worker, c.cpu.temporal].map((x) => f(x ?? 0, 0)).join(' / ').padStart(31)} | ${f(c.redisBytes, 0).padStart(11)} | ${f(c.replay.ms)} (${f(c.replay.perWorkflowTaskMs, 2)})`,
     );
     if (c.topTables) log(`  rows by table: ${c.topTables}`);
   }
