@@ -10,6 +10,15 @@ import { workflowInfo } from '@temporalio/workflow';
  */
 export const HAND_OVER_AT_MESSAGES = 'hand-over-at-messages';
 
+/**
+ * Patch: each pass of a task's wake-up loop first applies whatever fell due while no timer was armed
+ * (a light, an urge escalation). A run handing over waits for its outbox without a timer, and the
+ * fresh run's next wake-up lies ahead of its clock: a light that fell due in that wait was never
+ * applied (a task stayed yellow past its due date; the fault suite's full profile found 27). Runs
+ * recorded before it apply only what their timers wake them for.
+ */
+export const CATCH_UP_BEFORE_SLEEP = 'catch-up-before-sleep';
+
 /** Temporal suggests continue-as-new, or the history passed the run's own limit (tests set one). */
 export function historyTooLong(limit: number | undefined): boolean {
   const info = workflowInfo();

@@ -12,7 +12,7 @@ export interface ItemOptions {
   archiveAfterMs: number;
   /** Template option, passed to every task: urge escalation period (null = never). */
   urgeEscalateAfterMs: number | null;
-  /** Tests only: continue-as-new once history exceeds this many events (item and tasks alike). */
+  /** Continue-as-new once a run's history exceeds this many events (item and tasks alike; launches set api's HAND_OVER_AFTER_EVENTS, tests less). */
   continueAsNewAfterEvents?: number;
 }
 

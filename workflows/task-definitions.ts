@@ -29,7 +29,7 @@ export interface ItemRef {
 export interface TaskOptions {
   /** After an urge with no department action for this long: tell the department leader, then as long again: the supervision office. null = never. */
   urgeEscalateAfterMs: number | null;
-  /** Tests only: continue-as-new once history exceeds this many events (Temporal's own suggestion always applies). */
+  /** Continue-as-new once a run's history exceeds this many events (from the item's options; Temporal's own suggestion always applies). */
   continueAsNewAfterEvents?: number;
 }
 

@@ -6,7 +6,7 @@ import { isClosedStatus, taskToWire } from '../domain';
 import type { TaskWire } from '../domain';
 import type { TaskInput } from './task-definitions';
 import { wireTaskHandlers } from './task-handlers';
-import { HAND_OVER_AT_MESSAGES } from './hand-over';
+import { CATCH_UP_BEFORE_SLEEP, HAND_OVER_AT_MESSAGES } from './hand-over';
 import { TaskRun } from './task-run';
 
 export type { TaskInput } from './task-definitions';
@@ -14,10 +14,12 @@ export type { TaskInput } from './task-definitions';
 /** Sleeps from wake-up to wake-up until the item releases the closed task or history grows too long. */
 async function wakeUps(run: TaskRun): Promise<TaskWire> {
   const atMessages = patched(HAND_OVER_AT_MESSAGES);
+  const catchUp = patched(CATCH_UP_BEFORE_SLEEP);
   const handOver = atMessages ? () => run.handOverDue || run.historyTooLong() : () => run.historyTooLong();
   const interrupt = atMessages ? () => run.released || run.handOverDue : () => run.released || run.historyTooLong();
   const idle = () => allHandlersFinished() && run.outbox.idle;
   for (;;) {
+    if (catchUp) run.onWake(Date.now());
     if (run.released && isClosedStatus(run.state.status)) {
       await condition(idle);
       return taskToWire(run.state);

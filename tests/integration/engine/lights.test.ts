@@ -14,6 +14,7 @@ import {
 import { Worker } from '@temporalio/worker';
 import { workflowsPath } from '../../../workflows/path';
 import { engineHarness, eventually, leader, staffOf, supervisor, type EngineHarness } from './engine-harness';
+import { startTestWorker } from '../../support/temporal';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 /** Temporal timers land within this of their instant on the test server. */
@@ -210,5 +211,53 @@ describe('lights by durable timers', () => {
     expect(after).toHaveLength(2);
     const rows = await h.database.db.select().from(itemEvents).where(and(eq(itemEvents.taskId, specs[0]!.id), eq(itemEvents.type, 'urge')));
     expect(rows.map((r) => r.actorRole).sort()).toEqual(['leader', 'supervisor']);
+  });
+});
+
+describe('a light that falls due while a run hands over', () => {
+  /** Every notification is handed to the queue this late: the run handing over waits that long for its outbox. */
+  const NOTIFY_DELAY_MS = 4_000;
+  let h: EngineHarness;
+  let worker: Awaited<ReturnType<typeof startTestWorker>>;
+  beforeAll(async () => {
+    h = await engineHarness({}, { worker: false });
+    const notifications = new Proxy(h.queues.notifications, {
+      get(target, prop) {
+        if (prop !== 'add') {
+          const value: unknown = Reflect.get(target, prop, target);
+          return typeof value === 'function' ? value.bind(target) : value;
+        }
+        return async (...args: Parameters<typeof target.add>) => {
+          await sleep(NOTIFY_DELAY_MS);
+          return target.add(...args);
+        };
+      },
+    });
+    worker = await startTestWorker(h.config, { config: h.config, db: h.database.db, queues: { ...h.queues, notifications } });
+  });
+  afterAll(async () => {
+    await worker?.shutdown();
+    await h?.close();
+  });
+
+  it('is applied by the fresh run as it starts', async () => {
+    // Yellow at 1.5 s makes the history too long (over 5 events): the run hands over once its outbox is
+    // idle, which the slow notifications (assigned, yellow) hold up past the red instant at 3 s. No
+    // timer is armed meanwhile, and the fresh run's next wake-up lies ahead of its clock: only the
+    // catch-up turns it red.
+    const { specs, taskHandles } = await h.launch({ tasks: [{ dueInMs: 3_000, policy: { warnBeforeMs: 1_500 } }], options: { continueAsNewAfterEvents: 5 } });
+    const spec = specs[0]!;
+    const firstRun = (await eventually(() => taskHandles[0]!.describe(), () => true)).runId;
+    const lightChanges = async () =>
+      (await h.database.db.select().from(itemEvents).where(and(eq(itemEvents.taskId, spec.id), eq(itemEvents.type, 'light_changed'))).orderBy(asc(itemEvents.at))).map(
+        (e) => ({ to: (e.payload as { to: string }).to, at: e.at.getTime(), stream: e.stream }),
+      );
+    const changes = await eventually(lightChanges, (c) => c.some((x) => x.to === 'red'), 25_000);
+    expect(changes.map((c) => c.to)).toEqual(['yellow', 'red']);
+    expect(changes[1]!.at).toBeGreaterThanOrEqual(spec.dueAt);
+    const first = h.client.workflow.getHandle(taskHandles[0]!.workflowId, firstRun);
+    expect((await first.describe()).status.name).toBe('CONTINUED_AS_NEW');
+    expect(await taskHandles[0]!.query(taskStateQuery)).toMatchObject({ light: 'red', redEver: true });
+    await Worker.runReplayHistory({ workflowsPath }, await first.fetchHistory());
   });
 });
