@@ -27,7 +27,8 @@ export function decodePayloads(payloads: Payloads): unknown[] {
 }
 
 export type Fact =
-  | { kind: 'started'; input: unknown }
+  /** A run's start; `patches`: the ids its history records as patched (fold.ts rawEventsOf fills them in). */
+  | { kind: 'started'; input: unknown; patches?: ReadonlySet<string> }
   | { kind: 'task_started' }
   | { kind: 'signal'; name: string; args: unknown[] }
   | { kind: 'timer_fired'; timerId: string }
@@ -54,6 +55,21 @@ function localActivityFact(e: HistoryEvent): Fact {
 
 /** The marker name Temporal's core SDK gives a completed local activity. */
 const LOCAL_ACTIVITY_MARKER = 'core_local_activity';
+
+/** The marker name Temporal's core SDK gives a `patched()` call that returned true, its id in `patch-data`. */
+const PATCH_MARKER = 'core_patch';
+
+/** The patch ids a run's history records: the workflow code took each patched branch in that run. */
+export function patchIdsOf(events: readonly HistoryEvent[]): Set<string> {
+  const ids = new Set<string>();
+  for (const e of events) {
+    const marker = e.markerRecordedEventAttributes;
+    if (e.eventType !== EventType.EVENT_TYPE_MARKER_RECORDED || marker?.markerName !== PATCH_MARKER) continue;
+    const data = decodePayloads(marker.details?.['patch-data'])[0] as { id?: string } | undefined;
+    if (data?.id) ids.add(data.id);
+  }
+  return ids;
+}
 
 type Duration = { seconds?: unknown; nanos?: number | null } | null | undefined;
 const millisOf = (d: Duration) => (d ? Number(d.seconds ?? 0) * 1000 + Math.floor((d.nanos ?? 0) / 1_000_000) : -1);

@@ -20,6 +20,7 @@ import { taskChangedSignal, type ItemInput, type TaskChangedArgs } from '../work
 import { itemEventOf } from '../workflows/item-events';
 import { taskEventOf } from '../workflows/task-events';
 import { RecentUpdates } from '../workflows/recent-updates';
+import { CATCH_UP_BEFORE_SLEEP } from '../workflows/hand-over';
 import {
   cancelTaskSignal,
   deadlinesRecomputedSignal,
@@ -29,7 +30,7 @@ import {
   type FollowDeadlineArgs,
   type TaskInput,
 } from '../workflows/task-definitions';
-import { backoffTimerIds, eventIdOf, eventTimeOf, eventTypeName, factOf, type Fact } from './decode';
+import { backoffTimerIds, eventIdOf, eventTimeOf, eventTypeName, factOf, patchIdsOf, type Fact } from './decode';
 import { EventType, eventsOf, type HistoryEvent, type RecordedRun, type WorkflowKind } from '../archive/histories';
 
 /** One history event of one run, with its place in the workflow's chain of runs. */
@@ -106,11 +107,13 @@ export function rawEventsOf(runs: readonly RecordedRun[]): RawEvent[] {
   for (const run of runs) {
     const events = eventsOf(run.history);
     const backoffTimers = backoffTimerIds(events);
+    const patches = patchIdsOf(events);
     for (const [index, event] of events.entries()) {
       // A workflow task that timed out or failed (a worker too busy, or killed) ran nothing that
       // counts: its signals and timers are handed to the next attempt, at that attempt's clock.
       const lost = event.eventType === EventType.EVENT_TYPE_WORKFLOW_TASK_STARTED && WASTED.has(events[index + 1]?.eventType ?? 0);
-      const fact = lost ? ({ kind: 'other' } as const) : factOf(event);
+      const decoded = lost ? ({ kind: 'other' } as const) : factOf(event);
+      const fact = decoded.kind === 'started' ? { ...decoded, patches } : decoded;
       out.push({
         workflowId: run.workflowId,
         runId: run.runId,
@@ -143,6 +146,8 @@ export function foldTask(events: readonly RawEvent[]): TaskFold {
   const recent = new RecentUpdates<true>();
   let pending: RawEvent[] = [];
   let needsOpen = false;
+  /** The run's first pass of its wake-up loop applies what fell due while no timer was armed. */
+  let catchUp = false;
   let now = 0;
 
   const entry = (raw: RawEvent, at: Instant, action: string, actor: Actor | null, details: Record<string, unknown>, payload: unknown, refused?: string) => {
@@ -229,6 +234,7 @@ export function foldTask(events: readonly RawEvent[]): TaskFold {
         fold.closed = false;
         if (input.carried) fold.state ??= structuredClone(input.carried.state);
         else needsOpen = fold.state === null;
+        catchUp = f.patches?.has(CATCH_UP_BEFORE_SLEEP) ?? false;
         break;
       }
       case 'signal':
@@ -244,6 +250,12 @@ export function foldTask(events: readonly RawEvent[]): TaskFold {
           fold.state = openTask(fold.input.task, now).state;
           const opened = fold.input.fromTaskId ? 'opened_by_transfer' : 'assigned';
           entry(raw, now, opened, fold.input.openedBy, { role: fold.state.role, dueAt: fold.state.dueAt, fromTaskId: fold.input.fromTaskId ?? null }, fold.input.task);
+        }
+        // The workflow function's first pass, before the task's signals and Updates (workflows/task.ts):
+        // a run that took over a stale light (due while the last run waited to hand over) turns it.
+        if (catchUp && fold.state) {
+          catchUp = false;
+          if (lightWouldChange(fold.state, now)) apply(raw, { type: 'tick', actor: SYSTEM_ACTOR, at: now }, null);
         }
         const batch = pending;
         pending = [];

@@ -15,6 +15,8 @@ import { Worker } from '@temporalio/worker';
 import { workflowsPath } from '../../../workflows/path';
 import { engineHarness, eventually, leader, staffOf, supervisor, type EngineHarness } from './engine-harness';
 import { startTestWorker } from '../../support/temporal';
+import { loadItemHistories } from '../../../audit/load';
+import { verifyItem } from '../../../audit/verify';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 /** Temporal timers land within this of their instant on the test server. */
@@ -245,7 +247,7 @@ describe('a light that falls due while a run hands over', () => {
     // idle, which the slow notifications (assigned, yellow) hold up past the red instant at 3 s. No
     // timer is armed meanwhile, and the fresh run's next wake-up lies ahead of its clock: only the
     // catch-up turns it red.
-    const { specs, taskHandles } = await h.launch({ tasks: [{ dueInMs: 3_000, policy: { warnBeforeMs: 1_500 } }], options: { continueAsNewAfterEvents: 5 } });
+    const { specs, taskHandles, itemId } = await h.launch({ tasks: [{ dueInMs: 3_000, policy: { warnBeforeMs: 1_500 } }], options: { continueAsNewAfterEvents: 5 } });
     const spec = specs[0]!;
     const firstRun = (await eventually(() => taskHandles[0]!.describe(), () => true)).runId;
     const lightChanges = async () =>
@@ -259,5 +261,12 @@ describe('a light that falls due while a run hands over', () => {
     expect((await first.describe()).status.name).toBe('CONTINUED_AS_NEW');
     expect(await taskHandles[0]!.query(taskStateQuery)).toMatchObject({ light: 'red', redEver: true });
     await Worker.runReplayHistory({ workflowsPath }, await first.fetchHistory());
+    // The audit folds the same turn from history: its state, the recorded one and the read model agree.
+    const report = await eventually(
+      async () => verifyItem(h.database.db, await loadItemHistories({ client: h.client, db: h.database.db }, itemId)),
+      (r) => r.readModel.ok,
+    );
+    expect(report.replay.fold.problems).toEqual([]);
+    expect(report.readModel.differences).toEqual([]);
   });
 });
