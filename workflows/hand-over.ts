@@ -11,11 +11,13 @@ import { workflowInfo } from '@temporalio/workflow';
 export const HAND_OVER_AT_MESSAGES = 'hand-over-at-messages';
 
 /**
- * Patch: each pass of a task's wake-up loop first applies whatever fell due while no timer was armed
- * (a light, an urge escalation). A run handing over waits for its outbox without a timer, and the
- * fresh run's next wake-up lies ahead of its clock: a light that fell due in that wait was never
- * applied (a task stayed yellow past its due date; the fault suite's full profile found 27). Runs
- * recorded before it apply only what their timers wake them for.
+ * Patch: a task's run first applies whatever fell due while no timer was armed (a light, an urge
+ * escalation), before its wake-up loop. A run handing over waits for its outbox without a timer, and
+ * the fresh run's next wake-up lies ahead of its clock: a light that fell due in that wait was never
+ * applied (a task stayed yellow past its due date; the fault suite's full profile found 27). Only at
+ * a run's start: within a run every event re-evaluates the light and the armed timer does the rest,
+ * and the audit fold mirrors exactly this one instant (a run's first workflow task). Runs recorded
+ * before it apply only what their timers wake them for.
  */
 export const CATCH_UP_BEFORE_SLEEP = 'catch-up-before-sleep';
 

@@ -18,8 +18,9 @@ async function wakeUps(run: TaskRun): Promise<TaskWire> {
   const handOver = atMessages ? () => run.handOverDue || run.historyTooLong() : () => run.historyTooLong();
   const interrupt = atMessages ? () => run.released || run.handOverDue : () => run.released || run.historyTooLong();
   const idle = () => allHandlersFinished() && run.outbox.idle;
+  // A run taking over from the last applies first what fell due while that one waited to hand over.
+  if (catchUp) run.onWake(Date.now());
   for (;;) {
-    if (catchUp) run.onWake(Date.now());
     if (run.released && isClosedStatus(run.state.status)) {
       await condition(idle);
       return taskToWire(run.state);

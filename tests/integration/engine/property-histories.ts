@@ -37,6 +37,7 @@ import {
   type TaskInput,
 } from '../../../workflows/definitions';
 import { projectionReference } from '../../support/projection-reference';
+import { CATCH_UP_BEFORE_SLEEP } from '../../../workflows/hand-over';
 import { eventually, leader, staffOf, supervisor, type EngineHarness } from './engine-harness';
 
 // ---- What a history is ----
@@ -338,7 +339,7 @@ interface TaskModel {
  */
 function modelTask(events: readonly RawEvent[], log: TaskLog): TaskModel {
   const m: TaskModel = { state: null, points: [], ticks: 0, problems: [] };
-  let input: TaskInput | null = null;
+  let input = null as TaskInput | null; // set by started(), which flow analysis does not follow
   let signalIndex = 0;
   const seen = new Set<string>();
 
@@ -353,21 +354,36 @@ function modelTask(events: readonly RawEvent[], log: TaskLog): TaskModel {
   // Workflow tasks: the events between one WorkflowTaskStarted and the next. Signals and fired timers
   // written there are handed to the next workflow task; Updates accepted there, to this one.
   let buffered: RawEvent[] = [];
+  // A run recording the catch-up patch first applies what fell due while no timer was armed.
+  let catchUp = false;
+  const started = (f: Extract<RawEvent['fact'], { kind: 'started' }>) => {
+    input ??= f.input as TaskInput;
+    catchUp = f.patches?.has(CATCH_UP_BEFORE_SLEEP) ?? false;
+  };
   for (let i = 0; i < events.length; i++) {
     const raw = events[i]!;
-    if (raw.fact.kind === 'started') input ??= raw.fact.input as TaskInput;
+    if (raw.fact.kind === 'started') started(raw.fact);
     if (raw.fact.kind !== 'task_started') {
       if (raw.fact.kind === 'signal' || raw.fact.kind === 'timer_fired') buffered.push(raw);
       continue;
     }
     const now = raw.time;
+    // A run's first workflow task: its catch-up, before its signals and Updates (and before the span
+    // below meets the next run's started event). A first run has nothing to catch up.
+    if (catchUp) {
+      catchUp = false;
+      if (m.state && lightWouldChange(m.state, now)) {
+        apply(raw, { type: 'tick', actor: SYSTEM_ACTOR, at: now });
+        m.ticks += 1;
+      }
+    }
     const updates: RawEvent[] = [];
     const arrived: RawEvent[] = [];
     for (let j = i + 1; j < events.length && events[j]!.fact.kind !== 'task_started'; j++) {
       const f = events[j]!.fact;
       if (f.kind === 'update_accepted') updates.push(events[j]!);
       else if (f.kind === 'signal' || f.kind === 'timer_fired') arrived.push(events[j]!);
-      else if (f.kind === 'started') input ??= f.input as TaskInput;
+      else if (f.kind === 'started') started(f);
     }
     let last = i;
     while (last + 1 < events.length && events[last + 1]!.fact.kind !== 'task_started') last++;
