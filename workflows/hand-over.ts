@@ -12,7 +12,8 @@ export const HAND_OVER_AT_MESSAGES = 'hand-over-at-messages';
 
 /**
  * Patch: a task's run first applies whatever fell due while no timer was armed (a light, an urge
- * escalation), before its wake-up loop. A run handing over waits for its outbox without a timer, and
+ * escalation), before it sets its handlers (so before the signals and Updates of its first workflow
+ * task, as the audit fold applies it). A run handing over waits for its outbox without a timer, and
  * the fresh run's next wake-up lies ahead of its clock: a light that fell due in that wait was never
  * applied (a task stayed yellow past its due date; the fault suite's full profile found 27). Only at
  * a run's start: within a run every event re-evaluates the light and the armed timer does the rest,

@@ -14,12 +14,9 @@ export type { TaskInput } from './task-definitions';
 /** Sleeps from wake-up to wake-up until the item releases the closed task or history grows too long. */
 async function wakeUps(run: TaskRun): Promise<TaskWire> {
   const atMessages = patched(HAND_OVER_AT_MESSAGES);
-  const catchUp = patched(CATCH_UP_BEFORE_SLEEP);
   const handOver = atMessages ? () => run.handOverDue || run.historyTooLong() : () => run.historyTooLong();
   const interrupt = atMessages ? () => run.released || run.handOverDue : () => run.released || run.historyTooLong();
   const idle = () => allHandlersFinished() && run.outbox.idle;
-  // A run taking over from the last applies first what fell due while that one waited to hand over.
-  if (catchUp) run.onWake(Date.now());
   for (;;) {
     if (run.released && isClosedStatus(run.state.status)) {
       await condition(idle);
@@ -35,6 +32,9 @@ async function wakeUps(run: TaskRun): Promise<TaskWire> {
 
 export async function task(input: TaskInput): Promise<TaskWire> {
   const run = new TaskRun(input);
+  // A run taking over from the last applies first what fell due while that one waited to hand over:
+  // before its handlers are set, which runs the signals and Updates its first workflow task brought.
+  if (patched(CATCH_UP_BEFORE_SLEEP)) run.onWake(Date.now());
   wireTaskHandlers(run);
   return Promise.race([wakeUps(run), run.outbox.pump()]);
 }
