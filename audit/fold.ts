@@ -146,7 +146,7 @@ export function foldTask(events: readonly RawEvent[]): TaskFold {
   const recent = new RecentUpdates<true>();
   let pending: RawEvent[] = [];
   let needsOpen = false;
-  /** The run's first pass of its wake-up loop applies what fell due while no timer was armed. */
+  /** The run (patch catch-up-before-sleep) first applies what fell due while no timer was armed. */
   let catchUp = false;
   let now = 0;
 
@@ -251,7 +251,7 @@ export function foldTask(events: readonly RawEvent[]): TaskFold {
           const opened = fold.input.fromTaskId ? 'opened_by_transfer' : 'assigned';
           entry(raw, now, opened, fold.input.openedBy, { role: fold.state.role, dueAt: fold.state.dueAt, fromTaskId: fold.input.fromTaskId ?? null }, fold.input.task);
         }
-        // The workflow function's first pass, before the task's signals and Updates (workflows/task.ts):
+        // The run's start, before its handlers take the task's signals and Updates (workflows/task.ts):
         // a run that took over a stale light (due while the last run waited to hand over) turns it.
         if (catchUp && fold.state) {
           catchUp = false;
