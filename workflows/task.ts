@@ -6,7 +6,7 @@ import { isClosedStatus, taskToWire } from '../domain';
 import type { TaskWire } from '../domain';
 import type { TaskInput } from './task-definitions';
 import { wireTaskHandlers } from './task-handlers';
-import { CATCH_UP_BEFORE_SLEEP, HAND_OVER_AT_MESSAGES } from './hand-over';
+import { CATCH_UP_BEFORE_SLEEP, HAND_OVER_AT_MESSAGES, WAKE_WHILE_HANDING_OVER } from './hand-over';
 import { TaskRun } from './task-run';
 
 export type { TaskInput } from './task-definitions';
@@ -23,11 +23,17 @@ async function wakeUps(run: TaskRun): Promise<TaskWire> {
       return taskToWire(run.state);
     }
     if (handOver()) {
-      await condition(idle);
+      await handingOver(run, idle);
       return continueAsNew<typeof task>({ ...run.input, carried: run.carried() });
     }
     if (await run.timer.sleep(interrupt)) run.onWake(Date.now());
   }
+}
+
+/** Waits for the outbox to drain before the hand-over: woken on time all along (patch wake-while-handing-over). */
+async function handingOver(run: TaskRun, idle: () => boolean): Promise<void> {
+  if (!patched(WAKE_WHILE_HANDING_OVER)) return condition(idle);
+  while (!idle()) if (await run.timer.sleep(idle)) run.onWake(Date.now());
 }
 
 export async function task(input: TaskInput): Promise<TaskWire> {

@@ -242,11 +242,10 @@ describe('a light that falls due while a run hands over', () => {
     await h?.close();
   });
 
-  it('is applied by the fresh run as it starts', async () => {
+  it('turns on time, in the run waiting for its outbox', async () => {
     // Yellow at 1.5 s makes the history too long (over 5 events): the run hands over once its outbox is
-    // idle, which the slow notifications (assigned, yellow) hold up past the red instant at 3 s. No
-    // timer is armed meanwhile, and the fresh run's next wake-up lies ahead of its clock: only the
-    // catch-up turns it red.
+    // idle, which the slow notifications (assigned, yellow) hold up past the red instant at 3 s. The
+    // run keeps its wake-up timer armed while it waits: red turns at 3 s, in that run.
     const { specs, taskHandles, itemId } = await h.launch({ tasks: [{ dueInMs: 3_000, policy: { warnBeforeMs: 1_500 } }], options: { continueAsNewAfterEvents: 5 } });
     const spec = specs[0]!;
     const firstRun = (await eventually(() => taskHandles[0]!.describe(), () => true)).runId;
@@ -257,8 +256,10 @@ describe('a light that falls due while a run hands over', () => {
     const changes = await eventually(lightChanges, (c) => c.some((x) => x.to === 'red'), 25_000);
     expect(changes.map((c) => c.to)).toEqual(['yellow', 'red']);
     expect(changes[1]!.at).toBeGreaterThanOrEqual(spec.dueAt);
+    expect(changes[1]!.at - spec.dueAt).toBeLessThan(ON_TIME_MS);
     const first = h.client.workflow.getHandle(taskHandles[0]!.workflowId, firstRun);
-    expect((await first.describe()).status.name).toBe('CONTINUED_AS_NEW');
+    // It hands over once the slow notifications are out; the fresh run carries the red.
+    await eventually(async () => (await first.describe()).status.name, (status) => status === 'CONTINUED_AS_NEW', 25_000);
     expect(await taskHandles[0]!.query(taskStateQuery)).toMatchObject({ light: 'red', redEver: true });
     await Worker.runReplayHistory({ workflowsPath }, await first.fetchHistory());
     // The audit folds the same turn from history: its state, the recorded one and the read model agree.
