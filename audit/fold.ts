@@ -21,6 +21,7 @@ import { itemEventOf } from '../workflows/item-events';
 import { taskEventOf } from '../workflows/task-events';
 import { RecentUpdates } from '../workflows/recent-updates';
 import { CATCH_UP_BEFORE_SLEEP } from '../workflows/hand-over';
+import { OPEN_AT_EXECUTION_START } from '../workflows/opening';
 import {
   cancelTaskSignal,
   deadlinesRecomputedSignal,
@@ -148,6 +149,8 @@ export function foldTask(events: readonly RawEvent[]): TaskFold {
   let needsOpen = false;
   /** The run (patch catch-up-before-sleep) first applies what fell due while no timer was armed. */
   let catchUp = false;
+  /** A new task opens at its execution's start (patch open-at-execution-start), else at its first workflow task. */
+  let openAt: Instant | null = null;
   let now = 0;
 
   const entry = (raw: RawEvent, at: Instant, action: string, actor: Actor | null, details: Record<string, unknown>, payload: unknown, refused?: string) => {
@@ -234,6 +237,7 @@ export function foldTask(events: readonly RawEvent[]): TaskFold {
         fold.closed = false;
         if (input.carried) fold.state ??= structuredClone(input.carried.state);
         else needsOpen = fold.state === null;
+        if (needsOpen) openAt = f.patches?.has(OPEN_AT_EXECUTION_START) ? raw.time : null;
         catchUp = f.patches?.has(CATCH_UP_BEFORE_SLEEP) ?? false;
         break;
       }
@@ -247,9 +251,10 @@ export function foldTask(events: readonly RawEvent[]): TaskFold {
         now = raw.time;
         if (needsOpen && fold.input) {
           needsOpen = false;
-          fold.state = openTask(fold.input.task, now).state;
+          const at = openAt ?? now;
+          fold.state = openTask(fold.input.task, at).state;
           const opened = fold.input.fromTaskId ? 'opened_by_transfer' : 'assigned';
-          entry(raw, now, opened, fold.input.openedBy, { role: fold.state.role, dueAt: fold.state.dueAt, fromTaskId: fold.input.fromTaskId ?? null }, fold.input.task);
+          entry(raw, at, opened, fold.input.openedBy, { role: fold.state.role, dueAt: fold.state.dueAt, fromTaskId: fold.input.fromTaskId ?? null }, fold.input.task);
         }
         // The run's start, before its handlers take the task's signals and Updates (workflows/task.ts):
         // a run that took over a stale light (due while the last run waited to hand over) turns it.

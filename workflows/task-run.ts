@@ -12,6 +12,7 @@ import { TaskOutbox } from './task-outbox';
 import { historyTooLong } from './hand-over';
 import { WakeUpTimer } from './wake-up-timer';
 import type { TaskWire } from '../domain';
+import { openingInstant } from './opening';
 
 /** Department actions that answer an urge (and so stop its escalation). */
 const ANSWERS_URGE: ReadonlySet<TaskEvent['type']> = new Set(['sign', 'progress', 'extension_request', 'transfer_request', 'complete']);
@@ -73,7 +74,7 @@ export class TaskRun {
       this.state = carried.state;
       return;
     }
-    const now = Date.now();
+    const now = openingInstant();
     const opened = openTask(input.task, now);
     this.state = opened.state;
     this.outbox.record(input.fromTaskId ? 'opened_by_transfer' : 'assigned', input.openedBy, now, null, {

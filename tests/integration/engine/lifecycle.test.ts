@@ -69,6 +69,22 @@ describe('item and task workflows: the lifecycle', () => {
     expect(sign.actorRole).toBe('department');
   });
 
+  it("a task opens at its workflow's start as history records it (its startedAt, its assigned entry), not at the worker's clock", async () => {
+    const { specs, taskHandles } = await h.launch({ tasks: [{}] });
+    const th = taskHandles[0]!;
+    const startedAt = (await eventually(() => th.describe(), () => true)).startTime.getTime();
+    const row = await eventually(
+      () => h.database.db.select().from(tasks).where(eq(tasks.id, specs[0]!.id)),
+      (rows) => rows[0]?.startedAt.getTime() === startedAt,
+    );
+    expect(row[0]!.startedAt.getTime()).toBe(startedAt);
+    const assigned = await eventually(
+      () => h.database.db.select().from(itemEvents).where(eq(itemEvents.taskId, specs[0]!.id)),
+      (rows) => rows.some((e) => e.type === 'assigned'),
+    );
+    expect(assigned.find((e) => e.type === 'assigned')!.at.getTime()).toBe(startedAt);
+  });
+
   it('a supervisor returns a completion report with a reason; the department reports again', async () => {
     const { specs, taskHandles, itemId } = await h.launch();
     const dept = staffOf(specs[0]!.departmentId);

@@ -38,6 +38,7 @@ import {
 } from '../../../workflows/definitions';
 import { projectionReference } from '../../support/projection-reference';
 import { CATCH_UP_BEFORE_SLEEP } from '../../../workflows/hand-over';
+import { OPEN_AT_EXECUTION_START } from '../../../workflows/opening';
 import { eventually, leader, staffOf, supervisor, type EngineHarness } from './engine-harness';
 
 // ---- What a history is ----
@@ -356,20 +357,24 @@ function modelTask(events: readonly RawEvent[], log: TaskLog): TaskModel {
   let buffered: RawEvent[] = [];
   // A run recording the catch-up patch first applies what fell due while no timer was armed.
   let catchUp = false;
-  const started = (f: Extract<RawEvent['fact'], { kind: 'started' }>) => {
+  // A new task opens at its execution's start (patch open-at-execution-start), else at its first workflow task.
+  let openAt: number | null = null;
+  const started = (raw: RawEvent, f: Extract<RawEvent['fact'], { kind: 'started' }>) => {
+    if (input === null) openAt = f.patches?.has(OPEN_AT_EXECUTION_START) ? raw.time : null;
     input ??= f.input as TaskInput;
     catchUp = f.patches?.has(CATCH_UP_BEFORE_SLEEP) ?? false;
   };
   for (let i = 0; i < events.length; i++) {
     const raw = events[i]!;
-    if (raw.fact.kind === 'started') started(raw.fact);
+    if (raw.fact.kind === 'started') started(raw, raw.fact);
     if (raw.fact.kind !== 'task_started') {
       if (raw.fact.kind === 'signal' || raw.fact.kind === 'timer_fired') buffered.push(raw);
       continue;
     }
     const now = raw.time;
+    if (m.state === null && input) m.state = openTask(input.task, openAt ?? now).state;
     // A run's first workflow task: its catch-up, before its signals and Updates (and before the span
-    // below meets the next run's started event). A first run has nothing to catch up.
+    // below meets the next run's started event). A first run catches up from its opening instant.
     if (catchUp) {
       catchUp = false;
       if (m.state && lightWouldChange(m.state, now)) {
@@ -383,11 +388,10 @@ function modelTask(events: readonly RawEvent[], log: TaskLog): TaskModel {
       const f = events[j]!.fact;
       if (f.kind === 'update_accepted') updates.push(events[j]!);
       else if (f.kind === 'signal' || f.kind === 'timer_fired') arrived.push(events[j]!);
-      else if (f.kind === 'started') started(f);
+      else if (f.kind === 'started') started(events[j]!, f);
     }
     let last = i;
     while (last + 1 < events.length && events[last + 1]!.fact.kind !== 'task_started') last++;
-    if (m.state === null && input) m.state = openTask(input.task, now).state;
     const handled: RawEvent[] = [];
     if (m.state) {
       for (const s of buffered) {
