@@ -58,4 +58,27 @@ describe('UI shell in Chromium', { retry: 1 }, () => {
     expect(await page.locator('.ant-descriptions-row').first().textContent()).toBe('流程引擎 (Temporal)正常');
     await context.close();
   });
+
+  it('loads only the shown language, and says so in words when a page is forbidden or missing', async () => {
+    const dept = await h.createDepartment('页面权限处');
+    const clerk = await h.createUser('department', dept.id);
+    const context = await browser.newContext({ locale: 'zh-CN' });
+    await context.addCookies([{ name: 'sv_session', value: clerk.token, url: h.baseUrl }]);
+    const page = await context.newPage();
+    const scripts: string[] = [];
+    page.on('request', (r) => void (r.resourceType() === 'script' && scripts.push(new URL(r.url()).pathname)));
+
+    await page.goto(`${h.baseUrl}/admin/departments`);
+    await page.locator('.ant-result-403').getByText('您无权查看此页面。').waitFor();
+    await page.goto(`${h.baseUrl}/no-such-page`);
+    await page.locator('.ant-result-404').getByText('页面不存在。').waitFor();
+    // The Chinese words came as their own chunk; the English ones never left the server.
+    expect(scripts.some((s) => /\/assets\/zh-[\w-]+\.js$/.test(s))).toBe(true);
+    expect(scripts.filter((s) => /\/assets\/en-[\w-]+\.js$/.test(s))).toEqual([]);
+
+    await page.locator('.lang-switch').click();
+    await page.locator('.ant-result-404').getByText('Page not found.').waitFor();
+    expect(scripts.some((s) => /\/assets\/en-[\w-]+\.js$/.test(s))).toBe(true);
+    await context.close();
+  });
 });

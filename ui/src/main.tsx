@@ -3,7 +3,7 @@ import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { BrowserRouter } from 'react-router';
 import { ApiError } from './api/client';
-import './app/i18n';
+import { i18nReady } from './app/i18n';
 import { App } from './app/App';
 import './app.css';
 // WCAG AA text contrast for antd's secondary texts and tag colours, on every page (not only the roles that happened to import it).
@@ -23,7 +23,8 @@ const queryClient = new QueryClient({
 
 keepScrollRegionsFocusable();
 
-createRoot(document.getElementById('root')!).render(
+// The first language's words load as their own chunk; render once they are in.
+void i18nReady.finally(() => createRoot(document.getElementById('root')!).render(
   <StrictMode>
     <QueryClientProvider client={queryClient}>
       <BrowserRouter>
@@ -31,4 +32,4 @@ createRoot(document.getElementById('root')!).render(
       </BrowserRouter>
     </QueryClientProvider>
   </StrictMode>,
-);
+));

@@ -1,5 +1,5 @@
 /** The app: antd theme and locale follow the language; signed out → sign-in (and public pages); signed in → the shell. */
-import { App as AntApp, ConfigProvider, Result, type ThemeConfig } from 'antd';
+import { App as AntApp, ConfigProvider, type ThemeConfig } from 'antd';
 import enUS from 'antd/locale/en_US';
 import zhCN from 'antd/locale/zh_CN';
 import dayjs from 'dayjs';
@@ -9,6 +9,7 @@ import { useTranslation } from 'react-i18next';
 import { Navigate, Route, Routes } from 'react-router';
 import { FullPageSpin } from '../components/FullPageSpin';
 import { ErrorAlert } from '../components/PageContainer';
+import { StatusResult } from '../components/StatusResult';
 import { ChangePasswordPage } from '../pages/ChangePassword';
 import { LoginPage } from '../pages/Login';
 import { currentLang } from './i18n';
@@ -79,9 +80,9 @@ function SessionGate() {
           <Routes>
             {home !== '/' && <Route path="/" element={<Navigate to={home} replace />} />}
             {routesFor(role).map((r) => (
-              <Route key={r.path} path={r.path} element={mayOpen(r, role) ? r.element : <Result status="403" subTitle={<Forbidden />} />} />
+              <Route key={r.path} path={r.path} element={mayOpen(r, role) ? r.element : <StatusResult status="403" subTitle={<Forbidden />} />} />
             ))}
-            <Route path="*" element={<Result status="404" subTitle={<NotFound />} />} />
+            <Route path="*" element={<StatusResult status="404" subTitle={<NotFound />} />} />
           </Routes>
         </Suspense>
       </Shell>

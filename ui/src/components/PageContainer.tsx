@@ -1,8 +1,9 @@
-import { Alert, Button, Flex, Result, Skeleton, Typography } from 'antd';
+import { Alert, Button, Flex, Skeleton, Typography } from 'antd';
 import type { ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
 import { ApiError } from '../api/client';
 import { currentLang } from '../app/i18n';
+import { StatusResult } from './StatusResult';
 
 /** A page in Ant Design Pro's manner: a header (title, subtitle, actions) over the content. */
 export function PageContainer({
@@ -51,7 +52,7 @@ export function errorText(error: unknown, t: (k: string) => string): string {
 export function ErrorAlert({ error, onRetry }: { error: unknown; onRetry?: () => void }) {
   const { t } = useTranslation();
   if (!error) return null;
-  if (error instanceof ApiError && error.status === 404) return <Result status="404" subTitle={t('notFound')} />;
+  if (error instanceof ApiError && error.status === 404) return <StatusResult status="404" subTitle={t('notFound')} />;
   return (
     <Alert
       type="error"

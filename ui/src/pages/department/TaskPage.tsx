@@ -4,7 +4,7 @@
  * form from the template below. Every form shows the API's reason at the field and saves nothing on error.
  */
 import { useQuery } from '@tanstack/react-query';
-import { Alert, App, Card, DatePicker, Form, Input, InputNumber, Result, Select, Space, Tag, Typography } from 'antd';
+import { Alert, App, Card, DatePicker, Form, Input, InputNumber, Select, Space, Tag, Typography } from 'antd';
 import dayjs, { type Dayjs } from 'dayjs';
 import { useTranslation } from 'react-i18next';
 import { useParams } from 'react-router';
@@ -17,6 +17,7 @@ import { ActionModal } from '../../components/ActionModal';
 import { DepartmentTreeSelect } from '../../components/DepartmentTree';
 import { PageContainer } from '../../components/PageContainer';
 import { ItemStatusTag } from '../../components/StatusTag';
+import { StatusResult } from '../../components/StatusResult';
 import { AttachmentsCard } from '../../features/item/AttachmentsCard';
 import { CompletionForm, type CompletionBody } from '../../features/item/CompletionForm';
 import { TaskReports } from '../../features/item/reports';
@@ -41,7 +42,7 @@ export default function TaskPage() {
     onSuccess: () => void message.success(t('common:done')),
   });
 
-  if (item.data && !task) return <Result status="404" subTitle={t('notFound')} />;
+  if (item.data && !task) return <StatusResult status="404" subTitle={t('notFound')} />;
   const d = item.data;
   // An appeal's lead task answers the citizen (reply) or returns it to dispatch, instead of the report and transfer.
   const appealLead = d?.kind === 'appeal' && task?.role === 'lead';
