@@ -17,7 +17,7 @@ const bundles: Record<Lang, () => Promise<{ default: Record<string, Record<strin
   zh: () => import('../locales/zh'),
   en: () => import('../locales/en'),
 };
-/** Every area's namespace: the file names of one language (both have the same, tests/unit/ui-locales checks it). */
+/** Every area's namespace: the file names of one language (both have the same: tests/unit/ui/locales.test.ts). */
 const AREAS = Object.keys(import.meta.glob('../locales/zh/*.json')).map((path) => /([\w-]+)\.json$/.exec(path)![1]!);
 
 export function initialLang(): Lang {
