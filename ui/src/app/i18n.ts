@@ -9,6 +9,7 @@
 import i18n from 'i18next';
 import resourcesToBackend from 'i18next-resources-to-backend';
 import { initReactI18next } from 'react-i18next';
+import { areaOf } from '../locales/by-area';
 
 export type Lang = 'zh' | 'en';
 export const LANGS: Lang[] = ['zh', 'en'];
@@ -18,7 +19,7 @@ const bundles: Record<Lang, () => Promise<{ default: Record<string, Record<strin
   en: () => import('../locales/en'),
 };
 /** Every area's namespace: the file names of one language (both have the same: tests/unit/ui/locales.test.ts). */
-const AREAS = Object.keys(import.meta.glob('../locales/zh/*.json')).map((path) => /([\w-]+)\.json$/.exec(path)![1]!);
+const AREAS = Object.keys(import.meta.glob('../locales/zh/*.json')).map((path) => areaOf(path)!);
 
 export function initialLang(): Lang {
   const saved = localStorage.getItem('lang');
