@@ -70,6 +70,7 @@ describe('UI shell in Chromium', { retry: 1 }, () => {
 
     await page.goto(`${h.baseUrl}/admin/departments`);
     await page.locator('.ant-result-403').getByText('您无权查看此页面。').waitFor();
+    await page.screenshot({ path: `${SHOTS}/shell-403-zh-desktop.png` });
     await page.goto(`${h.baseUrl}/no-such-page`);
     await page.locator('.ant-result-404').getByText('页面不存在。').waitFor();
     // The Chinese words came as their own chunk; the English ones never left the server.
@@ -78,6 +79,8 @@ describe('UI shell in Chromium', { retry: 1 }, () => {
 
     await page.locator('.lang-switch').click();
     await page.locator('.ant-result-404').getByText('Page not found.').waitFor();
+    await page.setViewportSize({ width: 390, height: 844 });
+    await page.screenshot({ path: `${SHOTS}/shell-404-en-phone.png` });
     expect(scripts.some((s) => /\/assets\/en-[\w-]+\.js$/.test(s))).toBe(true);
     await context.close();
   });
