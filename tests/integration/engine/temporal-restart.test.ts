@@ -1,0 +1,92 @@
+/**
+ * A worker process (worker/main.ts) through a Temporal outage of its own dev server: when the server
+ * answers again the worker polls at once (worker/rejoin.ts), so a light that fell due during the
+ * outage turns within seconds of the return, not after the SDK's poll backoff (up to 10 s more).
+ */
+import type { ChildProcess } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { and, eq } from 'drizzle-orm';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { itemEvents } from '../../../db/schema';
+import { spawnEntry, stopChild } from '../../../scripts/platform-processes';
+import { ownTemporal, type OwnService } from '../faults/own-services';
+import { freePort } from '../../support/free-port';
+import { testServices, uniqueName } from '../../support/services';
+import { engineHarness, eventually, type EngineHarness } from './engine-harness';
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+// Long enough that the SDK's pollers back off to their 10 s cap: without the rejoin their first poll
+// after the return comes 0–10 s late (retries at 12.6, 22.6, 32.6 s… into the outage).
+const OUTAGE_MS = 25_000;
+
+/** worker/main.ts on the harness's task queue; resolves once it polls. Its output is kept in `output`. */
+function startWorker(h: EngineHarness, output: { text: string }): Promise<ChildProcess> {
+  const env: Record<string, string> = {
+    ...(process.env as Record<string, string>),
+    TEMPORAL_ADDRESS: h.config.TEMPORAL_ADDRESS,
+    TEMPORAL_NAMESPACE: h.config.TEMPORAL_NAMESPACE,
+    TEMPORAL_TASK_QUEUE: h.config.TEMPORAL_TASK_QUEUE,
+    DATABASE_URL: h.config.DATABASE_URL,
+    REDIS_URL: h.config.REDIS_URL,
+    QUEUE_PREFIX: h.config.QUEUE_PREFIX,
+    SESSION_SECRET: h.config.SESSION_SECRET,
+    LOG_LEVEL: 'silent',
+    ROLLUP_UPKEEP_INTERVAL_SECONDS: '0',
+    WORKFLOW_BUNDLE_PATH: testServices().workflowBundlePath,
+  };
+  const child = spawnEntry('worker/main.ts', env, ['ignore', 'pipe', 'pipe']);
+  return new Promise((resolve, reject) => {
+    const onData = (chunk: Buffer) => {
+      output.text += chunk.toString();
+      if (output.text.includes('worker: polling task queue')) resolve(child);
+    };
+    child.stdout!.on('data', onData);
+    child.stderr!.on('data', onData);
+    child.once('exit', (code) => reject(new Error(`worker exited (${code}) before it polled:\n${output.text}`)));
+  });
+}
+
+describe('a worker through a Temporal outage', () => {
+  let dir: string;
+  let temporal: OwnService & { address: string };
+  let h: EngineHarness;
+  let worker: ChildProcess | undefined;
+  const output = { text: '' };
+
+  beforeAll(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'sv-temporal-restart-'));
+    const namespace = uniqueName('restart');
+    temporal = await ownTemporal(dir, await freePort(), namespace);
+    h = await engineHarness({ TEMPORAL_ADDRESS: temporal.address, TEMPORAL_NAMESPACE: namespace }, { worker: false });
+    worker = await startWorker(h, output);
+  }, 120_000);
+  afterAll(async () => {
+    if (worker) await stopChild(worker, 5_000);
+    await h?.close();
+    await temporal?.stop();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('polls again at once when the server is back: a light due during the outage turns within 3 s of the return', async () => {
+    const { specs, taskHandles } = await h.launch({ tasks: [{ dueInMs: 8_000, policy: { warnBeforeMs: 4_000 } }] });
+    const task = specs[0]!;
+    // The task's timers are set before the server goes.
+    await eventually(() => taskHandles[0]!.describe(), (d) => d.status.name === 'RUNNING', 10_000);
+    await temporal.stop();
+    await sleep(OUTAGE_MS);
+    await temporal.start();
+    const backAt = Date.now();
+    expect(backAt).toBeGreaterThan(task.dueAt);
+
+    const red = await eventually(
+      () => h.database.db.select().from(itemEvents).where(and(eq(itemEvents.taskId, task.id), eq(itemEvents.type, 'light_changed'))),
+      (rows) => rows.some((r) => (r.payload as { to: string }).to === 'red'),
+      30_000,
+    );
+    const redAt = red.find((r) => (r.payload as { to: string }).to === 'red')!.at.getTime();
+    expect(redAt - backAt).toBeLessThan(3_000);
+    expect(output.text).toMatch(/Temporal answered again after \d+\.\d s: polling with a fresh worker/);
+  }, 120_000);
+});
