@@ -55,7 +55,7 @@ async function main() {
     }),
   );
   const deps = await createApiDeps(config);
-  const { worker, connection: workerConnection } = await createSupervisionWorker({ config, deps: { config, db: deps.database.db, queues: deps.queues } });
+  const { worker, close: closeWorker } = await createSupervisionWorker({ config, deps: { config, db: deps.database.db, queues: deps.queues } });
   const running = worker.run();
   const app = await buildApp(deps, { logger: false });
   const baseUrl = await app.listen({ port: 0, host: '127.0.0.1' });
@@ -84,7 +84,7 @@ async function main() {
   await app.close();
   worker.shutdown();
   await running;
-  await Promise.all([workerConnection.close(), connection.close()]);
+  await Promise.all([closeWorker(), connection.close()]);
   await deps.close();
   await temporal.stop();
   await Promise.all([pg.stop(), redis.stop?.()]);

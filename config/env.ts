@@ -35,10 +35,11 @@ export const configSchema = z.object({
    */
   WORKFLOW_BUNDLE_PATH: optionalPath,
   /**
-   * How often a worker checks that Temporal answers (ms), so that after an outage it polls again at
-   * once instead of on the SDK's backoff of up to 10 s (worker/rejoin.ts); 0 turns the check off.
+   * The worker reaches Temporal through a local relay that holds its connections through an outage,
+   * so that it polls again at once when the server returns instead of on the SDK's backoff of up to
+   * 10 s (worker/temporal-relay.ts). 0 connects directly.
    */
-  WORKER_TEMPORAL_PROBE_MS: z.coerce.number().int().min(0).max(60_000).default(500),
+  WORKER_TEMPORAL_RELAY: flag.default(true),
   /** How often a worker folds and vacuums the count roll-ups (db/rollup-upkeep.ts); 0 turns it off. */
   ROLLUP_UPKEEP_INTERVAL_SECONDS: z.coerce.number().int().min(0).max(86_400).default(60),
   DATABASE_URL: z

@@ -1,51 +1,55 @@
-import { readFile } from 'node:fs/promises';
-import { bundleWorkflowCode, NativeConnection, Worker } from '@temporalio/worker';
+import { NativeConnection, Worker } from '@temporalio/worker';
 import type { Config } from '../config/env';
 import { temporalConnectionOptions } from '../config/temporal-connection';
 import { createActivities, type ActivityDeps } from '../activities';
 import { workflowsPath } from '../workflows/path';
+import { startTemporalRelay, type TemporalRelay } from './temporal-relay';
 
 /**
- * What one worker process needs to start Workers: a `create` that makes a Worker of every workflow of
- * workflows/ and the activities bound to their deps, on a connection of its own (Temporal's core
- * allows one Worker per task queue on a connection, and a Worker started after an outage
- * (worker/rejoin.ts) must start beside the old one while that drains). The workflow bundle is read
- * (WORKFLOW_BUNDLE_PATH) or built once, so a later Worker starts in moments.
+ * The worker's connection to Temporal: through the relay that holds it through an outage
+ * (WORKER_TEMPORAL_RELAY, worker/temporal-relay.ts), or direct. Through the relay, TLS still checks
+ * the server's own name.
  */
-export async function prepareSupervisionWorkers(options: {
+async function connectWorker(config: Config, log: (message: string) => void): Promise<{ connection: NativeConnection; relay: TemporalRelay | null }> {
+  const options = await temporalConnectionOptions(config);
+  if (!config.WORKER_TEMPORAL_RELAY) return { connection: await NativeConnection.connect(options), relay: null };
+  const relay = await startTemporalRelay({ target: config.TEMPORAL_ADDRESS, log });
+  const serverName = config.TEMPORAL_ADDRESS.slice(0, config.TEMPORAL_ADDRESS.lastIndexOf(':')).replace(/^\[|\]$/g, '');
+  const tls = options.tls === true ? { serverNameOverride: serverName } : options.tls ? { serverNameOverride: serverName, ...options.tls } : options.tls;
+  try {
+    return { connection: await NativeConnection.connect({ ...options, address: relay.address, tls }), relay };
+  } catch (error) {
+    await relay.close();
+    throw error;
+  }
+}
+
+/** One worker process: every workflow of workflows/ and the activities bound to their deps. */
+export async function createSupervisionWorker(options: {
   config: Config;
   deps: ActivityDeps;
   taskQueue?: string;
+  log?: (message: string) => void;
 }) {
-  const { config } = options;
-  const connectionOptions = await temporalConnectionOptions(config);
-  const code = config.WORKFLOW_BUNDLE_PATH ? await readFile(config.WORKFLOW_BUNDLE_PATH, 'utf8') : (await bundleWorkflowCode({ workflowsPath })).code;
-  const activities = createActivities(options.deps);
-  const create = async () => {
-    const connection = await NativeConnection.connect(connectionOptions);
-    const worker = await Worker.create({
-      connection,
-      namespace: config.TEMPORAL_NAMESPACE,
-      taskQueue: options.taskQueue ?? config.TEMPORAL_TASK_QUEUE,
-      workflowBundle: { code },
-      maxCachedWorkflows: config.WORKER_CACHED_WORKFLOWS,
-      // A workflow task offered on a dead worker's sticky queue waits this long before Temporal hands
-      // it to the shared queue (default 10 s): after a SIGKILL, every timer of a workflow that worker
-      // had cached fires that much late. Too short hurts a live but busy worker: its task moves to the
-      // shared queue and is replayed from scratch, which under load (500 items' timers during a Postgres
-      // stop) cascaded into workflow-task timeouts. 5 s: a dead worker costs 5 s once, and a busy one keeps its tasks more often.
-      stickyQueueScheduleToStartTimeout: '5s',
-      activities,
-    }).catch(async (error: unknown) => {
-      await connection.close();
-      throw error;
-    });
-    return { worker, connection };
+  const { connection, relay } = await connectWorker(options.config, options.log ?? ((message) => console.error(`worker: ${message}`)));
+  const worker = await Worker.create({
+    connection,
+    namespace: options.config.TEMPORAL_NAMESPACE,
+    taskQueue: options.taskQueue ?? options.config.TEMPORAL_TASK_QUEUE,
+    ...(options.config.WORKFLOW_BUNDLE_PATH ? { workflowBundle: { codePath: options.config.WORKFLOW_BUNDLE_PATH } } : { workflowsPath }),
+    maxCachedWorkflows: options.config.WORKER_CACHED_WORKFLOWS,
+    // A workflow task offered on a dead worker's sticky queue waits this long before Temporal hands
+    // it to the shared queue (default 10 s): after a SIGKILL, every timer of a workflow that worker
+    // had cached fires that much late. Too short hurts a live but busy worker: its task moves to the
+    // shared queue and is replayed from scratch, which under load (500 items' timers during a Postgres
+    // stop) cascaded into workflow-task timeouts. 5 s: a dead worker costs 5 s once, and a busy one keeps its tasks more often.
+    stickyQueueScheduleToStartTimeout: '5s',
+    activities: createActivities(options.deps),
+  });
+  /** Closes the connection and the relay once the worker has stopped. */
+  const close = async () => {
+    await connection.close();
+    await relay?.close();
   };
-  return create;
-}
-
-/** One Worker of every workflow of workflows/ and the activities bound to their deps. */
-export async function createSupervisionWorker(options: Parameters<typeof prepareSupervisionWorkers>[0]) {
-  return (await prepareSupervisionWorkers(options))();
+  return { worker, connection, close };
 }

@@ -10,9 +10,7 @@ import { startAiProcessors } from '../jobs/ai/run';
 import { startExportProcessors } from '../jobs/exports/run';
 import { startNotificationProcessors } from '../jobs/run-processors';
 import { connectRedis, endSharedRedis } from '../jobs/redis';
-import { prepareSupervisionWorkers } from './create-worker';
-import { runWorkerRejoining } from './rejoin';
-import { temporalProbe } from './temporal-probe';
+import { createSupervisionWorker } from './create-worker';
 
 const config = loadConfigOrExit();
 const database = connectDatabase(config.DATABASE_URL);
@@ -46,24 +44,15 @@ const rollupUpkeep =
     ? scheduleRollupUpkeep(database, config.ROLLUP_UPKEEP_INTERVAL_SECONDS * 1000, (message, details) => console.error(`worker: ${message}`, details ?? ''))
     : null;
 
-const create = await prepareSupervisionWorkers({ config, deps: { config, db: database.db, queues } });
-const [probe, first] = await Promise.all([temporalProbe(config), create()]);
+const { worker, close: closeWorker } = await createSupervisionWorker({ config, deps: { config, db: database.db, queues } });
 console.log(`worker: polling task queue "${config.TEMPORAL_TASK_QUEUE}" in namespace "${config.TEMPORAL_NAMESPACE}" at ${config.TEMPORAL_ADDRESS}`);
-// Resolves after SIGINT/SIGTERM once in-flight tasks finish; after a Temporal outage it polls again
-// with a fresh Worker as soon as the server answers (worker/rejoin.ts says why).
-await runWorkerRejoining({
-  first,
-  create,
-  probe: probe.check,
-  intervalMs: config.WORKER_TEMPORAL_PROBE_MS,
-  minOutageMs: 2_000,
-  log: (message, details) => console.error(`worker: ${message}`, details ?? ''),
-});
+// Worker.run() resolves after SIGINT/SIGTERM once in-flight tasks finish.
+await worker.run();
 await notifications.close();
 await exportsProcessor.close();
 await aiProcessor.close();
 await archiveTopUps.close();
 await rollupUpkeep?.close();
 // Redis first, then the queues that share it (jobs/redis.ts endSharedRedis says why).
-await Promise.all([endSharedRedis(redis), database.close(), clientConnection.close(), probe.close()]);
+await Promise.all([endSharedRedis(redis), database.close(), closeWorker(), clientConnection.close()]);
 await queues.close();

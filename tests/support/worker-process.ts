@@ -3,31 +3,22 @@
  * Env: the usual config variables (TEMPORAL_ADDRESS, TEMPORAL_NAMESPACE, TEMPORAL_TASK_QUEUE,
  * DATABASE_URL, REDIS_URL, QUEUE_PREFIX, SESSION_SECRET) plus WORKFLOW_BUNDLE_PATH (the test run's
  * bundle; without it the workflows are bundled from source). Prints "worker ready" once polling.
+ * The Worker is the platform's own (worker/create-worker.ts, relay included), without the process's
+ * BullMQ side.
  */
-import { NativeConnection, Worker } from '@temporalio/worker';
-import { createActivities } from '../../activities';
 import { loadConfigOrExit } from '../../config/env';
 import { connectDatabase } from '../../db/client';
 import { createQueues } from '../../jobs/queues';
 import { connectRedis } from '../../jobs/redis';
-import { workflowsPath } from '../../workflows/path';
+import { createSupervisionWorker } from '../../worker/create-worker';
 
 const config = loadConfigOrExit();
 const database = connectDatabase(config.DATABASE_URL, { max: 4 });
 const redis = connectRedis(config.REDIS_URL);
 const queues = createQueues(redis, config.QUEUE_PREFIX);
-const connection = await NativeConnection.connect({ address: config.TEMPORAL_ADDRESS });
-const bundlePath = process.env.WORKFLOW_BUNDLE_PATH;
-const worker = await Worker.create({
-  connection,
-  namespace: config.TEMPORAL_NAMESPACE,
-  taskQueue: config.TEMPORAL_TASK_QUEUE,
-  ...(bundlePath ? { workflowBundle: { codePath: bundlePath } } : { workflowsPath }),
-  maxCachedWorkflows: config.WORKER_CACHED_WORKFLOWS,
-  activities: createActivities({ config, db: database.db, queues }),
-});
+const { worker, close } = await createSupervisionWorker({ config, deps: { config, db: database.db, queues } });
 const running = worker.run();
 console.log('worker ready');
 await running;
-await Promise.all([queues.close(), database.close(), connection.close()]);
+await Promise.all([queues.close(), database.close(), close()]);
 redis.disconnect();
