@@ -3,7 +3,7 @@ import type { Config } from '../config/env';
 import { temporalConnectionOptions } from '../config/temporal-connection';
 import { createActivities, type ActivityDeps } from '../activities';
 import { workflowsPath } from '../workflows/path';
-import { startTemporalRelay, type TemporalRelay } from './temporal-relay';
+import { splitAddress, startTemporalRelay, type TemporalRelay } from './temporal-relay';
 
 /**
  * The worker's connection to Temporal: through the relay that holds it through an outage
@@ -14,7 +14,7 @@ async function connectWorker(config: Config, log: (message: string) => void): Pr
   const options = await temporalConnectionOptions(config);
   if (!config.WORKER_TEMPORAL_RELAY) return { connection: await NativeConnection.connect(options), relay: null };
   const relay = await startTemporalRelay({ target: config.TEMPORAL_ADDRESS, log });
-  const serverName = config.TEMPORAL_ADDRESS.slice(0, config.TEMPORAL_ADDRESS.lastIndexOf(':')).replace(/^\[|\]$/g, '');
+  const serverName = splitAddress(config.TEMPORAL_ADDRESS).host;
   const tls = options.tls === true ? { serverNameOverride: serverName } : options.tls ? { serverNameOverride: serverName, ...options.tls } : options.tls;
   try {
     return { connection: await NativeConnection.connect({ ...options, address: relay.address, tls }), relay };
@@ -51,5 +51,5 @@ export async function createSupervisionWorker(options: {
     await connection.close();
     await relay?.close();
   };
-  return { worker, connection, close };
+  return { worker, close };
 }

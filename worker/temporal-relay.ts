@@ -33,7 +33,8 @@ export interface RelayOptions {
   log?: (message: string) => void;
 }
 
-function splitAddress(address: string): { host: string; port: number } {
+/** host:port (IPv6 in brackets) as its host and port. */
+export function splitAddress(address: string): { host: string; port: number } {
   const at = address.lastIndexOf(':');
   return { host: address.slice(0, at).replace(/^\[|\]$/g, ''), port: Number(address.slice(at + 1)) };
 }
@@ -54,6 +55,7 @@ function relay(client: Socket, target: { host: string; port: number }, options: 
     if (client.destroyed) return;
     const socket = connect(target.port, target.host);
     socket.once('connect', () => {
+      if (client.destroyed) return socket.destroy(); // the worker gave up while this dial was on its way
       upstream = socket;
       socket.setNoDelay(true);
       socket.on('error', end);
