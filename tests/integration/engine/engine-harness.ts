@@ -1,4 +1,5 @@
 // What the engine tests share: a worker on the test's own task queue, a client, and launch helpers.
+import type { ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { WorkflowUpdateFailedError, type Client, type WorkflowHandle } from '@temporalio/client';
 import type { Actor, DeadlinePolicy, ItemKind, TaskRole } from '../../../domain';
@@ -7,7 +8,8 @@ import { createQueues } from '../../../jobs/queues';
 import { connectRedis } from '../../../jobs/redis';
 import { item as itemWorkflow } from '../../../workflows';
 import { itemWorkflowId, taskWorkflowId, tasksOpenedUpdate, type ItemInput, type ItemOptions, type TaskSpec } from '../../../workflows/definitions';
-import { testConfig } from '../../support/services';
+import { spawnEntry } from '../../../scripts/platform-processes';
+import { testConfig, testServices } from '../../support/services';
 import { startTestWorker, testClient } from '../../support/temporal';
 
 export const supervisor = (): Actor => ({ userId: randomUUID(), name: '督查员', role: 'supervisor', departmentId: null });
@@ -139,4 +141,40 @@ export async function historyHasUpdate(client: Client, handle: WorkflowHandle, u
   return (history.events ?? []).some(
     (e) => e.workflowExecutionUpdateAcceptedEventAttributes?.acceptedRequest?.meta?.updateId === updateId,
   );
+}
+
+/**
+ * A worker in a process of its own on the harness's task queue, for tests that kill it or take its
+ * Temporal away: `entry` is worker/main.ts or tests/support/worker-process.ts. Started as
+ * `node --import tsx` (spawnEntry), not through the tsx CLI, whose grandchild a SIGKILL would miss.
+ * Resolves once its output shows `ready`; everything it prints is appended to `output.text`.
+ */
+export function startWorkerProcess(
+  h: EngineHarness,
+  options: { entry: string; ready: string; env?: Record<string, string>; output?: { text: string } },
+): Promise<ChildProcess> {
+  const env: Record<string, string> = {
+    ...(process.env as Record<string, string>),
+    TEMPORAL_ADDRESS: h.config.TEMPORAL_ADDRESS,
+    TEMPORAL_NAMESPACE: h.config.TEMPORAL_NAMESPACE,
+    TEMPORAL_TASK_QUEUE: h.config.TEMPORAL_TASK_QUEUE,
+    DATABASE_URL: h.config.DATABASE_URL,
+    REDIS_URL: h.config.REDIS_URL,
+    QUEUE_PREFIX: h.config.QUEUE_PREFIX,
+    SESSION_SECRET: h.config.SESSION_SECRET,
+    LOG_LEVEL: 'silent',
+    WORKFLOW_BUNDLE_PATH: testServices().workflowBundlePath,
+    ...options.env,
+  };
+  const output = options.output ?? { text: '' };
+  const child = spawnEntry(options.entry, env, ['ignore', 'pipe', 'pipe']);
+  return new Promise((resolve, reject) => {
+    const onData = (chunk: Buffer) => {
+      output.text += chunk.toString();
+      if (output.text.includes(options.ready)) resolve(child);
+    };
+    child.stdout!.on('data', onData);
+    child.stderr!.on('data', onData);
+    child.once('exit', (code) => reject(new Error(`${options.entry} exited (${code}) before it was ready:\n${output.text}`)));
+  });
 }

@@ -11,43 +11,16 @@ import { join } from 'node:path';
 import { and, eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { itemEvents } from '../../../db/schema';
-import { spawnEntry, stopChild } from '../../../scripts/platform-processes';
+import { stopChild } from '../../../scripts/platform-processes';
 import { ownTemporal, type OwnService } from '../faults/own-services';
 import { freePort } from '../../support/free-port';
-import { testServices, uniqueName } from '../../support/services';
-import { engineHarness, eventually, type EngineHarness } from './engine-harness';
+import { uniqueName } from '../../support/services';
+import { engineHarness, eventually, startWorkerProcess, type EngineHarness } from './engine-harness';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 // Long enough that the SDK's pollers back off to their 10 s cap: without the relay their first poll
 // after the return comes 0–10 s late (retries at 12.6, 22.6, 32.6 s… into the outage).
 const OUTAGE_MS = 25_000;
-
-/** worker/main.ts on the harness's task queue; resolves once it polls. Its output is kept in `output`. */
-function startWorker(h: EngineHarness, output: { text: string }): Promise<ChildProcess> {
-  const env: Record<string, string> = {
-    ...(process.env as Record<string, string>),
-    TEMPORAL_ADDRESS: h.config.TEMPORAL_ADDRESS,
-    TEMPORAL_NAMESPACE: h.config.TEMPORAL_NAMESPACE,
-    TEMPORAL_TASK_QUEUE: h.config.TEMPORAL_TASK_QUEUE,
-    DATABASE_URL: h.config.DATABASE_URL,
-    REDIS_URL: h.config.REDIS_URL,
-    QUEUE_PREFIX: h.config.QUEUE_PREFIX,
-    SESSION_SECRET: h.config.SESSION_SECRET,
-    LOG_LEVEL: 'silent',
-    ROLLUP_UPKEEP_INTERVAL_SECONDS: '0',
-    WORKFLOW_BUNDLE_PATH: testServices().workflowBundlePath,
-  };
-  const child = spawnEntry('worker/main.ts', env, ['ignore', 'pipe', 'pipe']);
-  return new Promise((resolve, reject) => {
-    const onData = (chunk: Buffer) => {
-      output.text += chunk.toString();
-      if (output.text.includes('worker: polling task queue')) resolve(child);
-    };
-    child.stdout!.on('data', onData);
-    child.stderr!.on('data', onData);
-    child.once('exit', (code) => reject(new Error(`worker exited (${code}) before it polled:\n${output.text}`)));
-  });
-}
 
 describe('a worker through a Temporal outage', () => {
   let dir: string;
@@ -61,7 +34,7 @@ describe('a worker through a Temporal outage', () => {
     const namespace = uniqueName('restart');
     temporal = await ownTemporal(dir, await freePort(), namespace);
     h = await engineHarness({ TEMPORAL_ADDRESS: temporal.address, TEMPORAL_NAMESPACE: namespace }, { worker: false });
-    worker = await startWorker(h, output);
+    worker = await startWorkerProcess(h, { entry: 'worker/main.ts', ready: 'worker: polling task queue', env: { ROLLUP_UPKEEP_INTERVAL_SECONDS: '0' }, output });
   }, 120_000);
   afterAll(async () => {
     if (worker) await stopChild(worker, 5_000);

@@ -1,40 +1,14 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { asc, eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { itemEvents } from '../../../db/schema';
 import { signUpdate, taskDetailQuery } from '../../../workflows/definitions';
-import { testServices } from '../../support/services';
-import { engineHarness, eventually, staffOf, type EngineHarness } from './engine-harness';
+import { engineHarness, eventually, staffOf, startWorkerProcess, type EngineHarness } from './engine-harness';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-/** Starts tests/support/worker-process.ts on the harness's task queue; resolves once it polls. */
-function startWorkerProcess(h: EngineHarness): Promise<ChildProcess> {
-  const env: Record<string, string> = {
-    ...(process.env as Record<string, string>),
-    TEMPORAL_ADDRESS: h.config.TEMPORAL_ADDRESS,
-    TEMPORAL_NAMESPACE: h.config.TEMPORAL_NAMESPACE,
-    TEMPORAL_TASK_QUEUE: h.config.TEMPORAL_TASK_QUEUE,
-    DATABASE_URL: h.config.DATABASE_URL,
-    REDIS_URL: h.config.REDIS_URL,
-    QUEUE_PREFIX: h.config.QUEUE_PREFIX,
-    SESSION_SECRET: h.config.SESSION_SECRET,
-    LOG_LEVEL: 'silent',
-    WORKFLOW_BUNDLE_PATH: testServices().workflowBundlePath,
-  };
-  // node --import tsx, not the tsx CLI: the CLI runs the script in a grandchild that SIGKILL would miss.
-  const child = spawn(process.execPath, ['--import', 'tsx', 'tests/support/worker-process.ts'], { env, stdio: ['ignore', 'pipe', 'pipe'] });
-  return new Promise((resolve, reject) => {
-    let out = '';
-    const onData = (chunk: Buffer) => {
-      out += chunk.toString();
-      if (out.includes('worker ready')) resolve(child);
-    };
-    child.stdout!.on('data', onData);
-    child.stderr!.on('data', (chunk: Buffer) => (out += chunk.toString()));
-    child.once('exit', (code) => reject(new Error(`worker exited (${code}) before it was ready:\n${out}`)));
-  });
-}
+/** tests/support/worker-process.ts on the harness's task queue; resolves once it polls. */
+const startWorker = (h: EngineHarness) => startWorkerProcess(h, { entry: 'tests/support/worker-process.ts', ready: 'worker ready' });
 
 function processAlive(pid: number): boolean {
   try {
@@ -65,7 +39,7 @@ describe('a worker killed mid-item (SIGKILL) loses nothing', () => {
   });
 
   it('timers that fell due while it was down fire; an action accepted before the kill applies once', async () => {
-    worker = await startWorkerProcess(h);
+    worker = await startWorker(h);
     const { specs, taskHandles } = await h.launch({ tasks: [{ dueInMs: 5_000, policy: { warnBeforeMs: 2_500 } }] });
     const th = taskHandles[0]!;
     const updateId = crypto.randomUUID();
@@ -77,7 +51,7 @@ describe('a worker killed mid-item (SIGKILL) loses nothing', () => {
     expect(processAlive(killedPid)).toBe(false);
     // Both the warning and the due instant pass while no worker runs.
     await sleep(Math.max(0, specs[0]!.dueAt - Date.now()) + 1_000);
-    worker = await startWorkerProcess(h);
+    worker = await startWorker(h);
     const restartedAt = Date.now();
 
     const state = await eventually(() => th.query(taskDetailQuery), (s) => s.light === 'red', 30_000);
