@@ -29,9 +29,8 @@ export async function createSupervisionWorker(options: {
   config: Config;
   deps: ActivityDeps;
   taskQueue?: string;
-  log?: (message: string) => void;
 }) {
-  const { connection, relay } = await connectWorker(options.config, options.log ?? ((message) => console.error(`worker: ${message}`)));
+  const { connection, relay } = await connectWorker(options.config, (message) => console.error(`worker: ${message}`));
   const worker = await Worker.create({
     connection,
     namespace: options.config.TEMPORAL_NAMESPACE,
