@@ -1,7 +1,7 @@
 // Proof the record holds: (1) Temporal's replayer runs today's workflow code against every recorded
 // run and must reproduce it exactly; (2) the read model must agree with the folded workflow state.
 import { eq, inArray } from 'drizzle-orm';
-import { bundleWorkflowCode, Worker } from '@temporalio/worker';
+import { bundleWorkflowCode } from '@temporalio/worker';
 import type { Executor } from '../db/client';
 import { itemEvents, items, tasks, type ItemRow, type TaskRow } from '../db/schema/items';
 import { rollUpItem, type TaskState } from '../domain';
@@ -9,20 +9,36 @@ import type { ItemState } from '../workflows/item-definitions';
 import { workflowsPath } from '../workflows/path';
 import type { ItemHistories } from '../archive/histories';
 import { foldItemHistories, type ItemFolds } from './replay';
+import { Replayer } from './replayer';
 
 // ---- (1) Temporal's replayer ----
 
 let bundle: Promise<{ code: string }> | { codePath: string } | null = null;
+let replayer: Replayer | null = null;
 
 /** Use an already built bundle (tests build one per run) instead of bundling in this process. */
 export function useWorkflowBundle(codePath: string): void {
   bundle = { codePath };
+  void closeReplayer();
 }
 
 /** Bundles today's workflow code once per process. */
 async function workflowBundle(): Promise<{ code: string } | { codePath: string }> {
   bundle ??= bundleWorkflowCode({ workflowsPath, logger: { info() {}, warn() {}, error() {}, debug() {}, trace() {}, log() {} } as never });
   return bundle;
+}
+
+/** The process's replayer (audit/replayer.ts says why there is one), started on the first verification. */
+export function currentReplayer(): Replayer {
+  replayer ??= new Replayer(async () => ({ workflowBundle: await workflowBundle(), replayName: 'audit' }));
+  return replayer;
+}
+
+/** Ends the process's replay worker (the API's shutdown, a test's teardown); the next verification starts another. */
+export async function closeReplayer(): Promise<void> {
+  const closing = replayer;
+  replayer = null;
+  await closing?.close();
 }
 
 export type RunReplay = {
@@ -37,35 +53,16 @@ export type ReplayReport = {
   details: RunReplay[];
 };
 
-/**
- * Replays in this process run one at a time. The SDK shuts its native runtime down as soon as its last
- * native object goes, which a finishing replay worker is when nothing else holds one (the API process,
- * a test); a replay worker created at that moment is handed the runtime being shut down and fails
- * ("failed to downcast … Runtime"). Seen with three audit checks at once; one at a time never meets it.
- */
-let replaying: Promise<unknown> = Promise.resolve();
-
-export function replayWithCurrentCode(histories: ItemHistories): Promise<ReplayReport> {
-  const report = replaying.then(() => replayNow(histories));
-  replaying = report.catch(() => undefined);
-  return report;
-}
-
-async function replayNow(histories: ItemHistories): Promise<ReplayReport> {
-  const code = await workflowBundle();
-  const details: RunReplay[] = [];
-  const results = Worker.runReplayHistories(
-    { workflowBundle: code, replayName: `audit-${histories.itemId}` },
-    histories.runs.map((r) => ({ workflowId: r.workflowId, history: r.history })),
-  );
-  let i = 0;
-  for await (const result of results) {
-    const run = histories.runs[i++];
-    const detail: RunReplay = { workflowId: result.workflowId, runId: result.runId || run?.runId || '', ok: !result.error };
+/** Replays every run of an item with today's workflow code, through the process's one replay worker. */
+export async function replayWithCurrentCode(histories: ItemHistories): Promise<ReplayReport> {
+  const results = await Promise.all(histories.runs.map((r) => currentReplayer().replay(r.workflowId, r.history)));
+  const details = results.map((result, i): RunReplay => {
+    const run = histories.runs[i]!;
+    const detail: RunReplay = { workflowId: run.workflowId, runId: result.runId || run.runId, ok: !result.error };
     if (result.error) detail.error = `${result.error.name}: ${result.error.message}`;
-    details.push(detail);
-  }
-  return { ok: details.length === histories.runs.length && details.every((d) => d.ok), details };
+    return detail;
+  });
+  return { ok: details.every((d) => d.ok), details };
 }
 
 // ---- (2) The read model against the workflows ----

@@ -5,6 +5,7 @@ import { z } from 'zod';
 import { isGrpcServiceError } from '@temporalio/client';
 import { ItemNotFoundError } from '../../archive/histories';
 import { ReplayPointError } from '../../audit/replay';
+import { closeReplayer } from '../../audit/verify';
 import { pickLang } from '../../audit/render';
 import { itemHistory, itemStateAt, itemVerification, rawHistories, rawHistoryAppendix, type AuditDeps } from '../../audit/service';
 import { dossierAppendixProviders, type DossierAppendixProvider } from '../services/exports/dossier-appendix';
@@ -53,6 +54,8 @@ export function auditRoutes(deps: ApiDeps): FastifyPluginAsyncZod {
   const audit = (): AuditDeps => ({ client: deps.temporal, db: deps.database.db });
   if (!dossierAppendixProviders.includes(rawHistoryAppendixProvider)) dossierAppendixProviders.push(rawHistoryAppendixProvider);
   return async (app) => {
+    // The process's replay worker (audit/replayer.ts), started by the first verification, ends with the app.
+    app.addHook('onClose', closeReplayer);
     app.get(
       '/api/items/:id/history',
       {

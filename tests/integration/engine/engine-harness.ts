@@ -9,6 +9,7 @@ import { connectRedis } from '../../../jobs/redis';
 import { item as itemWorkflow } from '../../../workflows';
 import { itemWorkflowId, taskWorkflowId, tasksOpenedUpdate, type ItemInput, type ItemOptions, type TaskSpec } from '../../../workflows/definitions';
 import { spawnEntry } from '../../../scripts/platform-processes';
+import { closeReplayer } from '../../../audit/verify';
 import { testConfig, testServices } from '../../support/services';
 import { startTestWorker, testClient } from '../../support/temporal';
 
@@ -108,6 +109,7 @@ export async function engineHarness(configOverrides: Record<string, string> = {}
     launch,
     async close() {
       await worker?.shutdown();
+      await closeReplayer();
       await connection.close();
       await queues.close();
       redis.disconnect();

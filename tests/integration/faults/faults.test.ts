@@ -19,7 +19,7 @@ import { and, eq, inArray } from 'drizzle-orm';
 import { Runtime } from '@temporalio/worker';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { hashPassword } from '../../../api/services/auth/passwords';
-import { useWorkflowBundle } from '../../../audit/verify';
+import { closeReplayer, useWorkflowBundle } from '../../../audit/verify';
 import { connectDatabase, type DatabaseHandle } from '../../../db/client';
 import { runMigrations } from '../../../db/migrate';
 import { verifyAuditChain } from '../../../db/queries/audit-log';
@@ -143,6 +143,7 @@ beforeAll(async () => {
 afterAll(async () => {
   if (!enabled) return;
   await cluster?.stop();
+  await closeReplayer();
   await receiver?.close();
   await database?.close();
   await connection?.close();
