@@ -43,7 +43,8 @@ export class Replayer {
   async close(): Promise<void> {
     this.closed = true;
     this.wake?.();
-    await this.running;
+    // A worker that failed hands what is left to a new one: wait for the last.
+    while (this.running) await this.running;
   }
 
   /** The histories the replay worker reads: waits for the next one asked for, ends on close. */
