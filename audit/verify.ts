@@ -29,7 +29,7 @@ async function workflowBundle(): Promise<{ code: string } | { codePath: string }
 }
 
 /** The process's replayer (audit/replayer.ts says why there is one), started on the first verification. */
-export function currentReplayer(): Replayer {
+function currentReplayer(): Replayer {
   replayer ??= new Replayer(async () => ({ workflowBundle: await workflowBundle(), replayName: 'audit' }));
   return replayer;
 }

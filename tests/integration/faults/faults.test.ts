@@ -16,7 +16,6 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { Client, Connection } from '@temporalio/client';
 import { Queue } from 'bullmq';
 import { and, eq, inArray } from 'drizzle-orm';
-import { Runtime } from '@temporalio/worker';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { hashPassword } from '../../../api/services/auth/passwords';
 import { closeReplayer, useWorkflowBundle } from '../../../audit/verify';
@@ -106,9 +105,6 @@ async function startServices() {
 
 beforeAll(async () => {
   if (!enabled) return;
-  // The checks replay three items' histories at a time: the runtime made once here, before any
-  // replay worker, or concurrent first replays each make one and the bridge refuses the other's.
-  Runtime.instance();
   await startServices();
   useWorkflowBundle(testServices().workflowBundlePath);
   passwordHash = await hashPassword(PASSWORD);
