@@ -175,14 +175,17 @@ describe('standing book monthly roll-up', () => {
     const handle: DatabaseHandle = connectDatabase(h.config.DATABASE_URL, { max: 8 });
     try {
       const pool = handle.db;
-      const ids = (await pool.select({ id: tasks.id }).from(tasks).where(inArray(tasks.departmentId, depts))).map((r) => r.id);
+      const rows = await pool.select({ id: tasks.id, itemId: tasks.itemId }).from(tasks).where(inArray(tasks.departmentId, depts));
+      const itemIds = [...new Set(rows.map((r) => r.itemId))];
       const WRITERS = 6;
       const random = rng(99);
       const lights = ['green', 'yellow', 'red'] as const;
       const statuses = ['in_progress', 'signed', 'accepted', 'cancelled'] as const;
       const writer = async (w: number) => {
-        // Each writer owns its own tasks (so tasks never deadlock on each other), all sharing months and departments.
-        const own = ids.filter((_, i) => i % WRITERS === w);
+        // Each writer owns its own items' tasks, all sharing months and departments. (A task's write locks
+        // its item's row, which its lights follow: two writers holding tasks of the same two items could
+        // take those rows in opposite orders and deadlock, which no projection, one task a transaction, does.)
+        const own = rows.filter((r) => itemIds.indexOf(r.itemId) % WRITERS === w).map((r) => r.id);
         for (let round = 0; round < 12; round++) {
           await pool.transaction(async (tx) => {
             await tx.execute(sql`set local lock_timeout = '5s'`);

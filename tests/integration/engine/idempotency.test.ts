@@ -200,7 +200,16 @@ describe('exactly once: update ids, continue-as-new, projections, notifications'
 
   it("… and the same for the item's own stream", async () => {
     const { handle, itemId } = await launchSignedAndProjected();
-    const state = await eventually(() => handle.query(itemStateQuery), (s) => s.status === 'in_progress');
+    // The item is in progress and its own projection of that state has landed, so the last entry read
+    // below is the item's last, not one still on its way.
+    const { state } = await eventually(
+      async () => {
+        const s = await handle.query(itemStateQuery);
+        const [row] = await h.database.db.select().from(items).where(eq(items.id, itemId));
+        return { state: s, row };
+      },
+      ({ state: s, row }) => s.status === 'in_progress' && row?.version === s.version,
+    );
     const stream = handle.workflowId;
     const last = (await entriesAbove(stream, 0)).at(-1)!.seq;
     const lostAt = Date.now() - 60_000;
