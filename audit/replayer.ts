@@ -1,9 +1,9 @@
 // One replay worker for the whole process, fed history after history. Temporal's SDK (1.24) gives each
 // replay worker the bundle's source map as a WebAssembly SourceMapConsumer and never frees it when the
-// worker goes: a worker per verification grew the process by ~1.3 MB each, and after ~3,000 (the fault
-// suite's checks; `npm run audit -- verify --all` on a province) the WebAssembly heap was exhausted and
-// every workflow promise threw "RuntimeError: unreachable". A worker kept for the process also skips
-// parsing the bundle on every verification.
+// worker goes: a worker per verification grew the process by ~5 MiB each (5.4 MiB measured), and after
+// ~3,000 (the fault suite's checks; `npm run audit -- verify --all` on a province) the WebAssembly heap
+// was exhausted and every workflow promise threw "RuntimeError: unreachable". A worker kept for the
+// process also skips parsing the bundle on every verification.
 import { Worker, type ReplayWorkerOptions } from '@temporalio/worker';
 
 /** What the replayer says of one history: its run, and why today's code does not reproduce it, if it does not. */

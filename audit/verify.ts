@@ -55,7 +55,8 @@ export type ReplayReport = {
 
 /** Replays every run of an item with today's workflow code, through the process's one replay worker. */
 export async function replayWithCurrentCode(histories: ItemHistories): Promise<ReplayReport> {
-  const results = await Promise.all(histories.runs.map((r) => currentReplayer().replay(r.workflowId, r.history)));
+  const worker = currentReplayer();
+  const results = await Promise.all(histories.runs.map((r) => worker.replay(r.workflowId, r.history)));
   const details = results.map((result, i): RunReplay => {
     const run = histories.runs[i]!;
     const detail: RunReplay = { workflowId: run.workflowId, runId: result.runId || run.runId, ok: !result.error };

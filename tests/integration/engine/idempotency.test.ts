@@ -1,3 +1,4 @@
+import type { WorkflowHandle } from '@temporalio/client';
 import { and, asc, eq, gt } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createActivities } from '../../../activities';
@@ -7,6 +8,7 @@ import { deliverUpdate } from '../../../api/services/temporal/deliver-update';
 import { insertItemEvents } from '../../../db/queries/items-projection';
 import { itemEventRowOf } from '../../../db/queries/projection-rows';
 import { itemEvents, items, tasks } from '../../../db/schema';
+import type { ItemWire } from '../../../workflows/item-definitions';
 import { completeUpdate, instructUpdate, itemStateQuery, progressUpdate, signUpdate, taskDetailQuery, taskStateQuery, urgeUpdate } from '../../../workflows/definitions';
 import { engineHarness, eventually, leader, staffOf, type EngineHarness } from './engine-harness';
 
@@ -82,6 +84,20 @@ describe('exactly once: update ids, continue-as-new, projections, notifications'
     return { ...launched, th, current, row };
   }
 
+  /**
+   * The item's live state and its row, once the row has caught up with that state (the item's own
+   * projection has landed). Both are read on every try, so a state that moves on meanwhile is followed.
+   */
+  const itemCaughtUp = (handle: WorkflowHandle, itemId: string, ready: (s: ItemWire) => boolean = () => true) =>
+    eventually(
+      async () => {
+        const state = await handle.query(itemStateQuery);
+        const [row] = await h.database.db.select().from(items).where(eq(items.id, itemId));
+        return { state, row };
+      },
+      ({ state, row }) => ready(state) && row?.version === state.version,
+    );
+
   it('the read model reaches the right version and never goes backwards', async () => {
     const { handle, specs, th, itemId, current, row } = await launchSignedAndProjected();
     expect(row).toMatchObject({ status: 'signed', version: 1 });
@@ -94,11 +110,7 @@ describe('exactly once: update ids, continue-as-new, projections, notifications'
     const [after] = await h.database.db.select().from(tasks).where(eq(tasks.id, specs[0]!.id));
     expect(after).toMatchObject({ status: 'signed', version: current.version });
 
-    const itemState = await eventually(() => handle.query(itemStateQuery), (s) => s.status === 'in_progress');
-    const [itemRow] = await eventually(
-      () => h.database.db.select().from(items).where(eq(items.id, itemId)),
-      (rows) => rows[0]?.version === itemState.version,
-    );
+    const { row: itemRow } = await itemCaughtUp(handle, itemId, (s) => s.status === 'in_progress');
     expect(itemRow!.status).toBe('in_progress');
   });
 
@@ -200,16 +212,8 @@ describe('exactly once: update ids, continue-as-new, projections, notifications'
 
   it("… and the same for the item's own stream", async () => {
     const { handle, itemId } = await launchSignedAndProjected();
-    // The item is in progress and its own projection of that state has landed, so the last entry read
-    // below is the item's last, not one still on its way.
-    const { state } = await eventually(
-      async () => {
-        const s = await handle.query(itemStateQuery);
-        const [row] = await h.database.db.select().from(items).where(eq(items.id, itemId));
-        return { state: s, row };
-      },
-      ({ state: s, row }) => s.status === 'in_progress' && row?.version === s.version,
-    );
+    // The last entry read below is the item's last, not one still on its way.
+    const { state } = await itemCaughtUp(handle, itemId, (s) => s.status === 'in_progress');
     const stream = handle.workflowId;
     const last = (await entriesAbove(stream, 0)).at(-1)!.seq;
     const lostAt = Date.now() - 60_000;
@@ -283,11 +287,7 @@ describe('exactly once: update ids, continue-as-new, projections, notifications'
     const { handle, itemId } = await launchSignedAndProjected();
     await handle.executeUpdate(instructUpdate, { args: [{ actor: leader(), id: crypto.randomUUID(), text: '请加快进度' }] });
     const stream = handle.workflowId;
-    const live = await handle.query(itemStateQuery);
-    const [itemBefore] = await eventually(
-      () => h.database.db.select().from(items).where(eq(items.id, itemId)),
-      (rows) => rows[0]?.version === live.version,
-    );
+    const { state: live, row: itemBefore } = await itemCaughtUp(handle, itemId);
     // The item's state as its workflow last projected it (history keeps each projection's input).
     const state = foldItemHistories(await loadItemHistories({ client: h.client, db: h.database.db }, itemId)).item.state!;
     expect(state.version).toBe(live.version);
